@@ -1,0 +1,435 @@
+/**
+ * Train/test splits of a {@linkcode RatingMatrix}.
+ *
+ * Every split returns two full matrices with the input's `nUsers` and `nItems` (both CSR and CSC
+ * filled, rows' item indices and columns' user indices ascending), so a model trained on `train` can
+ * be scored on `test` with the same dense ids. Each rating lands in exactly one of the two.
+ *
+ * | split | unit | question it answers |
+ * | --- | --- | --- |
+ * | {@linkcode randomSplit} | rating | how well do we fill in missing ratings? |
+ * | {@linkcode temporalSplit} | global time cut | how well do we predict the future? |
+ * | {@linkcode leaveLastNSplit} | each user's newest ratings | what will this user rate next? |
+ * | {@linkcode coldItemSplit} | whole items | what about movies nobody has rated yet? |
+ *
+ * All of them work on typed arrays in a few linear passes (32 million ratings take seconds).
+ *
+ * @module
+ */
+
+import { cscFromCsr } from "./_coo.ts";
+import type { RatingMatrix } from "./types.ts";
+
+/** A train/test pair over the same users and items. */
+export interface Split {
+  /** Ratings to fit on. */
+  readonly train: RatingMatrix;
+  /** Held-out ratings to evaluate on. */
+  readonly test: RatingMatrix;
+}
+
+/** A cold-item split: the held-out items and all their ratings. */
+export interface ColdItemSplit extends Split {
+  /** Dense indices of the held-out items, ascending. */
+  readonly coldItems: Uint32Array;
+}
+
+/** Options of {@linkcode randomSplit}. */
+export interface RandomSplitOptions {
+  /** Probability that a rating goes to test, in [0, 1]. Default 0.1. */
+  testFraction?: number;
+  /** Seed, a whole number in 0..2³²−1. */
+  seed: number;
+}
+
+/** Options of {@linkcode temporalSplit}. */
+export interface TemporalSplitOptions {
+  /** Share of all ratings (the oldest ones) that go to train, in [0, 1]. Default 0.8. */
+  trainFraction?: number;
+}
+
+/** Options of {@linkcode leaveLastNSplit}. */
+export interface LeaveLastNOptions {
+  /** How many of each user's newest ratings go to test, a whole number ≥ 0. Default 1. */
+  n?: number;
+}
+
+/** Options of {@linkcode coldItemSplit}. */
+export interface ColdItemSplitOptions {
+  /** Share of the rated items to hold out, in [0, 1]. Default 0.1. */
+  itemFraction?: number;
+  /** Seed, a whole number in 0..2³²−1. */
+  seed: number;
+}
+
+/** Options of {@linkcode validationSplit}. */
+export interface ValidationSplitOptions {
+  /** Probability that a training rating goes to validation, in [0, 1]. Default 0.1. */
+  validationFraction?: number;
+  /** Seed, a whole number in 0..2³²−1 (it may equal the seed of the test split). */
+  seed: number;
+}
+
+/** What {@linkcode validationSplit} returns. */
+export interface ValidationSplit {
+  /** Ratings to fit on. */
+  readonly train: RatingMatrix;
+  /** Ratings for tuning and early stopping. */
+  readonly validation: RatingMatrix;
+}
+
+function checkFraction(fn: string, name: string, value: number): void {
+  if (typeof value !== "number" || !(value >= 0 && value <= 1)) {
+    throw new Error(`${fn}: ${name} must be a number in [0, 1], got ${value}`);
+  }
+}
+
+function checkSeed(fn: string, seed: number): void {
+  if (!Number.isInteger(seed) || seed < 0 || seed > 0xffff_ffff) {
+    throw new Error(`${fn}: seed must be a whole number in 0..4294967295, got ${seed}`);
+  }
+}
+
+/** murmur3's 32-bit finaliser: a bijection on u32 with full avalanche. */
+function mix32(x: number): number {
+  x ^= x >>> 16;
+  x = Math.imul(x, 0x85eb_ca6b);
+  x ^= x >>> 13;
+  x = Math.imul(x, 0xc2b2_ae35);
+  x ^= x >>> 16;
+  return x >>> 0;
+}
+
+/** Threshold for "hash < fraction · 2³²", exact at the ends (0 → never, 1 → always). */
+function hashThreshold(fraction: number): number {
+  return Math.round(fraction * 0x1_0000_0000);
+}
+
+/**
+ * Keep the entries whose flag is non-zero: a new matrix with the same shape holding exactly those
+ * ratings. `keep` has one flag per CSR entry (`keep.length === m.nnz`). The CSR result is a
+ * compaction of the input's rows; the CSC result is rebuilt from it by a counting sort, so both keep
+ * their ascending order.
+ *
+ * @param m The matrix to filter.
+ * @param keep One flag per CSR entry: non-zero keeps the rating.
+ * @returns A matrix with `nnz` equal to the number of non-zero flags.
+ *
+ * @example
+ * ```ts
+ * import { filterMatrix } from "./split.ts";
+ * import { fromTriplets } from "./_coo.ts";
+ * const m = fromTriplets(1, 3, [0, 0, 0], [0, 1, 2], [1, 2, 3], [1, 2, 3]);
+ * const odd = filterMatrix(m, Uint8Array.of(1, 0, 1));
+ * if (odd.nnz !== 2 || odd.userItems[1] !== 2) throw new Error("unexpected");
+ * ```
+ */
+export function filterMatrix(m: RatingMatrix, keep: Uint8Array): RatingMatrix {
+  if (keep.length !== m.nnz) {
+    throw new Error(`filterMatrix: keep has length ${keep.length}, expected nnz = ${m.nnz}`);
+  }
+  return select(m, keep, true);
+}
+
+/** Entries whose flag is non-zero (`wantSet`) or zero (`!wantSet`). */
+function select(m: RatingMatrix, flags: Uint8Array, wantSet: boolean): RatingMatrix {
+  const { nUsers, nItems, nnz, userPtr, userItems, userRatings, userTimes } = m;
+  let count = 0;
+  for (let e = 0; e < nnz; e++) if (flags[e] !== 0) count++;
+  if (!wantSet) count = nnz - count;
+  const ptr = new Uint32Array(nUsers + 1);
+  const items = new Uint32Array(count);
+  const ratings = new Float32Array(count);
+  const times = new Uint32Array(count);
+  let out = 0;
+  for (let u = 0; u < nUsers; u++) {
+    const end = userPtr[u + 1]!;
+    for (let e = userPtr[u]!; e < end; e++) {
+      if ((flags[e] !== 0) === wantSet) {
+        items[out] = userItems[e]!;
+        ratings[out] = userRatings[e]!;
+        times[out] = userTimes[e]!;
+        out++;
+      }
+    }
+    ptr[u + 1] = out;
+  }
+  return cscFromCsr(nUsers, nItems, ptr, items, ratings, times);
+}
+
+/** Train = entries flagged 0, test = entries flagged 1. */
+function partition(m: RatingMatrix, toTest: Uint8Array): Split {
+  return { train: select(m, toTest, false), test: select(m, toTest, true) };
+}
+
+/**
+ * Random split per rating: each rating goes to test with probability `testFraction`, decided by a
+ * 32-bit integer hash of (seed, user, item). The decision for a rating therefore depends only on the
+ * seed and its (user, item) pair: it is the same whatever order the ratings are stored in, and a
+ * rating present in two matrices lands on the same side in both. Different seeds give independent
+ * splits. The test share is `testFraction` up to binomial noise (about ±0.1 percentage points
+ * for 100,000 ratings).
+ *
+ * @param m The ratings to split.
+ * @param options `testFraction` (default 0.1) and `seed`.
+ * @returns `{ train, test }`.
+ *
+ * @example
+ * ```ts
+ * import { randomSplit } from "./split.ts";
+ * import { fromTriplets } from "./_coo.ts";
+ * const m = fromTriplets(2, 2, [0, 0, 1, 1], [0, 1, 0, 1], [1, 2, 3, 4], [1, 2, 3, 4]);
+ * const { train, test } = randomSplit(m, { testFraction: 0.5, seed: 7 });
+ * if (train.nnz + test.nnz !== 4) throw new Error("a rating went missing");
+ * ```
+ */
+export function randomSplit(m: RatingMatrix, options: RandomSplitOptions): Split {
+  const { testFraction = 0.1, seed } = options;
+  checkFraction("randomSplit", "testFraction", testFraction);
+  checkSeed("randomSplit", seed);
+  const threshold = hashThreshold(testFraction);
+  const toTest = new Uint8Array(m.nnz);
+  const { userPtr, userItems } = m;
+  const hSeed = mix32((seed ^ 0x243f_6a88) >>> 0);
+  for (let u = 0; u < m.nUsers; u++) {
+    const hUser = mix32(((hSeed ^ u) + 0x9e37_79b9) >>> 0);
+    const end = userPtr[u + 1]!;
+    for (let e = userPtr[u]!; e < end; e++) {
+      const h = mix32(((hUser ^ userItems[e]!) + 0x7f4a_7c15) >>> 0);
+      toTest[e] = h < threshold ? 1 : 0;
+    }
+  }
+  return partition(m, toTest);
+}
+
+/**
+ * Validation split: exactly {@linkcode randomSplit} applied to a training matrix, returned as
+ * `{ train, validation }`. The seed is first scrambled (`seed` → murmur3-mixed `seed ^ 0x5bd1e995`),
+ * so passing the same seed as the test split still gives a fresh random draw; with the identical hash
+ * every surviving training rating would have passed the same threshold and validation would be empty.
+ *
+ * @param train The training ratings (typically `randomSplit(...).train`).
+ * @param options `validationFraction` (default 0.1) and `seed`.
+ * @returns `{ train, validation }`.
+ *
+ * @example
+ * ```ts
+ * import { randomSplit, validationSplit } from "./split.ts";
+ * import { fromTriplets } from "./_coo.ts";
+ * const n = 200;
+ * const users = Array.from({ length: n }, (_, k) => k % 10);
+ * const items = Array.from({ length: n }, (_, k) => Math.floor(k / 10));
+ * const m = fromTriplets(10, 20, users, items, users.map(() => 4), users.map(() => 0));
+ * const { train } = randomSplit(m, { seed: 1 });
+ * const { validation } = validationSplit(train, { seed: 1 });
+ * if (validation.nnz === 0) throw new Error("empty validation");
+ * ```
+ */
+export function validationSplit(
+  train: RatingMatrix,
+  options: ValidationSplitOptions,
+): ValidationSplit {
+  const { validationFraction = 0.1, seed } = options;
+  checkFraction("validationSplit", "validationFraction", validationFraction);
+  checkSeed("validationSplit", seed);
+  const split = randomSplit(train, {
+    testFraction: validationFraction,
+    seed: mix32((seed ^ 0x5bd1_e995) >>> 0),
+  });
+  return { train: split.train, validation: split.test };
+}
+
+/**
+ * Global temporal split: the oldest `trainFraction` of all ratings (rounded to a whole count) go to
+ * train, the rest to test, so every training time is ≤ every test time. Ratings are ordered by
+ * (time, user index, item index); ratings sharing the cut-off second are therefore taken into train
+ * in CSR order (lower user first, then lower item) until the train count is reached.
+ *
+ * The cut-off second is found by a two-pass radix select on the timestamps (16 high bits, then 16
+ * low bits), so no sort of all ratings is needed.
+ *
+ * @param m The ratings to split.
+ * @param options `trainFraction` (default 0.8).
+ * @returns `{ train, test }` with `train.nnz === Math.round(trainFraction * m.nnz)`.
+ *
+ * @example
+ * ```ts
+ * import { temporalSplit } from "./split.ts";
+ * import { fromTriplets } from "./_coo.ts";
+ * const m = fromTriplets(1, 5, [0, 0, 0, 0, 0], [0, 1, 2, 3, 4], [1, 2, 3, 4, 5], [50, 40, 30, 20, 10]);
+ * const { test } = temporalSplit(m, { trainFraction: 0.8 });
+ * if (test.nnz !== 1 || test.userItems[0] !== 0) throw new Error("the newest rating is item 0");
+ * ```
+ */
+export function temporalSplit(m: RatingMatrix, options: TemporalSplitOptions = {}): Split {
+  const { trainFraction = 0.8 } = options;
+  checkFraction("temporalSplit", "trainFraction", trainFraction);
+  const nnz = m.nnz;
+  const nTrain = Math.round(trainFraction * nnz);
+  const toTest = new Uint8Array(nnz);
+  if (nTrain === 0) toTest.fill(1);
+  if (nTrain === 0 || nTrain === nnz) return partition(m, toTest);
+
+  const times = m.userTimes;
+  const { cut, below } = radixSelect(times, nTrain - 1);
+  let quota = nTrain - below; // ratings at the cut second that still go to train, ≥ 1
+  for (let e = 0; e < nnz; e++) {
+    const t = times[e]!;
+    if (t > cut) toTest[e] = 1;
+    else if (t === cut) {
+      if (quota > 0) quota--;
+      else toTest[e] = 1;
+    }
+  }
+  return partition(m, toTest);
+}
+
+/**
+ * The `k`-th smallest value (0-based) of `values`, and how many values are strictly below it.
+ */
+function radixSelect(values: Uint32Array, k: number): { cut: number; below: number } {
+  const hist = new Uint32Array(65536);
+  for (let e = 0; e < values.length; e++) hist[values[e]! >>> 16]!++;
+  let below = 0;
+  let high = 0;
+  while (below + hist[high]! <= k) below += hist[high++]!;
+  hist.fill(0);
+  for (let e = 0; e < values.length; e++) {
+    const v = values[e]!;
+    if (v >>> 16 === high) hist[v & 0xffff]!++;
+  }
+  let low = 0;
+  while (below + hist[low]! <= k) below += hist[low++]!;
+  return { cut: ((high << 16) | low) >>> 0, below };
+}
+
+/**
+ * Leave-last-N split per user: each user's `n` most recent ratings go to test, the rest to train.
+ * "Most recent" orders a user's ratings by (time, item index): among ratings with the same
+ * timestamp, the higher item index counts as the newer. Users with `n` or fewer ratings keep all of
+ * them in train (they would otherwise have nothing to learn from), so such users have no test
+ * ratings.
+ *
+ * Each row's cut-off time is found with a linear-time three-way quickselect on a scratch copy of the
+ * row's timestamps.
+ *
+ * @param m The ratings to split.
+ * @param options `n` (default 1).
+ * @returns `{ train, test }`.
+ *
+ * @example
+ * ```ts
+ * import { leaveLastNSplit } from "./split.ts";
+ * import { fromTriplets } from "./_coo.ts";
+ * const m = fromTriplets(1, 3, [0, 0, 0], [0, 1, 2], [5, 4, 3], [300, 100, 200]);
+ * const { test } = leaveLastNSplit(m, { n: 1 });
+ * if (test.nnz !== 1 || test.userItems[0] !== 0) throw new Error("item 0 is the newest");
+ * ```
+ */
+export function leaveLastNSplit(m: RatingMatrix, options: LeaveLastNOptions = {}): Split {
+  const { n = 1 } = options;
+  if (!Number.isInteger(n) || n < 0) {
+    throw new Error(`leaveLastNSplit: n must be a whole number ≥ 0, got ${n}`);
+  }
+  const { userPtr, userTimes } = m;
+  const toTest = new Uint8Array(m.nnz);
+  let maxRow = 0;
+  for (let u = 0; u < m.nUsers; u++) maxRow = Math.max(maxRow, userPtr[u + 1]! - userPtr[u]!);
+  const scratch = new Uint32Array(maxRow);
+  for (let u = 0; n > 0 && u < m.nUsers; u++) {
+    const start = userPtr[u]!, end = userPtr[u + 1]!, len = end - start;
+    if (len <= n) continue;
+    for (let j = 0; j < len; j++) scratch[j] = userTimes[start + j]!;
+    const cut = selectKth(scratch, len, len - n); // the n-th newest time
+    let ties = n;
+    for (let e = start; e < end; e++) {
+      if (userTimes[e]! > cut) {
+        toTest[e] = 1;
+        ties--;
+      }
+    }
+    // Ratings at the cut second: the highest item indices (the row's tail) are the newest.
+    for (let e = end - 1; ties > 0 && e >= start; e--) {
+      if (userTimes[e] === cut) {
+        toTest[e] = 1;
+        ties--;
+      }
+    }
+  }
+  return partition(m, toTest);
+}
+
+/** The `k`-th smallest (0-based) of `a[0..len)`, reordering `a` in place (three-way quickselect). */
+function selectKth(a: Uint32Array, len: number, k: number): number {
+  let lo = 0, hi = len - 1;
+  while (lo < hi) {
+    const x = a[lo]!, y = a[(lo + hi) >>> 1]!, z = a[hi]!;
+    const pivot = x < y ? (y < z ? y : x < z ? z : x) : (x < z ? x : y < z ? z : y);
+    let lt = lo, i = lo, gt = hi;
+    while (i <= gt) {
+      const v = a[i]!;
+      if (v < pivot) {
+        a[i++] = a[lt]!;
+        a[lt++] = v;
+      } else if (v > pivot) {
+        a[i] = a[gt]!;
+        a[gt--] = v;
+      } else i++;
+    }
+    if (k < lt) hi = lt - 1;
+    else if (k > gt) lo = gt + 1;
+    else return pivot;
+  }
+  return a[lo]!;
+}
+
+/**
+ * Cold-item split: a seeded random set of items is held out whole, so every rating of a cold item
+ * is in test and none in train; all other ratings are in train. Only items with at least one rating
+ * are candidates, and `Math.round(itemFraction × rated items)` of them are drawn by a partial
+ * Fisher–Yates shuffle driven by a splitmix32 stream from `seed`.
+ *
+ * @param m The ratings to split.
+ * @param options `itemFraction` (default 0.1) and `seed`.
+ * @returns `{ train, test, coldItems }` with `coldItems` ascending.
+ *
+ * @example
+ * ```ts
+ * import { coldItemSplit } from "./split.ts";
+ * import { fromTriplets } from "./_coo.ts";
+ * const m = fromTriplets(2, 2, [0, 1, 1], [0, 0, 1], [3, 4, 5], [1, 2, 3]);
+ * const { train, coldItems } = coldItemSplit(m, { itemFraction: 0.5, seed: 3 });
+ * if (coldItems.length !== 1 || train.itemPtr[coldItems[0]! + 1] !== train.itemPtr[coldItems[0]!]) {
+ *   throw new Error("a cold item kept training ratings");
+ * }
+ * ```
+ */
+export function coldItemSplit(m: RatingMatrix, options: ColdItemSplitOptions): ColdItemSplit {
+  const { itemFraction = 0.1, seed } = options;
+  checkFraction("coldItemSplit", "itemFraction", itemFraction);
+  checkSeed("coldItemSplit", seed);
+  const { itemPtr, nItems } = m;
+  let nRated = 0;
+  for (let i = 0; i < nItems; i++) if (itemPtr[i + 1]! > itemPtr[i]!) nRated++;
+  const candidates = new Uint32Array(nRated);
+  for (let i = 0, c = 0; i < nItems; i++) if (itemPtr[i + 1]! > itemPtr[i]!) candidates[c++] = i;
+
+  const nCold = Math.round(itemFraction * nRated);
+  let state = seed >>> 0;
+  for (let j = 0; j < nCold; j++) {
+    state = (state + 0x9e37_79b9) >>> 0; // splitmix32
+    const r = mix32(state);
+    const pick = j + Math.floor((r / 0x1_0000_0000) * (nRated - j));
+    const tmp = candidates[j]!;
+    candidates[j] = candidates[pick]!;
+    candidates[pick] = tmp;
+  }
+  const coldItems = candidates.slice(0, nCold).sort();
+
+  const isCold = new Uint8Array(nItems);
+  for (const i of coldItems) isCold[i] = 1;
+  const toTest = new Uint8Array(m.nnz);
+  const items = m.userItems;
+  for (let e = 0; e < m.nnz; e++) toTest[e] = isCold[items[e]!]!;
+  return { ...partition(m, toTest), coldItems };
+}

@@ -1,0 +1,126 @@
+/**
+ * The typed shapes every part of the library shares: a sparse rating matrix held twice (CSR by user,
+ * CSC by item), the movie catalogue, and a loaded dataset with both id mappings.
+ *
+ * Dense ids are `u32` indices `0..nUsers` and `0..nItems`; ratings are `f32` on the 0.5–5 scale;
+ * timestamps are whole seconds since the Unix epoch (UTC), held as `u32` (valid until 2106).
+ *
+ * @module
+ */
+
+/**
+ * A user × item rating matrix stored twice: compressed rows by user (CSR) and compressed columns by
+ * item (CSC). Within a row, item indices ascend; within a column, user indices ascend.
+ *
+ * @example
+ * ```ts
+ * import type { RatingMatrix } from "./types.ts";
+ * function meanRating(m: RatingMatrix): number {
+ *   let s = 0;
+ *   for (const r of m.userRatings) s += r;
+ *   return s / m.nnz;
+ * }
+ * ```
+ */
+export interface RatingMatrix {
+  /** Number of users (rows). */
+  readonly nUsers: number;
+  /** Number of items (columns). */
+  readonly nItems: number;
+  /** Number of stored ratings. */
+  readonly nnz: number;
+  /** CSR row pointers, length `nUsers + 1`: user `u` owns entries `userPtr[u] .. userPtr[u+1]`. */
+  readonly userPtr: Uint32Array;
+  /** CSR item index of each entry, length `nnz`. */
+  readonly userItems: Uint32Array;
+  /** CSR rating of each entry, length `nnz`. */
+  readonly userRatings: Float32Array;
+  /** CSR timestamp (seconds since the epoch, UTC) of each entry, length `nnz`. */
+  readonly userTimes: Uint32Array;
+  /** CSC column pointers, length `nItems + 1`. */
+  readonly itemPtr: Uint32Array;
+  /** CSC user index of each entry, length `nnz`. */
+  readonly itemUsers: Uint32Array;
+  /** CSC rating of each entry, length `nnz`. */
+  readonly itemRatings: Float32Array;
+  /** CSC timestamp of each entry, length `nnz`. */
+  readonly itemTimes: Uint32Array;
+}
+
+/**
+ * The movie catalogue from movies.csv (and links.csv), indexed by catalogue row, not by dense item id.
+ *
+ * @example
+ * ```ts
+ * import type { Movies } from "./types.ts";
+ * const titleOf = (m: Movies, row: number) => m.titles[row] ?? "?";
+ * ```
+ */
+export interface Movies {
+  /** Raw MovieLens movieId of each catalogue row. */
+  readonly movieIds: Uint32Array;
+  /** Title without the trailing "(year)". */
+  readonly titles: string[];
+  /** Year parsed from the title's trailing "(yyyy)", or 0 where there is none. */
+  readonly years: Uint16Array;
+  /** Genre vocabulary, in a fixed order; "(no genres listed)" is one of them when present. */
+  readonly genreNames: string[];
+  /** Genre indices per movie as CSR: movie `m` has genres `genreIdx[genrePtr[m] .. genrePtr[m+1]]`. */
+  readonly genrePtr: Uint32Array;
+  /** Genre indices, see `genrePtr`. */
+  readonly genreIdx: Uint8Array;
+  /** IMDb id per row (0 where links.csv lacks it). */
+  readonly imdbIds: Uint32Array;
+  /** TMDb id per row (0 where links.csv leaves it empty). */
+  readonly tmdbIds: Uint32Array;
+}
+
+/**
+ * Free-text tags from tags.csv, one entry per row, with raw ids.
+ *
+ * @example
+ * ```ts
+ * import type { Tags } from "./types.ts";
+ * const count = (t: Tags) => t.tags.length;
+ * ```
+ */
+export interface Tags {
+  /** Raw userId of each tag row. */
+  readonly userIds: Uint32Array;
+  /** Raw movieId of each tag row. */
+  readonly movieIds: Uint32Array;
+  /** The tag text. */
+  readonly tags: string[];
+  /** Seconds since the epoch. */
+  readonly times: Uint32Array;
+}
+
+/**
+ * A loaded MovieLens dataset: the rating matrix, both id mappings and the side files.
+ *
+ * @example
+ * ```ts
+ * import type { Dataset } from "./types.ts";
+ * const density = (d: Dataset) => d.ratings.nnz / (d.ratings.nUsers * d.ratings.nItems);
+ * ```
+ */
+export interface Dataset {
+  /** Folder name, e.g. "ml-latest-small", "ml-32m" or "synthetic-32m". */
+  readonly name: string;
+  /** The folder the CSV files were read from. */
+  readonly dir: string;
+  /** The ratings, with dense user and item indices. */
+  readonly ratings: RatingMatrix;
+  /** Raw MovieLens userId of each dense user index (ascending). */
+  readonly userIds: Uint32Array;
+  /** Raw MovieLens movieId of each dense item index (ascending). */
+  readonly itemIds: Uint32Array;
+  /** The catalogue (may include movies nobody rated); empty when movies.csv is absent. */
+  readonly movies: Movies;
+  /** Tags; empty when tags.csv is absent. */
+  readonly tags: Tags;
+  /** Seconds the load took (parse or cache read, plus side files). */
+  readonly loadSeconds: number;
+  /** Whether the ratings came from the binary cache. */
+  readonly fromCache: boolean;
+}
