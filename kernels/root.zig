@@ -8,6 +8,7 @@ const threads_mod = @import("threads.zig");
 const parse = @import("parse.zig");
 const sparse = @import("sparse.zig");
 const io = @import("io.zig");
+const rng = @import("rng.zig");
 
 const Status = status_mod.Status;
 const ErrorInfo = status_mod.ErrorInfo;
@@ -165,4 +166,5 @@ test {
     _ = threads_mod;
     _ = parse;
     _ = sparse;
+    _ = rng;
 }

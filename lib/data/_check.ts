@@ -19,8 +19,12 @@ function checkCompressed(
   ptr: Uint32Array,
   idx: Uint32Array,
 ): void {
-  if (ptr.length !== nOuter + 1) fail(`${layout} ptr has length ${ptr.length}, expected ${nOuter + 1}`);
-  if (idx.length !== nnz) fail(`${layout} index array has length ${idx.length}, expected nnz = ${nnz}`);
+  if (ptr.length !== nOuter + 1) {
+    fail(`${layout} ptr has length ${ptr.length}, expected ${nOuter + 1}`);
+  }
+  if (idx.length !== nnz) {
+    fail(`${layout} index array has length ${idx.length}, expected nnz = ${nnz}`);
+  }
   if (ptr[0] !== 0) fail(`${layout} ptr[0] = ${ptr[0]}, expected 0`);
   if (ptr[nOuter] !== nnz) fail(`${layout} ptr[${nOuter}] = ${ptr[nOuter]}, expected nnz = ${nnz}`);
   for (let o = 0; o < nOuter; o++) {
@@ -28,9 +32,13 @@ function checkCompressed(
     if (end < start) fail(`${layout} ptr decreases at ${o}: ${start} then ${end}`);
     for (let e = start; e < end; e++) {
       const v = idx[e]!;
-      if (v >= nInner) fail(`${layout} entry ${e} (of ${o}) has index ${v}, expected below ${nInner}`);
+      if (v >= nInner) {
+        fail(`${layout} entry ${e} (of ${o}) has index ${v}, expected below ${nInner}`);
+      }
       if (e > start && idx[e - 1]! >= v) {
-        fail(`${layout} indices of ${o} not strictly ascending at entry ${e}: ${idx[e - 1]} then ${v}`);
+        fail(
+          `${layout} indices of ${o} not strictly ascending at entry ${e}: ${idx[e - 1]} then ${v}`,
+        );
       }
     }
   }
@@ -83,7 +91,9 @@ export function assertMatrixConsistent(m: RatingMatrix): void {
       }
       if (!Object.is(m.userRatings[lo], m.itemRatings[c])) {
         fail(
-          `(user ${u}, item ${i}) has rating ${m.userRatings[lo]} in CSR, ${m.itemRatings[c]} in CSC`,
+          `(user ${u}, item ${i}) has rating ${m.userRatings[lo]} in CSR, ${
+            m.itemRatings[c]
+          } in CSC`,
         );
       }
       if (m.userTimes[lo] !== m.itemTimes[c]) {

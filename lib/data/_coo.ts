@@ -63,10 +63,14 @@ export function fromTriplets(
   for (let k = 0; k < nnz; k++) {
     const u = users[k]!, i = items[k]!, r = ratings[k]!, t = times[k]!;
     if (!Number.isInteger(u) || u < 0 || u >= nUsers) {
-      throw new Error(`fromTriplets: users[${k}] = ${u}, expected a whole number in 0..${nUsers - 1}`);
+      throw new Error(
+        `fromTriplets: users[${k}] = ${u}, expected a whole number in 0..${nUsers - 1}`,
+      );
     }
     if (!Number.isInteger(i) || i < 0 || i >= nItems) {
-      throw new Error(`fromTriplets: items[${k}] = ${i}, expected a whole number in 0..${nItems - 1}`);
+      throw new Error(
+        `fromTriplets: items[${k}] = ${i}, expected a whole number in 0..${nItems - 1}`,
+      );
     }
     if (!Number.isFinite(r)) {
       throw new Error(`fromTriplets: ratings[${k}] = ${r}, expected a finite number`);
@@ -108,7 +112,9 @@ export function fromTriplets(
       if (e > userPtr[u]! && userItems[e - 1] === userItems[e]) {
         const first = Math.min(order[e - 1]!, k), second = Math.max(order[e - 1]!, k);
         throw new Error(
-          `fromTriplets: duplicate (user ${u}, item ${userItems[e]}) at indices ${first} and ${second}`,
+          `fromTriplets: duplicate (user ${u}, item ${
+            userItems[e]
+          }) at indices ${first} and ${second}`,
         );
       }
     }

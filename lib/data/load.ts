@@ -69,6 +69,14 @@ async function cacheKey(ratingsPath: string): Promise<string> {
     .join("");
 }
 
+async function isFile(path: string): Promise<boolean> {
+  try {
+    return (await Deno.stat(path)).isFile;
+  } catch {
+    return false;
+  }
+}
+
 function sourceOf(path: string, stat: Deno.FileInfo): CacheSource {
   return { path, size: stat.size, mtimeMs: stat.mtime?.getTime() ?? 0 };
 }
@@ -163,9 +171,10 @@ export async function loadMovieLens(dir: string, options: LoadOptions = {}): Pro
     if (useCache) await writeCache(cachePath, source, content);
   }
   const sideFiles = options.sideFiles ?? true;
-  const [movies, tags] = sideFiles
-    ? await Promise.all([readMovies(absDir), readTags(absDir)])
-    : [emptyMovies(), emptyTags()];
+  const [movies, tags] = await Promise.all([
+    sideFiles && await isFile(`${absDir}/movies.csv`) ? readMovies(absDir) : emptyMovies(),
+    sideFiles && await isFile(`${absDir}/tags.csv`) ? readTags(absDir) : emptyTags(),
+  ]);
   return {
     name,
     dir: absDir,

@@ -17,6 +17,7 @@
  * @module
  */
 
+import { Rng, sampleIndices } from "../stats/rng.ts";
 import { cscFromCsr } from "./_coo.ts";
 import type { RatingMatrix } from "./types.ts";
 
@@ -386,8 +387,8 @@ function selectKth(a: Uint32Array, len: number, k: number): number {
 /**
  * Cold-item split: a seeded random set of items is held out whole, so every rating of a cold item
  * is in test and none in train; all other ratings are in train. Only items with at least one rating
- * are candidates, and `Math.round(itemFraction × rated items)` of them are drawn by a partial
- * Fisher–Yates shuffle driven by a splitmix32 stream from `seed`.
+ * are candidates, and `Math.round(itemFraction × rated items)` of them are drawn without
+ * replacement (partial Fisher–Yates, `sampleIndices` of `../stats/rng.ts` seeded with `seed`).
  *
  * @param m The ratings to split.
  * @param options `itemFraction` (default 0.1) and `seed`.
@@ -415,16 +416,10 @@ export function coldItemSplit(m: RatingMatrix, options: ColdItemSplitOptions): C
   for (let i = 0, c = 0; i < nItems; i++) if (itemPtr[i + 1]! > itemPtr[i]!) candidates[c++] = i;
 
   const nCold = Math.round(itemFraction * nRated);
-  let state = seed >>> 0;
-  for (let j = 0; j < nCold; j++) {
-    state = (state + 0x9e37_79b9) >>> 0; // splitmix32
-    const r = mix32(state);
-    const pick = j + Math.floor((r / 0x1_0000_0000) * (nRated - j));
-    const tmp = candidates[j]!;
-    candidates[j] = candidates[pick]!;
-    candidates[pick] = tmp;
-  }
-  const coldItems = candidates.slice(0, nCold).sort();
+  const picks = sampleIndices(new Rng(seed), nRated, nCold);
+  const coldItems = new Uint32Array(nCold);
+  for (let j = 0; j < nCold; j++) coldItems[j] = candidates[picks[j]!]!;
+  coldItems.sort();
 
   const isCold = new Uint8Array(nItems);
   for (const i of coldItems) isCold[i] = 1;

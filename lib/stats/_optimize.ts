@@ -68,7 +68,8 @@ export function minimizeNelderMead(
     x[i] = x[i]! + step[i]!;
     simplex.push({ x, v: value(x) });
   }
-  const along = (from: number[], to: number[], t: number) => from.map((fi, i) => fi + t * (to[i]! - fi));
+  const along = (from: number[], to: number[], t: number) =>
+    from.map((fi, i) => fi + t * (to[i]! - fi));
   for (let iter = 0; iter < maxIter; iter++) {
     simplex.sort((p, q) => p.v - q.v);
     const best = simplex[0]!;

@@ -1,0 +1,11 @@
+/**
+ * Data: loading MovieLens folders, the binary cache, side files, splits, downloads and the
+ * synthetic generator.
+ *
+ * @module
+ */
+export * from "./types.ts";
+export * from "./load.ts";
+export * from "./summary.ts";
+export * from "./side_files.ts";
+export * from "./split.ts";

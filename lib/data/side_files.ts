@@ -1,0 +1,371 @@
+/**
+ * Readers for the MovieLens side files: movies.csv (titles and genres), links.csv (IMDb and TMDb
+ * ids) and tags.csv (free-text tags), parsed with the d3-dsv CSV parser (RFC 4180 quoting, CRLF or
+ * LF line endings) into the {@linkcode Movies} and {@linkcode Tags} shapes of `types.ts`.
+ *
+ * Bad input throws an `Error` naming the file, the line number (1 = header) and what was expected:
+ * a wrong header, a wrong number of fields, a non-numeric id or timestamp, a duplicate movieId.
+ * Blank lines are skipped.
+ *
+ * @module
+ */
+
+// @ts-types="npm:@types/d3-dsv@3.0.7"
+import { csvParseRows } from "d3-dsv";
+import type { Movies, Tags } from "./types.ts";
+
+/**
+ * The genre vocabulary, in this fixed order: the 19 MovieLens genres alphabetically (as listed in
+ * the MovieLens README), then `"(no genres listed)"`. A genre index in {@linkcode Movies.genreIdx}
+ * is a position in this list. A genre name outside the list met while reading is appended to the
+ * movies' own `genreNames` in order of first appearance (this constant never changes).
+ *
+ * @example
+ * ```ts
+ * import { MOVIELENS_GENRES } from "./side_files.ts";
+ * if (MOVIELENS_GENRES.indexOf("Drama") !== 7) throw new Error("unexpected order");
+ * ```
+ */
+export const MOVIELENS_GENRES: readonly string[] = Object.freeze([
+  "Action",
+  "Adventure",
+  "Animation",
+  "Children",
+  "Comedy",
+  "Crime",
+  "Documentary",
+  "Drama",
+  "Fantasy",
+  "Film-Noir",
+  "Horror",
+  "IMAX",
+  "Musical",
+  "Mystery",
+  "Romance",
+  "Sci-Fi",
+  "Thriller",
+  "War",
+  "Western",
+  "(no genres listed)",
+]);
+
+/** A movie title split into its name and release year. */
+export interface TitleYear {
+  /** The title without the trailing "(year)" and without surrounding spaces. */
+  title: string;
+  /** The year, or 0 when the title carries none. */
+  year: number;
+}
+
+const YEAR_AT_END = /^(.*?)\s*\((\d{4})(?:\s*[-–]\s*(?:\d{4})?\s*)?\)$/;
+
+/**
+ * Split a MovieLens title such as `"Toy Story (1995)"` into `{ title: "Toy Story", year: 1995 }`.
+ * Surrounding spaces are trimmed first (some titles end in `") "`). A trailing year range such as
+ * `"(2006–2007)"` or `"(2016- )"` (series) yields its first year. A title with no trailing
+ * parenthesised year, such as `"Babylon 5"`, yields year 0 and the trimmed title; so does a title
+ * that is nothing but a year, such as `"(1995)"` (kept whole, so no title is ever empty).
+ *
+ * @param raw The title field of movies.csv.
+ * @returns The title and year.
+ *
+ * @example
+ * ```ts
+ * import { splitTitle } from "./side_files.ts";
+ * const { title, year } = splitTitle("American President, The (1995) ");
+ * if (title !== "American President, The" || year !== 1995) throw new Error("unexpected");
+ * if (splitTitle("Babylon 5").year !== 0) throw new Error("Babylon 5 has no year");
+ * ```
+ */
+export function splitTitle(raw: string): TitleYear {
+  const trimmed = raw.trim();
+  const match = YEAR_AT_END.exec(trimmed);
+  if (match === null || match[1] === "") return { title: trimmed, year: 0 };
+  return { title: match[1]!, year: Number(match[2]) };
+}
+
+/**
+ * An empty catalogue (for datasets without movies.csv). Its `genreNames` is the full fixed
+ * vocabulary {@linkcode MOVIELENS_GENRES}, so genre indices mean the same in every dataset.
+ *
+ * @returns A `Movies` value with zero rows.
+ *
+ * @example
+ * ```ts
+ * import { emptyMovies } from "./side_files.ts";
+ * const m = emptyMovies();
+ * if (m.movieIds.length !== 0 || m.genrePtr.length !== 1) throw new Error("unexpected");
+ * ```
+ */
+export function emptyMovies(): Movies {
+  return {
+    movieIds: new Uint32Array(0),
+    titles: [],
+    years: new Uint16Array(0),
+    genreNames: [...MOVIELENS_GENRES],
+    genrePtr: new Uint32Array(1),
+    genreIdx: new Uint8Array(0),
+    imdbIds: new Uint32Array(0),
+    tmdbIds: new Uint32Array(0),
+  };
+}
+
+/**
+ * Empty tags (for datasets without tags.csv).
+ *
+ * @returns A `Tags` value with zero rows.
+ *
+ * @example
+ * ```ts
+ * import { emptyTags } from "./side_files.ts";
+ * if (emptyTags().tags.length !== 0) throw new Error("unexpected");
+ * ```
+ */
+export function emptyTags(): Tags {
+  return {
+    userIds: new Uint32Array(0),
+    movieIds: new Uint32Array(0),
+    tags: [],
+    times: new Uint32Array(0),
+  };
+}
+
+/** CSV rows after the header, with the line number each row starts on. */
+interface Table {
+  rows: string[][];
+  lines: number[];
+}
+
+function joinPath(dir: string, file: string): string {
+  return dir === "" ? file : `${dir.replace(/\/+$/, "")}/${file}`;
+}
+
+/** Read a file as text, or `undefined` when it does not exist. */
+async function readOptional(path: string): Promise<string | undefined> {
+  try {
+    return await Deno.readTextFile(path);
+  } catch (e) {
+    if (e instanceof Deno.errors.NotFound) return undefined;
+    throw e;
+  }
+}
+
+function parseTable(text: string, path: string, header: readonly string[]): Table {
+  const all = csvParseRows(text.startsWith("\uFEFF") ? text.slice(1) : text);
+  const expected = header.join(",");
+  const first = all[0];
+  if (first === undefined) {
+    throw new Error(`${path} line 1: expected header "${expected}", got an empty file`);
+  }
+  if (first.join(",") !== expected) {
+    throw new Error(`${path} line 1: expected header "${expected}", got "${first.join(",")}"`);
+  }
+  const rows: string[][] = [];
+  const lines: number[] = [];
+  let line = 1 + newlines(first);
+  for (let r = 1; r < all.length; r++) {
+    const row = all[r]!;
+    line++;
+    if (row.length === 1 && row[0] === "") continue;
+    if (row.length !== header.length) {
+      const hint = newlines(row) > 0 ? " (an unclosed double quote?)" : "";
+      throw new Error(
+        `${path} line ${line}: expected ${header.length} fields (${expected}), got ${row.length}${hint}`,
+      );
+    }
+    rows.push(row);
+    lines.push(line);
+    line += newlines(row);
+  }
+  return { rows, lines };
+}
+
+/** Line breaks inside quoted fields, which make a row span several lines. */
+function newlines(row: string[]): number {
+  let n = 0;
+  for (const field of row) {
+    if (!field.includes("\n")) continue;
+    for (let i = 0; i < field.length; i++) if (field.charCodeAt(i) === 10) n++;
+  }
+  return n;
+}
+
+const WHOLE_NUMBER = /^\d+$/;
+
+function parseU32(value: string, path: string, line: number, field: string): number {
+  const n = Number(value);
+  if (!WHOLE_NUMBER.test(value) || n > 0xffff_ffff) {
+    throw new Error(
+      `${path} line ${line}: expected ${field} to be a whole number in 0..4294967295, got "${value}"`,
+    );
+  }
+  return n;
+}
+
+/**
+ * Read movies.csv from `dir` (header `movieId,title,genres`) and, when present, links.csv (header
+ * `movieId,imdbId,tmdbId`). Rows keep the file's order. Titles are split with
+ * {@linkcode splitTitle}; genres are `|`-separated names mapped onto the fixed vocabulary
+ * {@linkcode MOVIELENS_GENRES} (`"(no genres listed)"` becomes that genre; an unknown name is
+ * appended to `genreNames`; an empty genres field gives no genres; a genre repeated within a row is
+ * kept once). IMDb and TMDb ids are 0 where links.csv is absent, lacks the movie or leaves the
+ * field empty.
+ *
+ * Throws an `Error` naming file and line for: a missing movies.csv, a wrong header, a wrong field
+ * count, a non-numeric movieId/imdbId/tmdbId, a duplicate movieId in either file, a links.csv row
+ * for a movieId not in movies.csv, an empty genre name (`"Action||Drama"`), or more than 256 genres.
+ *
+ * @param dir The dataset folder, e.g. `data/raw/ml-latest-small`.
+ * @returns The catalogue.
+ *
+ * @example
+ * ```ts
+ * import { readMovies } from "./side_files.ts";
+ * const dir = await Deno.makeTempDir();
+ * await Deno.writeTextFile(
+ *   `${dir}/movies.csv`,
+ *   'movieId,title,genres\r\n1,"American President, The (1995)",Comedy|Drama|Romance\r\n',
+ * );
+ * const movies = await readMovies(dir);
+ * if (movies.titles[0] !== "American President, The" || movies.years[0] !== 1995) {
+ *   throw new Error("unexpected");
+ * }
+ * await Deno.remove(dir, { recursive: true });
+ * ```
+ */
+export async function readMovies(dir: string): Promise<Movies> {
+  const path = joinPath(dir, "movies.csv");
+  const text = await readOptional(path);
+  if (text === undefined) {
+    throw new Error(`${path}: file not found (use emptyMovies() for a dataset without movies.csv)`);
+  }
+  const { rows, lines } = parseTable(text, path, ["movieId", "title", "genres"]);
+  const n = rows.length;
+  const movieIds = new Uint32Array(n);
+  const titles: string[] = new Array(n);
+  const years = new Uint16Array(n);
+  const genreNames = [...MOVIELENS_GENRES];
+  const genreIndex = new Map(genreNames.map((g, i) => [g, i]));
+  const genrePtr = new Uint32Array(n + 1);
+  const genreList: number[] = [];
+  const rowOf = new Map<number, number>();
+  for (let r = 0; r < n; r++) {
+    const [id, rawTitle, genres] = rows[r]! as [string, string, string];
+    const line = lines[r]!;
+    const movieId = parseU32(id, path, line, "movieId");
+    const seen = rowOf.get(movieId);
+    if (seen !== undefined) {
+      throw new Error(
+        `${path} line ${line}: duplicate movieId ${movieId} (first on line ${lines[seen]})`,
+      );
+    }
+    rowOf.set(movieId, r);
+    movieIds[r] = movieId;
+    const { title, year } = splitTitle(rawTitle);
+    titles[r] = title;
+    years[r] = year;
+    const rowStart = genreList.length;
+    if (genres !== "") {
+      for (const name of genres.split("|")) {
+        if (name === "") {
+          throw new Error(
+            `${path} line ${line}: expected genre names separated by single "|", got "${genres}"`,
+          );
+        }
+        let g = genreIndex.get(name);
+        if (g === undefined) {
+          g = genreNames.length;
+          if (g > 255) {
+            throw new Error(`${path} line ${line}: more than 256 distinct genres (at "${name}")`);
+          }
+          genreNames.push(name);
+          genreIndex.set(name, g);
+        }
+        if (!genreList.includes(g, rowStart)) genreList.push(g);
+      }
+    }
+    genrePtr[r + 1] = genreList.length;
+  }
+
+  const imdbIds = new Uint32Array(n);
+  const tmdbIds = new Uint32Array(n);
+  const linksPath = joinPath(dir, "links.csv");
+  const linksText = await readOptional(linksPath);
+  if (linksText !== undefined) {
+    const links = parseTable(linksText, linksPath, ["movieId", "imdbId", "tmdbId"]);
+    const linkLine = new Map<number, number>();
+    for (let k = 0; k < links.rows.length; k++) {
+      const [id, imdb, tmdb] = links.rows[k]! as [string, string, string];
+      const line = links.lines[k]!;
+      const movieId = parseU32(id, linksPath, line, "movieId");
+      const r = rowOf.get(movieId);
+      if (r === undefined) {
+        throw new Error(`${linksPath} line ${line}: movieId ${movieId} is not in ${path}`);
+      }
+      const first = linkLine.get(movieId);
+      if (first !== undefined) {
+        throw new Error(
+          `${linksPath} line ${line}: duplicate movieId ${movieId} (first on line ${first})`,
+        );
+      }
+      linkLine.set(movieId, line);
+      imdbIds[r] = imdb === "" ? 0 : parseU32(imdb, linksPath, line, "imdbId");
+      tmdbIds[r] = tmdb === "" ? 0 : parseU32(tmdb, linksPath, line, "tmdbId");
+    }
+  }
+  return {
+    movieIds,
+    titles,
+    years,
+    genreNames,
+    genrePtr,
+    genreIdx: Uint8Array.from(genreList),
+    imdbIds,
+    tmdbIds,
+  };
+}
+
+/**
+ * Read tags.csv from `dir` (header `userId,movieId,tag,timestamp`), one entry per row in file
+ * order, tag text as written (quoted tags unquoted, no trimming). Throws an `Error` naming file and
+ * line for a missing file, a wrong header, a wrong field count, or a userId, movieId or timestamp
+ * that is not a whole number in 0..2³²−1.
+ *
+ * @param dir The dataset folder.
+ * @returns The tags.
+ *
+ * @example
+ * ```ts
+ * import { readTags } from "./side_files.ts";
+ * const dir = await Deno.makeTempDir();
+ * await Deno.writeTextFile(
+ *   `${dir}/tags.csv`,
+ *   'userId,movieId,tag,timestamp\r\n2,60756,"funny, really",1445714994\r\n',
+ * );
+ * const tags = await readTags(dir);
+ * if (tags.tags[0] !== "funny, really" || tags.times[0] !== 1445714994) throw new Error("unexpected");
+ * await Deno.remove(dir, { recursive: true });
+ * ```
+ */
+export async function readTags(dir: string): Promise<Tags> {
+  const path = joinPath(dir, "tags.csv");
+  const text = await readOptional(path);
+  if (text === undefined) {
+    throw new Error(`${path}: file not found (use emptyTags() for a dataset without tags.csv)`);
+  }
+  const { rows, lines } = parseTable(text, path, ["userId", "movieId", "tag", "timestamp"]);
+  const n = rows.length;
+  const userIds = new Uint32Array(n);
+  const movieIds = new Uint32Array(n);
+  const tags: string[] = new Array(n);
+  const times = new Uint32Array(n);
+  for (let r = 0; r < n; r++) {
+    const [user, movie, tag, time] = rows[r]! as [string, string, string, string];
+    const line = lines[r]!;
+    userIds[r] = parseU32(user, path, line, "userId");
+    movieIds[r] = parseU32(movie, path, line, "movieId");
+    tags[r] = tag;
+    times[r] = parseU32(time, path, line, "timestamp");
+  }
+  return { userIds, movieIds, tags, times };
+}

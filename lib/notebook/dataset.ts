@@ -1,0 +1,128 @@
+/**
+ * Which dataset a notebook (or the main job) runs on. One parameter decides it: the
+ * `RECSYS_DATASET` environment variable, a folder path or a name under data/raw/. Without it the
+ * best dataset present is used: data/raw/ml-32m, then data/raw/ml-latest-small, then
+ * ../shared/data/ml-latest-small beside the repository, then the synthetic dataset (generated on
+ * first use under data/raw/synthetic-small).
+ *
+ * @module
+ */
+import { DATA_DIR, loadMovieLens } from "../data/load.ts";
+import type { LoadOptions } from "../data/load.ts";
+import type { Dataset } from "../data/types.ts";
+
+/** A chosen dataset folder and why it was chosen. */
+export interface DatasetChoice {
+  /** Absolute folder path holding ratings.csv. */
+  dir: string;
+  /** Folder name. */
+  name: string;
+  /** "env" (RECSYS_DATASET), "best-available" or "synthetic-fallback". */
+  reason: "env" | "best-available" | "synthetic-fallback";
+}
+
+/** Hook that makes a synthetic dataset folder when nothing else is present; set by lib/mod.ts. */
+export type SyntheticMaker = (dir: string) => Promise<void>;
+let syntheticMaker: SyntheticMaker | undefined;
+
+/**
+ * Registers how to generate the synthetic fallback dataset (the generator lives in lib/data).
+ *
+ * @example
+ * ```ts
+ * import { setSyntheticMaker } from "./dataset.ts";
+ * setSyntheticMaker(async (_dir) => {});
+ * ```
+ */
+export function setSyntheticMaker(maker: SyntheticMaker): void {
+  syntheticMaker = maker;
+}
+
+async function hasRatings(dir: string): Promise<boolean> {
+  try {
+    return (await Deno.stat(`${dir}/ratings.csv`)).isFile;
+  } catch {
+    return false;
+  }
+}
+
+/** The folder name of the synthetic fallback under data/raw/. */
+export const SYNTHETIC_FALLBACK = "synthetic-small";
+
+/**
+ * Resolves the dataset folder from `RECSYS_DATASET` or the best available.
+ *
+ * @example
+ * ```ts ignore
+ * import { chooseDataset } from "./dataset.ts";
+ * const choice = await chooseDataset();
+ * console.log(choice.name, choice.reason);
+ * ```
+ */
+export async function chooseDataset(): Promise<DatasetChoice> {
+  const fromEnv = Deno.env.get("RECSYS_DATASET");
+  if (fromEnv) {
+    const dir = fromEnv.includes("/") ? fromEnv : `${DATA_DIR}/raw/${fromEnv}`;
+    if (!await hasRatings(dir)) {
+      throw new Error(
+        `RECSYS_DATASET=${fromEnv}: ${dir}/ratings.csv not found; expected a MovieLens folder ` +
+          "path or a folder name under data/raw/",
+      );
+    }
+    const abs = await Deno.realPath(dir);
+    return { dir: abs, name: abs.slice(abs.lastIndexOf("/") + 1), reason: "env" };
+  }
+  const shared = new URL("../../../shared/data/ml-latest-small", import.meta.url).pathname;
+  for (const dir of [`${DATA_DIR}/raw/ml-32m`, `${DATA_DIR}/raw/ml-latest-small`, shared]) {
+    if (await hasRatings(dir)) {
+      const abs = await Deno.realPath(dir);
+      return { dir: abs, name: abs.slice(abs.lastIndexOf("/") + 1), reason: "best-available" };
+    }
+  }
+  const dir = `${DATA_DIR}/raw/${SYNTHETIC_FALLBACK}`;
+  if (!await hasRatings(dir)) {
+    if (!syntheticMaker) throw new Error("no dataset found and no synthetic generator registered");
+    await syntheticMaker(dir);
+  }
+  return { dir, name: SYNTHETIC_FALLBACK, reason: "synthetic-fallback" };
+}
+
+/**
+ * Chooses and loads the notebook's dataset, printing one line that says which and why.
+ *
+ * @example
+ * ```ts ignore
+ * import { notebookDataset } from "./dataset.ts";
+ * const ds = await notebookDataset();
+ * ```
+ */
+export async function notebookDataset(options: LoadOptions = {}): Promise<Dataset> {
+  const choice = await chooseDataset();
+  const why = choice.reason === "env"
+    ? "from RECSYS_DATASET"
+    : choice.reason === "best-available"
+    ? "the best dataset present"
+    : "SYNTHETIC: no MovieLens files found, so a generated MovieLens-shaped dataset is used";
+  const ds = await loadMovieLens(choice.dir, options);
+  console.log(
+    `dataset ${ds.name} (${why}): ${ds.ratings.nnz.toLocaleString("en-US")} ratings, ` +
+      `${ds.ratings.nUsers.toLocaleString("en-US")} users, ` +
+      `${ds.ratings.nItems.toLocaleString("en-US")} movies; loaded in ` +
+      `${ds.loadSeconds.toFixed(2)} s${ds.fromCache ? " from cache" : ""}`,
+  );
+  return ds;
+}
+
+/**
+ * "small" when a dataset is small enough for exhaustive grids (under 2M ratings), else "large";
+ * notebooks use it to size sweeps.
+ *
+ * @example
+ * ```ts
+ * import { datasetScale } from "./dataset.ts";
+ * console.assert(datasetScale(100_836) === "small");
+ * ```
+ */
+export function datasetScale(nnz: number): "small" | "large" {
+  return nnz < 2_000_000 ? "small" : "large";
+}

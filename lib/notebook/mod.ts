@@ -1,0 +1,6 @@
+/**
+ * Notebook helpers: which dataset to run on.
+ *
+ * @module
+ */
+export * from "./dataset.ts";

@@ -1,0 +1,84 @@
+/**
+ * Test assertions for `deno test`, in the shape of @std/assert (which lives on JSR, out of reach
+ * here), built on Node's `assert/strict` that Deno ships.
+ *
+ * @module
+ */
+import nodeAssert from "node:assert/strict";
+
+/** Throws when `condition` is falsy. */
+export function assert(condition: unknown, message = "assertion failed"): asserts condition {
+  if (!condition) throw new nodeAssert.AssertionError({ message });
+}
+
+/** Deep, strict equality (typed arrays compared element by element). */
+export function assertEquals<T>(actual: unknown, expected: T, message?: string): void {
+  nodeAssert.deepStrictEqual(actual, expected, message);
+}
+
+/** Deep, strict inequality. */
+export function assertNotEquals(actual: unknown, expected: unknown, message?: string): void {
+  nodeAssert.notDeepStrictEqual(actual, expected, message);
+}
+
+/** `|actual - expected| <= tolerance` (absolute), and neither is NaN. */
+export function assertAlmostEquals(
+  actual: number,
+  expected: number,
+  tolerance = 1e-7,
+  message?: string,
+): void {
+  const ok = Number.isFinite(actual) && Math.abs(actual - expected) <= tolerance;
+  assert(ok, message ?? `expected ${actual} to be within ${tolerance} of ${expected}`);
+}
+
+type ErrorClass<E extends Error> = new (...args: never[]) => E;
+
+function checkError<E extends Error>(
+  error: unknown,
+  ErrorType?: ErrorClass<E>,
+  includes?: string,
+): E {
+  if (ErrorType && !(error instanceof ErrorType)) {
+    throw new nodeAssert.AssertionError({
+      message: `expected ${ErrorType.name}, got ${String(error)}`,
+    });
+  }
+  if (!(error instanceof Error)) {
+    throw new nodeAssert.AssertionError({ message: `expected an Error, got ${String(error)}` });
+  }
+  if (includes !== undefined && !error.message.includes(includes)) {
+    throw new nodeAssert.AssertionError({
+      message: `expected the message to include "${includes}", got "${error.message}"`,
+    });
+  }
+  return error as E;
+}
+
+/** Expects `fn` to throw (optionally an `ErrorType` whose message includes `includes`). */
+export function assertThrows<E extends Error = Error>(
+  fn: () => unknown,
+  ErrorType?: ErrorClass<E>,
+  includes?: string,
+): E {
+  try {
+    fn();
+  } catch (error) {
+    return checkError(error, ErrorType, includes);
+  }
+  throw new nodeAssert.AssertionError({ message: "expected the function to throw" });
+}
+
+/** Expects the promise from `fn` to reject (optionally with an `ErrorType` including `includes`). */
+export async function assertRejects<E extends Error = Error>(
+  fn: () => PromiseLike<unknown>,
+  ErrorType?: ErrorClass<E>,
+  includes?: string,
+): Promise<E> {
+  try {
+    await fn();
+  } catch (error) {
+    return checkError(error, ErrorType, includes);
+  }
+  throw new nodeAssert.AssertionError({ message: "expected the promise to reject" });
+}
