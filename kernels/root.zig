@@ -9,13 +9,19 @@ const parse = @import("parse.zig");
 const sparse = @import("sparse.zig");
 const io = @import("io.zig");
 const rng = @import("rng.zig");
+const synth = @import("synth.zig"); // synthetic MovieLens generator
+const rows_mod = @import("rows.zig"); // explicit-feedback models
+const linalg = @import("linalg.zig");
+const bias_als = @import("bias_als.zig");
+const als = @import("als.zig");
+const score = @import("score.zig");
 
 const Status = status_mod.Status;
 const ErrorInfo = status_mod.ErrorInfo;
 const allocator = std.heap.c_allocator;
 
 /// Bumped whenever an exported signature changes; the wrapper refuses a library of another version.
-pub const abi_version: u32 = 1;
+pub const abi_version: u32 = 2;
 
 fn code(status: Status) i32 {
     return @intFromEnum(status);
@@ -161,10 +167,386 @@ export fn rs_matrix_build(
     return code(status);
 }
 
+// ---------------------------------------------------------------------------------------------
+// Synthetic MovieLens (kernels/synth.zig; driven by lib/data/synthetic.ts).
+
+/// Walker/Vose alias table of `n` positive, finite item weights into `prob` and `alias`.
+export fn rs_synth_alias(weights: ?[*]const f64, n: u32, prob: ?[*]f64, alias: ?[*]u32) i32 {
+    if (weights == null or prob == null or alias == null or n == 0) return code(.invalid_argument);
+    const work = allocator.alloc(u32, n) catch return code(.out_of_memory);
+    defer allocator.free(work);
+    return code(synth.buildAlias(weights.?[0..n], prob.?[0..n], alias.?[0..n], work));
+}
+
+/// Writes the ratings.csv lines of users `user_begin..user_end` (userIds `user_begin + 1 ..`) into
+/// `out` (`out_len` must hold `synth.line_bytes_max` bytes per rating), adds every item's new
+/// ratings to `item_counts` and sets `result` (`synth.result_len` u64: bytes written, oracle
+/// tallies, histogram). User arrays have `n_users` entries (factors `n_users * k`), item arrays
+/// `n_items` (factors `n_items * k`). The bytes depend on `seed` and the model, never on `threads`.
+export fn rs_synth_ratings_csv(
+    seed: u64,
+    n_users: u32,
+    n_items: u32,
+    k: u32,
+    user_begin: u32,
+    user_end: u32,
+    user_counts: ?[*]const u32,
+    user_time_begin: ?[*]const u32,
+    user_time_span: ?[*]const u32,
+    user_bias: ?[*]const f32,
+    user_factors: ?[*]const f32,
+    movie_ids: ?[*]const u32,
+    item_weights: ?[*]const f64,
+    item_prob: ?[*]const f64,
+    item_alias: ?[*]const u32,
+    item_bias: ?[*]const f32,
+    item_factors: ?[*]const f32,
+    mu: f64,
+    noise_sd: f64,
+    whole_stars_before: u32,
+    crlf: u32,
+    threads: u32,
+    out: ?[*]u8,
+    out_len: u32,
+    item_counts: ?[*]u32,
+    result: ?*synth.Result,
+    info: ?*ErrorInfo,
+) i32 {
+    const error_info = info orelse return code(.invalid_argument);
+    if (user_counts == null or user_time_begin == null or user_time_span == null or user_bias == null or
+        user_factors == null or movie_ids == null or item_weights == null or item_prob == null or
+        item_alias == null or item_bias == null or item_factors == null or out == null or
+        item_counts == null or result == null) return code(.invalid_argument);
+    if (n_users == 0 or n_items == 0 or k == 0 or k > synth.factors_max) return code(.invalid_argument);
+    if (user_begin > user_end or user_end > n_users or crlf > 1) return code(.invalid_argument);
+    const users: usize = n_users;
+    const items: usize = n_items;
+    const model: synth.Model = .{
+        .seed = seed,
+        .k = k,
+        .mu = mu,
+        .noise_sd = noise_sd,
+        .whole_stars_before = whole_stars_before,
+        .crlf = crlf == 1,
+        .user_counts = user_counts.?[0..users],
+        .user_time_begin = user_time_begin.?[0..users],
+        .user_time_span = user_time_span.?[0..users],
+        .user_bias = user_bias.?[0..users],
+        .user_factors = user_factors.?[0 .. users * k],
+        .movie_ids = movie_ids.?[0..items],
+        .item_bias = item_bias.?[0..items],
+        .item_factors = item_factors.?[0 .. items * k],
+        .table = .{ .weights = item_weights.?[0..items], .prob = item_prob.?[0..items], .alias = item_alias.?[0..items] },
+    };
+    const checked = synth.checkModel(&model, error_info);
+    if (checked != .ok) return code(checked);
+    const status = synth.ratingsCsv(
+        allocator,
+        &model,
+        user_begin,
+        user_end,
+        threads,
+        out.?[0..out_len],
+        item_counts.?[0..items],
+        result.?,
+        error_info,
+    ) catch return code(.out_of_memory);
+    return code(status);
+}
+
+// End of the synthetic MovieLens section.
+// ---------------------------------------------------------------------------------------------
+
+// ---------------------------------------------------------------------------------------------
+// Explicit-feedback models (kernels/{rows,linalg,bias_als,als,score}.zig; wrapped in
+// lib/ffi/kernels.ts, used by lib/models/). A rating matrix arrives as its CSR (by user) and/or
+// CSC (by item) arrays; a model as k, μ and four f32 arrays (factors `n × k`, biases `n`).
+
+fn constSlice(comptime T: type, ptr: ?[*]const T, len: usize) ?[]const T {
+    if (len == 0) return &.{};
+    return (ptr orelse return null)[0..len];
+}
+
+fn mutSlice(comptime T: type, ptr: ?[*]T, len: usize) ?[]T {
+    if (len == 0) return &.{};
+    return (ptr orelse return null)[0..len];
+}
+
+/// One layout (`outer` rows over `inner` columns, `nnz` entries), validated.
+fn ratingRows(
+    outer: u32,
+    inner: u32,
+    nnz: u32,
+    ptr: ?[*]const u32,
+    index: ?[*]const u32,
+    values: ?[*]const f32,
+    info: *ErrorInfo,
+) union(enum) { rows: rows_mod.Rows, status: Status } {
+    if (outer == std.math.maxInt(u32)) return .{ .status = .invalid_argument };
+    const rows: rows_mod.Rows = .{
+        .ptr = constSlice(u32, ptr, @as(usize, outer) + 1) orelse return .{ .status = .invalid_argument },
+        .index = constSlice(u32, index, nnz) orelse return .{ .status = .invalid_argument },
+        .values = constSlice(f32, values, nnz) orelse return .{ .status = .invalid_argument },
+    };
+    const status = rows_mod.validate(rows, inner, info);
+    if (status != .ok) return .{ .status = status };
+    return .{ .rows = rows };
+}
+
+fn scoreModel(
+    k: u32,
+    mu: f32,
+    n_users: u32,
+    n_items: u32,
+    user_factors: ?[*]const f32,
+    item_factors: ?[*]const f32,
+    user_bias: ?[*]const f32,
+    item_bias: ?[*]const f32,
+) ?score.Model {
+    if (k > als.k_max or !std.math.isFinite(mu)) return null;
+    return .{
+        .k = k,
+        .mu = mu,
+        .user_factors = constSlice(f32, user_factors, @as(usize, n_users) * k) orelse return null,
+        .item_factors = constSlice(f32, item_factors, @as(usize, n_items) * k) orelse return null,
+        .user_bias = constSlice(f32, user_bias, n_users) orelse return null,
+        .item_bias = constSlice(f32, item_bias, n_items) orelse return null,
+    };
+}
+
+/// One epoch of bias-only ALS (users, then items) on `user_bias` and `item_bias` in place.
+/// `lambda ≥ 0`; `weighted` = 1 multiplies λ by the row's rating count.
+export fn rs_bias_als_epoch(
+    n_users: u32,
+    n_items: u32,
+    nnz: u32,
+    user_ptr: ?[*]const u32,
+    user_items: ?[*]const u32,
+    user_ratings: ?[*]const f32,
+    item_ptr: ?[*]const u32,
+    item_users: ?[*]const u32,
+    item_ratings: ?[*]const f32,
+    mu: f32,
+    lambda: f32,
+    weighted: u32,
+    user_bias: ?[*]f32,
+    item_bias: ?[*]f32,
+    threads: u32,
+    info: ?*ErrorInfo,
+) i32 {
+    const error_info = info orelse return code(.invalid_argument);
+    if (!std.math.isFinite(mu) or !(lambda >= 0) or !std.math.isFinite(lambda) or weighted > 1) return code(.invalid_argument);
+    const users = switch (ratingRows(n_users, n_items, nnz, user_ptr, user_items, user_ratings, error_info)) {
+        .rows => |rows| rows,
+        .status => |status| return code(status),
+    };
+    const items = switch (ratingRows(n_items, n_users, nnz, item_ptr, item_users, item_ratings, error_info)) {
+        .rows => |rows| rows,
+        .status => |status| return code(status),
+    };
+    const ub = mutSlice(f32, user_bias, n_users) orelse return code(.invalid_argument);
+    const ib = mutSlice(f32, item_bias, n_items) orelse return code(.invalid_argument);
+    bias_als.epoch(users, items, ub, ib, .{ .mu = mu, .lambda = lambda, .weighted = weighted == 1 }, threads);
+    return code(.ok);
+}
+
+/// One epoch of ALS with biases (every user given the items, then every item given the users) on
+/// the four model arrays in place. `1 ≤ k ≤ 1024`, `lambda_factors > 0`, `lambda_bias ≥ 0`.
+/// A system that cannot be solved gives `not_finite` with `info.a` = row, `info.b` = 0 (user) or
+/// 1 (item).
+export fn rs_als_epoch(
+    n_users: u32,
+    n_items: u32,
+    nnz: u32,
+    user_ptr: ?[*]const u32,
+    user_items: ?[*]const u32,
+    user_ratings: ?[*]const f32,
+    item_ptr: ?[*]const u32,
+    item_users: ?[*]const u32,
+    item_ratings: ?[*]const f32,
+    k: u32,
+    mu: f32,
+    lambda_factors: f32,
+    lambda_bias: f32,
+    weighted: u32,
+    user_factors: ?[*]f32,
+    item_factors: ?[*]f32,
+    user_bias: ?[*]f32,
+    item_bias: ?[*]f32,
+    threads: u32,
+    info: ?*ErrorInfo,
+) i32 {
+    const error_info = info orelse return code(.invalid_argument);
+    const params: als.Params = .{
+        .k = k,
+        .mu = mu,
+        .lambda_factors = lambda_factors,
+        .lambda_bias = lambda_bias,
+        .weighted = weighted == 1,
+    };
+    if (!params.valid() or weighted > 1) return code(.invalid_argument);
+    const users = switch (ratingRows(n_users, n_items, nnz, user_ptr, user_items, user_ratings, error_info)) {
+        .rows => |rows| rows,
+        .status => |status| return code(status),
+    };
+    const items = switch (ratingRows(n_items, n_users, nnz, item_ptr, item_users, item_ratings, error_info)) {
+        .rows => |rows| rows,
+        .status => |status| return code(status),
+    };
+    const user: als.Side = .{
+        .factors = mutSlice(f32, user_factors, @as(usize, n_users) * k) orelse return code(.invalid_argument),
+        .bias = mutSlice(f32, user_bias, n_users) orelse return code(.invalid_argument),
+    };
+    const item: als.Side = .{
+        .factors = mutSlice(f32, item_factors, @as(usize, n_items) * k) orelse return code(.invalid_argument),
+        .bias = mutSlice(f32, item_bias, n_items) orelse return code(.invalid_argument),
+    };
+    return code(als.epoch(allocator, users, items, user, item, params, threads, error_info));
+}
+
+/// `out[j]` = the prediction for (users[j], items[j]) clamped to [rating_min, rating_max]; an
+/// index ≥ n_users / n_items is an unknown id (see kernels/score.zig). `k` may be 0 (biases only).
+export fn rs_predict_pairs(
+    k: u32,
+    mu: f32,
+    n_users: u32,
+    n_items: u32,
+    user_factors: ?[*]const f32,
+    item_factors: ?[*]const f32,
+    user_bias: ?[*]const f32,
+    item_bias: ?[*]const f32,
+    count: u32,
+    users: ?[*]const u32,
+    items: ?[*]const u32,
+    rating_min: f32,
+    rating_max: f32,
+    out: ?[*]f32,
+    threads: u32,
+) i32 {
+    const model = scoreModel(k, mu, n_users, n_items, user_factors, item_factors, user_bias, item_bias) orelse
+        return code(.invalid_argument);
+    const scale: score.Scale = .{ .min = rating_min, .max = rating_max };
+    if (!scale.valid()) return code(.invalid_argument);
+    score.predictPairs(
+        model,
+        constSlice(u32, users, count) orelse return code(.invalid_argument),
+        constSlice(u32, items, count) orelse return code(.invalid_argument),
+        scale,
+        mutSlice(f32, out, count) orelse return code(.invalid_argument),
+        threads,
+    );
+    return code(.ok);
+}
+
+/// Predicts every rating of a matrix given as CSR (`rows` users over `inner` items) and writes
+/// `sums[0]` = Σ squared error, `sums[1]` = Σ absolute error (predictions clamped as in
+/// `rs_predict_pairs`). `out` (nullable) receives the predictions in CSR entry order.
+export fn rs_score_matrix(
+    k: u32,
+    mu: f32,
+    n_users: u32,
+    n_items: u32,
+    user_factors: ?[*]const f32,
+    item_factors: ?[*]const f32,
+    user_bias: ?[*]const f32,
+    item_bias: ?[*]const f32,
+    rows: u32,
+    inner: u32,
+    nnz: u32,
+    ptr: ?[*]const u32,
+    index: ?[*]const u32,
+    values: ?[*]const f32,
+    rating_min: f32,
+    rating_max: f32,
+    out: ?[*]f32,
+    sums: ?*[2]f64,
+    threads: u32,
+    info: ?*ErrorInfo,
+) i32 {
+    const error_info = info orelse return code(.invalid_argument);
+    const model = scoreModel(k, mu, n_users, n_items, user_factors, item_factors, user_bias, item_bias) orelse
+        return code(.invalid_argument);
+    const scale: score.Scale = .{ .min = rating_min, .max = rating_max };
+    if (!scale.valid() or sums == null) return code(.invalid_argument);
+    const matrix = switch (ratingRows(rows, inner, nnz, ptr, index, values, error_info)) {
+        .rows => |r| r,
+        .status => |status| return code(status),
+    };
+    const predictions: ?[]f32 = if (out) |o| o[0..nnz] else null;
+    const result = score.scoreMatrix(allocator, model, matrix, scale, predictions, threads) catch
+        return code(.out_of_memory);
+    sums.?.* = .{ result.sse, result.sae };
+    return code(.ok);
+}
+
+/// Top-`top` items for each of `count` users into `out_items`/`out_scores` (`count × top`, best
+/// first; padding item 0xFFFFFFFF with score −inf). Items a user rated in the exclusion matrix
+/// (CSR, `exclude_rows` users; pass `exclude_rows = 0` for none) are skipped.
+export fn rs_recommend(
+    k: u32,
+    mu: f32,
+    n_users: u32,
+    n_items: u32,
+    user_factors: ?[*]const f32,
+    item_factors: ?[*]const f32,
+    user_bias: ?[*]const f32,
+    item_bias: ?[*]const f32,
+    count: u32,
+    users: ?[*]const u32,
+    top: u32,
+    exclude_rows: u32,
+    exclude_nnz: u32,
+    exclude_ptr: ?[*]const u32,
+    exclude_index: ?[*]const u32,
+    exclude_values: ?[*]const f32,
+    out_items: ?[*]u32,
+    out_scores: ?[*]f32,
+    threads: u32,
+    info: ?*ErrorInfo,
+) i32 {
+    const error_info = info orelse return code(.invalid_argument);
+    const model = scoreModel(k, mu, n_users, n_items, user_factors, item_factors, user_bias, item_bias) orelse
+        return code(.invalid_argument);
+    const total = @as(u64, count) * top;
+    if (total > std.math.maxInt(u32)) return code(.invalid_argument);
+    const exclude: ?rows_mod.Rows = if (exclude_rows == 0) null else switch (ratingRows(
+        exclude_rows,
+        std.math.maxInt(u32),
+        exclude_nnz,
+        exclude_ptr,
+        exclude_index,
+        exclude_values,
+        error_info,
+    )) {
+        .rows => |r| r,
+        .status => |status| return code(status),
+    };
+    const ok = score.recommend(
+        allocator,
+        model,
+        constSlice(u32, users, count) orelse return code(.invalid_argument),
+        top,
+        exclude,
+        mutSlice(u32, out_items, total) orelse return code(.invalid_argument),
+        mutSlice(f32, out_scores, total) orelse return code(.invalid_argument),
+        threads,
+    ) catch return code(.out_of_memory);
+    return code(if (ok) .ok else .out_of_memory);
+}
+
+// End of the explicit-feedback models section.
+// ---------------------------------------------------------------------------------------------
+
 test {
     _ = status_mod;
     _ = threads_mod;
     _ = parse;
     _ = sparse;
     _ = rng;
+    _ = synth;
+    _ = rows_mod;
+    _ = linalg;
+    _ = bias_als;
+    _ = als;
+    _ = score;
 }

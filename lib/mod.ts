@@ -9,4 +9,11 @@
  */
 export * from "./data/mod.ts";
 export * from "./notebook/mod.ts";
+export * from "./plot/mod.ts";
+export * from "./stats/mod.ts";
 export { defaultThreads, KernelError, kernelInfo, libraryPath } from "./ffi/kernels.ts";
+
+// The notebooks' synthetic fallback (data/raw/synthetic-small) when no MovieLens files exist.
+import { makeSyntheticFallback } from "./data/synthetic.ts";
+import { setSyntheticMaker } from "./notebook/dataset.ts";
+setSyntheticMaker(makeSyntheticFallback);

@@ -116,7 +116,9 @@ export async function readCache(
     const arrays: Partial<Record<ArrayName, Uint32Array | Float32Array>> = {};
     for (const name of ARRAY_ORDER) {
       const n = lengthOf(name, header);
-      const array = name.endsWith("Ratings") ? new Float32Array(pad8(n * 4) / 4) : new Uint32Array(pad8(n * 4) / 4);
+      const array = name.endsWith("Ratings")
+        ? new Float32Array(pad8(n * 4) / 4)
+        : new Uint32Array(pad8(n * 4) / 4);
       if (!await readFull(file, new Uint8Array(array.buffer))) return undefined;
       arrays[name] = array.subarray(0, n);
     }
@@ -176,7 +178,9 @@ export async function writeCache(
     for (const name of ARRAY_ORDER) {
       const array = all[name];
       if (array.length !== lengthOf(name, header)) {
-        throw new Error(`cache: ${name} has ${array.length} entries, expected ${lengthOf(name, header)}`);
+        throw new Error(
+          `cache: ${name} has ${array.length} entries, expected ${lengthOf(name, header)}`,
+        );
       }
       await writeFull(file, new Uint8Array(array.buffer, array.byteOffset, array.byteLength));
       const padding = pad8(array.byteLength) - array.byteLength;

@@ -5,11 +5,12 @@
  * @module
  */
 
+import { movieRowOfItem } from "../stats/genres.ts";
 import type { Dataset } from "./types.ts";
 
 /**
  * The catalogue row of every dense item (`-1` where movies.csv lacks the movie), found by raw
- * movieId.
+ * movieId (a dataset-level wrapper of {@linkcode movieRowOfItem}).
  *
  * @param ds A loaded dataset.
  * @returns One row index per dense item.
@@ -17,18 +18,14 @@ import type { Dataset } from "./types.ts";
  * @example
  * ```ts
  * import { itemCatalogueRows } from "./catalogue.ts";
- * import { emptyMovies, emptyTags } from "./side_files.ts";
- * import type { Dataset } from "./types.ts";
- * const ds = { itemIds: Uint32Array.of(5), movies: emptyMovies(), tags: emptyTags() } as unknown as Dataset;
- * if (itemCatalogueRows(ds)[0] !== -1) throw new Error("no catalogue, no row");
+ * import { emptyMovies } from "./side_files.ts";
+ * if (itemCatalogueRows({ itemIds: Uint32Array.of(5), movies: emptyMovies() })[0] !== -1) {
+ *   throw new Error("no catalogue, no row");
+ * }
  * ```
  */
 export function itemCatalogueRows(ds: Pick<Dataset, "itemIds" | "movies">): Int32Array {
-  const rowOf = new Map<number, number>();
-  ds.movies.movieIds.forEach((id, row) => rowOf.set(id, row));
-  const rows = new Int32Array(ds.itemIds.length);
-  ds.itemIds.forEach((id, item) => rows[item] = rowOf.get(id) ?? -1);
-  return rows;
+  return movieRowOfItem(ds.itemIds, ds.movies);
 }
 
 /** Genres per dense item as CSR, with the genre vocabulary. */

@@ -135,7 +135,12 @@ export async function parseRatings(
   return {
     userIds,
     itemIds,
-    ratings: { nUsers: userIds.length, nItems: itemIds.length, nnz: columns.ratings.length, ...arrays },
+    ratings: {
+      nUsers: userIds.length,
+      nItems: itemIds.length,
+      nnz: columns.ratings.length,
+      ...arrays,
+    },
   };
 }
 

@@ -102,17 +102,37 @@ Deno.test("cache: second load reads it; a changed source rebuilds it; a corrupt 
 const HEADER = "userId,movieId,rating,timestamp";
 const BAD_INPUTS: [string, string, RegExp][] = [
   ["empty file", "", /ratings\.csv line 1: the file is empty; expected a header line/],
-  ["wrong header", "user,movie,rating,time\n1,2,3,4\n", /line 1: wrong header: expected the header/],
+  [
+    "wrong header",
+    "user,movie,rating,time\n1,2,3,4\n",
+    /line 1: wrong header: expected the header/,
+  ],
   ["non-numeric id", `${HEADER}\n1,2,3,4\n1,abc,3,4\n`, /line 3 field 2 \(movieId\): not a number/],
-  ["non-numeric rating", `${HEADER}\n1,2,x,4\n`, /line 2 field 3 \(rating\): not a number: expected a decimal rating/],
-  ["rating out of range", `${HEADER}\n1,2,3,4\n1,3,7,4\n`, /line 3 field 3 \(rating\): rating outside 0\.5–5/],
+  [
+    "non-numeric rating",
+    `${HEADER}\n1,2,x,4\n`,
+    /line 2 field 3 \(rating\): not a number: expected a decimal rating/,
+  ],
+  [
+    "rating out of range",
+    `${HEADER}\n1,2,3,4\n1,3,7,4\n`,
+    /line 3 field 3 \(rating\): rating outside 0\.5–5/,
+  ],
   ["zero rating", `${HEADER}\n1,2,0.0,4\n`, /line 2 field 3 \(rating\): rating outside/],
   ["too few fields", `${HEADER}\n1,2,3\n`, /line 2 field 3 \(rating\): too few fields: expected 4/],
-  ["too many fields", `${HEADER}\r\n1,2,3,4,5\r\n`, /line 2 field 4 \(timestamp\): too many fields/],
+  [
+    "too many fields",
+    `${HEADER}\r\n1,2,3,4,5\r\n`,
+    /line 2 field 4 \(timestamp\): too many fields/,
+  ],
   ["truncated last line", `${HEADER}\n1,2,3,4\n2,5,`, /line 3 field 3 \(rating\): too few fields/],
   ["blank line", `${HEADER}\n1,2,3,4\n\n3,4,5,6\n`, /line 3 field 1 \(userId\): too few fields/],
   ["negative id", `${HEADER}\n-1,2,3,4\n`, /line 2 field 1 \(userId\): not a number/],
-  ["id over 32 bits", `${HEADER}\n1,2,3,4294967296\n`, /line 2 field 4 \(timestamp\): not a number/],
+  [
+    "id over 32 bits",
+    `${HEADER}\n1,2,3,4294967296\n`,
+    /line 2 field 4 \(timestamp\): not a number/,
+  ],
   [
     "duplicate pair",
     `${HEADER}\n1,2,3,4\n1,5,3,4\n7,9,1,1\n1,2,4,5\n`,

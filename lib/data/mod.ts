@@ -9,3 +9,7 @@ export * from "./load.ts";
 export * from "./summary.ts";
 export * from "./side_files.ts";
 export * from "./split.ts";
+export * from "./download.ts";
+export * from "./synthetic.ts";
+export * from "./catalogue.ts";
+export * from "./subsample.ts";

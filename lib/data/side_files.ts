@@ -15,8 +15,9 @@ import { csvParseRows } from "d3-dsv";
 import type { Movies, Tags } from "./types.ts";
 
 /**
- * The genre vocabulary, in this fixed order: the 19 MovieLens genres alphabetically (as listed in
- * the MovieLens README), then `"(no genres listed)"`. A genre index in {@linkcode Movies.genreIdx}
+ * The genre vocabulary, in this fixed order: the 19 genres that occur in the MovieLens files, in
+ * alphabetical order (the README's list, which spells "Children's" where the files say "Children"
+ * and omits IMAX), then `"(no genres listed)"`. A genre index in {@linkcode Movies.genreIdx}
  * is a position in this list. A genre name outside the list met while reading is appended to the
  * movies' own `genreNames` in order of first appearance (this constant never changes).
  *

@@ -108,9 +108,8 @@ function hashThreshold(fraction: number): number {
 
 /**
  * Keep the entries whose flag is non-zero: a new matrix with the same shape holding exactly those
- * ratings. `keep` has one flag per CSR entry (`keep.length === m.nnz`). The CSR result is a
- * compaction of the input's rows; the CSC result is rebuilt from it by a counting sort, so both keep
- * their ascending order.
+ * ratings. `keep` has one flag per CSR entry (`keep.length === m.nnz`). The rows are compacted in
+ * order and the columns rebuilt from them by a counting sort, so both stay ascending.
  *
  * @param m The matrix to filter.
  * @param keep One flag per CSR entry: non-zero keeps the rating.
@@ -129,38 +128,100 @@ export function filterMatrix(m: RatingMatrix, keep: Uint8Array): RatingMatrix {
   if (keep.length !== m.nnz) {
     throw new Error(`filterMatrix: keep has length ${keep.length}, expected nnz = ${m.nnz}`);
   }
-  return select(m, keep, true);
+  const csr = new Uint8Array(m.nnz);
+  for (let e = 0; e < m.nnz; e++) csr[e] = keep[e] !== 0 ? 1 : 0;
+  const rows = compactLayout(m.nUsers, m.userPtr, m.userItems, m.userRatings, m.userTimes, csr, 1);
+  return cscFromCsr(m.nUsers, m.nItems, rows.ptr, rows.idx, rows.ratings, rows.times);
 }
 
-/** Entries whose flag is non-zero (`wantSet`) or zero (`!wantSet`). */
-function select(m: RatingMatrix, flags: Uint8Array, wantSet: boolean): RatingMatrix {
-  const { nUsers, nItems, nnz, userPtr, userItems, userRatings, userTimes } = m;
-  let count = 0;
-  for (let e = 0; e < nnz; e++) if (flags[e] !== 0) count++;
-  if (!wantSet) count = nnz - count;
-  const ptr = new Uint32Array(nUsers + 1);
-  const items = new Uint32Array(count);
-  const ratings = new Float32Array(count);
-  const times = new Uint32Array(count);
-  let out = 0;
-  for (let u = 0; u < nUsers; u++) {
-    const end = userPtr[u + 1]!;
-    for (let e = userPtr[u]!; e < end; e++) {
-      if ((flags[e] !== 0) === wantSet) {
-        items[out] = userItems[e]!;
-        ratings[out] = userRatings[e]!;
-        times[out] = userTimes[e]!;
-        out++;
+/** One compressed layout (CSR or CSC) restricted to the entries whose flag equals `want`. */
+interface Layout {
+  ptr: Uint32Array;
+  idx: Uint32Array;
+  ratings: Float32Array;
+  times: Uint32Array;
+}
+
+function compactLayout(
+  nOuter: number,
+  ptr: Uint32Array,
+  idx: Uint32Array,
+  ratings: Float32Array,
+  times: Uint32Array,
+  flags: Uint8Array,
+  want: 0 | 1,
+): Layout {
+  let ones = 0;
+  for (let e = 0; e < flags.length; e++) ones += flags[e]!;
+  const count = want === 1 ? ones : flags.length - ones;
+  const out: Layout = {
+    ptr: new Uint32Array(nOuter + 1),
+    idx: new Uint32Array(count),
+    ratings: new Float32Array(count),
+    times: new Uint32Array(count),
+  };
+  let k = 0;
+  for (let o = 0; o < nOuter; o++) {
+    const end = ptr[o + 1]!;
+    for (let e = ptr[o]!; e < end; e++) {
+      if (flags[e] === want) {
+        out.idx[k] = idx[e]!;
+        out.ratings[k] = ratings[e]!;
+        out.times[k] = times[e]!;
+        k++;
       }
     }
-    ptr[u + 1] = out;
+    out.ptr[o + 1] = k;
   }
-  return cscFromCsr(nUsers, nItems, ptr, items, ratings, times);
+  return out;
 }
 
-/** Train = entries flagged 0, test = entries flagged 1. */
-function partition(m: RatingMatrix, toTest: Uint8Array): Split {
-  return { train: select(m, toTest, false), test: select(m, toTest, true) };
+/**
+ * The entries whose flag equals `want`, given the same flags once per CSR entry and once per CSC
+ * entry. Both layouts are copied in order (sequential reads and writes only).
+ */
+function compact(m: RatingMatrix, csr: Uint8Array, csc: Uint8Array, want: 0 | 1): RatingMatrix {
+  const rows = compactLayout(
+    m.nUsers,
+    m.userPtr,
+    m.userItems,
+    m.userRatings,
+    m.userTimes,
+    csr,
+    want,
+  );
+  const cols = compactLayout(
+    m.nItems,
+    m.itemPtr,
+    m.itemUsers,
+    m.itemRatings,
+    m.itemTimes,
+    csc,
+    want,
+  );
+  if (rows.idx.length !== cols.idx.length) {
+    throw new Error(
+      `split: internal error, ${rows.idx.length} CSR entries selected but ${cols.idx.length} CSC`,
+    );
+  }
+  return {
+    nUsers: m.nUsers,
+    nItems: m.nItems,
+    nnz: rows.idx.length,
+    userPtr: rows.ptr,
+    userItems: rows.idx,
+    userRatings: rows.ratings,
+    userTimes: rows.times,
+    itemPtr: cols.ptr,
+    itemUsers: cols.idx,
+    itemRatings: cols.ratings,
+    itemTimes: cols.times,
+  };
+}
+
+/** Train = entries flagged 0, test = entries flagged 1 (flags given per CSR and per CSC entry). */
+function partition(m: RatingMatrix, csr: Uint8Array, csc: Uint8Array): Split {
+  return { train: compact(m, csr, csc, 0), test: compact(m, csr, csc, 1) };
 }
 
 /**
@@ -189,18 +250,27 @@ export function randomSplit(m: RatingMatrix, options: RandomSplitOptions): Split
   checkFraction("randomSplit", "testFraction", testFraction);
   checkSeed("randomSplit", seed);
   const threshold = hashThreshold(testFraction);
-  const toTest = new Uint8Array(m.nnz);
-  const { userPtr, userItems } = m;
+  const { userPtr, userItems, itemPtr, itemUsers } = m;
+  // hash(seed, user, item) = mix(mix(mix(seed ^ c0) ^ user + c1) ^ item + c2); the first two
+  // rounds depend on the user only and are computed once per user.
   const hSeed = mix32((seed ^ 0x243f_6a88) >>> 0);
+  const hUser = new Uint32Array(m.nUsers);
+  for (let u = 0; u < m.nUsers; u++) hUser[u] = mix32(((hSeed ^ u) + 0x9e37_79b9) >>> 0);
+  const csr = new Uint8Array(m.nnz);
   for (let u = 0; u < m.nUsers; u++) {
-    const hUser = mix32(((hSeed ^ u) + 0x9e37_79b9) >>> 0);
-    const end = userPtr[u + 1]!;
+    const h = hUser[u]!, end = userPtr[u + 1]!;
     for (let e = userPtr[u]!; e < end; e++) {
-      const h = mix32(((hUser ^ userItems[e]!) + 0x7f4a_7c15) >>> 0);
-      toTest[e] = h < threshold ? 1 : 0;
+      csr[e] = mix32(((h ^ userItems[e]!) + 0x7f4a_7c15) >>> 0) < threshold ? 1 : 0;
     }
   }
-  return partition(m, toTest);
+  const csc = new Uint8Array(m.nnz);
+  for (let i = 0; i < m.nItems; i++) {
+    const end = itemPtr[i + 1]!;
+    for (let c = itemPtr[i]!; c < end; c++) {
+      csc[c] = mix32(((hUser[itemUsers[c]!]! ^ i) + 0x7f4a_7c15) >>> 0) < threshold ? 1 : 0;
+    }
+  }
+  return partition(m, csr, csc);
 }
 
 /**
@@ -267,22 +337,45 @@ export function temporalSplit(m: RatingMatrix, options: TemporalSplitOptions = {
   checkFraction("temporalSplit", "trainFraction", trainFraction);
   const nnz = m.nnz;
   const nTrain = Math.round(trainFraction * nnz);
-  const toTest = new Uint8Array(nnz);
-  if (nTrain === 0) toTest.fill(1);
-  if (nTrain === 0 || nTrain === nnz) return partition(m, toTest);
+  const csr = new Uint8Array(nnz);
+  const csc = new Uint8Array(nnz);
+  if (nTrain === 0) {
+    csr.fill(1);
+    csc.fill(1);
+  }
+  if (nTrain === 0 || nTrain === nnz) return partition(m, csr, csc);
 
-  const times = m.userTimes;
-  const { cut, below } = radixSelect(times, nTrain - 1);
-  let quota = nTrain - below; // ratings at the cut second that still go to train, ≥ 1
-  for (let e = 0; e < nnz; e++) {
-    const t = times[e]!;
-    if (t > cut) toTest[e] = 1;
-    else if (t === cut) {
-      if (quota > 0) quota--;
-      else toTest[e] = 1;
+  const { cut, below } = radixSelect(m.userTimes, nTrain - 1);
+  // Ratings at the cut second go to train in CSR order until the quota (≥ 1) is met; (lastUser,
+  // lastItem) is the last of them, so a tied rating trains iff (user, item) ≤ (lastUser, lastItem).
+  let quota = nTrain - below;
+  let lastUser = 0, lastItem = 0;
+  for (let u = 0; u < m.nUsers; u++) {
+    const end = m.userPtr[u + 1]!;
+    for (let e = m.userPtr[u]!; e < end; e++) {
+      const t = m.userTimes[e]!;
+      if (t > cut) csr[e] = 1;
+      else if (t === cut) {
+        if (quota > 0) {
+          quota--;
+          lastUser = u;
+          lastItem = m.userItems[e]!;
+        } else csr[e] = 1;
+      }
     }
   }
-  return partition(m, toTest);
+  for (let i = 0; i < m.nItems; i++) {
+    const end = m.itemPtr[i + 1]!;
+    for (let c = m.itemPtr[i]!; c < end; c++) {
+      const t = m.itemTimes[c]!;
+      if (t > cut) csc[c] = 1;
+      else if (t === cut) {
+        const u = m.itemUsers[c]!;
+        if (u > lastUser || (u === lastUser && i > lastItem)) csc[c] = 1;
+      }
+    }
+  }
+  return partition(m, csr, csc);
 }
 
 /**
@@ -332,8 +425,12 @@ export function leaveLastNSplit(m: RatingMatrix, options: LeaveLastNOptions = {}
   if (!Number.isInteger(n) || n < 0) {
     throw new Error(`leaveLastNSplit: n must be a whole number ≥ 0, got ${n}`);
   }
-  const { userPtr, userTimes } = m;
-  const toTest = new Uint8Array(m.nnz);
+  const { userPtr, userTimes, userItems } = m;
+  const csr = new Uint8Array(m.nnz);
+  // Per user: ratings newer than cutTime[u], and those at cutTime[u] with item ≥ cutItem[u], test.
+  // The defaults (u32 max, above every time and item index) keep a user's ratings all in train.
+  const cutTime = new Uint32Array(m.nUsers).fill(0xffff_ffff);
+  const cutItem = new Uint32Array(m.nUsers).fill(0xffff_ffff);
   let maxRow = 0;
   for (let u = 0; u < m.nUsers; u++) maxRow = Math.max(maxRow, userPtr[u + 1]! - userPtr[u]!);
   const scratch = new Uint32Array(maxRow);
@@ -345,19 +442,29 @@ export function leaveLastNSplit(m: RatingMatrix, options: LeaveLastNOptions = {}
     let ties = n;
     for (let e = start; e < end; e++) {
       if (userTimes[e]! > cut) {
-        toTest[e] = 1;
+        csr[e] = 1;
         ties--;
       }
     }
     // Ratings at the cut second: the highest item indices (the row's tail) are the newest.
+    cutTime[u] = cut;
     for (let e = end - 1; ties > 0 && e >= start; e--) {
       if (userTimes[e] === cut) {
-        toTest[e] = 1;
+        csr[e] = 1;
+        cutItem[u] = userItems[e]!;
         ties--;
       }
     }
   }
-  return partition(m, toTest);
+  const csc = new Uint8Array(m.nnz);
+  for (let i = 0; i < m.nItems; i++) {
+    const end = m.itemPtr[i + 1]!;
+    for (let c = m.itemPtr[i]!; c < end; c++) {
+      const u = m.itemUsers[c]!, t = m.itemTimes[c]!, tu = cutTime[u]!;
+      if (t > tu || (t === tu && i >= cutItem[u]!)) csc[c] = 1;
+    }
+  }
+  return partition(m, csr, csc);
 }
 
 /** The `k`-th smallest (0-based) of `a[0..len)`, reordering `a` in place (three-way quickselect). */
@@ -423,8 +530,9 @@ export function coldItemSplit(m: RatingMatrix, options: ColdItemSplitOptions): C
 
   const isCold = new Uint8Array(nItems);
   for (const i of coldItems) isCold[i] = 1;
-  const toTest = new Uint8Array(m.nnz);
-  const items = m.userItems;
-  for (let e = 0; e < m.nnz; e++) toTest[e] = isCold[items[e]!]!;
-  return { ...partition(m, toTest), coldItems };
+  const csr = new Uint8Array(m.nnz);
+  for (let e = 0; e < m.nnz; e++) csr[e] = isCold[m.userItems[e]!]!;
+  const csc = new Uint8Array(m.nnz);
+  for (let i = 0; i < nItems; i++) csc.fill(isCold[i]!, itemPtr[i]!, itemPtr[i + 1]!);
+  return { ...partition(m, csr, csc), coldItems };
 }

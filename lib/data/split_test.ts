@@ -275,7 +275,7 @@ Deno.test("randomSplit: partition, fraction, seeds, order independence", () => {
   const half = new Uint8Array(small.nnz).map((_, e) => e % 2);
   const sub = filterMatrix(small, half);
   const subTest = randomSplit(sub, { seed: 42 }).test;
-    assertEquals(keys(subTest), keys(sub).filter((k) => testKeys.has(k)), "sub-matrix split");
+  assertEquals(keys(subTest), keys(sub).filter((k) => testKeys.has(k)), "sub-matrix split");
 
   assertEquals(randomSplit(small, { testFraction: 0, seed: 1 }).test.nnz, 0);
   assertEquals(randomSplit(small, { testFraction: 1, seed: 1 }).train.nnz, 0);

@@ -1,6 +1,12 @@
 /**
- * Seeded subsets of a {@linkcode RatingMatrix}: draw `n` ratings uniformly without replacement, for
- * timing a model on growing data sizes (10k, 100k, 1M ratings, ...) cut from one dataset.
+ * Seeded subsets of a {@linkcode RatingMatrix}, for timing a model on growing data sizes (10k,
+ * 100k, 1M ratings, ...) cut from one dataset. Two ways to cut:
+ *
+ * - `by: "rating"` draws `n` ratings uniformly without replacement: the subset is a sparser copy
+ *   of the whole (almost every user keeps a few ratings);
+ * - `by: "user"` takes whole users in a seeded random order until about `n` ratings are reached:
+ *   each kept user keeps their full history, so the subset looks like a smaller dataset of the
+ *   same kind (as ML-1M looks next to ML-32M), which is the fair input for timings.
  *
  * @module
  */
@@ -14,6 +20,8 @@ import type { RatingMatrix } from "./types.ts";
 export interface SubsampleOptions {
   /** Seed, a whole number in 0..2³²−1. */
   seed: number;
+  /** Draw single ratings (default) or whole users; see the module documentation. */
+  by?: "rating" | "user";
   /**
    * Drop users and items left without ratings and renumber the rest densely, keeping their order
    * (default true), so the subset looks like a smaller dataset of its own rather than a sparser
@@ -23,15 +31,20 @@ export interface SubsampleOptions {
 }
 
 /**
- * A matrix holding `min(n, m.nnz)` ratings of `m` drawn uniformly without replacement (a partial
- * Fisher–Yates shuffle of the entry indices driven by {@linkcode Rng}). The same seed and input give
- * the same subset; with `compact` (the default) users and items that kept no rating are removed and
- * the others renumbered in their original order.
+ * A seeded subset of about `n` ratings of `m`.
+ *
+ * With `by: "rating"` (default) it holds exactly `min(n, m.nnz)` ratings drawn uniformly without
+ * replacement (a partial Fisher–Yates shuffle of the entry indices driven by {@linkcode Rng}).
+ * With `by: "user"` the users are shuffled the same way and taken whole, in that order, until the
+ * total reaches `n`: it holds at least `min(n, m.nnz)` ratings and overshoots by less than the
+ * last user's count. The same seed and input give the same subset; with `compact` (the default)
+ * users and items that kept no rating are removed and the others renumbered in their original
+ * order.
  *
  * @param m The ratings to draw from.
  * @param n How many ratings to keep, a whole number ≥ 0.
- * @param options `seed` and `compact`.
- * @returns A well-formed matrix (CSR and CSC) with exactly `min(n, m.nnz)` ratings.
+ * @param options `seed`, `by` and `compact`.
+ * @returns A well-formed matrix (CSR and CSC).
  *
  * @example
  * ```ts
@@ -47,18 +60,28 @@ export function subsampleRatings(
   n: number,
   options: SubsampleOptions,
 ): RatingMatrix {
-  const { seed, compact = true } = options;
+  const { seed, by = "rating", compact = true } = options;
   if (!Number.isInteger(n) || n < 0) {
     throw new Error(`subsampleRatings: n must be a whole number ≥ 0, got ${n}`);
   }
   if (!Number.isInteger(seed) || seed < 0 || seed > 0xffff_ffff) {
     throw new Error(`subsampleRatings: seed must be a whole number in 0..4294967295, got ${seed}`);
   }
+  if (by !== "rating" && by !== "user") {
+    throw new Error(`subsampleRatings: by must be "rating" or "user", got ${by}`);
+  }
   const keep = new Uint8Array(m.nnz);
   if (n >= m.nnz) {
     keep.fill(1);
-  } else {
+  } else if (by === "rating") {
     for (const e of sampleIndices(new Rng(seed), m.nnz, n)) keep[e] = 1;
+  } else {
+    let total = 0;
+    for (const u of sampleIndices(new Rng(seed), m.nUsers, m.nUsers)) {
+      if (total >= n) break;
+      keep.fill(1, m.userPtr[u]!, m.userPtr[u + 1]!);
+      total += m.userPtr[u + 1]! - m.userPtr[u]!;
+    }
   }
   const kept = filterMatrix(m, keep);
   return compact ? compactMatrix(kept) : kept;

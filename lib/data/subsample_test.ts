@@ -128,3 +128,30 @@ Deno.test("compactMatrix drops empty users and items", () => {
   assert(c.userItems.join() === "1,0,1", `items ${c.userItems.join()}`);
   assert(c.userTimes.join() === "7,8,9", `times ${c.userTimes.join()}`);
 });
+
+Deno.test("subsampleRatings by user keeps whole users and stops just past n", () => {
+  const m = grid();
+  const degree = (x: RatingMatrix, u: number) => x.userPtr[u + 1]! - x.userPtr[u]!;
+  const s = subsampleRatings(m, 100, { seed: 4, by: "user", compact: false });
+  assertMatrixConsistent(s);
+  let maxDegree = 0;
+  for (let u = 0; u < m.nUsers; u++) {
+    const kept = degree(s, u);
+    assert(kept === 0 || kept === degree(m, u), `user ${u} kept ${kept} of ${degree(m, u)}`);
+    if (kept > 0) maxDegree = Math.max(maxDegree, kept);
+  }
+  assert(s.nnz >= 100 && s.nnz < 100 + maxDegree, `nnz ${s.nnz}`);
+  const again = subsampleRatings(m, 100, { seed: 4, by: "user", compact: false });
+  assert(again.userPtr.join() === s.userPtr.join(), "seeded");
+  const other = subsampleRatings(m, 100, { seed: 5, by: "user", compact: false });
+  assert(other.userPtr.join() !== s.userPtr.join(), "another seed, other users");
+  const c = subsampleRatings(m, 100, { seed: 4, by: "user" });
+  assert(c.nnz === s.nnz && c.nUsers < m.nUsers, "compacted to the kept users");
+  let message = "";
+  try {
+    subsampleRatings(m, 1, { seed: 1, by: "item" as "user" });
+  } catch (e) {
+    message = (e as Error).message;
+  }
+  assert(message.includes('by must be "rating" or "user"'), message);
+});

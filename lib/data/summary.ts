@@ -113,7 +113,10 @@ export function formatSummary(s: DatasetSummary): string {
     ["rating range", `${s.ratingMin} – ${s.ratingMax}`],
     ["mean ± sd rating", `${s.ratingMean.toFixed(3)} ± ${s.ratingSd.toFixed(3)}`],
     ["time span (UTC)", `${day(s.first)} – ${day(s.last)}`],
-    ["load seconds", `${s.loadSeconds.toFixed(2)}${s.fromCache ? " (binary cache)" : " (parsed CSV)"}`],
+    [
+      "load seconds",
+      `${s.loadSeconds.toFixed(2)}${s.fromCache ? " (binary cache)" : " (parsed CSV)"}`,
+    ],
   ];
   const width = Math.max(...rows.map(([k]) => k.length));
   return rows.map(([k, v]) => `${k.padEnd(width)}  ${v}`).join("\n");

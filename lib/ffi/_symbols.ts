@@ -60,7 +60,165 @@ export const symbols = {
     result: "i32",
     nonblocking: true,
   },
+  // --- Synthetic MovieLens (kernels/synth.zig) ---
+  rs_synth_alias: { parameters: ["buffer", "u32", "buffer", "buffer"], result: "i32" },
+  rs_synth_ratings_csv: {
+    parameters: [
+      "u64", // seed
+      "u32", // n_users
+      "u32", // n_items
+      "u32", // k
+      "u32", // user_begin
+      "u32", // user_end
+      "buffer", // user_counts
+      "buffer", // user_time_begin
+      "buffer", // user_time_span
+      "buffer", // user_bias
+      "buffer", // user_factors
+      "buffer", // movie_ids
+      "buffer", // item_weights
+      "buffer", // item_prob
+      "buffer", // item_alias
+      "buffer", // item_bias
+      "buffer", // item_factors
+      "f64", // mu
+      "f64", // noise_sd
+      "u32", // whole_stars_before
+      "u32", // crlf
+      "u32", // threads
+      "buffer", // out
+      "u32", // out_len
+      "buffer", // item_counts
+      "buffer", // result
+      "buffer", // info
+    ],
+    result: "i32",
+    nonblocking: true,
+  },
+  // --- end of synthetic MovieLens ---
+  // --- Explicit-feedback models (kernels/bias_als.zig, als.zig, score.zig) ---
+  rs_bias_als_epoch: {
+    parameters: [
+      "u32", // n_users
+      "u32", // n_items
+      "u32", // nnz
+      "buffer", // user_ptr
+      "buffer", // user_items
+      "buffer", // user_ratings
+      "buffer", // item_ptr
+      "buffer", // item_users
+      "buffer", // item_ratings
+      "f32", // mu
+      "f32", // lambda
+      "u32", // weighted
+      "buffer", // user_bias
+      "buffer", // item_bias
+      "u32", // threads
+      "buffer", // info
+    ],
+    result: "i32",
+    nonblocking: true,
+  },
+  rs_als_epoch: {
+    parameters: [
+      "u32", // n_users
+      "u32", // n_items
+      "u32", // nnz
+      "buffer", // user_ptr
+      "buffer", // user_items
+      "buffer", // user_ratings
+      "buffer", // item_ptr
+      "buffer", // item_users
+      "buffer", // item_ratings
+      "u32", // k
+      "f32", // mu
+      "f32", // lambda_factors
+      "f32", // lambda_bias
+      "u32", // weighted
+      "buffer", // user_factors
+      "buffer", // item_factors
+      "buffer", // user_bias
+      "buffer", // item_bias
+      "u32", // threads
+      "buffer", // info
+    ],
+    result: "i32",
+    nonblocking: true,
+  },
+  rs_predict_pairs: {
+    parameters: [
+      "u32", // k
+      "f32", // mu
+      "u32", // n_users
+      "u32", // n_items
+      "buffer", // user_factors
+      "buffer", // item_factors
+      "buffer", // user_bias
+      "buffer", // item_bias
+      "u32", // count
+      "buffer", // users
+      "buffer", // items
+      "f32", // rating_min
+      "f32", // rating_max
+      "buffer", // out
+      "u32", // threads
+    ],
+    result: "i32",
+  },
+  rs_score_matrix: {
+    parameters: [
+      "u32", // k
+      "f32", // mu
+      "u32", // n_users
+      "u32", // n_items
+      "buffer", // user_factors
+      "buffer", // item_factors
+      "buffer", // user_bias
+      "buffer", // item_bias
+      "u32", // rows
+      "u32", // inner
+      "u32", // nnz
+      "buffer", // ptr
+      "buffer", // index
+      "buffer", // values
+      "f32", // rating_min
+      "f32", // rating_max
+      "buffer", // out (nullable)
+      "buffer", // sums
+      "u32", // threads
+      "buffer", // info
+    ],
+    result: "i32",
+    nonblocking: true,
+  },
+  rs_recommend: {
+    parameters: [
+      "u32", // k
+      "f32", // mu
+      "u32", // n_users
+      "u32", // n_items
+      "buffer", // user_factors
+      "buffer", // item_factors
+      "buffer", // user_bias
+      "buffer", // item_bias
+      "u32", // count
+      "buffer", // users
+      "u32", // top
+      "u32", // exclude_rows
+      "u32", // exclude_nnz
+      "buffer", // exclude_ptr
+      "buffer", // exclude_index
+      "buffer", // exclude_values
+      "buffer", // out_items
+      "buffer", // out_scores
+      "u32", // threads
+      "buffer", // info
+    ],
+    result: "i32",
+    nonblocking: true,
+  },
+  // --- end of explicit-feedback models ---
 } as const satisfies Deno.ForeignLibraryInterface;
 
 /** The ABI version this symbol table matches (`abi_version` in kernels/root.zig). */
-export const ABI_VERSION = 1;
+export const ABI_VERSION = 2;

@@ -363,3 +363,589 @@ export async function buildMatrix(
   check("rs_matrix_build", status, info);
   return m;
 }
+
+// --- Synthetic MovieLens (kernels/synth.zig) ---
+
+/** Bytes of the longest ratings.csv line the generator writes (`line_bytes_max` in synth.zig). */
+export const SYNTH_LINE_BYTES_MAX = 38;
+/** Fixed-point scale of {@linkcode SynthChunk.oracleUnroundedFixed} (2^20). */
+export const SYNTH_UNROUNDED_SCALE = 1_048_576;
+
+/** Walker's alias table of item weights, from {@linkcode synthAliasTable}. */
+export interface AliasTable {
+  /** Probability of keeping column `i` (0–1). */
+  prob: Float64Array;
+  /** The other item of column `i`. */
+  alias: Uint32Array;
+}
+
+/**
+ * Builds the alias table (Walker/Vose) for drawing items in proportion to `weights` (all finite
+ * and positive). Deterministic: the same weights give the same table.
+ *
+ * @example
+ * ```ts
+ * import { synthAliasTable } from "./kernels.ts";
+ * const { prob, alias } = synthAliasTable(new Float64Array([1, 3]));
+ * // Column 0 keeps item 0 with probability 0.5, else item 1: P(0) = 0.5 / 2 = 1/4.
+ * console.assert(prob[0] === 0.5 && alias[0] === 1 && prob[1] === 1);
+ * ```
+ */
+export function synthAliasTable(weights: Float64Array): AliasTable {
+  const n = u32("weights.length", weights.length);
+  if (n === 0) throw new RangeError("synthAliasTable: at least one weight is needed");
+  const table: AliasTable = { prob: new Float64Array(n), alias: new Uint32Array(n) };
+  const status = open().rs_synth_alias(weights, n, table.prob, table.alias);
+  if (status === Status.invalidArgument || status === Status.notFinite) {
+    const bad = weights.findIndex((w) => !(Number.isFinite(w) && w > 0));
+    throw new RangeError(
+      `synthAliasTable: every weight must be finite and > 0; weights[${bad}] = ${weights[bad]}`,
+    );
+  }
+  check("rs_synth_alias", status, errorBuffer());
+  return table;
+}
+
+/** The planted model and plan that {@linkcode synthRatingsCsv} turns into ratings.csv lines. */
+export interface SynthModel {
+  /** Seed of the per-user random streams. */
+  seed: bigint;
+  /** Planted rank. */
+  k: number;
+  /** Global mean μ. */
+  mu: number;
+  /** Noise standard deviation σ. */
+  noiseSd: number;
+  /** Ratings with a timestamp before this are rounded to whole stars. */
+  wholeStarsBefore: number;
+  /** End lines with CRLF instead of LF. */
+  crlf: boolean;
+  /** Ratings per user (each at most the number of items). */
+  userCounts: Uint32Array;
+  /** Start of each user's active window (seconds since the epoch). */
+  userTimeBegin: Uint32Array;
+  /** Length of each user's active window in seconds (the window includes both ends). */
+  userTimeSpan: Uint32Array;
+  /** User biases b_u. */
+  userBias: Float32Array;
+  /** User factors x_u, row-major `nUsers × k`. */
+  userFactors: Float32Array;
+  /** Raw movieId of each item, strictly ascending. */
+  movieIds: Uint32Array;
+  /** Popularity weight of each item (positive). */
+  itemWeights: Float64Array;
+  /** The alias table of `itemWeights` ({@linkcode synthAliasTable}). */
+  itemTable: AliasTable;
+  /** Item biases b_i. */
+  itemBias: Float32Array;
+  /** Item factors y_i, row-major `nItems × k`. */
+  itemFactors: Float32Array;
+}
+
+/** What one {@linkcode synthRatingsCsv} call wrote and tallied. */
+export interface SynthChunk {
+  /** Bytes written at the start of `out`. */
+  bytes: number;
+  /** Σ (2·(rating − rounded noiseless prediction))², exact. */
+  oracleHalfStepsSquared: bigint;
+  /** Σ (rating − clamped noiseless prediction)² × 2^20, each term rounded, exact sum. */
+  oracleUnroundedFixed: bigint;
+  /** Ratings written per half star: index 0 = 0.5 ★ … 9 = 5 ★. */
+  histogram: number[];
+}
+
+/**
+ * Writes the ratings.csv lines (`userId,movieId,rating,timestamp`, by userId then movieId) of users
+ * `userBegin .. userEnd` (dense indices; userId = index + 1) into `out`, which must hold
+ * {@linkcode SYNTH_LINE_BYTES_MAX} bytes per rating. Adds each item's new ratings to `itemCounts`.
+ * Every user has its own random stream, so the bytes depend on the model and seed only, never on
+ * the thread count or on how the users are cut into calls.
+ *
+ * @example
+ * ```ts
+ * import { synthAliasTable, synthRatingsCsv } from "./kernels.ts";
+ * const itemWeights = new Float64Array([1, 2, 3]);
+ * const model = {
+ *   seed: 1n, k: 1, mu: 3.5, noiseSd: 0.5, wholeStarsBefore: 0, crlf: false,
+ *   userCounts: Uint32Array.of(2), userTimeBegin: Uint32Array.of(1e9), userTimeSpan: Uint32Array.of(60),
+ *   userBias: Float32Array.of(0), userFactors: Float32Array.of(1),
+ *   movieIds: Uint32Array.of(1, 5, 9), itemWeights, itemTable: synthAliasTable(itemWeights),
+ *   itemBias: new Float32Array(3), itemFactors: new Float32Array(3),
+ * };
+ * const out = new Uint8Array(2 * 38);
+ * const chunk = await synthRatingsCsv(model, 0, 1, out, new Uint32Array(3));
+ * console.assert(new TextDecoder().decode(out.subarray(0, chunk.bytes)).split("\n").length === 3);
+ * ```
+ */
+export async function synthRatingsCsv(
+  model: SynthModel,
+  userBegin: number,
+  userEnd: number,
+  out: Uint8Array,
+  itemCounts: Uint32Array,
+  options: { threads?: number } = {},
+): Promise<SynthChunk> {
+  const nUsers = u32("nUsers", model.userCounts.length);
+  const nItems = u32("nItems", model.movieIds.length);
+  const k = u32("k", model.k);
+  const lengths: [string, number, number][] = [
+    ["userTimeBegin", model.userTimeBegin.length, nUsers],
+    ["userTimeSpan", model.userTimeSpan.length, nUsers],
+    ["userBias", model.userBias.length, nUsers],
+    ["userFactors", model.userFactors.length, nUsers * k],
+    ["itemWeights", model.itemWeights.length, nItems],
+    ["itemTable.prob", model.itemTable.prob.length, nItems],
+    ["itemTable.alias", model.itemTable.alias.length, nItems],
+    ["itemBias", model.itemBias.length, nItems],
+    ["itemFactors", model.itemFactors.length, nItems * k],
+    ["itemCounts", itemCounts.length, nItems],
+  ];
+  for (const [name, length, expected] of lengths) {
+    if (length !== expected) {
+      throw new RangeError(`synthRatingsCsv: ${name} has ${length} entries, expected ${expected}`);
+    }
+  }
+  if (!(0 <= userBegin && userBegin <= userEnd && userEnd <= nUsers)) {
+    throw new RangeError(`synthRatingsCsv: users ${userBegin}..${userEnd} outside 0..${nUsers}`);
+  }
+  const result = new BigUint64Array(13);
+  const info = errorBuffer();
+  const status = await open().rs_synth_ratings_csv(
+    model.seed,
+    nUsers,
+    nItems,
+    k,
+    u32("userBegin", userBegin),
+    u32("userEnd", userEnd),
+    model.userCounts,
+    model.userTimeBegin,
+    model.userTimeSpan,
+    model.userBias,
+    model.userFactors,
+    model.movieIds,
+    model.itemWeights,
+    model.itemTable.prob,
+    model.itemTable.alias,
+    model.itemBias,
+    model.itemFactors,
+    model.mu,
+    model.noiseSd,
+    u32("wholeStarsBefore", model.wholeStarsBefore),
+    model.crlf ? 1 : 0,
+    u32("threads", options.threads ?? defaultThreads()),
+    out,
+    u32("out.length", out.length),
+    itemCounts,
+    result,
+    info,
+  );
+  check("rs_synth_ratings_csv", status, info);
+  return {
+    bytes: Number(result[0]),
+    oracleHalfStepsSquared: result[1]!,
+    oracleUnroundedFixed: result[2]!,
+    histogram: Array.from(result.subarray(3), Number),
+  };
+}
+
+// --- end of synthetic MovieLens ---
+
+// --- Explicit-feedback models (kernels/bias_als.zig, als.zig, score.zig) ---
+
+/**
+ * The rating-matrix arrays the model kernels read: CSR by user and CSC by item, as in
+ * `RatingMatrix` (lib/data/types.ts), which satisfies this interface.
+ */
+export interface KernelMatrix {
+  /** Rows of the CSR layout. */
+  readonly nUsers: number;
+  /** Rows of the CSC layout. */
+  readonly nItems: number;
+  /** Stored ratings. */
+  readonly nnz: number;
+  /** CSR row pointers (`nUsers + 1`). */
+  readonly userPtr: Uint32Array;
+  /** CSR item indices, ascending within a row. */
+  readonly userItems: Uint32Array;
+  /** CSR ratings. */
+  readonly userRatings: Float32Array;
+  /** CSC column pointers (`nItems + 1`). */
+  readonly itemPtr: Uint32Array;
+  /** CSC user indices, ascending within a column. */
+  readonly itemUsers: Uint32Array;
+  /** CSC ratings. */
+  readonly itemRatings: Float32Array;
+}
+
+/**
+ * A model's parameters as the kernels see them: r̂ = μ + b_u + b_i + x_u·y_i. `k = 0` (empty
+ * factor arrays) is a bias-only model.
+ */
+export interface ModelArrays {
+  /** Latent factors per user and item (0 for bias-only models). */
+  readonly k: number;
+  /** Global mean μ. */
+  readonly mu: number;
+  /** `nUsers × k`, row-major. */
+  readonly userFactors: Float32Array;
+  /** `nItems × k`, row-major. */
+  readonly itemFactors: Float32Array;
+  /** One bias per user. */
+  readonly userBias: Float32Array;
+  /** One bias per item. */
+  readonly itemBias: Float32Array;
+}
+
+function checkMatrixArrays(fn: string, m: KernelMatrix): void {
+  u32("nnz", m.nnz);
+  const lengths: [string, number, number][] = [
+    ["userPtr", m.userPtr.length, m.nUsers + 1],
+    ["userItems", m.userItems.length, m.nnz],
+    ["userRatings", m.userRatings.length, m.nnz],
+    ["itemPtr", m.itemPtr.length, m.nItems + 1],
+    ["itemUsers", m.itemUsers.length, m.nnz],
+    ["itemRatings", m.itemRatings.length, m.nnz],
+  ];
+  for (const [name, length, expected] of lengths) {
+    if (length !== expected) {
+      throw new RangeError(`${fn}: matrix ${name} has ${length} entries, expected ${expected}`);
+    }
+  }
+}
+
+function checkModelArrays(fn: string, model: ModelArrays): { nUsers: number; nItems: number } {
+  const k = u32("k", model.k);
+  const nUsers = u32("userBias.length", model.userBias.length);
+  const nItems = u32("itemBias.length", model.itemBias.length);
+  if (model.userFactors.length !== nUsers * k || model.itemFactors.length !== nItems * k) {
+    throw new RangeError(
+      `${fn}: factor arrays have ${model.userFactors.length} and ${model.itemFactors.length} ` +
+        `entries, expected ${nUsers}×${k} and ${nItems}×${k}`,
+    );
+  }
+  if (!Number.isFinite(model.mu)) throw new RangeError(`${fn}: mu must be finite, got ${model.mu}`);
+  return { nUsers, nItems };
+}
+
+/** Options of the epoch kernels. */
+export interface EpochKernelOptions {
+  /** Multiply λ by each row's rating count (ALS-WR). Default false. */
+  weighted?: boolean;
+  /** Kernel threads (default {@linkcode defaultThreads}); the result does not depend on it. */
+  threads?: number;
+}
+
+/**
+ * One epoch of bias-only ALS in place: every `b_u = Σ(r − μ − b_i) / (n_u + λ·w)`, then every
+ * `b_i` the same way from the new user biases (w = n if `weighted`, else 1; rows without ratings
+ * get 0). Sums in f64.
+ *
+ * @example
+ * ```ts
+ * import { biasAlsEpoch } from "./kernels.ts";
+ * import { fromTriplets } from "../data/_coo.ts";
+ * const m = fromTriplets(2, 2, [0, 0, 1], [0, 1, 0], [4, 2, 5], [0, 0, 0]);
+ * const state = { mu: 11 / 3, userBias: new Float32Array(2), itemBias: new Float32Array(2) };
+ * await biasAlsEpoch(m, state, { lambda: 1 });
+ * console.assert(Math.abs(state.userBias[0]! - (4 + 2 - 22 / 3) / 3) < 1e-6);
+ * ```
+ */
+export async function biasAlsEpoch(
+  m: KernelMatrix,
+  state: { mu: number; userBias: Float32Array; itemBias: Float32Array },
+  options: EpochKernelOptions & { lambda: number },
+): Promise<void> {
+  checkMatrixArrays("biasAlsEpoch", m);
+  if (state.userBias.length !== m.nUsers || state.itemBias.length !== m.nItems) {
+    throw new RangeError(
+      `biasAlsEpoch: bias arrays have ${state.userBias.length} and ${state.itemBias.length} ` +
+        `entries, expected ${m.nUsers} users and ${m.nItems} items`,
+    );
+  }
+  if (!(options.lambda >= 0) || !Number.isFinite(options.lambda)) {
+    throw new RangeError(`biasAlsEpoch: lambda must be a finite number ≥ 0, got ${options.lambda}`);
+  }
+  const info = errorBuffer();
+  const status = await open().rs_bias_als_epoch(
+    u32("nUsers", m.nUsers),
+    u32("nItems", m.nItems),
+    m.nnz,
+    m.userPtr,
+    m.userItems,
+    m.userRatings,
+    m.itemPtr,
+    m.itemUsers,
+    m.itemRatings,
+    state.mu,
+    options.lambda,
+    options.weighted ? 1 : 0,
+    state.userBias,
+    state.itemBias,
+    u32("threads", options.threads ?? defaultThreads()),
+    info,
+  );
+  check("rs_bias_als_epoch", status, info);
+}
+
+/**
+ * One epoch of ALS with biases in place (users given items, then items given users), solving each
+ * row's (k+1)×(k+1) regularised least-squares system exactly; see lib/models/als_state.ts for
+ * the equations. A system that cannot be factorised throws a {@linkcode KernelError} with
+ * `status` {@linkcode Status}.notFinite, `info.a` = row and `info.b` = 0 (user) or 1 (item).
+ *
+ * @example
+ * ```ts
+ * import { alsEpoch } from "./kernels.ts";
+ * import { fromTriplets } from "../data/_coo.ts";
+ * const m = fromTriplets(2, 2, [0, 0, 1], [0, 1, 0], [4, 2, 5], [0, 0, 0]);
+ * const state = {
+ *   k: 1, mu: 11 / 3,
+ *   userFactors: new Float32Array([0.1, -0.1]), itemFactors: new Float32Array([0.2, 0.05]),
+ *   userBias: new Float32Array(2), itemBias: new Float32Array(2),
+ * };
+ * await alsEpoch(m, state, { lambdaFactors: 0.1, lambdaBias: 0.1 });
+ * console.assert(state.userFactors.every(Number.isFinite));
+ * ```
+ */
+export async function alsEpoch(
+  m: KernelMatrix,
+  state: ModelArrays,
+  options: EpochKernelOptions & { lambdaFactors: number; lambdaBias: number },
+): Promise<void> {
+  checkMatrixArrays("alsEpoch", m);
+  const { nUsers, nItems } = checkModelArrays("alsEpoch", state);
+  if (nUsers !== m.nUsers || nItems !== m.nItems) {
+    throw new RangeError(
+      `alsEpoch: the model has ${nUsers} users and ${nItems} items, the matrix ` +
+        `${m.nUsers} and ${m.nItems}`,
+    );
+  }
+  if (state.k < 1 || state.k > 1024) {
+    throw new RangeError(`alsEpoch: k must be in 1..1024, got ${state.k}`);
+  }
+  if (!(options.lambdaFactors > 0) || !Number.isFinite(options.lambdaFactors)) {
+    throw new RangeError(`alsEpoch: lambdaFactors must be > 0, got ${options.lambdaFactors}`);
+  }
+  if (!(options.lambdaBias >= 0) || !Number.isFinite(options.lambdaBias)) {
+    throw new RangeError(`alsEpoch: lambdaBias must be ≥ 0, got ${options.lambdaBias}`);
+  }
+  const info = errorBuffer();
+  const status = await open().rs_als_epoch(
+    nUsers,
+    nItems,
+    m.nnz,
+    m.userPtr,
+    m.userItems,
+    m.userRatings,
+    m.itemPtr,
+    m.itemUsers,
+    m.itemRatings,
+    state.k,
+    state.mu,
+    options.lambdaFactors,
+    options.lambdaBias,
+    options.weighted ? 1 : 0,
+    state.userFactors,
+    state.itemFactors,
+    state.userBias,
+    state.itemBias,
+    u32("threads", options.threads ?? defaultThreads()),
+    info,
+  );
+  check("rs_als_epoch", status, info);
+}
+
+/** The rating scale predictions are clamped to. */
+export interface RatingScale {
+  /** Lowest rating (0.5 for MovieLens). */
+  ratingMin: number;
+  /** Highest rating (5 for MovieLens). */
+  ratingMax: number;
+}
+
+/**
+ * Predictions for (users[j], items[j]) pairs (dense indices), clamped to the rating scale. An
+ * index ≥ the model's user (item) count is unknown: it adds no bias and no factors, so r̂ falls
+ * back to μ + b_i, μ + b_u or μ. Never NaN.
+ *
+ * @example
+ * ```ts
+ * import { predictPairs } from "./kernels.ts";
+ * const model = {
+ *   k: 0, mu: 3, userFactors: new Float32Array(0), itemFactors: new Float32Array(0),
+ *   userBias: new Float32Array([0.5]), itemBias: new Float32Array([1]),
+ * };
+ * const p = predictPairs(model, Uint32Array.of(0, 9), Uint32Array.of(0, 0), {
+ *   ratingMin: 0.5, ratingMax: 5,
+ * });
+ * console.assert(p[0] === 4.5 && p[1] === 4);
+ * ```
+ */
+export function predictPairs(
+  model: ModelArrays,
+  users: Uint32Array,
+  items: Uint32Array,
+  options: RatingScale & { threads?: number },
+): Float32Array {
+  const { nUsers, nItems } = checkModelArrays("predictPairs", model);
+  if (users.length !== items.length) {
+    throw new RangeError(`predictPairs: ${users.length} users but ${items.length} items`);
+  }
+  const out = new Float32Array(u32("pairs", users.length));
+  const status = open().rs_predict_pairs(
+    model.k,
+    model.mu,
+    nUsers,
+    nItems,
+    model.userFactors,
+    model.itemFactors,
+    model.userBias,
+    model.itemBias,
+    users.length,
+    users,
+    items,
+    options.ratingMin,
+    options.ratingMax,
+    out,
+    u32("threads", options.threads ?? defaultThreads()),
+  );
+  check("rs_predict_pairs", status, errorBuffer());
+  return out;
+}
+
+/** What {@linkcode scoreMatrix} returns. */
+export interface MatrixScore {
+  /** Σ (r − r̂)² over the matrix's ratings. */
+  sse: number;
+  /** Σ |r − r̂|. */
+  sae: number;
+  /** Number of ratings. */
+  count: number;
+  /** r̂ per CSR entry, when asked for. */
+  predictions?: Float32Array;
+}
+
+/**
+ * Predicts every rating of a matrix (clamped, as {@linkcode predictPairs}) and sums the squared
+ * and absolute errors, row by row in user order (so the sums do not depend on the thread count).
+ *
+ * @example
+ * ```ts
+ * import { scoreMatrix } from "./kernels.ts";
+ * import { fromTriplets } from "../data/_coo.ts";
+ * const m = fromTriplets(1, 2, [0, 0], [0, 1], [5, 3], [0, 0]);
+ * const model = {
+ *   k: 0, mu: 3, userFactors: new Float32Array(0), itemFactors: new Float32Array(0),
+ *   userBias: new Float32Array([0]), itemBias: new Float32Array([1, 0]),
+ * };
+ * const s = await scoreMatrix(model, m, { ratingMin: 0.5, ratingMax: 5 });
+ * console.assert(s.sse === 1 && s.sae === 1 && s.count === 2);
+ * ```
+ */
+export async function scoreMatrix(
+  model: ModelArrays,
+  m: KernelMatrix,
+  options: RatingScale & { predictions?: boolean; threads?: number },
+): Promise<MatrixScore> {
+  const { nUsers, nItems } = checkModelArrays("scoreMatrix", model);
+  checkMatrixArrays("scoreMatrix", m);
+  const predictions = options.predictions ? new Float32Array(m.nnz) : null;
+  const sums = new Float64Array(2);
+  const info = errorBuffer();
+  const status = await open().rs_score_matrix(
+    model.k,
+    model.mu,
+    nUsers,
+    nItems,
+    model.userFactors,
+    model.itemFactors,
+    model.userBias,
+    model.itemBias,
+    u32("nUsers", m.nUsers),
+    u32("nItems", m.nItems),
+    m.nnz,
+    m.userPtr,
+    m.userItems,
+    m.userRatings,
+    options.ratingMin,
+    options.ratingMax,
+    predictions,
+    sums,
+    u32("threads", options.threads ?? defaultThreads()),
+    info,
+  );
+  check("rs_score_matrix", status, info);
+  const result: MatrixScore = { sse: sums[0]!, sae: sums[1]!, count: m.nnz };
+  if (predictions) result.predictions = predictions;
+  return result;
+}
+
+/** The top-N lists of {@linkcode recommendTopN}: `users × n` entries, best first per user. */
+export interface TopN {
+  /** Items per list (the `n` asked for). */
+  n: number;
+  /** Dense item indices; 0xFFFFFFFF pads a list when fewer items were available. */
+  items: Uint32Array;
+  /** Ranking scores (unclamped predicted ratings); −Infinity on padding. */
+  scores: Float32Array;
+}
+
+/**
+ * Top-`n` items for each user (dense indices): every item is scored by a blocked matrix product,
+ * items the user rated in `exclude` are skipped, the best `n` are kept in a small heap. Ties go to
+ * the lower item index; a user's list is the same whatever the batch or thread count.
+ *
+ * @example
+ * ```ts
+ * import { recommendTopN } from "./kernels.ts";
+ * import { fromTriplets } from "../data/_coo.ts";
+ * const model = {
+ *   k: 0, mu: 3, userFactors: new Float32Array(0), itemFactors: new Float32Array(0),
+ *   userBias: new Float32Array(1), itemBias: new Float32Array([0.5, -0.5, 1]),
+ * };
+ * const rated = fromTriplets(1, 3, [0], [2], [5], [0]);
+ * const top = await recommendTopN(model, Uint32Array.of(0), 2, { exclude: rated });
+ * console.assert(top.items.join() === "0,1");
+ * ```
+ */
+export async function recommendTopN(
+  model: ModelArrays,
+  users: Uint32Array,
+  n: number,
+  options: { exclude?: KernelMatrix; threads?: number } = {},
+): Promise<TopN> {
+  const { nUsers, nItems } = checkModelArrays("recommendTopN", model);
+  const total = users.length * u32("n", n);
+  u32("users × n", total);
+  const exclude = options.exclude;
+  if (exclude) checkMatrixArrays("recommendTopN", exclude);
+  const items = new Uint32Array(total);
+  const scores = new Float32Array(total);
+  const info = errorBuffer();
+  const status = await open().rs_recommend(
+    model.k,
+    model.mu,
+    nUsers,
+    nItems,
+    model.userFactors,
+    model.itemFactors,
+    model.userBias,
+    model.itemBias,
+    users.length,
+    users,
+    n,
+    exclude ? u32("exclude.nUsers", exclude.nUsers) : 0,
+    exclude ? exclude.nnz : 0,
+    exclude ? exclude.userPtr : null,
+    exclude ? exclude.userItems : null,
+    exclude ? exclude.userRatings : null,
+    items,
+    scores,
+    u32("threads", options.threads ?? defaultThreads()),
+    info,
+  );
+  check("rs_recommend", status, info);
+  return { n, items, scores };
+}
+
+// --- end of explicit-feedback models ---

@@ -1,6 +1,7 @@
 /**
- * Notebook helpers: which dataset to run on.
+ * Notebook helpers: which dataset to run on, and progress reports for long loops.
  *
  * @module
  */
 export * from "./dataset.ts";
+export * from "./progress.ts";

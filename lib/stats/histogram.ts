@@ -4,8 +4,8 @@
  *
  * @example
  * ```ts
- * import { histogram, logBins } from "./histogram.ts";
- * const h = histogram([1, 2, 3, 10, 100], logBins(1, 100, { perDecade: 1 }));
+ * import { binCounts, logBins } from "./histogram.ts";
+ * const h = binCounts([1, 2, 3, 10, 100], logBins(1, 100, { perDecade: 1 }));
  * if (h.counts.join() !== "3,2") throw new Error("two decades");
  * ```
  *
@@ -102,18 +102,18 @@ export function logBins(
  *
  * @example
  * ```ts
- * import { histogram } from "./histogram.ts";
- * const h = histogram(new Float32Array([0.5, 1, 1.5, 5]), [0.5, 1, 5]);
+ * import { binCounts } from "./histogram.ts";
+ * const h = binCounts(new Float32Array([0.5, 1, 1.5, 5]), [0.5, 1, 5]);
  * if (h.counts.join() !== "1,3") throw new Error("counts");
  * ```
  */
-export function histogram(values: ArrayLike<number>, edges: ArrayLike<number>): Histogram {
+export function binCounts(values: ArrayLike<number>, edges: ArrayLike<number>): Histogram {
   const e = Float64Array.from(edges);
   const bins = e.length - 1;
-  if (bins < 1) throw new Error(`histogram: need at least 2 edges, got ${e.length}`);
+  if (bins < 1) throw new Error(`binCounts: need at least 2 edges, got ${e.length}`);
   for (let i = 0; i < bins; i++) {
     if (!(e[i + 1]! > e[i]!)) {
-      throw new Error(`histogram: edges must be strictly ascending; edge ${i + 1} is ${e[i + 1]}`);
+      throw new Error(`binCounts: edges must be strictly ascending; edge ${i + 1} is ${e[i + 1]}`);
     }
   }
   const counts = new Float64Array(bins);

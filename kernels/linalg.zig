@@ -1,0 +1,349 @@
+//! Small dense linear algebra for the ALS kernels: SIMD dot and axpy, the blocked Gram update
+//! G += ZᵀZ (upper triangle, f32 products accumulated into f64), its rank-1 reference, and an
+//! in-place Cholesky factorisation A = UᵀU with the two triangular solves.
+//!
+//! Layouts: matrices are row-major with an explicit row stride; symmetric matrices keep only their
+//! upper triangle (row a, columns b ≥ a). SIMD width comes from `std.simd.suggestVectorLength`.
+//! Products use a fused multiply-add where the target has one (x86-64 with FMA, AArch64) and a
+//! plain multiply + add elsewhere, so one build always gives the same numbers.
+const std = @import("std");
+const builtin = @import("builtin");
+const assert = std.debug.assert;
+
+/// f32 lanes per SIMD vector (8 with AVX2, 16 with AVX-512, 4 with SSE or NEON).
+pub const lanes: usize = std.simd.suggestVectorLength(f32) orelse 4;
+pub const V = @Vector(lanes, f32);
+/// f64 lanes used by the Cholesky factorisation (half of `lanes`, at least 2).
+pub const lanes_f64: usize = @max(2, lanes / 2);
+pub const V64 = @Vector(lanes_f64, f64);
+
+/// Rows of the Gram micro-tile (register blocking: `gram_rows` × `gram_vectors` accumulators).
+pub const gram_rows: usize = 6;
+/// SIMD vectors per micro-tile row.
+pub const gram_vectors: usize = 2;
+
+const has_fma = switch (builtin.cpu.arch) {
+    .x86_64 => std.Target.x86.featureSetHas(builtin.cpu.features, .fma),
+    .aarch64 => true,
+    else => false,
+};
+
+/// a · b + c, fused where the target has FMA.
+pub inline fn mulAdd(comptime T: type, a: T, b: T, c: T) T {
+    return if (has_fma) @mulAdd(T, a, b, c) else a * b + c;
+}
+
+/// `n` rounded up to a whole number of f32 SIMD vectors.
+pub fn padToLanes(n: usize) usize {
+    return (n + lanes - 1) / lanes * lanes;
+}
+
+/// Σ a[i]·b[i] in f32: one SIMD accumulator, reduced once, then a scalar tail.
+pub fn dot(a: []const f32, b: []const f32) f32 {
+    assert(a.len == b.len);
+    var acc: V = @splat(0);
+    var i: usize = 0;
+    while (i + lanes <= a.len) : (i += lanes) {
+        const va: V = a[i..][0..lanes].*;
+        const vb: V = b[i..][0..lanes].*;
+        acc = mulAdd(V, va, vb, acc);
+    }
+    var sum = @reduce(.Add, acc);
+    while (i < a.len) : (i += 1) sum = mulAdd(f32, a[i], b[i], sum);
+    return sum;
+}
+
+/// y += alpha · x for any float type, SIMD with a scalar tail.
+pub fn axpy(comptime T: type, alpha: T, x: []const T, y: []T) void {
+    assert(x.len == y.len);
+    const n_lanes = comptime std.simd.suggestVectorLength(T) orelse 2;
+    const W = @Vector(n_lanes, T);
+    const a: W = @splat(alpha);
+    var i: usize = 0;
+    while (i + n_lanes <= x.len) : (i += n_lanes) {
+        const vx: W = x[i..][0..n_lanes].*;
+        const vy: W = y[i..][0..n_lanes].*;
+        y[i..][0..n_lanes].* = mulAdd(W, a, vx, vy);
+    }
+    while (i < x.len) : (i += 1) y[i] = mulAdd(T, alpha, x[i], y[i]);
+}
+
+/// Σ a[i]·b[i] for any float type (used by the triangular solves).
+fn dotT(comptime T: type, a: []const T, b: []const T) T {
+    assert(a.len == b.len);
+    const n_lanes = comptime std.simd.suggestVectorLength(T) orelse 2;
+    const W = @Vector(n_lanes, T);
+    var acc: W = @splat(0);
+    var i: usize = 0;
+    while (i + n_lanes <= a.len) : (i += n_lanes) {
+        const va: W = a[i..][0..n_lanes].*;
+        const vb: W = b[i..][0..n_lanes].*;
+        acc = mulAdd(W, va, vb, acc);
+    }
+    var sum = @reduce(.Add, acc);
+    while (i < a.len) : (i += 1) sum = mulAdd(T, a[i], b[i], sum);
+    return sum;
+}
+
+/// Reference rank-1 update of the upper triangle: G[a][b] += z[a]·z[b] for a ≤ b < z.len.
+/// The blocked `gramAccumulate` is tested against it.
+pub fn gramRank1Upper(g: []f64, stride: usize, z: []const f32) void {
+    assert(stride >= z.len);
+    assert(g.len >= z.len * stride);
+    for (z, 0..) |za, a| {
+        const row = g[a * stride ..][0..z.len];
+        const scale: f64 = za;
+        for (z[a..], a..) |zb, b| row[b] = mulAdd(f64, scale, zb, row[b]);
+    }
+}
+
+/// G += ZᵀZ on the upper triangle of the leading `k` × `k` block, with Z holding `rows` rows of
+/// stride `kp` (`kp` a multiple of `lanes`, columns `k..kp` zero). The products are summed in f32
+/// register tiles of `gram_rows` × `gram_vectors`·`lanes` and then added into the f64 `g` (row
+/// stride `stride ≥ kp`). Tiles on the diagonal also write a few entries below it, and tiles may
+/// write columns `k..kp` (zeros); callers read only the upper triangle of the `k` × `k` block.
+pub fn gramAccumulate(z: []const f32, rows: usize, k: usize, kp: usize, g: []f64, stride: usize) void {
+    assert(kp == padToLanes(k));
+    assert(z.len >= rows * kp);
+    assert(stride >= kp);
+    assert(g.len >= k * stride);
+    const width = gram_vectors * lanes;
+    var a0: usize = 0;
+    while (a0 < k) : (a0 += gram_rows) {
+        const mr = @min(gram_rows, k - a0);
+        var b0 = a0 / width * width;
+        while (b0 + width <= kp) : (b0 += width) {
+            gramTileDispatch(mr, gram_vectors, z, rows, kp, a0, b0, g, stride);
+        }
+        if (b0 < kp) {
+            assert(kp - b0 < width);
+            assert((kp - b0) % lanes == 0);
+            gramTileDispatch(mr, (kp - b0) / lanes, z, rows, kp, a0, b0, g, stride);
+        }
+    }
+}
+
+fn gramTileDispatch(
+    mr: usize,
+    nv: usize,
+    z: []const f32,
+    rows: usize,
+    kp: usize,
+    a0: usize,
+    b0: usize,
+    g: []f64,
+    stride: usize,
+) void {
+    assert(mr >= 1 and mr <= gram_rows);
+    assert(nv >= 1 and nv <= gram_vectors);
+    switch (mr) {
+        inline 1...gram_rows => |m| switch (nv) {
+            inline 1...gram_vectors => |v| gramTile(m, v, z, rows, kp, a0, b0, g, stride),
+            else => unreachable,
+        },
+        else => unreachable,
+    }
+}
+
+/// One register tile: rows `a0..a0+mr`, columns `b0..b0+nv·lanes` of ZᵀZ over all `rows` of Z.
+fn gramTile(
+    comptime mr: usize,
+    comptime nv: usize,
+    z: []const f32,
+    rows: usize,
+    kp: usize,
+    a0: usize,
+    b0: usize,
+    g: []f64,
+    stride: usize,
+) void {
+    var acc: [mr][nv]V = undefined;
+    inline for (0..mr) |r| inline for (0..nv) |v| {
+        acc[r][v] = @splat(0);
+    };
+    var j: usize = 0;
+    while (j < rows) : (j += 1) {
+        const row = z[j * kp ..][0..kp];
+        var cols: [nv]V = undefined;
+        inline for (0..nv) |v| cols[v] = row[b0 + v * lanes ..][0..lanes].*;
+        inline for (0..mr) |r| {
+            const s: V = @splat(row[a0 + r]);
+            inline for (0..nv) |v| acc[r][v] = mulAdd(V, s, cols[v], acc[r][v]);
+        }
+    }
+    const W = @Vector(lanes, f64);
+    inline for (0..mr) |r| inline for (0..nv) |v| {
+        const dst = g[(a0 + r) * stride + b0 + v * lanes ..][0..lanes];
+        const wide: W = acc[r][v];
+        dst.* = @as(W, dst.*) + wide;
+    };
+}
+
+/// In-place Cholesky factorisation A = UᵀU of the leading n × n block of `a` (row-major, row
+/// stride `stride`, upper triangle read and overwritten by U; the lower triangle is not touched).
+/// Right-looking: after row k is scaled, each later row i gets the SIMD update
+/// A[i][i..n] −= U[k][i] · U[k][i..n]. Returns false when a pivot is not positive and finite (the
+/// matrix is not numerically positive definite, or holds NaN/inf).
+pub fn choleskyFactor(comptime T: type, a: []T, n: usize, stride: usize) bool {
+    assert(stride >= n);
+    assert(n == 0 or a.len >= (n - 1) * stride + n);
+    var k: usize = 0;
+    while (k < n) : (k += 1) {
+        const row_k = a[k * stride ..][0..n];
+        const pivot = row_k[k];
+        if (!(pivot > 0) or !std.math.isFinite(pivot)) return false;
+        const root = @sqrt(pivot);
+        row_k[k] = root;
+        const inverse = 1 / root;
+        for (row_k[k + 1 .. n]) |*x| x.* *= inverse;
+        var i = k + 1;
+        while (i < n) : (i += 1) {
+            const row_i = a[i * stride ..][0..n];
+            axpy(T, -row_k[i], row_k[i..n], row_i[i..n]);
+        }
+    }
+    return true;
+}
+
+/// Solves UᵀU x = b in place (`b` becomes x) with the factor from `choleskyFactor`.
+pub fn choleskySolve(comptime T: type, u: []const T, n: usize, stride: usize, b: []T) void {
+    assert(b.len >= n);
+    assert(stride >= n);
+    // Forward: Uᵀ y = b, as column sweeps: y_i = b_i / U[i][i], then b[i+1..] −= y_i · U[i][i+1..].
+    var i: usize = 0;
+    while (i < n) : (i += 1) {
+        const row = u[i * stride ..][0..n];
+        b[i] /= row[i];
+        axpy(T, -b[i], row[i + 1 .. n], b[i + 1 .. n]);
+    }
+    // Back: U x = y, as row dot products from the bottom up.
+    i = n;
+    while (i > 0) {
+        i -= 1;
+        const row = u[i * stride ..][0..n];
+        b[i] = (b[i] - dotT(T, row[i + 1 .. n], b[i + 1 .. n])) / row[i];
+    }
+}
+
+const testing = std.testing;
+
+test "dot and axpy match hand sums, with and without a scalar tail" {
+    const a = [_]f32{ 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11 };
+    const b = [_]f32{ 2, 0, 1, 1, 0, 0, 0, 0, 0, 0, -1 };
+    try testing.expectEqual(@as(f32, 2 + 3 + 4 - 11), dot(&a, &b));
+    try testing.expectEqual(@as(f32, 1 * 2), dot(a[0..1], b[0..1]));
+    try testing.expectEqual(@as(f32, 0), dot(a[0..0], b[0..0]));
+    var y = [_]f64{ 1, 1, 1, 1, 1, 1, 1, 1, 1, 1 };
+    const x = [_]f64{ 1, 2, 3, 4, 5, 6, 7, 8, 9, 10 };
+    axpy(f64, -2, &x, &y);
+    try testing.expectEqualSlices(f64, &.{ -1, -3, -5, -7, -9, -11, -13, -15, -17, -19 }, &y);
+}
+
+test "Cholesky of the classic 3x3 example and its solve" {
+    // A = [[4,12,-16],[12,37,-43],[-16,-43,98]] = UᵀU with U = [[2,6,-8],[0,1,5],[0,0,3]].
+    const stride = 4;
+    var a = [_]f64{
+        4,  12, -16, 0,
+        99, 37, -43, 0,
+        99, 99, 98,  0,
+    };
+    try testing.expect(choleskyFactor(f64, &a, 3, stride));
+    const u = [_]f64{ 2, 6, -8, 1, 5, 3 };
+    try testing.expectEqual(u[0], a[0]);
+    try testing.expectEqual(u[1], a[1]);
+    try testing.expectEqual(u[2], a[2]);
+    try testing.expectEqual(u[3], a[5]);
+    try testing.expectEqual(u[4], a[6]);
+    try testing.expectEqual(u[5], a[10]);
+    // The lower triangle is left alone.
+    try testing.expectEqual(@as(f64, 99), a[4]);
+    // A · [1, 2, 3] = [-20, -43, 192].
+    var b = [_]f64{ -20, -43, 192 };
+    choleskySolve(f64, &a, 3, stride, &b);
+    for (b, [_]f64{ 1, 2, 3 }) |got, want| try testing.expectApproxEqAbs(want, got, 1e-12);
+}
+
+test "Cholesky rejects a matrix that is not positive definite" {
+    var a = [_]f64{ 1, 2, 0, 1 }; // [[1,2],[2,1]] has eigenvalues 3 and -1
+    try testing.expect(!choleskyFactor(f64, &a, 2, 2));
+    var b = [_]f64{ std.math.nan(f64), 0, 0, 1 };
+    try testing.expect(!choleskyFactor(f64, &b, 2, 2));
+}
+
+test "Cholesky solves a larger SPD system (f32 and f64) to a small residual" {
+    const n = 21;
+    var rng = std.Random.DefaultPrng.init(7);
+    const random = rng.random();
+    var m: [n * n]f64 = undefined;
+    for (&m) |*x| x.* = random.float(f64) - 0.5;
+    var a: [n * n]f64 = undefined; // A = MᵀM + I
+    for (0..n) |r| for (0..n) |c| {
+        var s: f64 = if (r == c) 1 else 0;
+        for (0..n) |t| s += m[t * n + r] * m[t * n + c];
+        a[r * n + c] = s;
+    };
+    var x_true: [n]f64 = undefined;
+    for (&x_true, 0..) |*x, i| x.* = @as(f64, @floatFromInt(i)) - 10;
+    var b: [n]f64 = undefined;
+    for (0..n) |r| {
+        var s: f64 = 0;
+        for (0..n) |c| s += a[r * n + c] * x_true[c];
+        b[r] = s;
+    }
+    var factor = a;
+    try testing.expect(choleskyFactor(f64, &factor, n, n));
+    var x = b;
+    choleskySolve(f64, &factor, n, n, &x);
+    for (x, x_true) |got, want| try testing.expectApproxEqAbs(want, got, 1e-9);
+
+    var a32: [n * n]f32 = undefined;
+    for (&a32, a) |*dst, src| dst.* = @floatCast(src);
+    var x32: [n]f32 = undefined;
+    for (&x32, b) |*dst, src| dst.* = @floatCast(src);
+    try testing.expect(choleskyFactor(f32, &a32, n, n));
+    choleskySolve(f32, &a32, n, n, &x32);
+    for (x32, x_true) |got, want| try testing.expectApproxEqAbs(want, got, 1e-2);
+}
+
+test "blocked Gram equals the rank-1 reference on the upper triangle" {
+    var rng = std.Random.DefaultPrng.init(11);
+    const random = rng.random();
+    const ks = [_]usize{ 1, 3, 7, 8, 15, 16, 17, 33, 64 };
+    for (ks) |k| {
+        const kp = padToLanes(k);
+        const rows = 37;
+        const stride = kp + lanes;
+        const z = try testing.allocator.alloc(f32, rows * kp);
+        defer testing.allocator.free(z);
+        @memset(z, 0);
+        for (0..rows) |j| for (0..k) |c| {
+            z[j * kp + c] = @floatFromInt(random.intRangeAtMost(i32, -4, 4));
+        };
+        const blocked = try testing.allocator.alloc(f64, (k + 1) * stride);
+        defer testing.allocator.free(blocked);
+        const reference = try testing.allocator.alloc(f64, (k + 1) * stride);
+        defer testing.allocator.free(reference);
+        @memset(blocked, 0);
+        @memset(reference, 0);
+        gramAccumulate(z, rows, k, kp, blocked, stride);
+        for (0..rows) |j| gramRank1Upper(reference, stride, z[j * kp ..][0..k]);
+        for (0..k) |a| for (a..k) |b| {
+            try testing.expectEqual(reference[a * stride + b], blocked[a * stride + b]);
+        };
+    }
+}
+
+test "Gram of a hand example" {
+    // Z rows [1,2] and [3,4]: ZᵀZ = [[10,14],[14,20]].
+    const kp = comptime padToLanes(2);
+    var z = [_]f32{0} ** (2 * kp);
+    z[0] = 1;
+    z[1] = 2;
+    z[kp] = 3;
+    z[kp + 1] = 4;
+    var g = [_]f64{0} ** (2 * kp);
+    gramAccumulate(&z, 2, 2, kp, &g, kp);
+    try testing.expectEqual(@as(f64, 10), g[0]);
+    try testing.expectEqual(@as(f64, 14), g[1]);
+    try testing.expectEqual(@as(f64, 20), g[kp + 1]);
+}

@@ -1,0 +1,243 @@
+/**
+ * Explicit-feedback matrix factorisation with biases, fitted by alternating least squares:
+ * r̂_ui = μ + b_u + b_i + x_u·y_i. Each half-step solves every user's (then every item's)
+ * regularised least-squares problem exactly, bias and factors together, in the Zig kernel
+ * (SIMD Gram accumulation, Cholesky, threads over rows). The equations are in
+ * lib/models/als_state.ts.
+ *
+ * @module
+ */
+import type { RatingMatrix } from "../data/types.ts";
+import { alsEpoch, KernelError, Status } from "../ffi/kernels.ts";
+import { commonParts, loadParts, RankingModel, trainMean } from "./_explicit.ts";
+import type { CommonFitOptions, ModelKind } from "./_explicit.ts";
+import { fitLoop } from "./_fit_loop.ts";
+import type { LoopOptions } from "./_fit_loop.ts";
+import { type AlsState, initAlsState } from "./als_state.ts";
+
+/** Options of {@linkcode runAlsEpoch}. */
+export interface AlsEpochOptions {
+  /** λ_f, the factor regularisation. */
+  lambda: number;
+  /** λ_b, the bias regularisation. Default: `lambda`. */
+  lambdaBias?: number;
+  /** ALS-WR: multiply both λ by each row's rating count. Default true. */
+  weighted?: boolean;
+  /** Kernel threads; the result is identical for any count. */
+  threads?: number;
+}
+
+/**
+ * One ALS epoch on `state` in place (every user, then every item), exactly as described in
+ * lib/models/als_state.ts. This is the step {@linkcode Als.fit} repeats; it is exported so a
+ * reference implementation can be compared with the kernel epoch by epoch.
+ *
+ * @param train The training ratings (dense ids matching the state's arrays).
+ * @param state The parameters, updated in place.
+ * @param options λ_f, λ_b, ALS-WR, threads.
+ *
+ * @example
+ * ```ts
+ * import { runAlsEpoch } from "./als.ts";
+ * import { initAlsState } from "./als_state.ts";
+ * import { fromTriplets } from "../data/_coo.ts";
+ * const train = fromTriplets(2, 2, [0, 0, 1], [0, 1, 0], [4, 2, 5], [0, 0, 0]);
+ * const state = initAlsState(2, 2, 2, { seed: 1, mu: 11 / 3 });
+ * await runAlsEpoch(train, state, { lambda: 0.1 });
+ * if (!state.itemFactors.every(Number.isFinite)) throw new Error("finite");
+ * ```
+ */
+export async function runAlsEpoch(
+  train: RatingMatrix,
+  state: AlsState,
+  options: AlsEpochOptions,
+): Promise<void> {
+  const { lambda, lambdaBias = lambda, weighted = true, threads } = options;
+  try {
+    await alsEpoch(train, state, { lambdaFactors: lambda, lambdaBias, weighted, threads });
+  } catch (error) {
+    if (error instanceof KernelError && error.status === Status.notFinite) {
+      const side = error.info.b === 0 ? "user" : "item";
+      throw new Error(
+        `ALS epoch: the (k+1)×(k+1) system of ${side} ${error.info.a} is not positive definite ` +
+          "or not finite; the parameters have diverged (check for non-finite initial values)",
+        { cause: error },
+      );
+    }
+    throw error;
+  }
+}
+
+/** Options of {@linkcode Als.fit}. */
+export interface AlsOptions extends CommonFitOptions, LoopOptions {
+  /** Latent factors K. Default 32. */
+  k?: number;
+  /** λ_f, the factor regularisation (per rating with ALS-WR). Default 0.05. */
+  lambda?: number;
+  /** λ_b, the bias regularisation. Default: `lambda`. */
+  lambdaBias?: number;
+  /** ALS-WR: λ·n_u for users and λ·n_i for items. Default true. */
+  weighted?: boolean;
+  /** Seed of the initial factors. Default 0. */
+  seed?: number;
+  /** Standard deviation of the initial factors. Default 0.1. */
+  initScale?: number;
+}
+
+/** A similar item and its cosine similarity. */
+export interface SimilarItem {
+  /** Dense item index. */
+  item: number;
+  /** Raw MovieLens movieId. */
+  movieId: number;
+  /** Cosine of the two item factor vectors, in [−1, 1]. */
+  similarity: number;
+}
+
+/**
+ * ALS with biases (`epochs` default 15).
+ *
+ * @example
+ * ```ts
+ * import { Als } from "./als.ts";
+ * import { fromTriplets } from "../data/_coo.ts";
+ * const train = fromTriplets(3, 3, [0, 0, 1, 1, 2, 2], [0, 1, 1, 2, 0, 2], [5, 4, 2, 1, 4, 2], [
+ *   0, 0, 0, 0, 0, 0,
+ * ]);
+ * const model = await Als.fit(train, { k: 2, lambda: 0.1, epochs: 5, seed: 1 });
+ * const [r] = model.predict([0], [2]);
+ * if (!(r! >= 0.5 && r! <= 5)) throw new Error("on the rating scale");
+ * ```
+ */
+export class Als extends RankingModel {
+  /** "als". */
+  readonly kind: ModelKind = "als";
+
+  /** Latent factors K. */
+  get k(): number {
+    return this.state.k;
+  }
+
+  /** x_u rows, `nUsers × k`. */
+  get userFactors(): Float32Array {
+    return this.state.userFactors;
+  }
+
+  /** y_i rows, `nItems × k`. */
+  get itemFactors(): Float32Array {
+    return this.state.itemFactors;
+  }
+
+  /** b_u per dense user. */
+  get userBias(): Float32Array {
+    return this.state.userBias;
+  }
+
+  /** b_i per dense item. */
+  get itemBias(): Float32Array {
+    return this.state.itemBias;
+  }
+
+  /**
+   * Fits the model: seeded initial factors ({@linkcode initAlsState}), then one kernel epoch per
+   * step with train/validation RMSE, progress and optional early stopping.
+   *
+   * @param train The training ratings.
+   * @param options K, λ, λ_b, ALS-WR, epochs, seed, validation/early stopping, ids, threads.
+   * @returns The fitted model.
+   *
+   * @example
+   * ```ts ignore
+   * const model = await Als.fit(train, { k: 32, lambda: 0.05, epochs: 15, validation: test });
+   * console.log(model.history.map((h) => h.validationRmse));
+   * ```
+   */
+  static async fit(train: RatingMatrix, options: AlsOptions = {}): Promise<Als> {
+    const common = commonParts("Als.fit", train, options);
+    const {
+      k = 32,
+      lambda = 0.05,
+      lambdaBias = lambda,
+      weighted = true,
+      seed = 0,
+      initScale = 0.1,
+      threads,
+    } = options;
+    if (!Number.isInteger(k) || k < 1 || k > 1024) {
+      throw new RangeError(`Als.fit: k must be a whole number in 1..1024, got ${k}`);
+    }
+    if (!(lambda > 0) || !Number.isFinite(lambda)) {
+      throw new RangeError(`Als.fit: lambda must be a finite number > 0, got ${lambda}`);
+    }
+    if (!(lambdaBias >= 0) || !Number.isFinite(lambdaBias)) {
+      throw new RangeError(`Als.fit: lambdaBias must be a finite number ≥ 0, got ${lambdaBias}`);
+    }
+    const state = initAlsState(train.nUsers, train.nItems, k, {
+      seed,
+      scale: initScale,
+      mu: trainMean(train),
+    });
+    const history = await fitLoop({
+      state,
+      epoch: () => runAlsEpoch(train, state, { lambda, lambdaBias, weighted, threads }),
+      ratingScale: common.ratingScale,
+      threads,
+      label: `ALS k=${k} λ=${lambda}`,
+    }, train, options, 15);
+    return new Als({
+      ...common,
+      state,
+      hyper: { k, lambda, lambdaBias, weighted, seed, initScale, epochs: history.length },
+      history,
+    });
+  }
+
+  /**
+   * Loads a model saved by {@linkcode ExplicitModel.save}.
+   *
+   * @example
+   * ```ts ignore
+   * const model = await Als.load("als.rsm");
+   * ```
+   */
+  static async load(path: string): Promise<Als> {
+    return new Als(await loadParts(path, "als"));
+  }
+
+  /**
+   * The `n` items whose factor vectors have the highest cosine similarity with `item`'s (the item
+   * itself left out). `candidates` limits the search (e.g. to movies with enough ratings for
+   * their vectors to mean something).
+   *
+   * @example
+   * ```ts ignore
+   * const neighbours = model.similarItems(item, { n: 5 });
+   * ```
+   */
+  similarItems(
+    item: number,
+    options: { n?: number; candidates?: (item: number) => boolean } = {},
+  ): SimilarItem[] {
+    const { n = 10, candidates } = options;
+    const { k, itemFactors } = this.state;
+    if (!Number.isInteger(item) || item < 0 || item >= this.nItems) {
+      throw new RangeError(`similarItems: item must be a dense index in 0..${this.nItems - 1}`);
+    }
+    const norm = (i: number) => {
+      let s = 0;
+      for (let f = 0; f < k; f++) s += itemFactors[i * k + f]! ** 2;
+      return Math.sqrt(s);
+    };
+    const q = norm(item);
+    const scored: { item: number; similarity: number }[] = [];
+    for (let i = 0; i < this.nItems; i++) {
+      if (i === item || (candidates && !candidates(i))) continue;
+      let dot = 0;
+      for (let f = 0; f < k; f++) dot += itemFactors[item * k + f]! * itemFactors[i * k + f]!;
+      const d = q * norm(i);
+      scored.push({ item: i, similarity: d > 0 ? dot / d : 0 });
+    }
+    scored.sort((a, b) => b.similarity - a.similarity || a.item - b.item);
+    return scored.slice(0, n).map((s) => ({ ...s, movieId: this.itemIds[s.item]! }));
+  }
+}

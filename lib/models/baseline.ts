@@ -1,0 +1,286 @@
+/**
+ * Timing the Zig ALS kernel against the plain TypeScript reference ({@linkcode naiveAlsEpoch}) on
+ * the same data, from the same initial state, at the same K: the measurements behind notebook 00
+ * and `deno task bench` (`baseline.*`). Also a least-squares fit of time against size on log–log
+ * axes, to extrapolate the reference to sizes too slow to run.
+ *
+ * @module
+ */
+
+import type { RatingMatrix } from "../data/types.ts";
+import { alsEpoch, defaultThreads, scoreMatrix } from "../ffi/kernels.ts";
+import { type AlsState, cloneAlsState, initAlsState } from "./als_state.ts";
+import { naiveAlsEpoch, naiveRmse } from "./naive_als.ts";
+
+/** Options of {@linkcode timeKernelAls} and {@linkcode timeNaiveAls}. */
+export interface TimingOptions {
+  /** Latent factors K. */
+  k: number;
+  /** Timed epochs (default 3 for the kernel, 1 for the reference). */
+  epochs?: number;
+  /** Seed of the initial state (default 1). */
+  seed?: number;
+  /** Kernel threads (default {@linkcode defaultThreads}); the reference always uses one. */
+  threads?: number;
+  /** λ_f (default 0.05); it does not change the work done. */
+  lambdaFactors?: number;
+  /** ALS-WR weighting (default true). */
+  weighted?: boolean;
+}
+
+/** One timing run. */
+export interface EpochTiming {
+  /** "kernel" (Zig, threads) or "naive" (TypeScript + ml-matrix, one thread). */
+  implementation: "kernel" | "naive";
+  /** Ratings, users and items of the matrix timed. */
+  ratings: number;
+  users: number;
+  items: number;
+  /** K. */
+  k: number;
+  /** Threads used. */
+  threads: number;
+  /** Wall-clock seconds of each timed epoch. */
+  epochSeconds: number[];
+  /** The mean of `epochSeconds`. */
+  secondsPerEpoch: number;
+  /** Training RMSE after the last epoch (checks both did the same work). */
+  trainRmse: number;
+}
+
+function startState(m: RatingMatrix, k: number, seed: number): AlsState {
+  let sum = 0;
+  for (const r of m.userRatings) sum += r;
+  return initAlsState(m.nUsers, m.nItems, k, { seed, mu: Math.fround(sum / Math.max(1, m.nnz)) });
+}
+
+function summary(
+  implementation: "kernel" | "naive",
+  m: RatingMatrix,
+  k: number,
+  threads: number,
+  epochSeconds: number[],
+  trainRmse: number,
+): EpochTiming {
+  const secondsPerEpoch = epochSeconds.reduce((s, x) => s + x, 0) / epochSeconds.length;
+  return {
+    implementation,
+    ratings: m.nnz,
+    users: m.nUsers,
+    items: m.nItems,
+    k,
+    threads,
+    epochSeconds,
+    secondsPerEpoch,
+    trainRmse,
+  };
+}
+
+function checkEpochs(fn: string, epochs: number): void {
+  if (!Number.isInteger(epochs) || epochs < 1) {
+    throw new RangeError(`${fn}: epochs must be a whole number ≥ 1, got ${epochs}`);
+  }
+}
+
+/**
+ * Times the Zig kernel's ALS epoch: one untimed warm-up epoch (library load, page faults), then
+ * `epochs` timed ones from `initAlsState(…, { seed })`.
+ *
+ * @param m The ratings.
+ * @param options K, epochs (default 3), seed, threads, λ.
+ * @returns The timing, with the training RMSE after the last epoch.
+ *
+ * @example
+ * ```ts
+ * import { timeKernelAls } from "./baseline.ts";
+ * import { fromTriplets } from "../data/_coo.ts";
+ * const m = fromTriplets(2, 2, [0, 0, 1], [0, 1, 0], [4, 2, 5], [0, 0, 0]);
+ * const t = await timeKernelAls(m, { k: 2, epochs: 2 });
+ * if (t.epochSeconds.length !== 2) throw new Error("two timed epochs");
+ * ```
+ */
+export async function timeKernelAls(m: RatingMatrix, options: TimingOptions): Promise<EpochTiming> {
+  const { k, epochs = 3, seed = 1, lambdaFactors = 0.05, weighted = true } = options;
+  const threads = options.threads ?? defaultThreads();
+  checkEpochs("timeKernelAls", epochs);
+  const state = startState(m, k, seed);
+  const opts = { lambdaFactors, lambdaBias: lambdaFactors, weighted, threads };
+  await alsEpoch(m, state, opts);
+  const epochSeconds: number[] = [];
+  for (let e = 0; e < epochs; e++) {
+    const started = performance.now();
+    await alsEpoch(m, state, opts);
+    epochSeconds.push((performance.now() - started) / 1000);
+  }
+  const score = await scoreMatrix(state, m, { ratingMin: 0.5, ratingMax: 5, threads });
+  return summary("kernel", m, k, threads, epochSeconds, Math.sqrt(score.sse / score.count));
+}
+
+/**
+ * Times the plain TypeScript reference epoch ({@linkcode naiveAlsEpoch}) from
+ * `initAlsState(…, { seed })`: `epochs` timed epochs (default 1: it is slow), no warm-up.
+ *
+ * @param m The ratings.
+ * @param options K, epochs (default 1), seed, λ.
+ * @returns The timing, with the training RMSE after the last epoch.
+ *
+ * @example
+ * ```ts
+ * import { timeNaiveAls } from "./baseline.ts";
+ * import { fromTriplets } from "../data/_coo.ts";
+ * const m = fromTriplets(2, 2, [0, 0, 1], [0, 1, 0], [4, 2, 5], [0, 0, 0]);
+ * const t = timeNaiveAls(m, { k: 2 });
+ * if (t.threads !== 1 || t.epochSeconds.length !== 1) throw new Error("one thread, one epoch");
+ * ```
+ */
+export function timeNaiveAls(m: RatingMatrix, options: TimingOptions): EpochTiming {
+  const { k, epochs = 1, seed = 1, lambdaFactors = 0.05, weighted = true } = options;
+  checkEpochs("timeNaiveAls", epochs);
+  const state = startState(m, k, seed);
+  const opts = { lambdaFactors, lambdaBias: lambdaFactors, weighted };
+  const epochSeconds: number[] = [];
+  for (let e = 0; e < epochs; e++) {
+    const started = performance.now();
+    naiveAlsEpoch(m, state, opts);
+    epochSeconds.push((performance.now() - started) / 1000);
+  }
+  return summary("naive", m, k, 1, epochSeconds, naiveRmse(state, m));
+}
+
+/** Both implementations on one matrix, and their ratio. */
+export interface BaselineComparison {
+  /** The reference timing. */
+  naive: EpochTiming;
+  /** The kernel timing. */
+  kernel: EpochTiming;
+  /** naive seconds per epoch ÷ kernel seconds per epoch. */
+  speedup: number;
+  /** |RMSE difference| after one epoch from the same start (they must do the same work). */
+  rmseGap: number;
+}
+
+/**
+ * Times `naiveEpochs` reference epochs (default 1) and `kernelEpochs` kernel epochs (default 3,
+ * after one untimed warm-up) on the same matrix and K from the same initial state, and checks that
+ * the first epoch of each reaches the same training RMSE (throws when the gap exceeds 1e-4, so a
+ * speed-up is never reported for different work).
+ *
+ * @param m The ratings.
+ * @param options K, seed, threads, λ, and `kernelEpochs` (default 3) / `naiveEpochs` (default 1).
+ * @returns Both timings, the speed-up and the RMSE gap.
+ *
+ * @example
+ * ```ts
+ * import { compareBaseline } from "./baseline.ts";
+ * import { fromTriplets } from "../data/_coo.ts";
+ * const m = fromTriplets(3, 2, [0, 0, 1, 2], [0, 1, 0, 1], [4, 2, 5, 3], [0, 0, 0, 0]);
+ * const c = await compareBaseline(m, { k: 2 });
+ * if (!(c.speedup > 0) || c.rmseGap > 1e-4) throw new Error("unexpected");
+ * ```
+ */
+export async function compareBaseline(
+  m: RatingMatrix,
+  options: Omit<TimingOptions, "epochs"> & { kernelEpochs?: number; naiveEpochs?: number },
+): Promise<BaselineComparison> {
+  const { k, seed = 1, lambdaFactors = 0.05, weighted = true } = options;
+  const { kernelEpochs = 3, naiveEpochs = 1 } = options;
+  checkEpochs("compareBaseline", kernelEpochs);
+  checkEpochs("compareBaseline", naiveEpochs);
+  const threads = options.threads ?? defaultThreads();
+  const opts = { lambdaFactors, lambdaBias: lambdaFactors, weighted };
+  const naiveState = startState(m, k, seed);
+  const kernelState = cloneAlsState(naiveState);
+  const kernelRmse = async () => {
+    const score = await scoreMatrix(kernelState, m, { ratingMin: 0.5, ratingMax: 5, threads });
+    return Math.sqrt(score.sse / score.count);
+  };
+  // The kernel's first epoch doubles as its warm-up and as the agreement check.
+  await alsEpoch(m, kernelState, { ...opts, threads });
+  const firstKernelRmse = await kernelRmse();
+  const naiveSeconds: number[] = [];
+  let rmseGap = NaN;
+  for (let e = 0; e < naiveEpochs; e++) {
+    const started = performance.now();
+    naiveAlsEpoch(m, naiveState, opts);
+    naiveSeconds.push((performance.now() - started) / 1000);
+    if (e === 0) rmseGap = Math.abs(naiveRmse(naiveState, m) - firstKernelRmse);
+  }
+  if (!(rmseGap <= 1e-4)) {
+    throw new Error(
+      `compareBaseline: after one epoch the reference and the kernel differ in training RMSE by ` +
+        `${rmseGap}; expected ≤ 1e-4 (the same computation)`,
+    );
+  }
+  const kernelSeconds: number[] = [];
+  for (let e = 0; e < kernelEpochs; e++) {
+    const started = performance.now();
+    await alsEpoch(m, kernelState, { ...opts, threads });
+    kernelSeconds.push((performance.now() - started) / 1000);
+  }
+  const naive = summary("naive", m, k, 1, naiveSeconds, naiveRmse(naiveState, m));
+  const kernel = summary("kernel", m, k, threads, kernelSeconds, await kernelRmse());
+  return { naive, kernel, speedup: naive.secondsPerEpoch / kernel.secondsPerEpoch, rmseGap };
+}
+
+/** A straight line on log–log axes: seconds ≈ coefficient · sizeᵉˣᵖᵒⁿᵉⁿᵗ. */
+export interface ScalingFit {
+  /** The slope on log–log axes (1 = linear in size). */
+  exponent: number;
+  /** The factor in front. */
+  coefficient: number;
+}
+
+/**
+ * Least-squares line through (log size, log seconds): the exponent says how the time grows with
+ * the size, and {@linkcode extrapolate} evaluates the line at another size.
+ *
+ * @param sizes Sizes (e.g. ratings), all > 0.
+ * @param seconds Times, all > 0, one per size.
+ * @returns The exponent and coefficient.
+ *
+ * @example
+ * ```ts
+ * import { fitScaling } from "./baseline.ts";
+ * const f = fitScaling([1e4, 1e5, 1e6], [0.1, 1, 10]);
+ * if (Math.abs(f.exponent - 1) > 1e-9) throw new Error("linear");
+ * ```
+ */
+export function fitScaling(sizes: readonly number[], seconds: readonly number[]): ScalingFit {
+  if (sizes.length !== seconds.length || sizes.length < 2) {
+    throw new Error(
+      `fitScaling: need at least 2 (size, seconds) pairs of equal count, got ${sizes.length} ` +
+        `sizes and ${seconds.length} times`,
+    );
+  }
+  if (![...sizes, ...seconds].every((x) => x > 0 && Number.isFinite(x))) {
+    throw new Error("fitScaling: sizes and seconds must be finite and > 0");
+  }
+  const xs = sizes.map(Math.log), ys = seconds.map(Math.log);
+  const n = xs.length;
+  const mx = xs.reduce((s, x) => s + x, 0) / n, my = ys.reduce((s, y) => s + y, 0) / n;
+  let sxy = 0, sxx = 0;
+  for (let j = 0; j < n; j++) {
+    sxy += (xs[j]! - mx) * (ys[j]! - my);
+    sxx += (xs[j]! - mx) ** 2;
+  }
+  if (sxx === 0) throw new Error("fitScaling: all sizes are equal; need at least two sizes");
+  const exponent = sxy / sxx;
+  return { exponent, coefficient: Math.exp(my - exponent * mx) };
+}
+
+/**
+ * The fitted time at another size: `coefficient · size^exponent`.
+ *
+ * @param fit From {@linkcode fitScaling}.
+ * @param size The size to evaluate at.
+ * @returns Seconds.
+ *
+ * @example
+ * ```ts
+ * import { extrapolate } from "./baseline.ts";
+ * if (extrapolate({ exponent: 1, coefficient: 1e-5 }, 32e6) !== 320) throw new Error("linear");
+ * ```
+ */
+export function extrapolate(fit: ScalingFit, size: number): number {
+  return fit.coefficient * size ** fit.exponent;
+}

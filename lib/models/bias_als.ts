@@ -1,0 +1,109 @@
+/**
+ * The bias-only model r̂ = μ + b_u + b_i, fitted by alternating least squares: each half-step
+ * sets every user bias to its exact regularised optimum given the item biases,
+ *
+ *   b_u = Σ_{i∈I_u} (r_ui − μ − b_i) / (n_u + λ·w_u),
+ *
+ * and then every item bias the same way (w = n with `weighted`, else 1). The λ in the
+ * denominator shrinks the bias of a user or movie with few ratings toward 0: a movie rated once at
+ * 5 stars does not get the full +1.5.
+ *
+ * @module
+ */
+import type { RatingMatrix } from "../data/types.ts";
+import { biasAlsEpoch } from "../ffi/kernels.ts";
+import { commonParts, loadParts, RankingModel, trainMean } from "./_explicit.ts";
+import type { CommonFitOptions, ModelKind } from "./_explicit.ts";
+import { fitLoop } from "./_fit_loop.ts";
+import type { LoopOptions } from "./_fit_loop.ts";
+import type { AlsState } from "./als_state.ts";
+
+/** Options of {@linkcode BiasAls.fit}. */
+export interface BiasAlsOptions extends CommonFitOptions, LoopOptions {
+  /** λ, the shrinkage of the biases (in "pseudo-ratings at the mean"). Default 10. */
+  lambda?: number;
+  /** Multiply λ by each row's rating count (ALS-WR). Default false. */
+  weighted?: boolean;
+}
+
+/**
+ * Bias-only ALS (`epochs` default 10).
+ *
+ * @example
+ * ```ts
+ * import { BiasAls } from "./bias_als.ts";
+ * import { fromTriplets } from "../data/_coo.ts";
+ * // Item 0 is liked by both users, item 1 disliked.
+ * const train = fromTriplets(2, 2, [0, 0, 1, 1], [0, 1, 0, 1], [5, 2, 4, 1], [0, 0, 0, 0]);
+ * const model = await BiasAls.fit(train, { lambda: 1, epochs: 5 });
+ * if (!(model.itemBias[0]! > 0 && model.itemBias[1]! < 0)) throw new Error("liked vs disliked");
+ * ```
+ */
+export class BiasAls extends RankingModel {
+  /** "bias-als". */
+  readonly kind: ModelKind = "bias-als";
+
+  /** b_u per dense user. */
+  get userBias(): Float32Array {
+    return this.state.userBias;
+  }
+
+  /** b_i per dense item. */
+  get itemBias(): Float32Array {
+    return this.state.itemBias;
+  }
+
+  /**
+   * Fits the biases, one kernel epoch per step (users then items), reporting RMSE per epoch.
+   *
+   * @param train The training ratings.
+   * @param options λ, epochs, validation/early stopping, id mappings, rating scale, threads.
+   * @returns The fitted model (`history` holds the per-epoch RMSE).
+   *
+   * @example
+   * ```ts ignore
+   * const model = await BiasAls.fit(train, { lambda: 5, epochs: 10, validation: test });
+   * console.log(model.history.at(-1)?.validationRmse);
+   * ```
+   */
+  static async fit(train: RatingMatrix, options: BiasAlsOptions = {}): Promise<BiasAls> {
+    const common = commonParts("BiasAls.fit", train, options);
+    const { lambda = 10, weighted = false, threads } = options;
+    if (!(lambda >= 0) || !Number.isFinite(lambda)) {
+      throw new RangeError(`BiasAls.fit: lambda must be a finite number ≥ 0, got ${lambda}`);
+    }
+    const state: AlsState = {
+      k: 0,
+      mu: trainMean(train),
+      userFactors: new Float32Array(0),
+      itemFactors: new Float32Array(0),
+      userBias: new Float32Array(train.nUsers),
+      itemBias: new Float32Array(train.nItems),
+    };
+    const history = await fitLoop({
+      state,
+      epoch: () => biasAlsEpoch(train, state, { lambda, weighted, threads }),
+      ratingScale: common.ratingScale,
+      threads,
+      label: `bias ALS λ=${lambda}`,
+    }, train, options, 10);
+    return new BiasAls({
+      ...common,
+      state,
+      hyper: { lambda, weighted, epochs: history.length },
+      history,
+    });
+  }
+
+  /**
+   * Loads a model saved by {@linkcode ExplicitModel.save}.
+   *
+   * @example
+   * ```ts ignore
+   * const model = await BiasAls.load("bias.rsm");
+   * ```
+   */
+  static async load(path: string): Promise<BiasAls> {
+    return new BiasAls(await loadParts(path, "bias-als"));
+  }
+}

@@ -1,0 +1,69 @@
+/**
+ * The global-mean baseline: every rating is predicted as the mean training rating μ. It is the
+ * yardstick every other model has to beat.
+ *
+ * @module
+ */
+import type { RatingMatrix } from "../data/types.ts";
+import { commonParts, ExplicitModel, loadParts, trainMean } from "./_explicit.ts";
+import type { CommonFitOptions, ModelKind } from "./_explicit.ts";
+
+/**
+ * r̂ = μ for every (user, movie): the mean of the training ratings.
+ *
+ * @example
+ * ```ts
+ * import { GlobalMean } from "./global_mean.ts";
+ * import { fromTriplets } from "../data/_coo.ts";
+ * const train = fromTriplets(2, 2, [0, 0, 1], [0, 1, 0], [4, 2, 3], [0, 0, 0]);
+ * const model = await GlobalMean.fit(train);
+ * if (model.mu !== 3 || model.predict([1], [1])[0] !== 3) throw new Error("mean of 4, 2, 3");
+ * ```
+ */
+export class GlobalMean extends ExplicitModel {
+  /** "global-mean". */
+  readonly kind: ModelKind = "global-mean";
+
+  /**
+   * Fits μ = mean training rating (summed in f64).
+   *
+   * @param train The training ratings.
+   * @param options Id mappings, rating scale.
+   * @returns The fitted model.
+   *
+   * @example
+   * ```ts ignore
+   * const baseline = await GlobalMean.fit(train, { userIds: ds.userIds, itemIds: ds.itemIds });
+   * ```
+   */
+  static fit(train: RatingMatrix, options: CommonFitOptions = {}): Promise<GlobalMean> {
+    const common = commonParts("GlobalMean.fit", train, options);
+    return Promise.resolve(
+      new GlobalMean({
+        ...common,
+        state: {
+          k: 0,
+          mu: trainMean(train),
+          userFactors: new Float32Array(0),
+          itemFactors: new Float32Array(0),
+          userBias: new Float32Array(train.nUsers),
+          itemBias: new Float32Array(train.nItems),
+        },
+        hyper: {},
+        history: [],
+      }),
+    );
+  }
+
+  /**
+   * Loads a model saved by {@linkcode ExplicitModel.save}.
+   *
+   * @example
+   * ```ts ignore
+   * const baseline = await GlobalMean.load("global_mean.rsm");
+   * ```
+   */
+  static async load(path: string): Promise<GlobalMean> {
+    return new GlobalMean(await loadParts(path, "global-mean"));
+  }
+}
