@@ -92,6 +92,7 @@ const Scratch = struct {
         errdefer allocator.free(residual);
         const a = try allocator.alloc(f64, (k + 1) * stride);
         errdefer allocator.free(a);
+        @memset(a, 0); // scratch lanes of the factorisation start finite
         const b = try allocator.alloc(f64, k + 1);
         errdefer allocator.free(b);
         const z_sum = try allocator.alloc(f64, k);
@@ -300,7 +301,8 @@ const testing = std.testing;
 fn referenceHalfStep(rows: Rows, other: SideConst, side: Side, params: Params) !void {
     const k: usize = params.k;
     const p = k + 1;
-    const a = try testing.allocator.alloc(f64, p * p);
+    const stride = (p + 7) / 8 * 8;
+    const a = try testing.allocator.alloc(f64, p * stride);
     defer testing.allocator.free(a);
     const b = try testing.allocator.alloc(f64, p);
     defer testing.allocator.free(b);
@@ -318,15 +320,15 @@ fn referenceHalfStep(rows: Rows, other: SideConst, side: Side, params: Params) !
         for (rows.index[rows.begin(r)..rows.end(r)], rows.values[rows.begin(r)..rows.end(r)]) |o, v| {
             @memcpy(z[0..k], other.factors[o * k ..][0..k]);
             z[k] = 1;
-            linalg.gramRank1Upper(a, p, z);
+            linalg.gramRank1Upper(a, stride, z);
             const residual: f64 = @as(f64, v) - params.mu - other.bias[o];
             for (b, z) |*bj, zj| bj.* += residual * zj;
         }
         const w: f64 = if (params.weighted) @floatFromInt(n) else 1;
-        for (0..k) |j| a[j * p + j] += params.lambda_factors * w;
-        a[k * p + k] += params.lambda_bias * w;
-        try testing.expect(linalg.choleskyFactor(f64, a, p, p));
-        linalg.choleskySolve(f64, a, p, p, b);
+        for (0..k) |j| a[j * stride + j] += params.lambda_factors * w;
+        a[k * stride + k] += params.lambda_bias * w;
+        try testing.expect(linalg.choleskyFactor(f64, a, p, stride));
+        linalg.choleskySolve(f64, a, p, stride, b);
         for (0..k) |j| side.factors[r * k + j] = @floatCast(b[j]);
         side.bias[r] = @floatCast(b[k]);
     }

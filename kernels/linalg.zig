@@ -180,15 +180,30 @@ fn gramTile(
 }
 
 /// In-place Cholesky factorisation A = UᵀU of the leading n × n block of `a` (row-major, row
-/// stride `stride`, upper triangle read and overwritten by U; the lower triangle is not touched).
-/// Right-looking: after row k is scaled, each later row i gets the SIMD update
-/// A[i][i..n] −= U[k][i] · U[k][i..n]. Returns false when a pivot is not positive and finite (the
-/// matrix is not numerically positive definite, or holds NaN/inf).
+/// stride `stride`, upper triangle read and overwritten by U). Row-oriented (left-looking):
+/// row k of U is A[k][k..n] − Σ_{m<k} U[m][k]·U[m][k..n], scaled by 1/U[k][k], summed in SIMD
+/// register chunks of up to four vectors. The vectors start at k rounded down to the SIMD width and
+/// run to n rounded up, so the few entries left of the diagonal in the first vector and the padding
+/// columns n..`n_pad` are used as scratch (their values are meaningless; only the upper triangle
+/// of the n × n block is the result). `stride` must be at least n rounded up to the f64/f32 SIMD
+/// width. Returns false when a pivot is not positive and finite (the matrix is not numerically
+/// positive definite, or holds NaN/inf).
 pub fn choleskyFactor(comptime T: type, a: []T, n: usize, stride: usize) bool {
-    assert(stride >= n);
-    assert(n == 0 or a.len >= (n - 1) * stride + n);
+    const width = comptime std.simd.suggestVectorLength(T) orelse 2;
+    const n_pad = (n + width - 1) / width * width;
+    assert(stride >= n_pad);
+    assert(n == 0 or a.len >= (n - 1) * stride + n_pad);
     var k: usize = 0;
     while (k < n) : (k += 1) {
+        var j0 = k / width * width;
+        while (j0 < n_pad) {
+            const vectors: usize = @min(cholesky_vectors, (n_pad - j0) / width);
+            switch (vectors) {
+                inline 1...cholesky_vectors => |v| choleskyChunk(T, v, a, stride, k, j0),
+                else => unreachable,
+            }
+            j0 += vectors * width;
+        }
         const row_k = a[k * stride ..][0..n];
         const pivot = row_k[k];
         if (!(pivot > 0) or !std.math.isFinite(pivot)) return false;
@@ -196,13 +211,49 @@ pub fn choleskyFactor(comptime T: type, a: []T, n: usize, stride: usize) bool {
         row_k[k] = root;
         const inverse = 1 / root;
         for (row_k[k + 1 .. n]) |*x| x.* *= inverse;
-        var i = k + 1;
-        while (i < n) : (i += 1) {
-            const row_i = a[i * stride ..][0..n];
-            axpy(T, -row_k[i], row_k[i..n], row_i[i..n]);
-        }
     }
     return true;
+}
+
+/// SIMD vectors per register chunk of the Cholesky row update.
+const cholesky_vectors = 4;
+
+/// A[k][j0 .. j0 + vectors·width] −= Σ_{m<k} U[m][k] · U[m][j0 ..], in registers. The sum over m
+/// is split into `8 / vectors` interleaved partial sums so that eight independent FMA chains hide
+/// the FMA latency, then the partials are added in a fixed order.
+fn choleskyChunk(comptime T: type, comptime vectors: usize, a: []T, stride: usize, k: usize, j0: usize) void {
+    const width = comptime std.simd.suggestVectorLength(T) orelse 2;
+    const W = @Vector(width, T);
+    const unroll = 8 / vectors;
+    var acc: [unroll][vectors]W = undefined;
+    inline for (0..unroll) |u| inline for (0..vectors) |v| {
+        acc[u][v] = @splat(0);
+    };
+    var m: usize = 0;
+    while (m + unroll <= k) : (m += unroll) {
+        inline for (0..unroll) |u| {
+            const row_m = a[(m + u) * stride ..];
+            const s: W = @splat(row_m[k]);
+            inline for (0..vectors) |v| {
+                const x: W = row_m[j0 + v * width ..][0..width].*;
+                acc[u][v] = mulAdd(W, s, x, acc[u][v]);
+            }
+        }
+    }
+    while (m < k) : (m += 1) {
+        const row_m = a[m * stride ..];
+        const s: W = @splat(row_m[k]);
+        inline for (0..vectors) |v| {
+            const x: W = row_m[j0 + v * width ..][0..width].*;
+            acc[0][v] = mulAdd(W, s, x, acc[0][v]);
+        }
+    }
+    inline for (0..vectors) |v| {
+        var sum = acc[0][v];
+        inline for (1..unroll) |u| sum += acc[u][v];
+        const dst = a[k * stride + j0 + v * width ..][0..width];
+        dst.* = @as(W, dst.*) - sum;
+    }
 }
 
 /// Solves UᵀU x = b in place (`b` becomes x) with the factor from `choleskyFactor`.
@@ -241,22 +292,19 @@ test "dot and axpy match hand sums, with and without a scalar tail" {
 
 test "Cholesky of the classic 3x3 example and its solve" {
     // A = [[4,12,-16],[12,37,-43],[-16,-43,98]] = UᵀU with U = [[2,6,-8],[0,1,5],[0,0,3]].
-    const stride = 4;
+    const stride = 8;
     var a = [_]f64{
-        4,  12, -16, 0,
-        99, 37, -43, 0,
-        99, 99, 98,  0,
+        4,  12, -16, 0, 0, 0, 0, 0,
+        99, 37, -43, 0, 0, 0, 0, 0,
+        99, 99, 98,  0, 0, 0, 0, 0,
     };
     try testing.expect(choleskyFactor(f64, &a, 3, stride));
-    const u = [_]f64{ 2, 6, -8, 1, 5, 3 };
-    try testing.expectEqual(u[0], a[0]);
-    try testing.expectEqual(u[1], a[1]);
-    try testing.expectEqual(u[2], a[2]);
-    try testing.expectEqual(u[3], a[5]);
-    try testing.expectEqual(u[4], a[6]);
-    try testing.expectEqual(u[5], a[10]);
-    // The lower triangle is left alone.
-    try testing.expectEqual(@as(f64, 99), a[4]);
+    try testing.expectEqual(@as(f64, 2), a[0]);
+    try testing.expectEqual(@as(f64, 6), a[1]);
+    try testing.expectEqual(@as(f64, -8), a[2]);
+    try testing.expectEqual(@as(f64, 1), a[stride + 1]);
+    try testing.expectEqual(@as(f64, 5), a[stride + 2]);
+    try testing.expectEqual(@as(f64, 3), a[2 * stride + 2]);
     // A · [1, 2, 3] = [-20, -43, 192].
     var b = [_]f64{ -20, -43, 192 };
     choleskySolve(f64, &a, 3, stride, &b);
@@ -264,45 +312,52 @@ test "Cholesky of the classic 3x3 example and its solve" {
 }
 
 test "Cholesky rejects a matrix that is not positive definite" {
-    var a = [_]f64{ 1, 2, 0, 1 }; // [[1,2],[2,1]] has eigenvalues 3 and -1
-    try testing.expect(!choleskyFactor(f64, &a, 2, 2));
-    var b = [_]f64{ std.math.nan(f64), 0, 0, 1 };
-    try testing.expect(!choleskyFactor(f64, &b, 2, 2));
+    var a = [_]f64{0} ** 16; // [[1,2],[2,1]] has eigenvalues 3 and -1
+    a[0] = 1;
+    a[1] = 2;
+    a[9] = 1;
+    try testing.expect(!choleskyFactor(f64, &a, 2, 8));
+    var b = [_]f64{0} ** 16;
+    b[0] = std.math.nan(f64);
+    b[9] = 1;
+    try testing.expect(!choleskyFactor(f64, &b, 2, 8));
 }
 
-test "Cholesky solves a larger SPD system (f32 and f64) to a small residual" {
-    const n = 21;
+test "Cholesky solves larger SPD systems (f32 and f64, n = 1..40) to a small residual" {
+    const n_max = 40;
+    const stride = 48;
     var rng = std.Random.DefaultPrng.init(7);
     const random = rng.random();
-    var m: [n * n]f64 = undefined;
-    for (&m) |*x| x.* = random.float(f64) - 0.5;
-    var a: [n * n]f64 = undefined; // A = MᵀM + I
-    for (0..n) |r| for (0..n) |c| {
-        var s: f64 = if (r == c) 1 else 0;
-        for (0..n) |t| s += m[t * n + r] * m[t * n + c];
-        a[r * n + c] = s;
-    };
-    var x_true: [n]f64 = undefined;
-    for (&x_true, 0..) |*x, i| x.* = @as(f64, @floatFromInt(i)) - 10;
-    var b: [n]f64 = undefined;
-    for (0..n) |r| {
-        var s: f64 = 0;
-        for (0..n) |c| s += a[r * n + c] * x_true[c];
-        b[r] = s;
-    }
-    var factor = a;
-    try testing.expect(choleskyFactor(f64, &factor, n, n));
-    var x = b;
-    choleskySolve(f64, &factor, n, n, &x);
-    for (x, x_true) |got, want| try testing.expectApproxEqAbs(want, got, 1e-9);
+    for (1..n_max + 1) |n| {
+        var m: [n_max * n_max]f64 = undefined;
+        for (m[0 .. n * n]) |*x| x.* = random.float(f64) - 0.5;
+        var a = [_]f64{0} ** (n_max * stride); // A = MᵀM + I, upper triangle only
+        for (0..n) |r| for (r..n) |c| {
+            var s: f64 = if (r == c) 1 else 0;
+            for (0..n) |t| s += m[t * n + r] * m[t * n + c];
+            a[r * stride + c] = s;
+        };
+        var x_true: [n_max]f64 = undefined;
+        for (x_true[0..n], 0..) |*x, i| x.* = @as(f64, @floatFromInt(i)) - 10;
+        var b: [n_max]f64 = undefined;
+        for (0..n) |r| {
+            var s: f64 = 0;
+            for (0..n) |c| s += a[@min(r, c) * stride + @max(r, c)] * x_true[c];
+            b[r] = s;
+        }
+        var a32: [n_max * stride]f32 = undefined;
+        for (&a32, a) |*dst, src| dst.* = @floatCast(src);
+        try testing.expect(choleskyFactor(f64, &a, n, stride));
+        var x = b;
+        choleskySolve(f64, &a, n, stride, x[0..n]);
+        for (x[0..n], x_true[0..n]) |got, want| try testing.expectApproxEqAbs(want, got, 1e-9);
 
-    var a32: [n * n]f32 = undefined;
-    for (&a32, a) |*dst, src| dst.* = @floatCast(src);
-    var x32: [n]f32 = undefined;
-    for (&x32, b) |*dst, src| dst.* = @floatCast(src);
-    try testing.expect(choleskyFactor(f32, &a32, n, n));
-    choleskySolve(f32, &a32, n, n, &x32);
-    for (x32, x_true) |got, want| try testing.expectApproxEqAbs(want, got, 1e-2);
+        var x32: [n_max]f32 = undefined;
+        for (x32[0..n], b[0..n]) |*dst, src| dst.* = @floatCast(src);
+        try testing.expect(choleskyFactor(f32, &a32, n, stride));
+        choleskySolve(f32, &a32, n, stride, x32[0..n]);
+        for (x32[0..n], x_true[0..n]) |got, want| try testing.expectApproxEqAbs(want, got, 2e-2);
+    }
 }
 
 test "blocked Gram equals the rank-1 reference on the upper triangle" {

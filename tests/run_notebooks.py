@@ -10,14 +10,40 @@ The committed notebooks are never modified.
 
 import argparse
 import pathlib
+import queue
 import sys
 import time
 
 import nbformat
 from nbclient import NotebookClient
-from nbclient.exceptions import CellExecutionError
+from nbclient.exceptions import CellExecutionComplete, CellExecutionError
+from nbclient.util import ensure_async
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
+
+
+class DrainingClient(NotebookClient):
+    """The Deno kernel may report "idle" before the last outputs of a cell reach iopub; nbclient
+    stops reading at idle and would drop them. This client keeps reading the cell's messages until
+    none has arrived for `grace_seconds` after idle."""
+
+    grace_seconds = 0.3
+
+    async def _async_poll_output_msg(self, parent_msg_id, cell, cell_index):
+        assert self.kc is not None
+        idle = False
+        while True:
+            try:
+                timeout = self.grace_seconds if idle else None
+                msg = await ensure_async(self.kc.iopub_channel.get_msg(timeout=timeout))
+            except queue.Empty:
+                return
+            if msg["parent_header"].get("msg_id") != parent_msg_id:
+                continue
+            try:
+                self.process_message(msg, cell, cell_index)
+            except CellExecutionComplete:
+                idle = True
 
 
 def main() -> int:
@@ -40,7 +66,7 @@ def main() -> int:
     for path in paths:
         nb = nbformat.read(path, as_version=4)
         started = time.perf_counter()
-        client = NotebookClient(
+        client = DrainingClient(
             nb,
             timeout=args.timeout,
             kernel_name="deno",

@@ -131,9 +131,9 @@ export async function writeTagsCsv(path: string, plan: SyntheticPlan, eol: strin
   await withFile(path, async (w) => {
     await w.line(`userId,movieId,tag,timestamp${eol}`);
     for (const rows of syntheticTags(plan)) {
-      for (const r of rows) {
-        await w.line(`${r.userId},${r.movieId},${csvField(r.tag)},${r.time}${eol}`);
-      }
+      let block = "";
+      for (const r of rows) block += `${r.userId},${r.movieId},${csvField(r.tag)},${r.time}${eol}`;
+      await w.line(block);
     }
   });
 }

@@ -27,7 +27,7 @@ export const HALF_STARS_FROM = 1_045_526_400;
  */
 export const MODEL_CONSTANTS = Object.freeze({
   /** Global mean μ before rounding and clamping. */
-  mu: 3.4,
+  mu: 3.35,
   /** Standard deviation of the user biases b_u. */
   userBiasSd: 0.42,
   /** Standard deviation of the item biases b_i. */

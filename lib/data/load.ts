@@ -2,14 +2,21 @@
  * Loading a MovieLens folder (GroupLens format) into a typed {@linkcode Dataset}: ratings.csv is
  * parsed by the Zig kernel (multithreaded, straight from the mapped bytes), ids are made dense and
  * the matrix is built as CSR + CSC; a binary cache under data/processed/ makes the second load
- * near disk speed. movies.csv, links.csv and tags.csv are read with the npm CSV parser.
+ * near disk speed. movies.csv and links.csv are read with the npm CSV parser, tags.csv with a
+ * streaming byte-level reader; both have binary caches beside the ratings cache too.
  *
  * @module
  */
 import { readCache, writeCache } from "./_cache.ts";
 import type { CachedRatings, CacheSource } from "./_cache.ts";
+import {
+  readMoviesCache,
+  readTagsCache,
+  writeMoviesCache,
+  writeTagsCache,
+} from "./_side_cache.ts";
 import { emptyMovies, emptyTags, readMovies, readTags } from "./side_files.ts";
-import type { Dataset } from "./types.ts";
+import type { Dataset, Movies, Tags } from "./types.ts";
 import {
   buildMatrix,
   defaultThreads,
@@ -24,7 +31,7 @@ import {
 export interface LoadOptions {
   /** Kernel threads (default: `RECSYS_THREADS` or all cores). */
   threads?: number;
-  /** Read and write the binary cache (default true). */
+  /** Read and write the binary caches of ratings and side files (default true). */
   cache?: boolean;
   /** Where caches live (default `data/processed/` under the repository root). */
   cacheDir?: string;
@@ -69,16 +76,44 @@ async function cacheKey(ratingsPath: string): Promise<string> {
     .join("");
 }
 
-async function isFile(path: string): Promise<boolean> {
+function sourceOf(path: string, stat: Deno.FileInfo): CacheSource {
+  return { path, size: stat.size, mtimeMs: stat.mtime?.getTime() ?? 0 };
+}
+
+/** The cache source of a regular file, or `null` when there is none at `path`. */
+async function optionalSource(path: string): Promise<CacheSource | null> {
   try {
-    return (await Deno.stat(path)).isFile;
+    const stat = await Deno.stat(path);
+    return stat.isFile ? sourceOf(path, stat) : null;
   } catch {
-    return false;
+    return null;
   }
 }
 
-function sourceOf(path: string, stat: Deno.FileInfo): CacheSource {
-  return { path, size: stat.size, mtimeMs: stat.mtime?.getTime() ?? 0 };
+/** movies.csv (+ links.csv) from the cache at `cachePath` when fresh, else parsed (and cached). */
+async function loadMovies(dir: string, cachePath: string | undefined): Promise<Movies> {
+  const movies = await optionalSource(`${dir}/movies.csv`);
+  if (movies === null) return emptyMovies();
+  if (cachePath === undefined) return await readMovies(dir);
+  const sources = [movies, await optionalSource(`${dir}/links.csv`)];
+  const cached = await readMoviesCache(cachePath, sources);
+  if (cached !== undefined) return cached;
+  const parsed = await readMovies(dir);
+  await writeMoviesCache(cachePath, sources, parsed);
+  return parsed;
+}
+
+/** tags.csv from the cache at `cachePath` when fresh, else parsed (and cached). */
+async function loadTags(dir: string, cachePath: string | undefined): Promise<Tags> {
+  const tags = await optionalSource(`${dir}/tags.csv`);
+  if (tags === null) return emptyTags();
+  if (cachePath === undefined) return await readTags(dir);
+  const sources = [tags];
+  const cached = await readTagsCache(cachePath, sources);
+  if (cached !== undefined) return cached;
+  const parsed = await readTags(dir);
+  await writeTagsCache(cachePath, sources, parsed);
+  return parsed;
 }
 
 /**
@@ -166,9 +201,10 @@ export async function loadMovieLens(dir: string, options: LoadOptions = {}): Pro
   const name = absDir.slice(absDir.lastIndexOf("/") + 1);
   const source = sourceOf(ratingsPath, stat);
   const useCache = options.cache ?? true;
-  const cachePath = `${options.cacheDir ?? `${DATA_DIR}/processed`}/${name}-${await cacheKey(
+  const cacheBase = `${options.cacheDir ?? `${DATA_DIR}/processed`}/${name}-${await cacheKey(
     ratingsPath,
-  )}.ratings.bin`;
+  )}`;
+  const cachePath = `${cacheBase}.ratings.bin`;
   let content = useCache ? await readCache(cachePath, source) : undefined;
   const fromCache = content !== undefined;
   if (!content) {
@@ -176,10 +212,12 @@ export async function loadMovieLens(dir: string, options: LoadOptions = {}): Pro
     if (useCache) await writeCache(cachePath, source, content);
   }
   const sideFiles = options.sideFiles ?? true;
-  const [movies, tags] = await Promise.all([
-    sideFiles && await isFile(`${absDir}/movies.csv`) ? readMovies(absDir) : emptyMovies(),
-    sideFiles && await isFile(`${absDir}/tags.csv`) ? readTags(absDir) : emptyTags(),
-  ]);
+  const [movies, tags] = sideFiles
+    ? await Promise.all([
+      loadMovies(absDir, useCache ? `${cacheBase}.movies.bin` : undefined),
+      loadTags(absDir, useCache ? `${cacheBase}.tags.bin` : undefined),
+    ])
+    : [emptyMovies(), emptyTags()];
   return {
     name,
     dir: absDir,

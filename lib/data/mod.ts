@@ -13,3 +13,4 @@ export * from "./download.ts";
 export * from "./synthetic.ts";
 export * from "./catalogue.ts";
 export * from "./subsample.ts";
+export * from "./ladder.ts";

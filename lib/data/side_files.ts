@@ -1,7 +1,10 @@
 /**
  * Readers for the MovieLens side files: movies.csv (titles and genres), links.csv (IMDb and TMDb
- * ids) and tags.csv (free-text tags), parsed with the d3-dsv CSV parser (RFC 4180 quoting, CRLF or
- * LF line endings) into the {@linkcode Movies} and {@linkcode Tags} shapes of `types.ts`.
+ * ids) and tags.csv (free-text tags), into the {@linkcode Movies} and {@linkcode Tags} shapes of
+ * `types.ts`. movies.csv and links.csv (87 thousand rows at most) are parsed with the d3-dsv CSV
+ * parser; tags.csv (2 million rows in ML-32M) with the streaming byte-level reader of `_csv.ts`,
+ * which makes no object per row and keeps each distinct tag text once. Both follow RFC 4180
+ * (quoted fields with commas, doubled quotes and line breaks; CRLF or LF line endings).
  *
  * Bad input throws an `Error` naming the file, the line number (1 = header) and what was expected:
  * a wrong header, a wrong number of fields, a non-numeric id or timestamp, a duplicate movieId.
@@ -12,6 +15,8 @@
 
 // @ts-types="npm:@types/d3-dsv@3.0.7"
 import { csvParseRows } from "d3-dsv";
+import { CsvReader } from "./_csv.ts";
+import { ByteInterner } from "./_intern.ts";
 import type { Movies, Tags } from "./types.ts";
 
 /**
@@ -58,7 +63,10 @@ export interface TitleYear {
   year: number;
 }
 
-const YEAR_AT_END = /^(.*?)\s*\((\d{4})(?:\s*[-–]\s*(?:\d{4})?\s*)?\)$/;
+/** The "(yyyy)" or "(yyyy–yyyy)" / "(yyyy- )" at the end of a title, from its last "(" on. */
+const YEAR_SUFFIX = /^\((\d{4})(?:\s*[-–]\s*(?:\d{4})?\s*)?\)$/;
+const LINE_TERMINATOR = /[\n\r\u2028\u2029]/;
+const CLOSE_PAREN = 41;
 
 /**
  * Split a MovieLens title such as `"Toy Story (1995)"` into `{ title: "Toy Story", year: 1995 }`.
@@ -79,10 +87,19 @@ const YEAR_AT_END = /^(.*?)\s*\((\d{4})(?:\s*[-–]\s*(?:\d{4})?\s*)?\)$/;
  * ```
  */
 export function splitTitle(raw: string): TitleYear {
+  // Same result as matching /^(.*?)\s*\((\d{4})(?:\s*[-–]\s*(?:\d{4})?\s*)?\)$/ on the trimmed
+  // title, without the regular expression's backtracking: the year's "(" is the last "(".
   const trimmed = raw.trim();
-  const match = YEAR_AT_END.exec(trimmed);
-  if (match === null || match[1] === "") return { title: trimmed, year: 0 };
-  return { title: match[1]!, year: Number(match[2]) };
+  const open = trimmed.lastIndexOf("(");
+  if (open <= 0 || trimmed.charCodeAt(trimmed.length - 1) !== CLOSE_PAREN) {
+    return { title: trimmed, year: 0 };
+  }
+  const match = YEAR_SUFFIX.exec(trimmed.slice(open));
+  const title = trimmed.slice(0, open).trimEnd();
+  if (match === null || title === "" || LINE_TERMINATOR.test(title)) {
+    return { title: trimmed, year: 0 };
+  }
+  return { title, year: Number(match[1]) };
 }
 
 /**
@@ -127,7 +144,71 @@ export function emptyTags(): Tags {
     userIds: new Uint32Array(0),
     movieIds: new Uint32Array(0),
     tags: [],
+    tagVocab: [],
+    tagIndex: new Uint32Array(0),
     times: new Uint32Array(0),
+  };
+}
+
+/** Tag rows given as one string per row: the input of {@linkcode tagsFromStrings}. */
+export interface TagRows {
+  /** Raw userId of each row. */
+  userIds: Uint32Array;
+  /** Raw movieId of each row. */
+  movieIds: Uint32Array;
+  /** The tag text of each row. */
+  tags: readonly string[];
+  /** Seconds since the epoch of each row. */
+  times: Uint32Array;
+}
+
+/**
+ * Build a {@linkcode Tags} value from one string per row (for tests and hand-made data): the
+ * vocabulary holds the distinct strings in order of first appearance.
+ *
+ * @param rows Equal-length columns.
+ * @returns The tags, with `tagVocab` and `tagIndex` filled in.
+ *
+ * @example
+ * ```ts
+ * import { tagsFromStrings } from "./side_files.ts";
+ * const t = tagsFromStrings({
+ *   userIds: new Uint32Array([1, 2, 3]),
+ *   movieIds: new Uint32Array([10, 10, 20]),
+ *   tags: ["funny", "dark", "funny"],
+ *   times: new Uint32Array(3),
+ * });
+ * if (t.tagVocab.join() !== "funny,dark" || t.tagIndex.join() !== "0,1,0") throw new Error("?");
+ * ```
+ */
+export function tagsFromStrings(rows: TagRows): Tags {
+  const n = rows.tags.length;
+  if (rows.userIds.length !== n || rows.movieIds.length !== n || rows.times.length !== n) {
+    throw new Error(
+      `tagsFromStrings: expected equal lengths, got ${n} tags, ${rows.userIds.length} userIds, ` +
+        `${rows.movieIds.length} movieIds and ${rows.times.length} times`,
+    );
+  }
+  const ids = new Map<string, number>();
+  const tagVocab: string[] = [];
+  const tagIndex = new Uint32Array(n);
+  for (let i = 0; i < n; i++) {
+    const tag = rows.tags[i]!;
+    let id = ids.get(tag);
+    if (id === undefined) {
+      id = tagVocab.length;
+      tagVocab.push(tag);
+      ids.set(tag, id);
+    }
+    tagIndex[i] = id;
+  }
+  return {
+    userIds: rows.userIds,
+    movieIds: rows.movieIds,
+    tags: materialize(tagVocab, tagIndex),
+    tagVocab,
+    tagIndex,
+    times: rows.times,
   };
 }
 
@@ -191,11 +272,15 @@ function newlines(row: string[]): number {
   return n;
 }
 
-const WHOLE_NUMBER = /^\d+$/;
-
 function parseU32(value: string, path: string, line: number, field: string): number {
-  const n = Number(value);
-  if (!WHOLE_NUMBER.test(value) || n > 0xffff_ffff) {
+  let n = 0;
+  let digits = value.length > 0;
+  for (let i = 0; i < value.length && digits; i++) {
+    const d = value.charCodeAt(i) - 48;
+    digits = d >= 0 && d <= 9;
+    n = n * 10 + d;
+  }
+  if (!digits || n > 0xffff_ffff) {
     throw new Error(
       `${path} line ${line}: expected ${field} to be a whole number in 0..4294967295, got "${value}"`,
     );
@@ -248,12 +333,14 @@ export async function readMovies(dir: string): Promise<Movies> {
   const genreNames = [...MOVIELENS_GENRES];
   const genreIndex = new Map(genreNames.map((g, i) => [g, i]));
   const genrePtr = new Uint32Array(n + 1);
-  const genreList: number[] = [];
+  // Few distinct genre fields ("Comedy|Drama", …): each is split and looked up once.
+  const genreSets = new Map<string, number[]>();
+  const rowGenres: number[][] = new Array(n);
   const rowOf = new Map<number, number>();
   for (let r = 0; r < n; r++) {
-    const [id, rawTitle, genres] = rows[r]! as [string, string, string];
+    const row = rows[r]!;
     const line = lines[r]!;
-    const movieId = parseU32(id, path, line, "movieId");
+    const movieId = parseU32(row[0]!, path, line, "movieId");
     const seen = rowOf.get(movieId);
     if (seen !== undefined) {
       throw new Error(
@@ -262,31 +349,39 @@ export async function readMovies(dir: string): Promise<Movies> {
     }
     rowOf.set(movieId, r);
     movieIds[r] = movieId;
-    const { title, year } = splitTitle(rawTitle);
+    const { title, year } = splitTitle(row[1]!);
     titles[r] = title;
     years[r] = year;
-    const rowStart = genreList.length;
-    if (genres !== "") {
-      for (const name of genres.split("|")) {
-        if (name === "") {
-          throw new Error(
-            `${path} line ${line}: expected genre names separated by single "|", got "${genres}"`,
-          );
-        }
-        let g = genreIndex.get(name);
-        if (g === undefined) {
-          g = genreNames.length;
-          if (g > 255) {
-            throw new Error(`${path} line ${line}: more than 256 distinct genres (at "${name}")`);
+    const genres = row[2]!;
+    let set = genreSets.get(genres);
+    if (set === undefined) {
+      set = [];
+      if (genres !== "") {
+        for (const name of genres.split("|")) {
+          if (name === "") {
+            throw new Error(
+              `${path} line ${line}: expected genre names separated by single "|", got "${genres}"`,
+            );
           }
-          genreNames.push(name);
-          genreIndex.set(name, g);
+          let g = genreIndex.get(name);
+          if (g === undefined) {
+            g = genreNames.length;
+            if (g > 255) {
+              throw new Error(`${path} line ${line}: more than 256 distinct genres (at "${name}")`);
+            }
+            genreNames.push(name);
+            genreIndex.set(name, g);
+          }
+          if (!set.includes(g)) set.push(g);
         }
-        if (!genreList.includes(g, rowStart)) genreList.push(g);
       }
+      genreSets.set(genres, set);
     }
-    genrePtr[r + 1] = genreList.length;
+    rowGenres[r] = set;
+    genrePtr[r + 1] = genrePtr[r]! + set.length;
   }
+  const genreIdx = new Uint8Array(genrePtr[n]!);
+  for (let r = 0; r < n; r++) genreIdx.set(rowGenres[r]!, genrePtr[r]);
 
   const imdbIds = new Uint32Array(n);
   const tmdbIds = new Uint32Array(n);
@@ -320,7 +415,7 @@ export async function readMovies(dir: string): Promise<Movies> {
     years,
     genreNames,
     genrePtr,
-    genreIdx: Uint8Array.from(genreList),
+    genreIdx,
     imdbIds,
     tmdbIds,
   };
@@ -328,9 +423,11 @@ export async function readMovies(dir: string): Promise<Movies> {
 
 /**
  * Read tags.csv from `dir` (header `userId,movieId,tag,timestamp`), one entry per row in file
- * order, tag text as written (quoted tags unquoted, no trimming). Throws an `Error` naming file and
- * line for a missing file, a wrong header, a wrong field count, or a userId, movieId or timestamp
- * that is not a whole number in 0..2³²−1.
+ * order, tag text as written (quoted tags unquoted, no trimming), each distinct text decoded once
+ * into `tagVocab`. The file is streamed in chunks through the byte-level reader of `_csv.ts` (no
+ * object per row). Throws an `Error` naming file and line for a missing file, a wrong header, a
+ * wrong field count, an unclosed double quote, text after a closing double quote, or a userId,
+ * movieId or timestamp that is not a whole number in 0..2³²−1.
  *
  * @param dir The dataset folder.
  * @returns The tags.
@@ -350,23 +447,59 @@ export async function readMovies(dir: string): Promise<Movies> {
  */
 export async function readTags(dir: string): Promise<Tags> {
   const path = joinPath(dir, "tags.csv");
-  const text = await readOptional(path);
-  if (text === undefined) {
+  const csv = await CsvReader.open(path, ["userId", "movieId", "tag", "timestamp"]);
+  if (csv === undefined) {
     throw new Error(`${path}: file not found (use emptyTags() for a dataset without tags.csv)`);
   }
-  const { rows, lines } = parseTable(text, path, ["userId", "movieId", "tag", "timestamp"]);
-  const n = rows.length;
-  const userIds = new Uint32Array(n);
-  const movieIds = new Uint32Array(n);
-  const tags: string[] = new Array(n);
-  const times = new Uint32Array(n);
-  for (let r = 0; r < n; r++) {
-    const [user, movie, tag, time] = rows[r]! as [string, string, string, string];
-    const line = lines[r]!;
-    userIds[r] = parseU32(user, path, line, "userId");
-    movieIds[r] = parseU32(movie, path, line, "movieId");
-    tags[r] = tag;
-    times[r] = parseU32(time, path, line, "timestamp");
+  let capacity = 1 << 16;
+  let userIds = new Uint32Array(capacity);
+  let movieIds = new Uint32Array(capacity);
+  let tagIndex = new Uint32Array(capacity);
+  let times = new Uint32Array(capacity);
+  const vocab = new ByteInterner();
+  let n = 0;
+  try {
+    while (await csv.fill()) {
+      while (csv.next()) {
+        if (n === capacity) {
+          capacity *= 2;
+          userIds = grow(userIds, capacity);
+          movieIds = grow(movieIds, capacity);
+          tagIndex = grow(tagIndex, capacity);
+          times = grow(times, capacity);
+        }
+        userIds[n] = csv.u32(0, "userId");
+        movieIds[n] = csv.u32(1, "movieId");
+        tagIndex[n] = vocab.intern(csv.bytes, csv.start(2), csv.end(2));
+        times[n] = csv.u32(3, "timestamp");
+        n++;
+      }
+    }
+  } finally {
+    csv.close();
   }
-  return { userIds, movieIds, tags, times };
+  const { strings: tagVocab, remap } = vocab.decode();
+  tagIndex = tagIndex.slice(0, n);
+  if (remap !== undefined) for (let i = 0; i < n; i++) tagIndex[i] = remap[tagIndex[i]!]!;
+  return {
+    userIds: userIds.slice(0, n),
+    movieIds: movieIds.slice(0, n),
+    tags: materialize(tagVocab, tagIndex),
+    tagVocab,
+    tagIndex,
+    times: times.slice(0, n),
+  };
+}
+
+function grow(array: Uint32Array, capacity: number): Uint32Array<ArrayBuffer> {
+  const grown = new Uint32Array(capacity);
+  grown.set(array);
+  return grown;
+}
+
+/** One string reference per row (`new Array(n)` then a fill is the fastest way to build it). */
+function materialize(vocab: readonly string[], index: Uint32Array): string[] {
+  const out: string[] = new Array(index.length);
+  for (let i = 0; i < index.length; i++) out[i] = vocab[index[i]!]!;
+  return out;
 }

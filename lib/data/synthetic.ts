@@ -10,11 +10,15 @@
  * - **Heavy tails.** Every user rates at least 20 movies (as GroupLens guarantees), plus a
  *   log-normal excess; users pick movies by a log-normal popularity without replacement, so a few
  *   movies get a large share of users and some catalogue movies get no rating at all (README.txt
- *   says how many).
+ *   says how many: at the ML-32M sizes with seed 42, 3,907 of the 87,585 movies, 4.5 %; the
+ *   largest movieId is 276,641).
  * - **A planted model with a known noise floor.** rating = μ + b_u + b_i + x_u·y_i + σ·ε, rounded to
  *   half stars (whole stars before 2003-02-18, as in MovieLens) and clamped to 0.5–5. README.txt
  *   and synthetic.json give the "oracle" RMSE of the noiseless model: what no fitted model can
- *   expect to beat. σ = 0.8 by default puts ALS in the MovieLens ballpark.
+ *   expect to beat. σ = 0.8 by default puts ALS in the MovieLens ballpark: the oracle RMSE is
+ *   about 0.79, and the reference ALS (k = 8, 8 epochs, best of λ ∈ {0.05, 0.1, 0.2}, 10 % random
+ *   test split) scores 0.85 at 100,000 ratings (1,000 users) and 0.81 at ML-1M's sizes. Mean
+ *   rating 3.54, as in ML-32M.
  * - **Genres carry signal.** Each genre has a direction in factor space; movies whose y_i points
  *   that way are more likely to carry the genre (and documentaries rate higher, horror lower).
  * - **Timestamps** 1995-01-09 .. 2023-10-12, inside each user's active window.
@@ -27,12 +31,12 @@
  * @module
  */
 import {
+  defaultThreads,
   SYNTH_LINE_BYTES_MAX,
   SYNTH_UNROUNDED_SCALE,
   synthAliasTable,
   synthRatingsCsv,
 } from "../ffi/kernels.ts";
-import { defaultThreads } from "../ffi/kernels.ts";
 import {
   FIRST_RATING_TIME,
   HALF_STARS_FROM,

@@ -76,12 +76,15 @@ export interface Movies {
 }
 
 /**
- * Free-text tags from tags.csv, one entry per row, with raw ids.
+ * Free-text tags from tags.csv, one entry per row, with raw ids. The text is held once per distinct
+ * tag: row `i` says `tagVocab[tagIndex[i]]`, and `tags[i]` is that same string (a reference into
+ * the vocabulary, not a copy), kept for convenience.
  *
  * @example
  * ```ts
  * import type { Tags } from "./types.ts";
  * const count = (t: Tags) => t.tags.length;
+ * const distinct = (t: Tags) => t.tagVocab.length;
  * ```
  */
 export interface Tags {
@@ -89,8 +92,12 @@ export interface Tags {
   readonly userIds: Uint32Array;
   /** Raw movieId of each tag row. */
   readonly movieIds: Uint32Array;
-  /** The tag text. */
+  /** The tag text of each row, `tagVocab[tagIndex[i]]`. */
   readonly tags: string[];
+  /** The distinct tag texts (exact, case and spaces kept), in order of first appearance. */
+  readonly tagVocab: string[];
+  /** Position in `tagVocab` of each row's tag. */
+  readonly tagIndex: Uint32Array;
   /** Seconds since the epoch. */
   readonly times: Uint32Array;
 }

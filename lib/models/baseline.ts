@@ -222,6 +222,45 @@ export async function compareBaseline(
   return { naive, kernel, speedup: naive.secondsPerEpoch / kernel.secondsPerEpoch, rmseGap };
 }
 
+/**
+ * The fixed cost of one kernel epoch call: the mean wall-clock seconds of `calls` ALS epochs on a
+ * one-rating matrix (K = 1), i.e. crossing the FFI boundary, the non-blocking call's hand-off to a
+ * worker thread and back, and the kernel's per-call set-up. One such call is made per epoch.
+ *
+ * @param calls How many calls to average (default 200).
+ * @param threads Kernel threads (default 1).
+ * @returns Seconds per call.
+ *
+ * @example
+ * ```ts
+ * import { ffiCallSeconds } from "./baseline.ts";
+ * const s = await ffiCallSeconds(20);
+ * if (!(s > 0 && s < 1)) throw new Error("well under a second");
+ * ```
+ */
+export async function ffiCallSeconds(calls = 200, threads = 1): Promise<number> {
+  checkEpochs("ffiCallSeconds", calls);
+  const m: RatingMatrix = {
+    nUsers: 1,
+    nItems: 1,
+    nnz: 1,
+    userPtr: Uint32Array.of(0, 1),
+    userItems: Uint32Array.of(0),
+    userRatings: Float32Array.of(4),
+    userTimes: Uint32Array.of(0),
+    itemPtr: Uint32Array.of(0, 1),
+    itemUsers: Uint32Array.of(0),
+    itemRatings: Float32Array.of(4),
+    itemTimes: Uint32Array.of(0),
+  };
+  const state = initAlsState(1, 1, 1, { seed: 1, mu: 4 });
+  const opts = { lambdaFactors: 0.1, lambdaBias: 0.1, threads };
+  await alsEpoch(m, state, opts);
+  const started = performance.now();
+  for (let c = 0; c < calls; c++) await alsEpoch(m, state, opts);
+  return (performance.now() - started) / 1000 / calls;
+}
+
 /** A straight line on log–log axes: seconds ≈ coefficient · sizeᵉˣᵖᵒⁿᵉⁿᵗ. */
 export interface ScalingFit {
   /** The slope on log–log axes (1 = linear in size). */

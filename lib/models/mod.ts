@@ -23,6 +23,10 @@ export * from "./als_state.ts";
 export * from "./global_mean.ts";
 export * from "./bias_als.ts";
 export * from "./als.ts";
+export * from "./naive_als.ts";
+export * from "./baseline.ts";
+export * from "./tuning.ts";
+export * from "./embeddings.ts";
 export { ExplicitModel, MOVIELENS_SCALE, RankingModel } from "./_explicit.ts";
 export type {
   CommonFitOptions,

@@ -29,3 +29,24 @@ export function lowerBound(sorted: Float64Array, x: number): number {
   }
   return lo;
 }
+
+/**
+ * About `points` distinct integers from `lo` to `hi` (both included), evenly spaced on a log
+ * scale: the x values at which a fitted CCDF is drawn on log–log axes.
+ */
+export function logSpacedIntegers(lo: number, hi: number, points: number): Float64Array {
+  if (!Number.isInteger(lo) || lo < 1 || !(hi >= lo) || !Number.isFinite(hi)) {
+    throw new Error(`need integers 1 <= lo <= hi, got lo=${lo}, hi=${hi}`);
+  }
+  if (!Number.isInteger(points) || points < 2) {
+    throw new Error(`points must be an integer >= 2, got ${points}`);
+  }
+  const top = Math.floor(hi);
+  const out: number[] = [];
+  const ratio = Math.log(top / lo) / (points - 1);
+  for (let k = 0; k < points; k++) {
+    const x = k === points - 1 ? top : Math.round(lo * Math.exp(ratio * k));
+    if (out.length === 0 || x > out[out.length - 1]!) out.push(x);
+  }
+  return Float64Array.from(out);
+}

@@ -1,5 +1,12 @@
 import { assert, assertClose, assertEquals, assertThrows } from "./_assert.ts";
-import { fitLogNormal, logNormalInterval, logNormalLogPmf, sampleLogNormal } from "./log_normal.ts";
+import {
+  fitLogNormal,
+  logNormalCcdf,
+  logNormalCcdfCurve,
+  logNormalInterval,
+  logNormalLogPmf,
+  sampleLogNormal,
+} from "./log_normal.ts";
 import { Rng } from "./rng.ts";
 import { normalSf } from "./special.ts";
 
@@ -59,4 +66,21 @@ Deno.test("fitLogNormal rejects bad input", () => {
   assertThrows(() => fitLogNormal([1, 2, 3], { xMin: 0 }), "xMin must be a positive integer");
   assertThrows(() => fitLogNormal([1, 1, 1]), "fewer than 2 distinct");
   assertThrows(() => fitLogNormal([1, -2, 3]), "value[1] is -2");
+});
+
+Deno.test("logNormalCcdf is one minus the summed pmf, and its curve is scaled", () => {
+  const fit = { mu: 2.5, sigma: 1.1, xMin: 3 };
+  let below = 0;
+  for (let x = 3; x < 40; x++) {
+    assertClose(logNormalCcdf(fit, x), 1 - below, 1e-12, `P(X >= ${x})`);
+    below += Math.exp(logNormalLogPmf(fit, x));
+  }
+  assertEquals(logNormalCcdf(fit, 2), 1);
+  assertClose(logNormalCcdf(fit, 7.2), logNormalCcdf(fit, 8), 1e-15, "non-integer x rounds up");
+  const c = logNormalCcdfCurve(fit, 10000, { scale: 0.4, points: 30 });
+  assertEquals([c.x[0], c.x[c.x.length - 1], c.y[0]], [3, 10000, 0.4]);
+  for (let k = 1; k < c.x.length; k++) {
+    assertClose(c.y[k]!, 0.4 * logNormalCcdf(fit, c.x[k]!), 1e-15, `curve at ${c.x[k]}`);
+  }
+  assertThrows(() => logNormalCcdfCurve(fit, 2), "xMax = 2 is below xMin = 3");
 });

@@ -5,6 +5,7 @@ import { itemPopularity, userActivity } from "./popularity.ts";
 import { denseBlock } from "./sparsity.ts";
 import { meanSd, quantileSorted, summary } from "./summary.ts";
 import { tagStats } from "./tags.ts";
+import { tagsFromStrings } from "../data/side_files.ts";
 
 // 3 users × 4 items; item 3 has no ratings.
 const m = matrixFrom(3, 4, [
@@ -44,12 +45,12 @@ Deno.test("mean, sd, quantiles and summary", () => {
 });
 
 Deno.test("tag counts with distinct movies and users", () => {
-  const tags = {
+  const tags = tagsFromStrings({
     userIds: new Uint32Array([1, 1, 2, 3, 3, 3]),
     movieIds: new Uint32Array([10, 11, 10, 10, 12, 12]),
     tags: ["Pixar", "pixar ", "PIXAR", "twist  ending", "Twist ending", "dark"],
     times: new Uint32Array(6),
-  };
+  });
   assertEquals(tagStats(tags), [
     { tag: "pixar", count: 3, movies: 2, users: 2 },
     { tag: "twist ending", count: 2, movies: 2, users: 1 },

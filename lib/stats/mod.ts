@@ -1,7 +1,8 @@
 /**
  * Statistics on typed arrays for the exploratory data analysis: degrees, binning, distribution
- * fits (discrete power law, discrete log-normal, Vuong test), inequality (Lorenz, Gini), time
- * bucketing, genre and tag statistics, a sparsity sample, and the seeded RNG shared by the library.
+ * fits (discrete power law, discrete log-normal, Vuong test), inequality (Lorenz, Gini), the
+ * rating scale (star counts, half stars), correlation and binned means, time bucketing, first-day
+ * sessions, genre and tag statistics, a sparsity sample, and the seeded RNG shared by the library.
  *
  * @example
  * ```ts
@@ -14,6 +15,7 @@
  * @module
  */
 
+export * from "./association.ts";
 export * from "./degrees.ts";
 export * from "./genres.ts";
 export * from "./histogram.ts";
@@ -21,7 +23,9 @@ export * from "./inequality.ts";
 export * from "./log_normal.ts";
 export * from "./popularity.ts";
 export * from "./power_law.ts";
+export * from "./ratings.ts";
 export * from "./rng.ts";
+export * from "./sessions.ts";
 export * from "./sparsity.ts";
 export * from "./special.ts";
 export * from "./summary.ts";

@@ -22,7 +22,7 @@
  */
 
 import { maximizeGolden } from "./_optimize.ts";
-import { integerFrequencies, lowerBound } from "./_tail.ts";
+import { integerFrequencies, logSpacedIntegers, lowerBound } from "./_tail.ts";
 import type { Rng } from "./rng.ts";
 import { hurwitzZeta } from "./special.ts";
 
@@ -228,6 +228,41 @@ function finish(
 export function powerLawCcdf(fit: { alpha: number; xMin: number }, x: number): number {
   if (x <= fit.xMin) return 1;
   return hurwitzZeta(fit.alpha, Math.ceil(x)) / hurwitzZeta(fit.alpha, fit.xMin);
+}
+
+/** Points of a fitted CCDF, for drawing over the empirical CCDF on log–log axes. */
+export interface CcdfCurve {
+  /** Integer x values from x_min up to the largest value asked for, log-spaced. */
+  readonly x: Float64Array;
+  /** `scale` × P(X >= x) under the fitted model. */
+  readonly y: Float64Array;
+}
+
+/**
+ * The fitted power-law CCDF at about `points` (default 60) log-spaced integers from x_min to
+ * `xMax`, multiplied by `scale` (default nTail / n, which places it on the CCDF of all the data,
+ * since the model describes only the tail x >= x_min). Throws when xMax < x_min.
+ *
+ * @example
+ * ```ts
+ * import { powerLawCcdfCurve } from "./power_law.ts";
+ * const c = powerLawCcdfCurve({ alpha: 2, xMin: 10, nTail: 50, n: 200 }, 1000);
+ * if (c.x[0] !== 10 || c.y[0] !== 0.25 || c.x[c.x.length - 1] !== 1000) throw new Error("curve");
+ * ```
+ */
+export function powerLawCcdfCurve(
+  fit: Pick<PowerLawFit, "alpha" | "xMin" | "nTail" | "n">,
+  xMax: number,
+  options: { points?: number; scale?: number } = {},
+): CcdfCurve {
+  if (!(xMax >= fit.xMin)) {
+    throw new Error(`powerLawCcdfCurve: xMax = ${xMax} is below xMin = ${fit.xMin}`);
+  }
+  const scale = options.scale ?? fit.nTail / fit.n;
+  const x = logSpacedIntegers(fit.xMin, Math.floor(xMax), options.points ?? 60);
+  const y = new Float64Array(x.length);
+  for (let k = 0; k < x.length; k++) y[k] = scale * powerLawCcdf(fit, x[k]!);
+  return { x, y };
 }
 
 /**

@@ -1,5 +1,11 @@
 import { assert, assertClose, assertEquals, assertThrows } from "./_assert.ts";
-import { fitPowerLaw, powerLawCcdf, powerLawPmf, samplePowerLaw } from "./power_law.ts";
+import {
+  fitPowerLaw,
+  powerLawCcdf,
+  powerLawCcdfCurve,
+  powerLawPmf,
+  samplePowerLaw,
+} from "./power_law.ts";
 import { Rng } from "./rng.ts";
 import { hurwitzZeta } from "./special.ts";
 
@@ -80,4 +86,23 @@ Deno.test("powerLawCcdf and powerLawPmf agree", () => {
   assertEquals(powerLawCcdf(f, 3), 1);
   assertClose(powerLawCcdf(f, 4), 1 - powerLawPmf(f, 3), 1e-14, "ccdf(4)");
   assertEquals(powerLawPmf(f, 2), 0);
+});
+
+Deno.test("powerLawCcdfCurve: log-spaced integers from xMin to xMax, scaled to all the data", () => {
+  const fit = { alpha: 2.5, xMin: 4, nTail: 30, n: 120 };
+  const c = powerLawCcdfCurve(fit, 5000.7, { points: 25 });
+  assertEquals(c.x[0], 4);
+  assertEquals(c.x[c.x.length - 1], 5000);
+  assert(c.x.length <= 25 && c.x.length > 15, `${c.x.length} points`);
+  for (let k = 0; k < c.x.length; k++) {
+    assert(Number.isInteger(c.x[k]!), "integers");
+    if (k > 0) assert(c.x[k]! > c.x[k - 1]! && c.y[k]! < c.y[k - 1]!, "x up, y down");
+    assertClose(c.y[k]!, 0.25 * powerLawCcdf(fit, c.x[k]!), 1e-15, `y at ${c.x[k]}`);
+    // the log-spacing: consecutive ratios stay close to (5000/4)^(1/24), up to rounding
+    if (k > 0 && c.x[k - 1]! > 50) {
+      assertClose(Math.log(c.x[k]! / c.x[k - 1]!), Math.log(1250) / 24, 0.02, "log step");
+    }
+  }
+  assertEquals(powerLawCcdfCurve(fit, 100, { scale: 1 }).y[0], 1);
+  assertThrows(() => powerLawCcdfCurve(fit, 3), "xMax = 3 is below xMin = 4");
 });

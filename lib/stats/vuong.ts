@@ -40,6 +40,8 @@ export interface VuongResult {
   readonly n: number;
   /** "power law" or "log-normal" when p < the threshold (by the sign of R), else "neither". */
   readonly favoured: "power law" | "log-normal" | "neither";
+  /** The p-value below which a model was declared favoured. */
+  readonly threshold: number;
 }
 
 /**
@@ -92,5 +94,40 @@ export function vuongPowerLawLogNormal(
   const normalizedR = sd > 0 ? R / (sd * Math.sqrt(n)) : (R === 0 ? 0 : Math.sign(R) * Infinity);
   const p = sd > 0 ? erfc(Math.abs(R) / Math.sqrt(2 * n * variance)) : (R === 0 ? 1 : 0);
   const favoured = p < threshold ? (R > 0 ? "power law" : "log-normal") : "neither";
-  return { logNormal, R, normalizedR, p, n, favoured };
+  return { logNormal, R, normalizedR, p, n, favoured, threshold };
+}
+
+function formatP(p: number): string {
+  if (p < 1e-300) return "p < 1e-300";
+  return `p = ${p < 0.001 ? p.toExponential(1) : p.toFixed(3)}`;
+}
+
+/**
+ * A one-sentence verdict of a Vuong test, built from the result (never fixed in advance): which
+ * model the likelihood ratio favours, with R and p, or that the data cannot tell them apart.
+ *
+ * @example
+ * ```ts
+ * import { vuongVerdict, type VuongResult } from "./vuong.ts";
+ * const v = { R: -12.3, p: 0.004, threshold: 0.1, favoured: "log-normal" } as VuongResult;
+ * if (!vuongVerdict(v).startsWith("the log-normal fits the tail better")) throw new Error("verdict");
+ * ```
+ */
+export function vuongVerdict(
+  v: Pick<VuongResult, "R" | "p" | "threshold" | "favoured">,
+): string {
+  const stats = `R = ${v.R.toFixed(1)}, ${formatP(v.p)}`;
+  const below = `${stats}, below ${v.threshold}`;
+  switch (v.favoured) {
+    case "log-normal":
+      return `the log-normal fits the tail better than the power law (${below}): ` +
+        "the tail is heavy, but a pure power law is not the best description of it";
+    case "power law":
+      return `the power law fits the tail better than the log-normal (${below}): ` +
+        "the tail is consistent with a power law";
+    case "neither":
+      return `the power law and the log-normal fit the tail about equally well (${stats}, not below ` +
+        `${v.threshold}): the data cannot tell them apart, so α describes the slope of the ` +
+        "tail rather than proving a power law";
+  }
 }

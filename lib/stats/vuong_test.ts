@@ -3,7 +3,7 @@ import { fitLogNormal, logNormalLogPmf, sampleLogNormal } from "./log_normal.ts"
 import { fitPowerLaw, powerLawPmf, samplePowerLaw } from "./power_law.ts";
 import { Rng } from "./rng.ts";
 import { erfc } from "./special.ts";
-import { vuongPowerLawLogNormal } from "./vuong.ts";
+import { vuongPowerLawLogNormal, vuongVerdict } from "./vuong.ts";
 
 Deno.test("Vuong favours the power law on power-law data with a long tail", () => {
   const x = samplePowerLaw(new Rng(31), 20000, { alpha: 1.9, xMin: 1 });
@@ -38,4 +38,26 @@ Deno.test("Vuong R, normalised R and p follow the definitions", () => {
     () => vuongPowerLawLogNormal(x, pl, { logNormal: fitLogNormal(x, { xMin: 2 }) }),
     "the log-normal has xMin 2",
   );
+});
+
+Deno.test("vuongVerdict follows the test's outcome, with R and p", () => {
+  const ln = sampleLogNormal(new Rng(32), 5000, { mu: 2, sigma: 1, xMin: 1 });
+  const onLogNormal = vuongPowerLawLogNormal(ln, fitPowerLaw(ln, { xMin: 1 }));
+  const sentence = vuongVerdict(onLogNormal);
+  assert(sentence.startsWith("the log-normal fits the tail better"), sentence);
+  assert(sentence.includes(`R = ${onLogNormal.R.toFixed(1)}`), sentence);
+  assertEquals(onLogNormal.threshold, 0.1);
+  const pl = samplePowerLaw(new Rng(31), 20000, { alpha: 1.9, xMin: 1 });
+  const onPowerLaw = vuongPowerLawLogNormal(pl, fitPowerLaw(pl, { xMin: 1 }));
+  assert(vuongVerdict(onPowerLaw).startsWith("the power law fits the tail better"));
+  const tie = { R: 0.4, p: 0.62, threshold: 0.05, favoured: "neither" } as const;
+  assertEquals(
+    vuongVerdict(tie).startsWith(
+      "the power law and the log-normal fit the tail about equally well (R = 0.4, p = 0.620, not below 0.05)",
+    ),
+    true,
+  );
+  const strict = vuongPowerLawLogNormal(ln, fitPowerLaw(ln, { xMin: 1 }), { threshold: 0 });
+  assertEquals(strict.favoured, "neither");
+  assert(vuongVerdict(strict).includes("p < 1e-300, not below 0)"), vuongVerdict(strict));
 });
