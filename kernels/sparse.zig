@@ -179,12 +179,29 @@ pub fn build(
             return .index_out_of_range;
         }
     }
-    // Rows first (file order within a row), then columns (users ascending), then rows again
-    // from the columns (items ascending). The third pass overwrites the first.
+    // Rows first (file order within a row). When some row's items are out of order, columns
+    // (users ascending) and then rows again from the columns (items ascending) fix it; GroupLens
+    // files are sorted by user then movie, so this is normally skipped. Last, the columns.
     try sortInto(allocator, users, items, values, times, csr, threads);
+    if (!rowsAscending(csr)) {
+        try transpose(allocator, csr, csc, threads);
+        try transpose(allocator, csc, csr, threads);
+    }
     try transpose(allocator, csr, csc, threads);
-    try transpose(allocator, csc, csr, threads);
     return findDuplicate(csr, info);
+}
+
+/// Whether every row's inner indices are non-decreasing.
+fn rowsAscending(csr: Compressed) bool {
+    var outer: usize = 0;
+    while (outer < csr.outer()) : (outer += 1) {
+        const row = csr.index[csr.ptr[outer]..csr.ptr[outer + 1]];
+        if (row.len < 2) continue;
+        for (row[0 .. row.len - 1], row[1..]) |left, right| {
+            if (left > right) return false;
+        }
+    }
+    return true;
 }
 
 fn findDuplicate(csr: Compressed, info: *ErrorInfo) Status {
@@ -239,6 +256,25 @@ test "build gives sorted CSR and CSC holding the same triplets, for any thread c
         try testing.expectEqualSlices(u32, &.{ 0, 1, 2, 1, 0, 2 }, csc.index);
         try testing.expectEqualSlices(f32, &.{ 4, 0.5, 1, 3, 2, 5 }, csc.values);
     }
+}
+
+test "build takes the sorted-input path and gives the same layout" {
+    const users = [_]u32{ 0, 0, 1, 2, 2 };
+    const items = [_]u32{ 0, 2, 1, 0, 2 };
+    const values = [_]f32{ 1, 2, 3, 4, 5 };
+    const times = [_]u32{ 1, 2, 3, 4, 5 };
+    var user_ptr: [4]u32 = undefined;
+    var item_ptr: [4]u32 = undefined;
+    var buffers: [4][5]u32 = undefined;
+    var value_buffers: [2][5]f32 = undefined;
+    const csr: Compressed = .{ .ptr = &user_ptr, .index = &buffers[0], .values = &value_buffers[0], .times = &buffers[1] };
+    const csc: Compressed = .{ .ptr = &item_ptr, .index = &buffers[2], .values = &value_buffers[1], .times = &buffers[3] };
+    var info: ErrorInfo = .{};
+    try testing.expectEqual(Status.ok, try build(testing.allocator, &users, &items, &values, &times, csr, csc, 2, &info));
+    try testing.expectEqualSlices(u32, &.{ 0, 2, 1, 0, 2 }, csr.index);
+    try testing.expectEqualSlices(u32, &.{ 0, 2, 3, 5 }, &item_ptr);
+    try testing.expectEqualSlices(u32, &.{ 0, 2, 1, 0, 2 }, csc.index);
+    try testing.expectEqualSlices(f32, &.{ 1, 4, 3, 2, 5 }, csc.values);
 }
 
 test "build reports a duplicate pair and an out-of-range index" {

@@ -33,7 +33,9 @@ const decoder = new TextDecoder("utf-8", { ignoreBOM: true });
 
 /** Describe one byte for an error message. */
 function showByte(byte: number): string {
-  return byte >= 32 && byte < 127 ? `"${String.fromCharCode(byte)}"` : `byte 0x${byte.toString(16)}`;
+  return byte >= 32 && byte < 127
+    ? `"${String.fromCharCode(byte)}"`
+    : `byte 0x${byte.toString(16)}`;
 }
 
 /**
@@ -57,7 +59,7 @@ function showByte(byte: number): string {
  * import { CsvReader } from "./_csv.ts";
  * const path = await Deno.makeTempFile();
  * await Deno.writeTextFile(path, 'id,name\r\n7,"Smith, ""Jo"""\r\n');
- * const csv = await CsvReader.open(path, ["id", "name"]);
+ * const csv = (await CsvReader.open(path, ["id", "name"]))!;
  * const rows: [number, string][] = [];
  * while (await csv.fill()) while (csv.next()) rows.push([csv.u32(0, "id"), csv.text(1)]);
  * csv.close();
@@ -70,7 +72,10 @@ export class CsvReader {
   readonly path: string;
   /** The expected header fields. */
   readonly header: readonly string[];
-  /** The buffer holding the current row: field `k` is `bytes[start(k) .. end(k))`. */
+  /**
+   * The buffer holding the current row: field `k` is `bytes[start(k) .. end(k))`. A new buffer
+   * replaces it when a row outgrows it, so read it afresh after each {@linkcode CsvReader.next}.
+   */
   bytes: Uint8Array;
   /** The line the current row starts on (1 = header). */
   line = 1;
@@ -264,7 +269,6 @@ export class CsvReader {
           }
           const c = b[r]!;
           if (c === QUOTE) {
-            if (r + 1 >= n && !eof) return "more";
             if (r + 1 < n && b[r + 1] === QUOTE) {
               doubled = 1;
               r += 2;
@@ -272,7 +276,7 @@ export class CsvReader {
             }
             break;
           }
-          if (c === LF) lines++;
+          if (c === LF || (c === CR && (r + 1 >= n || b[r + 1] !== LF))) lines++;
           r++;
         }
         end = r;

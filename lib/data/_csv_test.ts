@@ -67,7 +67,7 @@ const PIECES = [
   "ünïcödé ☃ 𝄞 日本語",
   " spaced ",
   "tab\there",
-  "ab\"c",
+  'ab"c',
 ];
 
 /** Line breaks in `s`, counting CRLF once. */
@@ -171,7 +171,10 @@ Deno.test("CsvReader: bad input names file, line and what was expected", async (
     ["\na,b\n", 'line 1: expected header "a,b", got ""'],
     ["a,b\n1,2\n1,2,3\n", "line 3: expected 2 fields (a,b), got 3"],
     ["a,b\n1,2\r\n\r\n3\r\n", "line 4: expected 2 fields (a,b), got 1"],
-    ['a,b\n"x\ny",1\n"p\nq"\n', "line 4: expected 2 fields (a,b), got 1 (an unclosed double quote?)"],
+    [
+      'a,b\n"x\ny",1\n"p\nq"\n',
+      "line 4: expected 2 fields (a,b), got 1 (an unclosed double quote?)",
+    ],
     ['a,b\n1,"x\n2,3\n', "line 2: unclosed double quote in field 2"],
     ['a,b\n"p\nq",2\n1,"x\n', "line 4: unclosed double quote in field 2"],
     [
@@ -183,7 +186,11 @@ Deno.test("CsvReader: bad input names file, line and what was expected", async (
   for (const [text, message] of cases) {
     for (const chunkBytes of [16, 1 << 22]) {
       await withFile(text, async (path) => {
-        await assertRejects(() => readAll(path, ["a", "b"], chunkBytes), Error, `${path} ${message}`);
+        await assertRejects(
+          () => readAll(path, ["a", "b"], chunkBytes),
+          Error,
+          `${path} ${message}`,
+        );
       });
     }
   }
@@ -231,7 +238,10 @@ Deno.test("readTags: quoted commas, quotes, line breaks, BOM, CRLF, odd bytes", 
       "funny, really",
     ];
     assertEquals(t.tags, expected);
-    assertEquals(t.tags, csvParseRows(text.slice(1)).slice(1).filter((r) => r.length > 1).map((r) => r[2]));
+    assertEquals(
+      t.tags,
+      csvParseRows(text.slice(1)).slice(1).filter((r) => r.length > 1).map((r) => r[2]),
+    );
     assertEquals(t.tagVocab, expected.slice(0, 7));
     assertEquals(Array.from(t.tagIndex), [0, 1, 2, 3, 4, 5, 6, 0]);
     assertEquals(Array.from(t.userIds), [1, 2, 3, 4, 5, 6, 7, 8]);

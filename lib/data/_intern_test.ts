@@ -3,7 +3,10 @@ import { ByteInterner } from "./_intern.ts";
 
 Deno.test("ByteInterner: dense ids in order of first appearance, through growth and rehashing", () => {
   const encoder = new TextEncoder();
-  const words = Array.from({ length: 30_000 }, (_, i) => (i % 7 === 0 ? "" : `w${i}é`).repeat(i % 3));
+  const words = Array.from(
+    { length: 30_000 },
+    (_, i) => (i % 7 === 0 ? "" : `w${i}é`).repeat(i % 3),
+  );
   const text = words.join("\n");
   const bytes = encoder.encode(text);
   const pool = new ByteInterner();

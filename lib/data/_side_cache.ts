@@ -70,7 +70,7 @@ function sameSources(a: unknown, b: (CacheSource | null)[]): boolean {
   return b.every((s, i) => {
     const t = a[i] as CacheSource | null;
     if (s === null || t === null) return s === t;
-    return t.path === s.path && t.size === s.size;
+    return t.path === s.path && t.size === s.size && t.mtimeMs === s.mtimeMs;
   });
 }
 
@@ -280,6 +280,8 @@ export async function readMoviesCache(
     years.length !== n || imdbIds.length !== n || tmdbIds.length !== n || titles.length !== n ||
     genrePtr.length !== n + 1 || genrePtr[n] !== genreIdx.length || genreNames.length > 256
   ) return undefined;
+  for (let r = 0; r < n; r++) if (genrePtr[r]! > genrePtr[r + 1]!) return undefined;
+  for (const g of genreIdx) if (g >= genreNames.length) return undefined;
   return { movieIds, titles, years, genreNames, genrePtr, genreIdx, imdbIds, tmdbIds };
 }
 

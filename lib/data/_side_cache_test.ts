@@ -1,19 +1,8 @@
 import { assert, assertEquals } from "../../tests/_assert.ts";
 import type { CacheSource } from "./_cache.ts";
-import {
-  readMoviesCache,
-  readTagsCache,
-  writeMoviesCache,
-  writeTagsCache,
-} from "./_side_cache.ts";
+import { readMoviesCache, readTagsCache, writeMoviesCache, writeTagsCache } from "./_side_cache.ts";
 import { loadMovieLens } from "./load.ts";
-import {
-  emptyMovies,
-  emptyTags,
-  readMovies,
-  readTags,
-  tagsFromStrings,
-} from "./side_files.ts";
+import { emptyMovies, emptyTags, readMovies, readTags, tagsFromStrings } from "./side_files.ts";
 import type { Movies, Tags } from "./types.ts";
 
 const SMALL = new URL("../../../shared/data/ml-latest-small", import.meta.url).pathname;
@@ -188,7 +177,9 @@ Deno.test("side cache: a stale, foreign, truncated or damaged cache is a miss", 
     damaged.push(["bad header", json]);
     const index = new Uint8Array(good);
     // The last u32 of tagIndex points past the vocabulary.
-    const text = new TextDecoder().decode(good.subarray(12, 12 + new DataView(good.buffer).getUint32(8, true)));
+    const text = new TextDecoder().decode(
+      good.subarray(12, 12 + new DataView(good.buffer).getUint32(8, true)),
+    );
     const header = JSON.parse(text) as { sections: { name: string; length: number }[] };
     let at = (12 + text.length + 7) & ~7;
     for (const s of header.sections) {

@@ -117,7 +117,9 @@ export async function ratingLadder(
   for (let j = 0; j < sizes.length; j++) {
     const n = sizes[j]!;
     if (!Number.isInteger(n) || n < 1 || (j > 0 && n < sizes[j - 1]!)) {
-      throw new Error(`ratingLadder: sizes must be whole numbers ≥ 1 in ascending order, got ${sizes}`);
+      throw new Error(
+        `ratingLadder: sizes must be whole numbers ≥ 1 in ascending order, got ${sizes}`,
+      );
     }
   }
   let synthetic: Pick<Dataset, "name" | "ratings"> | undefined;

@@ -10,10 +10,17 @@ Deno.test("ratingLadder cuts rungs of whole users from the dataset, then from a 
   const dir = await Deno.makeTempDir({ prefix: "recsys-ladder-" });
   try {
     const rungs = await ratingLadder(ds, [1_000, 10_000, ds.ratings.nnz], { syntheticDir: null });
-    assertEquals(rungs.map((r) => r.source), ["ml-latest-small", "ml-latest-small", "ml-latest-small"]);
+    assertEquals(rungs.map((r) => r.source), [
+      "ml-latest-small",
+      "ml-latest-small",
+      "ml-latest-small",
+    ]);
     assert(rungs[2]!.matrix === ds.ratings, "the full dataset as the last rung");
     for (const r of rungs.slice(0, 2)) {
-      assert(r.matrix.nnz >= r.target && r.matrix.nnz < r.target + 3_000, `${r.matrix.nnz} ≈ ${r.target}`);
+      assert(
+        r.matrix.nnz >= r.target && r.matrix.nnz < r.target + 3_000,
+        `${r.matrix.nnz} ≈ ${r.target}`,
+      );
     }
     assert(rungs[0]!.matrix.nUsers < rungs[1]!.matrix.nUsers, "more ratings, more users");
     // Beyond the dataset: skipped without a synthetic folder, cut from one otherwise.

@@ -9,12 +9,7 @@
  */
 import { readCache, writeCache } from "./_cache.ts";
 import type { CachedRatings, CacheSource } from "./_cache.ts";
-import {
-  readMoviesCache,
-  readTagsCache,
-  writeMoviesCache,
-  writeTagsCache,
-} from "./_side_cache.ts";
+import { readMoviesCache, readTagsCache, writeMoviesCache, writeTagsCache } from "./_side_cache.ts";
 import { emptyMovies, emptyTags, readMovies, readTags } from "./side_files.ts";
 import type { Dataset, Movies, Tags } from "./types.ts";
 import {

@@ -480,7 +480,7 @@ export async function readTags(dir: string): Promise<Tags> {
   }
   const { strings: tagVocab, remap } = vocab.decode();
   tagIndex = tagIndex.slice(0, n);
-  if (remap !== undefined) for (let i = 0; i < n; i++) tagIndex[i] = remap[tagIndex[i]!]!;
+  if (remap !== undefined) { for (let i = 0; i < n; i++) tagIndex[i] = remap[tagIndex[i]!]!; }
   return {
     userIds: userIds.slice(0, n),
     movieIds: movieIds.slice(0, n),

@@ -1,8 +1,10 @@
 /**
  * Timing the Zig ALS kernel against the plain TypeScript reference ({@linkcode naiveAlsEpoch}) on
  * the same data, from the same initial state, at the same K: the measurements behind notebook 00
- * and `deno task bench` (`baseline.*`). Also a least-squares fit of time against size on log–log
- * axes, to extrapolate the reference to sizes too slow to run.
+ * and `deno task bench` (`baseline.*`). Also two ways to extrapolate a time to sizes too slow to
+ * run: a straight line on log–log axes ({@linkcode fitScaling}), and the two-term cost model of an
+ * ALS epoch, seconds ≈ a·ratings + b·(users + items) ({@linkcode fitCostModel}), which follows the
+ * algorithm's O(nnz·K² + rows·K³) cost.
  *
  * @module
  */
@@ -145,6 +147,65 @@ export function timeNaiveAls(m: RatingMatrix, options: TimingOptions): EpochTimi
     epochSeconds.push((performance.now() - started) / 1000);
   }
   return summary("naive", m, k, 1, epochSeconds, naiveRmse(state, m));
+}
+
+/** One epoch of {@linkcode agreementCheck}. */
+export interface AgreementRow {
+  /** 1-based epoch. */
+  epoch: number;
+  /** Training RMSE of the reference after this epoch. */
+  naiveRmse: number;
+  /** Training RMSE of the kernel after this epoch. */
+  kernelRmse: number;
+  /** Largest |difference| over every factor and bias. */
+  maxParameterGap: number;
+}
+
+/**
+ * Runs the reference and the kernel side by side from one initial state and reports, after every
+ * epoch, both training RMSEs and the largest difference between any two parameters.
+ *
+ * @param m The ratings.
+ * @param options K, epochs (default 5), seed, threads, λ (default 0.05, ALS-WR).
+ * @returns One row per epoch.
+ *
+ * @example
+ * ```ts
+ * import { agreementCheck } from "./baseline.ts";
+ * import { fromTriplets } from "../data/_coo.ts";
+ * const m = fromTriplets(3, 2, [0, 0, 1, 2], [0, 1, 0, 1], [4, 2, 5, 3], [0, 0, 0, 0]);
+ * const rows = await agreementCheck(m, { k: 2, epochs: 2 });
+ * if (rows.some((r) => Math.abs(r.naiveRmse - r.kernelRmse) > 1e-4)) throw new Error("agree");
+ * ```
+ */
+export async function agreementCheck(
+  m: RatingMatrix,
+  options: TimingOptions,
+): Promise<AgreementRow[]> {
+  const { k, epochs = 5, seed = 1, lambdaFactors = 0.05, weighted = true } = options;
+  checkEpochs("agreementCheck", epochs);
+  const threads = options.threads ?? defaultThreads();
+  const opts = { lambdaFactors, lambdaBias: lambdaFactors, weighted };
+  const naive = startState(m, k, seed);
+  const kernel = cloneAlsState(naive);
+  const rows: AgreementRow[] = [];
+  for (let epoch = 1; epoch <= epochs; epoch++) {
+    naiveAlsEpoch(m, naive, opts);
+    await alsEpoch(m, kernel, { ...opts, threads });
+    const score = await scoreMatrix(kernel, m, { ratingMin: 0.5, ratingMax: 5, threads });
+    let gap = 0;
+    for (const key of ["userFactors", "itemFactors", "userBias", "itemBias"] as const) {
+      const a = naive[key], b = kernel[key];
+      for (let j = 0; j < a.length; j++) gap = Math.max(gap, Math.abs(a[j]! - b[j]!));
+    }
+    rows.push({
+      epoch,
+      naiveRmse: naiveRmse(naive, m),
+      kernelRmse: Math.sqrt(score.sse / score.count),
+      maxParameterGap: gap,
+    });
+  }
+  return rows;
 }
 
 /** Both implementations on one matrix, and their ratio. */
@@ -322,4 +383,101 @@ export function fitScaling(sizes: readonly number[], seconds: readonly number[])
  */
 export function extrapolate(fit: ScalingFit, size: number): number {
   return fit.coefficient * size ** fit.exponent;
+}
+
+/** One measured epoch for {@linkcode fitCostModel}. */
+export interface CostPoint {
+  /** Ratings in the matrix. */
+  ratings: number;
+  /** Users + items (one solve each per epoch). */
+  rows: number;
+  /** Seconds per epoch. */
+  seconds: number;
+}
+
+/** seconds ≈ secondsPerRating · ratings + secondsPerRow · rows. */
+export interface CostModel {
+  /** Cost of one rating (the Gram-matrix update, ∝ K²). */
+  secondsPerRating: number;
+  /** Cost of one row (the (K+1)×(K+1) solve and set-up, ∝ K³). */
+  secondsPerRow: number;
+}
+
+/**
+ * Fits the two-term cost of an ALS epoch, `seconds ≈ a·ratings + b·rows` with a, b ≥ 0, by least
+ * squares on relative errors (each point weighted by 1/seconds², so small and large sizes count
+ * alike). When the unconstrained fit has a negative term, or the points cannot tell the two terms
+ * apart, the better one-term fit is returned.
+ *
+ * @param points At least one measured epoch.
+ * @returns The two coefficients.
+ *
+ * @example
+ * ```ts
+ * import { fitCostModel } from "./baseline.ts";
+ * const truth = (n: number, r: number) => 1e-6 * n + 1e-4 * r;
+ * const m = fitCostModel([
+ *   { ratings: 1e4, rows: 3000, seconds: truth(1e4, 3000) },
+ *   { ratings: 1e5, rows: 10000, seconds: truth(1e5, 10000) },
+ * ]);
+ * if (Math.abs(m.secondsPerRating - 1e-6) > 1e-12) throw new Error("recovered");
+ * ```
+ */
+export function fitCostModel(points: readonly CostPoint[]): CostModel {
+  if (points.length === 0) throw new Error("fitCostModel: need at least one measured epoch");
+  for (const p of points) {
+    if (![p.ratings, p.rows, p.seconds].every((x) => Number.isFinite(x) && x > 0)) {
+      throw new Error(
+        `fitCostModel: ratings, rows and seconds must be finite and > 0, got ${JSON.stringify(p)}`,
+      );
+    }
+  }
+  // Weighted least squares: minimise Σ ((a·n + b·r − t) / t)².
+  let snn = 0, srr = 0, snr = 0, snt = 0, srt = 0;
+  for (const { ratings: n, rows: r, seconds: t } of points) {
+    const w = 1 / (t * t);
+    snn += w * n * n;
+    srr += w * r * r;
+    snr += w * n * r;
+    snt += w * n * t;
+    srt += w * r * t;
+  }
+  const loss = (a: number, b: number) =>
+    points.reduce((sum, p) => sum + ((a * p.ratings + b * p.rows - p.seconds) / p.seconds) ** 2, 0);
+  const candidates: CostModel[] = [
+    { secondsPerRating: snt / snn, secondsPerRow: 0 },
+    { secondsPerRating: 0, secondsPerRow: srt / srr },
+  ];
+  const det = snn * srr - snr * snr;
+  if (det > 1e-12 * snn * srr) {
+    const a = (snt * srr - srt * snr) / det;
+    const b = (srt * snn - snt * snr) / det;
+    if (a >= 0 && b >= 0) candidates.push({ secondsPerRating: a, secondsPerRow: b });
+  }
+  let best = candidates[0]!;
+  for (const c of candidates) {
+    if (loss(c.secondsPerRating, c.secondsPerRow) < loss(best.secondsPerRating, best.secondsPerRow)) {
+      best = c;
+    }
+  }
+  return best;
+}
+
+/**
+ * The cost model's time for an epoch on `ratings` ratings and `rows` users + items.
+ *
+ * @param model From {@linkcode fitCostModel}.
+ * @param ratings Ratings.
+ * @param rows Users + items.
+ * @returns Seconds per epoch.
+ *
+ * @example
+ * ```ts
+ * import { predictEpochSeconds } from "./baseline.ts";
+ * const t = predictEpochSeconds({ secondsPerRating: 1e-6, secondsPerRow: 1e-4 }, 32e6, 288_533);
+ * if (Math.abs(t - (32 + 28.8533)) > 1e-9) throw new Error("a·n + b·r");
+ * ```
+ */
+export function predictEpochSeconds(model: CostModel, ratings: number, rows: number): number {
+  return model.secondsPerRating * ratings + model.secondsPerRow * rows;
 }
