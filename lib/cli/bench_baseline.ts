@@ -37,7 +37,12 @@ export const BASELINE_K = 64;
  */
 export async function benchBaseline(
   ds: Dataset,
-  emit: (name: string, value: number, unit: string, params: Record<string, number | string>) => void,
+  emit: (
+    name: string,
+    value: number,
+    unit: string,
+    params: Record<string, number | string>,
+  ) => void,
 ): Promise<void> {
   const m = subsampleRatings(ds.ratings, Math.min(BASELINE_RATINGS, ds.ratings.nnz), {
     seed: 1,

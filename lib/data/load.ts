@@ -134,8 +134,6 @@ export async function parseRatings(
     if (error instanceof KernelError) throw describe(path, error);
     throw error;
   }
-  const rawUsers = columns.users.slice();
-  const rawMovies = columns.movies.slice();
   const userIds = densifyIds(columns.users);
   const itemIds = densifyIds(columns.movies);
   let arrays;
@@ -150,9 +148,11 @@ export async function parseRatings(
     if (error instanceof KernelError && error.status === Status.duplicatePair) {
       const user = userIds[error.info.a] ?? 0;
       const movie = itemIds[error.info.b] ?? 0;
+      // The columns now hold dense ids, unchanged by the build: find the two lines by those.
       const lines: number[] = [];
-      for (let j = 0; j < rawUsers.length && lines.length < 2; j++) {
-        if (rawUsers[j] === user && rawMovies[j] === movie) lines.push(j + 2);
+      const { a, b } = error.info;
+      for (let j = 0; j < columns.users.length && lines.length < 2; j++) {
+        if (columns.users[j] === a && columns.movies[j] === b) lines.push(j + 2);
       }
       throw new Error(
         `${path} line ${lines[1]}: duplicate rating for userId ${user}, movieId ${movie} ` +

@@ -456,7 +456,9 @@ export function fitCostModel(points: readonly CostPoint[]): CostModel {
   }
   let best = candidates[0]!;
   for (const c of candidates) {
-    if (loss(c.secondsPerRating, c.secondsPerRow) < loss(best.secondsPerRating, best.secondsPerRow)) {
+    if (
+      loss(c.secondsPerRating, c.secondsPerRow) < loss(best.secondsPerRating, best.secondsPerRow)
+    ) {
       best = c;
     }
   }

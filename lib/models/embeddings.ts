@@ -21,7 +21,9 @@ import type { ItemGenres } from "../data/catalogue.ts";
 import { Rng } from "../stats/rng.ts";
 
 function checkShape(fn: string, factors: Float32Array, k: number): number {
-  if (!Number.isInteger(k) || k < 1) throw new Error(`${fn}: k must be a whole number ≥ 1, got ${k}`);
+  if (!Number.isInteger(k) || k < 1) {
+    throw new Error(`${fn}: k must be a whole number ≥ 1, got ${k}`);
+  }
   if (factors.length % k !== 0) {
     throw new Error(`${fn}: factors has length ${factors.length}, expected a multiple of k = ${k}`);
   }
@@ -66,7 +68,7 @@ export function factorRows(
     const row = Array.from(factors.subarray(items[j]! * k, items[j]! * k + k));
     if (options.normalize) {
       const norm = Math.hypot(...row);
-      if (norm > 0) for (let c = 0; c < k; c++) row[c] = row[c]! / norm;
+      if (norm > 0) { for (let c = 0; c < k; c++) row[c] = row[c]! / norm; }
     }
     out.push(row);
   }
@@ -117,7 +119,9 @@ export function pcaProjection(
   const { nComponents = 2, normalize = true } = options;
   const rows = factorRows(factors, k, { items: options.items, normalize });
   if (!Number.isInteger(nComponents) || nComponents < 1 || nComponents > k) {
-    throw new Error(`pcaProjection: nComponents must be a whole number in 1..${k}, got ${nComponents}`);
+    throw new Error(
+      `pcaProjection: nComponents must be a whole number in 1..${k}, got ${nComponents}`,
+    );
   }
   if (rows.length < 2) throw new Error(`pcaProjection: need at least 2 rows, got ${rows.length}`);
   const pca = new PCA(rows, { center: true, scale: false });
@@ -125,7 +129,7 @@ export function pcaProjection(
   for (let c = 0; c < nComponents; c++) {
     let extreme = 0;
     for (const p of points) if (Math.abs(p[c]!) > Math.abs(extreme)) extreme = p[c]!;
-    if (extreme < 0) for (const p of points) p[c] = -p[c]!;
+    if (extreme < 0) { for (const p of points) p[c] = -p[c]!; }
   }
   const explained = pca.getExplainedVariance().slice(0, nComponents);
   return { points, explained };
@@ -253,7 +257,9 @@ export interface GenreCentroids {
  * import { genreCentroids } from "./embeddings.ts";
  * const genres = { names: ["A", "B"], ptr: Uint32Array.of(0, 1, 2, 4), idx: Uint8Array.of(0, 0, 0, 1) };
  * const c = genreCentroids(Float32Array.of(1, 0, 0, 2, 1, 1), 2, genres);
- * if (c.counts.join() !== "3,1" || c.centroids[1]![0] !== Math.SQRT1_2) throw new Error("unexpected");
+ * if (c.counts.join() !== "3,1" || Math.abs(c.centroids[1]![0]! - Math.SQRT1_2) > 1e-12) {
+ *   throw new Error("unexpected");
+ * }
  * ```
  */
 export function genreCentroids(
@@ -283,7 +289,9 @@ export function genreCentroids(
       counts[g]!++;
     }
   }
-  const keep = genres.names.map((_, g) => g).filter((g) => counts[g]! >= minItems && counts[g]! > 0);
+  const keep = genres.names.map((_, g) => g).filter((g) =>
+    counts[g]! >= minItems && counts[g]! > 0
+  );
   return {
     names: keep.map((g) => genres.names[g]!),
     centroids: keep.map((g) => sums[g]!.map((s) => s / counts[g]!)),

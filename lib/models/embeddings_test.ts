@@ -53,7 +53,10 @@ Deno.test("pcaProjection finds the cluster direction first and fixes the sign", 
   const p = pcaProjection(clusters(n, k, 2), k, { normalize: false });
   assert(p.explained[0]! > 0.9, `first component explains ${p.explained[0]}`);
   for (let i = 0; i < n; i++) {
-    assert(Math.sign(p.points[i]![0]!) === (i < n / 2 ? 1 : -1) * Math.sign(p.points[0]![0]!), "split");
+    assert(
+      Math.sign(p.points[i]![0]!) === (i < n / 2 ? 1 : -1) * Math.sign(p.points[0]![0]!),
+      "split",
+    );
   }
   for (let c = 0; c < 2; c++) {
     let extreme = 0;

@@ -36,16 +36,22 @@ export interface NaiveAlsOptions {
 
 function checkOptions(fn: string, options: NaiveAlsOptions): void {
   if (!(options.lambdaFactors > 0) || !Number.isFinite(options.lambdaFactors)) {
-    throw new RangeError(`${fn}: lambdaFactors must be a finite number > 0, got ${options.lambdaFactors}`);
+    throw new RangeError(
+      `${fn}: lambdaFactors must be a finite number > 0, got ${options.lambdaFactors}`,
+    );
   }
   if (!(options.lambdaBias >= 0) || !Number.isFinite(options.lambdaBias)) {
-    throw new RangeError(`${fn}: lambdaBias must be a finite number ≥ 0, got ${options.lambdaBias}`);
+    throw new RangeError(
+      `${fn}: lambdaBias must be a finite number ≥ 0, got ${options.lambdaBias}`,
+    );
   }
 }
 
 function checkState(fn: string, m: RatingMatrix, state: AlsState): void {
   const { k } = state;
-  if (!Number.isInteger(k) || k < 1) throw new RangeError(`${fn}: k must be a whole number ≥ 1, got ${k}`);
+  if (!Number.isInteger(k) || k < 1) {
+    throw new RangeError(`${fn}: k must be a whole number ≥ 1, got ${k}`);
+  }
   if (
     state.userFactors.length !== m.nUsers * k || state.itemFactors.length !== m.nItems * k ||
     state.userBias.length !== m.nUsers || state.itemBias.length !== m.nItems
@@ -162,7 +168,9 @@ export function naiveRmse(
     for (let e = m.userPtr[u]!; e < m.userPtr[u + 1]!; e++) {
       const i = m.userItems[e]!;
       let p = state.mu + state.userBias[u]! + state.itemBias[i]!;
-      for (let f = 0; f < k; f++) p += state.userFactors[u * k + f]! * state.itemFactors[i * k + f]!;
+      for (let f = 0; f < k; f++) {
+        p += state.userFactors[u * k + f]! * state.itemFactors[i * k + f]!;
+      }
       const clamped = Math.min(ratingMax, Math.max(ratingMin, p));
       sse += (m.userRatings[e]! - clamped) ** 2;
     }

@@ -33,7 +33,11 @@ for (const weighted of [false, true]) {
   Deno.test(`reference ALS agrees with the Zig kernel epoch by epoch (weighted: ${weighted})`, async () => {
     const m = await smallRatings();
     const k = 8;
-    const options = { lambdaFactors: weighted ? 0.05 : 1, lambdaBias: weighted ? 0.05 : 1, weighted };
+    const options = {
+      lambdaFactors: weighted ? 0.05 : 1,
+      lambdaBias: weighted ? 0.05 : 1,
+      weighted,
+    };
     const naive = initAlsState(m.nUsers, m.nItems, k, { seed: 3, mu: meanRating(m) });
     const kernel = cloneAlsState(naive);
     let previous = Infinity;
@@ -43,7 +47,12 @@ for (const weighted of [false, true]) {
       const rmseNaive = naiveRmse(naive, m);
       const score = await scoreMatrix(kernel, m, { ratingMin: 0.5, ratingMax: 5 });
       const rmseKernel = Math.sqrt(score.sse / score.count);
-      assertAlmostEquals(rmseNaive, rmseKernel, 1e-5, `epoch ${epoch}: ${rmseNaive} vs ${rmseKernel}`);
+      assertAlmostEquals(
+        rmseNaive,
+        rmseKernel,
+        1e-5,
+        `epoch ${epoch}: ${rmseNaive} vs ${rmseKernel}`,
+      );
       assert(rmseNaive < previous + 1e-6, `epoch ${epoch}: training RMSE went up`);
       previous = rmseNaive;
       for (const key of ["userFactors", "itemFactors", "userBias", "itemBias"] as const) {
@@ -86,11 +95,22 @@ Deno.test("reference ALS: rows without ratings get zeros; bad options are refuse
   const m = fromTriplets(3, 3, [0, 1], [0, 1], [4, 2], [0, 0]);
   const state = initAlsState(3, 3, 2, { seed: 1, mu: 3 });
   naiveAlsEpoch(m, state, { lambdaFactors: 0.1, lambdaBias: 0 });
-  assert(state.userFactors[4] === 0 && state.userFactors[5] === 0 && state.userBias[2] === 0, "user 2");
+  assert(
+    state.userFactors[4] === 0 && state.userFactors[5] === 0 && state.userBias[2] === 0,
+    "user 2",
+  );
   assert(state.itemFactors[4] === 0 && state.itemBias[2] === 0, "item 2");
-  assertThrows(() => naiveAlsEpoch(m, state, { lambdaFactors: 0, lambdaBias: 0 }), RangeError, "lambdaFactors");
   assertThrows(
-    () => naiveAlsEpoch(m, initAlsState(2, 3, 2, { seed: 1, mu: 3 }), { lambdaFactors: 1, lambdaBias: 1 }),
+    () => naiveAlsEpoch(m, state, { lambdaFactors: 0, lambdaBias: 0 }),
+    RangeError,
+    "lambdaFactors",
+  );
+  assertThrows(
+    () =>
+      naiveAlsEpoch(m, initAlsState(2, 3, 2, { seed: 1, mu: 3 }), {
+        lambdaFactors: 1,
+        lambdaBias: 1,
+      }),
     RangeError,
     "the matrix 3 users",
   );

@@ -139,27 +139,32 @@ export async function fitTrial(
   let bestRmse = Infinity, bestEpoch = 0, bestState: AlsState | undefined;
   let reference = Infinity, lastGain = 0;
   const started = performance.now();
-  const history = await fitLoop({
-    state,
-    epoch: () => runAlsEpoch(train, state, { lambda, weighted, threads }),
-    ratingScale: MOVIELENS_SCALE,
-    threads,
-    label: `ALS k=${k} λ=${lambda}`,
-  }, train, {
-    epochs: maxEpochs,
-    validation,
-    progress: false,
-    onEpoch: (record) => {
-      const rmse = record.validationRmse!;
-      if (rmse < bestRmse) {
-        [bestRmse, bestEpoch] = [rmse, record.epoch];
-        if (bestState) copyInto(bestState, state);
-        else bestState = cloneAlsState(state);
-      }
-      if (rmse < reference - minDelta) [reference, lastGain] = [rmse, record.epoch];
-      return record.epoch - lastGain < patience;
+  const history = await fitLoop(
+    {
+      state,
+      epoch: () => runAlsEpoch(train, state, { lambda, weighted, threads }),
+      ratingScale: MOVIELENS_SCALE,
+      threads,
+      label: `ALS k=${k} λ=${lambda}`,
     },
-  }, maxEpochs);
+    train,
+    {
+      epochs: maxEpochs,
+      validation,
+      progress: false,
+      onEpoch: (record) => {
+        const rmse = record.validationRmse!;
+        if (rmse < bestRmse) {
+          [bestRmse, bestEpoch] = [rmse, record.epoch];
+          if (bestState) copyInto(bestState, state);
+          else bestState = cloneAlsState(state);
+        }
+        if (rmse < reference - minDelta) [reference, lastGain] = [rmse, record.epoch];
+        return record.epoch - lastGain < patience;
+      },
+    },
+    maxEpochs,
+  );
   if (bestState && bestEpoch !== history.length) copyInto(state, bestState);
   const bestRecord = history[bestEpoch - 1] ?? history.at(-1)!;
   const trial: Trial = {
@@ -195,7 +200,9 @@ async function runSearch(
   const order = settings.map((s, j) => ({ ...s, j }));
   const firstSeen = new Map<number, number>();
   order.forEach((s) => firstSeen.set(s.k, firstSeen.get(s.k) ?? s.j));
-  order.sort((a, b) => firstSeen.get(a.k)! - firstSeen.get(b.k)! || b.lambda - a.lambda || a.j - b.j);
+  order.sort((a, b) =>
+    firstSeen.get(a.k)! - firstSeen.get(b.k)! || b.lambda - a.lambda || a.j - b.j
+  );
   const started = performance.now();
   const trials: Trial[] = [];
   let best: { trial: Trial; state: AlsState } | undefined;

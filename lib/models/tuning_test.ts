@@ -104,7 +104,10 @@ Deno.test("gridSearch: every setting, grouped by K with λ descending, warm with
 Deno.test("drawSettings: seeded, K from the list, λ log-uniform in the range", () => {
   const a = drawSettings(2000, [8, 16, 32], [0.001, 1], 5);
   assertEquals(a, drawSettings(2000, [8, 16, 32], [0.001, 1], 5));
-  assert(JSON.stringify(a) !== JSON.stringify(drawSettings(2000, [8, 16, 32], [0.001, 1], 6)), "seed");
+  assert(
+    JSON.stringify(a) !== JSON.stringify(drawSettings(2000, [8, 16, 32], [0.001, 1], 6)),
+    "seed",
+  );
   for (const k of [8, 16, 32]) {
     const share = a.filter((s) => s.k === k).length / a.length;
     assert(Math.abs(share - 1 / 3) < 0.05, `K = ${k} drawn ${share}`);
