@@ -40,7 +40,7 @@ step "deno fmt --check" deno fmt --check
 step "deno lint" deno lint
 step "zig build (library for deno test)" zig build
 step "deno check" deno check lib/mod.ts lib/cli/main.ts lib/cli/bench.ts
-step "deno test" deno test -A --parallel
+step "deno test (unit + JSDoc examples)" deno test -A --doc --parallel
 count_deno_tests
 step "notebooks (headless, $(basename "$RECSYS_DATASET"))" \
   python tests/run_notebooks.py --check --timeout 1200
