@@ -7,15 +7,20 @@
 //!   A = Σ z_i z_iᵀ + diag(λ_f·w, …, λ_f·w, λ_b·w),  b = Σ r'_ui z_i,  [x_u; b_u] = A⁻¹ b.
 //! A row without ratings gets zero factors and zero bias.
 //!
-//! Numerics: the products y_i y_iᵀ are summed in f32 SIMD register tiles over chunks of at most
-//! `chunk_rows` ratings and each chunk's sums are added into an f64 A (so long rows do not lose
-//! precision); b, the Cholesky factorisation and the solves are f64; results are stored as f32.
-//! Every row is solved by one thread from the same inputs in the same order, so the numbers are
-//! identical whatever the thread count.
+//! How a row is solved (the same solution, computed two ways):
+//! - primal, for rows with many ratings: the products z zᵀ are summed in f32 SIMD register tiles
+//!   over chunks of at most `chunkRows` ratings, each chunk added into an f64 A (so long rows do
+//!   not lose precision), b likewise; A is factorised as an f32 copy (it fits the L1 cache) and the
+//!   solution refined once with the f64 residual b − A x (f64 factorisation if the f32 one fails);
+//! - dual, for short rows (n ≤ 2(K+1)/3 and λ_b > 0): with D the diagonal of λ's and Z the n rows
+//!   z_iᵀ, (D + ZᵀZ)⁻¹ Zᵀ r' = D⁻¹ Zᵀ (I + Z D⁻¹ Zᵀ)⁻¹ r', an n × n system in f64.
+//! Results are stored as f32. Every row is solved by one thread from the same inputs in the same
+//! order, so the numbers are identical whatever the thread count.
 //!
 //! Speed: per thread, scratch (the gathered factors of one chunk, A, b) is allocated once per
-//! call; the Gram update is the blocked `linalg.gramAccumulate`; rows are cut into contiguous
-//! ranges of equal work (ratings plus a per-row cost for the factorisation).
+//! call; the Gram update is the blocked `linalg.gramAccumulate`, during which the factor rows of
+//! the next chunk are prefetched (they are random reads); rows are cut into contiguous ranges of
+//! equal work (ratings plus a per-row cost for the factorisation).
 const std = @import("std");
 const assert = std.debug.assert;
 const status_mod = @import("status.zig");
@@ -65,64 +70,86 @@ fn chunkRows(kp: usize) usize {
 const Scratch = struct {
     k: usize,
     kp: usize,
+    /// Row stride of `a` and `u` (a multiple of the SIMD width, ≥ k + 1 rounded up).
     stride: usize,
     chunk: usize,
     /// chunk × kp gathered factors; columns k..kp stay zero.
     z: []f32,
+    /// k × kp: Zᵀ of a short row (dual solve).
+    zt: []f32,
     /// chunk residuals r'.
     residual: []f32,
-    /// (k+1) × stride, the system matrix (upper triangle).
+    /// (k+1) × stride f64: the system matrix A (upper triangle), or the dual matrix M.
     a: []f64,
-    /// k+1 right-hand side, then solution.
+    /// (k+1) × stride f32: the copy of A that is factorised.
+    u: []f32,
+    /// k+1 right-hand side.
     b: []f64,
+    /// k+1 solution and refinement residual (f64), and the f32 solve vector.
+    x: []f64,
+    refine: []f64,
+    x32: []f32,
     /// Σ z over the rows (f64, k entries).
     z_sum: []f64,
     /// Per-chunk f32 sums of z and r'·z (kp entries each).
     chunk_z: []f32,
     chunk_rz: []f32,
+    /// Set by the worker before its first row.
+    prefetcher: Prefetcher = undefined,
 
     fn init(allocator: std.mem.Allocator, k: usize) !Scratch {
         const kp = linalg.padToLanes(k);
         const stride = kp + linalg.lanes;
         const chunk = chunkRows(kp);
-        const z = try allocator.alloc(f32, chunk * kp);
-        errdefer allocator.free(z);
-        @memset(z, 0);
-        const residual = try allocator.alloc(f32, chunk);
-        errdefer allocator.free(residual);
-        const a = try allocator.alloc(f64, (k + 1) * stride);
-        errdefer allocator.free(a);
-        @memset(a, 0); // scratch lanes of the factorisation start finite
-        const b = try allocator.alloc(f64, k + 1);
-        errdefer allocator.free(b);
-        const z_sum = try allocator.alloc(f64, k);
-        errdefer allocator.free(z_sum);
-        const chunk_z = try allocator.alloc(f32, kp);
-        errdefer allocator.free(chunk_z);
-        const chunk_rz = try allocator.alloc(f32, kp);
-        return .{
+        var self: Scratch = .{
             .k = k,
             .kp = kp,
             .stride = stride,
             .chunk = chunk,
-            .z = z,
-            .residual = residual,
-            .a = a,
-            .b = b,
-            .z_sum = z_sum,
-            .chunk_z = chunk_z,
-            .chunk_rz = chunk_rz,
+            .z = &.{},
+            .zt = &.{},
+            .residual = &.{},
+            .a = &.{},
+            .u = &.{},
+            .b = &.{},
+            .x = &.{},
+            .refine = &.{},
+            .x32 = &.{},
+            .z_sum = &.{},
+            .chunk_z = &.{},
+            .chunk_rz = &.{},
         };
+        errdefer self.deinit(allocator);
+        // Every buffer starts zeroed: padding columns must stay zero, and the factorisations'
+        // scratch lanes must hold finite values.
+        self.z = try zeroed(f32, allocator, chunk * kp);
+        self.zt = try zeroed(f32, allocator, k * kp);
+        self.residual = try zeroed(f32, allocator, chunk);
+        self.a = try zeroed(f64, allocator, (k + 1) * stride);
+        self.u = try zeroed(f32, allocator, (k + 1) * stride);
+        self.b = try zeroed(f64, allocator, k + 1);
+        self.x = try zeroed(f64, allocator, k + 1);
+        self.refine = try zeroed(f64, allocator, k + 1);
+        self.x32 = try zeroed(f32, allocator, k + 1);
+        self.z_sum = try zeroed(f64, allocator, k);
+        self.chunk_z = try zeroed(f32, allocator, kp);
+        self.chunk_rz = try zeroed(f32, allocator, kp);
+        return self;
+    }
+
+    fn zeroed(comptime T: type, allocator: std.mem.Allocator, n: usize) ![]T {
+        const buffer = try allocator.alloc(T, n);
+        @memset(buffer, 0);
+        return buffer;
     }
 
     fn deinit(self: *Scratch, allocator: std.mem.Allocator) void {
-        allocator.free(self.z);
-        allocator.free(self.residual);
-        allocator.free(self.a);
-        allocator.free(self.b);
-        allocator.free(self.z_sum);
-        allocator.free(self.chunk_z);
-        allocator.free(self.chunk_rz);
+        inline for (.{ "z", "zt", "residual", "u", "x32", "chunk_z", "chunk_rz" }) |name| {
+            if (@field(self, name).len > 0) allocator.free(@field(self, name));
+        }
+        inline for (.{ "a", "b", "x", "refine", "z_sum" }) |name| {
+            if (@field(self, name).len > 0) allocator.free(@field(self, name));
+        }
         self.* = undefined;
     }
 };
@@ -147,8 +174,17 @@ const HalfStep = struct {
             return;
         };
         defer scratch.deinit(self.allocator);
-        var r = self.bounds[part];
-        while (r < self.bounds[part + 1]) : (r += 1) {
+        const first_row = self.bounds[part];
+        const last_row = self.bounds[part + 1];
+        scratch.prefetcher = Prefetcher.init(
+            self.rows.index,
+            self.other,
+            self.params.k,
+            self.rows.begin(first_row),
+            self.rows.ptr[last_row],
+        );
+        var r = first_row;
+        while (r < last_row) : (r += 1) {
             if (!self.solveRow(&scratch, r)) {
                 self.results[part] = .{ .status = .not_finite, .row = r };
                 return;
@@ -156,7 +192,8 @@ const HalfStep = struct {
         }
     }
 
-    /// Builds and solves row r's system; false when A is not numerically positive definite.
+    /// Builds and solves row r's system; false when it is not numerically positive definite or
+    /// the solution is not finite.
     fn solveRow(self: *const HalfStep, s: *Scratch, r: usize) bool {
         const k = s.k;
         const begin = self.rows.begin(r);
@@ -167,48 +204,117 @@ const HalfStep = struct {
             self.side.bias[r] = 0;
             return true;
         }
-        @memset(s.z_sum, 0);
-        @memset(s.b, 0);
-        var chunk_begin = begin;
-        var first = true;
-        while (chunk_begin < end) : (chunk_begin += s.chunk) {
-            const chunk_end = @min(end, chunk_begin + s.chunk);
-            self.accumulateChunk(s, chunk_begin, chunk_end, first);
-            first = false;
-        }
-        const n: f64 = @floatFromInt(end - begin);
-        const weight: f64 = if (self.params.weighted) n else 1;
-        const lambda_factors = @as(f64, self.params.lambda_factors) * weight;
-        for (0..k) |a| {
-            s.a[a * s.stride + a] += lambda_factors;
-            s.a[a * s.stride + k] = s.z_sum[a];
-        }
-        s.a[k * s.stride + k] = n + @as(f64, self.params.lambda_bias) * weight;
-        if (!linalg.choleskyFactor(f64, s.a, k + 1, s.stride)) return false;
-        linalg.choleskySolve(f64, s.a, k + 1, s.stride, s.b);
-        for (factors, s.b[0..k]) |*dst, x| dst.* = @floatCast(x);
-        self.side.bias[r] = @floatCast(s.b[k]);
+        const n = end - begin;
+        const weight: f64 = if (self.params.weighted) @floatFromInt(n) else 1;
+        const d_factors = @as(f64, self.params.lambda_factors) * weight;
+        const d_bias = @as(f64, self.params.lambda_bias) * weight;
+        const solved = if (useDual(n, k, s.chunk, d_bias))
+            self.solveDual(s, begin, n, d_factors, d_bias)
+        else
+            self.solvePrimal(s, begin, end, d_factors, d_bias);
+        if (!solved) return false;
+        for (factors, s.x[0..k]) |*dst, x| dst.* = @floatCast(x);
+        self.side.bias[r] = @floatCast(s.x[k]);
+        for (factors) |x| if (!std.math.isFinite(x)) return false;
         return std.math.isFinite(self.side.bias[r]);
     }
 
+    /// The primal system: A = Σ z zᵀ + D ((k+1)², Gram over chunks), b = Σ r' z; solved by an f32
+    /// Cholesky factorisation with one step of f64 iterative refinement (or an f64 factorisation
+    /// when the f32 one breaks down). Result in `s.x`.
+    fn solvePrimal(self: *const HalfStep, s: *Scratch, begin: usize, end: usize, d_factors: f64, d_bias: f64) bool {
+        const k = s.k;
+        @memset(s.z_sum, 0);
+        @memset(s.b, 0);
+        zeroUpper(s.a, s.stride, k, s.kp);
+        var chunk_begin = begin;
+        while (chunk_begin < end) : (chunk_begin += s.chunk) {
+            const chunk_end = @min(end, chunk_begin + s.chunk);
+            self.accumulateChunk(s, chunk_begin, chunk_end);
+        }
+        for (0..k) |a| {
+            s.a[a * s.stride + a] += d_factors;
+            s.a[a * s.stride + k] = s.z_sum[a];
+        }
+        s.a[k * s.stride + k] = @as(f64, @floatFromInt(end - begin)) + d_bias;
+        return solveRefined(s, k + 1);
+    }
+
+    /// The dual system for a short row (n ratings, n small against k + 1): with D the diagonal
+    /// regularisation and Z the n × (k+1) matrix of rows z_j,
+    ///   (D + ZᵀZ)⁻¹ Zᵀ r' = D⁻¹ Zᵀ (I + Z D⁻¹ Zᵀ)⁻¹ r',
+    /// so only an n × n system is factorised. M = I + Y Yᵀ / d_f + 1 1ᵀ / d_b is computed by the
+    /// same blocked Gram kernel on Yᵀ. Result in `s.x`.
+    fn solveDual(self: *const HalfStep, s: *Scratch, begin: usize, n: usize, d_factors: f64, d_bias: f64) bool {
+        const k = s.k;
+        const np = linalg.padToLanes(n);
+        assert(n <= s.chunk and n <= k and np <= s.kp);
+        self.gather(s, begin, n, linalg.gramTiles(n, np) * k);
+        // Yᵀ: row f holds factor f of the n gathered rows, padded with zeros to np.
+        for (0..k) |f| {
+            const row = s.zt[f * np ..][0..np];
+            for (0..n) |j| row[j] = s.z[j * s.kp + f];
+            @memset(row[n..np], 0);
+        }
+        zeroUpper(s.a, s.stride, n, np);
+        linalg.gramAccumulate(s.zt, k, n, np, s.a, s.stride, &s.prefetcher);
+        const inv_f = 1 / d_factors;
+        const inv_b = 1 / d_bias;
+        for (0..n) |a| {
+            const row = s.a[a * s.stride ..][a..n];
+            for (row) |*m| m.* = m.* * inv_f + inv_b;
+            row[0] += 1;
+            s.b[a] = s.residual[a];
+        }
+        if (!linalg.choleskyFactor(f64, s.a, n, s.stride)) return false;
+        linalg.choleskySolve(f64, s.a, n, s.stride, s.b[0..n]);
+        @memset(s.x, 0);
+        var alpha_sum: f64 = 0;
+        for (0..n) |j| {
+            const alpha = s.b[j];
+            alpha_sum += alpha;
+            for (s.x[0..k], s.z[j * s.kp ..][0..k]) |*x, zf| x.* += alpha * zf;
+        }
+        for (s.x[0..k]) |*x| x.* *= inv_f;
+        s.x[k] = alpha_sum * inv_b;
+        return true;
+    }
+
+    /// Copies the factor rows of entries `begin..begin+count` into `s.z` and their residuals
+    /// r' = r − μ − b(other) into `s.residual`.
+    /// `ticks` is how many prefetch ticks the Gram computation that follows will give.
+    fn gather(self: *const HalfStep, s: *Scratch, begin: usize, count: usize, ticks: usize) void {
+        const k = s.k;
+        assert(count <= s.chunk);
+        // Prefetches (issued while the Gram tiles run) stay about one chunk ahead.
+        s.prefetcher.catchUp(begin + count);
+        s.prefetcher.plan(begin + count + s.chunk, ticks);
+        // Independent copies first, so that many misses are in flight at once.
+        for (0..count) |j| {
+            const other: usize = self.rows.index[begin + j];
+            copyRow(s.z[j * s.kp ..][0..k], self.other.factors[other * k ..][0..k]);
+        }
+        const mu = self.params.mu;
+        for (0..count) |j| {
+            const e = begin + j;
+            s.residual[j] = self.rows.values[e] - mu - self.other.bias[self.rows.index[e]];
+        }
+    }
+
     /// Gathers entries `chunk_begin..chunk_end` of the row and adds their Gram and right-hand
-    /// side into `s.a` (the first chunk stores instead of adding) and `s.b`.
-    fn accumulateChunk(self: *const HalfStep, s: *Scratch, chunk_begin: usize, chunk_end: usize, first: bool) void {
+    /// side into `s.a` and `s.b` (f32 sums within the chunk, f64 across chunks).
+    fn accumulateChunk(self: *const HalfStep, s: *Scratch, chunk_begin: usize, chunk_end: usize) void {
         const k = s.k;
         const kp = s.kp;
         const count = chunk_end - chunk_begin;
         assert(count >= 1 and count <= s.chunk);
-        const mu = self.params.mu;
+        self.gather(s, chunk_begin, count, linalg.gramTiles(k, kp) * count);
         @memset(s.chunk_z, 0);
         @memset(s.chunk_rz, 0);
         var residual_sum: f64 = 0;
         for (0..count) |j| {
-            const e = chunk_begin + j;
-            const other = self.rows.index[e];
             const z_row = s.z[j * kp ..][0..kp];
-            @memcpy(z_row[0..k], self.other.factors[@as(usize, other) * k ..][0..k]);
-            const residual = self.rows.values[e] - mu - self.other.bias[other];
-            s.residual[j] = residual;
+            const residual = s.residual[j];
             residual_sum += residual;
             linalg.axpy(f32, 1, z_row, s.chunk_z);
             linalg.axpy(f32, residual, z_row, s.chunk_rz);
@@ -218,20 +324,148 @@ const HalfStep = struct {
             s.b[a] += s.chunk_rz[a];
         }
         s.b[k] += residual_sum;
-        if (first) zeroUpper(s);
-        linalg.gramAccumulate(s.z, count, k, kp, s.a, s.stride);
-    }
-
-    /// Zeroes the entries of A that the Gram tiles add into (rows 0..k from their first tile).
-    fn zeroUpper(s: *Scratch) void {
-        const width = linalg.gram_vectors * linalg.lanes;
-        for (0..s.k) |a| {
-            const tile_row = a / linalg.gram_rows * linalg.gram_rows;
-            const first_col = tile_row / width * width;
-            @memset(s.a[a * s.stride + first_col ..][0 .. s.kp - first_col], 0);
-        }
+        linalg.gramAccumulate(s.z, count, k, kp, s.a, s.stride, &s.prefetcher);
     }
 };
+
+/// Whether a row of n ratings is solved through its n × n dual system: when n is at most two
+/// thirds of k + 1 (then n²(k+1)/2 + n³/6 is well below n(k+1)²/2 + (k+1)³/6), fits one chunk, and
+/// the bias regularisation is positive (D must be invertible).
+fn useDual(n: usize, k: usize, chunk: usize, d_bias: f64) bool {
+    return d_bias > 0 and 3 * n <= 2 * (k + 1) and n <= chunk and n <= k;
+}
+
+/// Zeroes the entries of an upper-triangular Gram target that `gramAccumulate` adds into: rows
+/// 0..n from their first tile's column to np (this covers the SIMD vectors the factorisations
+/// start each row with).
+fn zeroUpper(a: []f64, stride: usize, n: usize, np: usize) void {
+    for (0..n) |row| {
+        const first = linalg.firstColumn(row);
+        @memset(a[row * stride + first ..][0 .. np - first], 0);
+    }
+}
+
+/// Solves A x = b for the p × p SPD system in `s.a` (f64, upper) and `s.b` into `s.x`: an f32
+/// copy is factorised (it fits the L1 cache and has twice the SIMD lanes), the f32 solution is
+/// refined once with the f64 residual b − A x. Falls back to an f64 factorisation when the f32
+/// one breaks down (an ill-conditioned A).
+fn solveRefined(s: *Scratch, p: usize) bool {
+    const lanes = linalg.lanes;
+    const p_pad = linalg.padToLanes(p);
+    for (0..p) |row| {
+        const first = row / lanes * lanes;
+        const src = s.a[row * s.stride ..];
+        const dst = s.u[row * s.stride ..];
+        for (first..p) |c| dst[c] = @floatCast(src[c]);
+        @memset(dst[p..p_pad], 0);
+    }
+    if (!linalg.choleskyFactor(f32, s.u, p, s.stride)) {
+        if (!linalg.choleskyFactor(f64, s.a, p, s.stride)) return false;
+        @memcpy(s.x[0..p], s.b[0..p]);
+        linalg.choleskySolve(f64, s.a, p, s.stride, s.x[0..p]);
+        return true;
+    }
+    for (s.x32[0..p], s.b[0..p]) |*dst, src| dst.* = @floatCast(src);
+    linalg.choleskySolve(f32, s.u, p, s.stride, s.x32[0..p]);
+    for (s.x[0..p], s.x32[0..p]) |*dst, src| dst.* = src;
+    // refine = b − A x, with A symmetric and stored as its upper triangle.
+    @memcpy(s.refine[0..p], s.b[0..p]);
+    for (0..p) |row| {
+        const upper = s.a[row * s.stride ..][row..p];
+        s.refine[row] -= linalg.dotT(f64, upper, s.x[row..p]);
+        linalg.axpy(f64, -s.x[row], upper[1..], s.refine[row + 1 .. p]);
+    }
+    for (s.x32[0..p], s.refine[0..p]) |*dst, src| dst.* = @floatCast(src);
+    linalg.choleskySolve(f32, s.u, p, s.stride, s.x32[0..p]);
+    for (s.x[0..p], s.x32[0..p]) |*dst, correction| dst.* += correction;
+    return true;
+}
+
+/// Software prefetches of the factor rows (and biases) of upcoming entries: the reads are random,
+/// the other side's parameters for every rating. `tick` issues one cache-line prefetch every
+/// `period` ticks while the cursor is below `limit`; the ticks come from every row of every Gram
+/// tile, so the loads of the next chunk overlap the arithmetic of the current one. The lines are
+/// taken from the row's actual address range (rows need not start on a cache line).
+const Prefetcher = struct {
+    index: []const u32,
+    factors: [*]const f32,
+    bias: [*]const f32,
+    k: usize,
+    /// Next entry to prefetch, and the next and last line address of its row (0 = not started).
+    cursor: usize,
+    line: usize = 0,
+    last_line: usize = 0,
+    /// Prefetch entries below this (moved forward chunk by chunk).
+    limit: usize,
+    /// End of the partition's entries.
+    end: usize,
+    /// Ticks per prefetch, and ticks left until the next one.
+    period: usize = 1,
+    countdown: usize = 1,
+
+    const line_bytes = 64;
+
+    fn init(index: []const u32, other: SideConst, k: usize, begin: usize, end: usize) Prefetcher {
+        assert(begin <= end and end <= index.len);
+        return .{
+            .index = index,
+            .factors = other.factors.ptr,
+            .bias = other.bias.ptr,
+            .k = k,
+            .cursor = begin,
+            .limit = begin,
+            .end = end,
+        };
+    }
+
+    /// Lines a row's prefetch takes on average (its factor row plus its bias).
+    fn linesPerRow(self: *const Prefetcher) usize {
+        return (self.k * @sizeOf(f32) + line_bytes - 1) / line_bytes + 2;
+    }
+
+    /// Moves the window to end at `limit` and spreads its lines over about `ticks` ticks.
+    fn plan(self: *Prefetcher, limit: usize, ticks: usize) void {
+        self.limit = @min(self.end, limit);
+        const lines = (self.limit -| self.cursor) * self.linesPerRow();
+        self.period = @max(1, ticks / @max(1, lines));
+        self.countdown = 1;
+    }
+
+    /// Skips ahead to `entry` (the prefetches behind it would come too late).
+    fn catchUp(self: *Prefetcher, entry: usize) void {
+        if (self.cursor >= entry) return;
+        self.cursor = entry;
+        self.line = 0;
+    }
+
+    pub inline fn tick(self: *Prefetcher) void {
+        if (self.cursor >= self.limit) return;
+        self.countdown -= 1;
+        if (self.countdown != 0) return;
+        self.countdown = self.period;
+        if (self.line == 0) {
+            const other: usize = self.index[self.cursor];
+            @prefetch(self.bias + other, .{});
+            const first = @intFromPtr(self.factors + other * self.k);
+            self.line = first & ~@as(usize, line_bytes - 1);
+            self.last_line = (first + self.k * @sizeOf(f32) - 1) & ~@as(usize, line_bytes - 1);
+        }
+        @prefetch(@as([*]const u8, @ptrFromInt(self.line)), .{});
+        if (self.line >= self.last_line) {
+            self.line = 0;
+            self.cursor += 1;
+        } else self.line += line_bytes;
+    }
+};
+
+/// dst = src for one factor row: whole SIMD vectors, then a scalar tail (no library call).
+fn copyRow(dst: []f32, src: []const f32) void {
+    assert(dst.len == src.len);
+    const lanes = linalg.lanes;
+    var i: usize = 0;
+    while (i + lanes <= src.len) : (i += lanes) dst[i..][0..lanes].* = src[i..][0..lanes].*;
+    while (i < src.len) : (i += 1) dst[i] = src[i];
+}
 
 /// Solves every row of `rows` given the other side (one half of an epoch). On failure `info.a` is
 /// the first row whose system could not be solved.
@@ -396,46 +630,71 @@ fn randomFactors(seed: u64, out: []f32) void {
     for (out) |*x| x.* = (rng.random().float(f32) - 0.5) * 0.2;
 }
 
-test "half-step matches the plain reference, for several k and thread counts" {
+/// Runs one half-step over `rows` with random other-side parameters, for 1, 2 and 3 threads, and
+/// checks it against the plain reference (and bit-identity across thread counts). Returns how many
+/// rows took the dual path.
+fn checkHalfStep(rows: Rows, n_other: usize, params: Params, empty_row: ?usize) !usize {
+    const k: usize = params.k;
+    const n = rows.count();
+    const other_factors = try testing.allocator.alloc(f32, n_other * k);
+    defer testing.allocator.free(other_factors);
+    const other_bias = try testing.allocator.alloc(f32, n_other);
+    defer testing.allocator.free(other_bias);
+    randomFactors(k, other_factors);
+    randomFactors(k + 100, other_bias);
+    const other: SideConst = .{ .factors = other_factors, .bias = other_bias };
+    const want_factors = try testing.allocator.alloc(f32, n * k);
+    defer testing.allocator.free(want_factors);
+    const want_bias = try testing.allocator.alloc(f32, n);
+    defer testing.allocator.free(want_bias);
+    try referenceHalfStep(rows, other, .{ .factors = want_factors, .bias = want_bias }, params);
+    const first = try testing.allocator.alloc(f32, n * k);
+    defer testing.allocator.free(first);
+    const factors = try testing.allocator.alloc(f32, n * k);
+    defer testing.allocator.free(factors);
+    const bias = try testing.allocator.alloc(f32, n);
+    defer testing.allocator.free(bias);
+    for ([_]u32{ 1, 2, 3 }) |threads| {
+        @memset(factors, 9);
+        var info: ErrorInfo = .{};
+        try testing.expectEqual(Status.ok, halfStep(testing.allocator, rows, other, .{ .factors = factors, .bias = bias }, params, threads, &info));
+        for (want_factors, factors) |want, got| try testing.expectApproxEqAbs(want, got, 2e-5 * @max(1, @abs(want)));
+        for (want_bias, bias) |want, got| try testing.expectApproxEqAbs(want, got, 2e-5 * @max(1, @abs(want)));
+        if (empty_row) |e| {
+            for (factors[e * k ..][0..k]) |x| try testing.expectEqual(@as(f32, 0), x);
+            try testing.expectEqual(@as(f32, 0), bias[e]);
+        }
+        if (threads == 1) @memcpy(first, factors) else try testing.expectEqualSlices(f32, first, factors);
+    }
+    var dual: usize = 0;
+    for (0..n) |r| {
+        const len = rows.end(r) - rows.begin(r);
+        const w: f64 = if (params.weighted) @floatFromInt(len) else 1;
+        if (len > 0 and useDual(len, k, chunkRows(linalg.padToLanes(k)), params.lambda_bias * w)) dual += 1;
+    }
+    return dual;
+}
+
+test "half-step matches the plain reference (primal, dual and refined solves; any thread count)" {
     var fixture = try Fixture.init(3, 40, 700);
     defer fixture.deinit();
-    for ([_]u32{ 1, 5, 8, 13, 32 }) |k| {
+    var dual_rows: usize = 0;
+    var primal_rows: usize = 0;
+    for ([_]u32{ 1, 5, 8, 13, 32, 70 }) |k| {
         for ([_]bool{ false, true }) |weighted| {
-            const params: Params = .{ .k = k, .mu = 3.5, .lambda_factors = 0.1, .lambda_bias = 0.05, .weighted = weighted };
-            const item_factors = try testing.allocator.alloc(f32, fixture.n_items * k);
-            defer testing.allocator.free(item_factors);
-            const item_bias = try testing.allocator.alloc(f32, fixture.n_items);
-            defer testing.allocator.free(item_bias);
-            randomFactors(k, item_factors);
-            randomFactors(k + 100, item_bias);
-            const other: SideConst = .{ .factors = item_factors, .bias = item_bias };
-            const want_factors = try testing.allocator.alloc(f32, fixture.n_users * k);
-            defer testing.allocator.free(want_factors);
-            const want_bias = try testing.allocator.alloc(f32, fixture.n_users);
-            defer testing.allocator.free(want_bias);
-            try referenceHalfStep(fixture.users, other, .{ .factors = want_factors, .bias = want_bias }, params);
-            var first_factors: ?[]f32 = null;
-            defer if (first_factors) |f| testing.allocator.free(f);
-            for ([_]u32{ 1, 2, 3 }) |threads| {
-                const factors = try testing.allocator.alloc(f32, fixture.n_users * k);
-                defer testing.allocator.free(factors);
-                const bias = try testing.allocator.alloc(f32, fixture.n_users);
-                defer testing.allocator.free(bias);
-                @memset(factors, 9);
-                var info: ErrorInfo = .{};
-                try testing.expectEqual(Status.ok, halfStep(testing.allocator, fixture.users, other, .{ .factors = factors, .bias = bias }, params, threads, &info));
-                for (want_factors, factors) |want, got| try testing.expectApproxEqAbs(want, got, 1e-4);
-                for (want_bias, bias) |want, got| try testing.expectApproxEqAbs(want, got, 1e-4);
-                // The empty user 1 gets zeros.
-                for (factors[k .. 2 * k]) |x| try testing.expectEqual(@as(f32, 0), x);
-                try testing.expectEqual(@as(f32, 0), bias[1]);
-                // Bit-identical whatever the thread count.
-                if (first_factors) |f| {
-                    try testing.expectEqualSlices(f32, f, factors);
-                } else first_factors = try testing.allocator.dupe(f32, factors);
+            for ([_]f32{ 0.05, 0 }) |lambda_bias| {
+                const params: Params = .{ .k = k, .mu = 3.5, .lambda_factors = 0.1, .lambda_bias = lambda_bias, .weighted = weighted };
+                // Users have about 210 ratings (primal; user 0 has 700, several chunks), items about
+                // 12 (dual when λ_b > 0 and k is large enough).
+                const users_dual = try checkHalfStep(fixture.users, fixture.n_items, params, 1);
+                const items_dual = try checkHalfStep(fixture.items, fixture.n_users, params, null);
+                dual_rows += users_dual + items_dual;
+                primal_rows += fixture.n_users + fixture.n_items - users_dual - items_dual;
+                if (lambda_bias == 0) try testing.expectEqual(@as(usize, 0), users_dual + items_dual);
             }
         }
     }
+    try testing.expect(dual_rows > 1000 and primal_rows > 1000);
 }
 
 test "ALS recovers a planted rank-2 matrix with biases" {

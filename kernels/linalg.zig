@@ -68,8 +68,8 @@ pub fn axpy(comptime T: type, alpha: T, x: []const T, y: []T) void {
     while (i < x.len) : (i += 1) y[i] = mulAdd(T, alpha, x[i], y[i]);
 }
 
-/// Σ a[i]·b[i] for any float type (used by the triangular solves).
-fn dotT(comptime T: type, a: []const T, b: []const T) T {
+/// Σ a[i]·b[i] for any float type (used by the triangular solves and the refinement).
+pub fn dotT(comptime T: type, a: []const T, b: []const T) T {
     assert(a.len == b.len);
     const n_lanes = comptime std.simd.suggestVectorLength(T) orelse 2;
     const W = @Vector(n_lanes, T);
@@ -97,12 +97,24 @@ pub fn gramRank1Upper(g: []f64, stride: usize, z: []const f32) void {
     }
 }
 
+/// A `gramAccumulate` hook that does nothing (see `gramAccumulate`).
+pub const no_hook = struct {
+    pub inline fn tick(_: @This()) void {}
+}{};
+
 /// G += ZᵀZ on the upper triangle of the leading `k` × `k` block, with Z holding `rows` rows of
-/// stride `kp` (`kp` a multiple of `lanes`, columns `k..kp` zero). The products are summed in f32
-/// register tiles of `gram_rows` × `gram_vectors`·`lanes` and then added into the f64 `g` (row
-/// stride `stride ≥ kp`). Tiles on the diagonal also write a few entries below it, and tiles may
-/// write columns `k..kp` (zeros); callers read only the upper triangle of the `k` × `k` block.
-pub fn gramAccumulate(z: []const f32, rows: usize, k: usize, kp: usize, g: []f64, stride: usize) void {
+/// stride `kp` (`kp = padToLanes(k)`, columns `k..kp` zero). The products are summed in f32
+/// register tiles and then added into the f64 `g` (row stride `stride ≥ kp`).
+///
+/// Tiling: blocks of `gram_rows` rows; the block starting at row a0 covers columns from a0 rounded
+/// down to the SIMD width to kp, in tiles of `gram_vectors` SIMD vectors (12 accumulators) and a
+/// last single-vector tile when needed. Tiles may write a few entries below the diagonal and
+/// columns `k..kp` (zeros); callers read only the upper triangle of the `k` × `k` block. Row a's
+/// first written column is `firstColumn(a)`.
+///
+/// `hook.tick()` is called once per row of Z in every tile (ALS uses it to spread software
+/// prefetches of the next rows over the computation); pass `no_hook` for none.
+pub fn gramAccumulate(z: []const f32, rows: usize, k: usize, kp: usize, g: []f64, stride: usize, hook: anytype) void {
     assert(kp == padToLanes(k));
     assert(z.len >= rows * kp);
     assert(stride >= kp);
@@ -111,16 +123,29 @@ pub fn gramAccumulate(z: []const f32, rows: usize, k: usize, kp: usize, g: []f64
     var a0: usize = 0;
     while (a0 < k) : (a0 += gram_rows) {
         const mr = @min(gram_rows, k - a0);
-        var b0 = a0 / width * width;
+        var b0 = firstColumn(a0);
         while (b0 + width <= kp) : (b0 += width) {
-            gramTileDispatch(mr, gram_vectors, z, rows, kp, a0, b0, g, stride);
+            gramTileDispatch(mr, gram_vectors, z, rows, kp, a0, b0, g, stride, hook);
         }
-        if (b0 < kp) {
-            assert(kp - b0 < width);
-            assert((kp - b0) % lanes == 0);
-            gramTileDispatch(mr, (kp - b0) / lanes, z, rows, kp, a0, b0, g, stride);
-        }
+        if (b0 < kp) gramTileDispatch(mr, (kp - b0) / lanes, z, rows, kp, a0, b0, g, stride, hook);
     }
+}
+
+/// The first column `gramAccumulate` writes in row a: its row block's start rounded down to the
+/// SIMD width.
+pub fn firstColumn(a: usize) usize {
+    return a / gram_rows * gram_rows / lanes * lanes;
+}
+
+/// Number of register tiles `gramAccumulate` runs for this `k` (each ticks the hook once per row
+/// of Z).
+pub fn gramTiles(k: usize, kp: usize) usize {
+    assert(kp == padToLanes(k));
+    const width = gram_vectors * lanes;
+    var tiles: usize = 0;
+    var a0: usize = 0;
+    while (a0 < k) : (a0 += gram_rows) tiles += (kp - firstColumn(a0) + width - 1) / width;
+    return tiles;
 }
 
 fn gramTileDispatch(
@@ -133,12 +158,13 @@ fn gramTileDispatch(
     b0: usize,
     g: []f64,
     stride: usize,
+    hook: anytype,
 ) void {
     assert(mr >= 1 and mr <= gram_rows);
     assert(nv >= 1 and nv <= gram_vectors);
     switch (mr) {
         inline 1...gram_rows => |m| switch (nv) {
-            inline 1...gram_vectors => |v| gramTile(m, v, z, rows, kp, a0, b0, g, stride),
+            inline 1...gram_vectors => |v| gramTile(m, v, z, rows, kp, a0, b0, g, stride, hook),
             else => unreachable,
         },
         else => unreachable,
@@ -156,6 +182,7 @@ fn gramTile(
     b0: usize,
     g: []f64,
     stride: usize,
+    hook: anytype,
 ) void {
     var acc: [mr][nv]V = undefined;
     inline for (0..mr) |r| inline for (0..nv) |v| {
@@ -163,6 +190,7 @@ fn gramTile(
     };
     var j: usize = 0;
     while (j < rows) : (j += 1) {
+        hook.tick();
         const row = z[j * kp ..][0..kp];
         var cols: [nv]V = undefined;
         inline for (0..nv) |v| cols[v] = row[b0 + v * lanes ..][0..lanes].*;
@@ -380,11 +408,32 @@ test "blocked Gram equals the rank-1 reference on the upper triangle" {
         defer testing.allocator.free(reference);
         @memset(blocked, 0);
         @memset(reference, 0);
-        gramAccumulate(z, rows, k, kp, blocked, stride);
+        gramAccumulate(z, rows, k, kp, blocked, stride, no_hook);
         for (0..rows) |j| gramRank1Upper(reference, stride, z[j * kp ..][0..k]);
         for (0..k) |a| for (a..k) |b| {
             try testing.expectEqual(reference[a * stride + b], blocked[a * stride + b]);
         };
+    }
+}
+
+test "gramTiles counts the hook's ticks per row" {
+    const Counter = struct {
+        ticks: usize = 0,
+        pub fn tick(self: *@This()) void {
+            self.ticks += 1;
+        }
+    };
+    for ([_]usize{ 1, 5, 8, 15, 16, 31, 40, 64, 100, 128 }) |k| {
+        const kp = padToLanes(k);
+        const rows = 3;
+        const z = try testing.allocator.alloc(f32, rows * kp);
+        defer testing.allocator.free(z);
+        @memset(z, 0);
+        const g = try testing.allocator.alloc(f64, k * kp);
+        defer testing.allocator.free(g);
+        var counter: Counter = .{};
+        gramAccumulate(z, rows, k, kp, g, kp, &counter);
+        try testing.expectEqual(gramTiles(k, kp) * rows, counter.ticks);
     }
 }
 
@@ -397,7 +446,7 @@ test "Gram of a hand example" {
     z[kp] = 3;
     z[kp + 1] = 4;
     var g = [_]f64{0} ** (2 * kp);
-    gramAccumulate(&z, 2, 2, kp, &g, kp);
+    gramAccumulate(&z, 2, 2, kp, &g, kp, no_hook);
     try testing.expectEqual(@as(f64, 10), g[0]);
     try testing.expectEqual(@as(f64, 14), g[1]);
     try testing.expectEqual(@as(f64, 20), g[kp + 1]);

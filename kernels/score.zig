@@ -83,21 +83,38 @@ const Pairs = struct {
 
     fn run(self: *const Pairs, part: u32) void {
         const range = threads_mod.partRange(self.out.len, self.parts, part);
-        const k: usize = self.model.k;
-        const ahead = 8;
+        const ahead = 32;
         var j = range.begin;
         while (j < range.end) : (j += 1) {
-            if (k > 0 and j + ahead < range.end) {
-                const u = self.users[j + ahead];
-                const i = self.items[j + ahead];
-                if (u < self.model.users()) @prefetch(self.model.user_factors.ptr + u * k, .{});
-                if (i < self.model.items()) @prefetch(self.model.item_factors.ptr + i * k, .{});
-            }
+            if (j + ahead < range.end) self.prefetch(self.users[j + ahead], self.items[j + ahead]);
             const value = self.model.raw(self.users[j], self.items[j]);
             self.out[j] = self.scale.clamp(value, self.model.mu);
         }
     }
+
+    /// Starts loading both biases and every cache line of both factor rows of a pair.
+    fn prefetch(self: *const Pairs, user: u32, item: u32) void {
+        const k: usize = self.model.k;
+        if (user < self.model.users()) {
+            @prefetch(self.model.user_bias.ptr + user, .{});
+            prefetchRow(self.model.user_factors[user * k ..][0..k]);
+        }
+        if (item < self.model.items()) {
+            @prefetch(self.model.item_bias.ptr + item, .{});
+            prefetchRow(self.model.item_factors[item * k ..][0..k]);
+        }
+    }
 };
+
+/// Prefetches every cache line a row spans (rows need not start on a line).
+fn prefetchRow(row: []const f32) void {
+    if (row.len == 0) return;
+    const line_bytes = 64;
+    const first = @intFromPtr(row.ptr) & ~@as(usize, line_bytes - 1);
+    const last = @intFromPtr(row.ptr + row.len - 1);
+    var line = first;
+    while (line <= last) : (line += line_bytes) @prefetch(@as([*]const u8, @ptrFromInt(line)), .{});
+}
 
 /// out[j] = clamped prediction for (users[j], items[j]).
 pub fn predictPairs(model: Model, users: []const u32, items: []const u32, scale: Scale, out: []f32, threads: u32) void {

@@ -10,6 +10,7 @@
 export * from "./data/mod.ts";
 export * from "./notebook/mod.ts";
 export * from "./models/mod.ts";
+export * from "./metrics/mod.ts";
 export * from "./plot/mod.ts";
 export * from "./stats/mod.ts";
 export { defaultThreads, KernelError, kernelInfo, libraryPath } from "./ffi/kernels.ts";

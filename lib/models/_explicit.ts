@@ -113,7 +113,9 @@ export function commonParts(
   const ratingScale = options.ratingScale ?? MOVIELENS_SCALE;
   const [lo, hi] = ratingScale;
   if (!(Number.isFinite(lo) && Number.isFinite(hi) && lo <= hi)) {
-    throw new RangeError(`${fn}: ratingScale must be [min, max] with min ≤ max, got [${lo}, ${hi}]`);
+    throw new RangeError(
+      `${fn}: ratingScale must be [min, max] with min ≤ max, got [${lo}, ${hi}]`,
+    );
   }
   const identity = (n: number) => Uint32Array.from({ length: n }, (_, j) => j);
   const userIds = options.userIds ?? identity(train.nUsers);
@@ -314,7 +316,9 @@ export async function loadParts(path: string, kind: ModelKind): Promise<ModelPar
     typeof k !== "number" || typeof mu !== "number" || typeof nUsers !== "number" ||
     typeof nItems !== "number" || !Array.isArray(scale) || scale.length !== 2
   ) {
-    throw new Error(`${path}: corrupt model file: metadata lacks k, mu, nUsers, nItems or ratingScale`);
+    throw new Error(
+      `${path}: corrupt model file: metadata lacks k, mu, nUsers, nItems or ratingScale`,
+    );
   }
   const expect = {
     userIds: [Uint32Array, nUsers],

@@ -177,13 +177,18 @@ export class Als extends RankingModel {
       scale: initScale,
       mu: trainMean(train),
     });
-    const history = await fitLoop({
-      state,
-      epoch: () => runAlsEpoch(train, state, { lambda, lambdaBias, weighted, threads }),
-      ratingScale: common.ratingScale,
-      threads,
-      label: `ALS k=${k} λ=${lambda}`,
-    }, train, options, 15);
+    const history = await fitLoop(
+      {
+        state,
+        epoch: () => runAlsEpoch(train, state, { lambda, lambdaBias, weighted, threads }),
+        ratingScale: common.ratingScale,
+        threads,
+        label: `ALS k=${k} λ=${lambda}`,
+      },
+      train,
+      options,
+      15,
+    );
     return new Als({
       ...common,
       state,

@@ -29,12 +29,15 @@
  *
  * ## Numerics of the kernel
  *
- * Storage is f32. The full model computes r' in f32, sums the products z zᵀ and r'·z in f32
- * within chunks of max(16, ⌊8192 / K'⌋) ratings (K' = K rounded up to the SIMD width) and adds
- * each chunk into f64 sums; A's bias row/column (Σ z and n) and b are f64, the
- * Cholesky factorisation and both triangular solves are f64, and the solution is rounded to f32.
- * The bias-only model sums in f64. A reference implementation in f64 therefore agrees to about
- * 1e-5 relative per epoch. Rows are independent, so results do not depend on the thread count.
+ * Storage is f32. The kernel computes r' in f32 and solves each row in one of two equivalent ways:
+ * rows with many ratings through A itself (the products z zᵀ and r'·z summed in f32 within
+ * chunks of max(16, ⌊8192 / K'⌋) ratings, K' = K rounded up to the SIMD width, each chunk added
+ * into f64; A's bias row/column and b in f64; an f32 Cholesky factorisation refined once with the
+ * f64 residual b − A x), short rows (n ≤ 2(K+1)/3, λ_b > 0) through the n × n dual system
+ * (D + ZᵀZ)⁻¹Zᵀr' = D⁻¹Zᵀ(I + ZD⁻¹Zᵀ)⁻¹r' in f64, with D = diag(λ_f·w, …, λ_b·w) and Z the rows
+ * z_iᵀ. The solution is rounded to f32. The bias-only model sums in f64. A reference
+ * implementation in f64 agrees to about 1e-5 per epoch. Rows are independent, so results do not
+ * depend on the thread count.
  *
  * ## Initial state ({@linkcode initAlsState})
  *

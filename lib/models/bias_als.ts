@@ -80,13 +80,18 @@ export class BiasAls extends RankingModel {
       userBias: new Float32Array(train.nUsers),
       itemBias: new Float32Array(train.nItems),
     };
-    const history = await fitLoop({
-      state,
-      epoch: () => biasAlsEpoch(train, state, { lambda, weighted, threads }),
-      ratingScale: common.ratingScale,
-      threads,
-      label: `bias ALS λ=${lambda}`,
-    }, train, options, 10);
+    const history = await fitLoop(
+      {
+        state,
+        epoch: () => biasAlsEpoch(train, state, { lambda, weighted, threads }),
+        ratingScale: common.ratingScale,
+        threads,
+        label: `bias ALS λ=${lambda}`,
+      },
+      train,
+      options,
+      10,
+    );
     return new BiasAls({
       ...common,
       state,

@@ -23,6 +23,7 @@ export * from "./als_state.ts";
 export * from "./global_mean.ts";
 export * from "./bias_als.ts";
 export * from "./als.ts";
+export * from "./als_row.ts";
 export * from "./naive_als.ts";
 export * from "./baseline.ts";
 export * from "./tuning.ts";

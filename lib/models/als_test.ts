@@ -1,0 +1,318 @@
+import {
+  assert,
+  assertAlmostEquals,
+  assertEquals,
+  assertRejects,
+  assertThrows,
+} from "../../tests/_assert.ts";
+import { fromTriplets } from "../data/_coo.ts";
+import type { RatingMatrix } from "../data/types.ts";
+import { Als, runAlsEpoch } from "./als.ts";
+import { type AlsState, cloneAlsState, initAlsState } from "./als_state.ts";
+import { planted, randomRatings } from "./_test_fixtures.ts";
+
+/** Solves the SPD system A x = b (dense, f64) by Cholesky; A is overwritten. */
+function solveSpd(a: Float64Array, b: Float64Array, n: number): Float64Array {
+  for (let j = 0; j < n; j++) {
+    let d = a[j * n + j]!;
+    for (let t = 0; t < j; t++) d -= a[j * n + t]! ** 2;
+    const l = Math.sqrt(d);
+    a[j * n + j] = l;
+    for (let i = j + 1; i < n; i++) {
+      let s = a[i * n + j]!;
+      for (let t = 0; t < j; t++) s -= a[i * n + t]! * a[j * n + t]!;
+      a[i * n + j] = s / l;
+    }
+  }
+  const y = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    let s = b[i]!;
+    for (let t = 0; t < i; t++) s -= a[i * n + t]! * y[t]!;
+    y[i] = s / a[i * n + i]!;
+  }
+  const x = new Float64Array(n);
+  for (let i = n - 1; i >= 0; i--) {
+    let s = y[i]!;
+    for (let t = i + 1; t < n; t++) s -= a[t * n + i]! * x[t]!;
+    x[i] = s / a[i * n + i]!;
+  }
+  return x;
+}
+
+/** One half-step exactly as written in als_state.ts, in f64 with dense normal equations. */
+function referenceHalf(
+  ptr: Uint32Array,
+  index: Uint32Array,
+  values: Float32Array,
+  mu: number,
+  other: { factors: Float32Array; bias: Float32Array },
+  side: { factors: Float32Array; bias: Float32Array },
+  k: number,
+  lambda: number,
+  lambdaBias: number,
+  weighted: boolean,
+): void {
+  const p = k + 1;
+  for (let r = 0; r + 1 < ptr.length; r++) {
+    const n = ptr[r + 1]! - ptr[r]!;
+    if (n === 0) {
+      side.factors.fill(0, r * k, (r + 1) * k);
+      side.bias[r] = 0;
+      continue;
+    }
+    const a = new Float64Array(p * p);
+    const b = new Float64Array(p);
+    for (let e = ptr[r]!; e < ptr[r + 1]!; e++) {
+      const o = index[e]!;
+      const z = [...other.factors.subarray(o * k, (o + 1) * k), 1];
+      const residual = values[e]! - mu - other.bias[o]!;
+      for (let i = 0; i < p; i++) {
+        b[i] = b[i]! + residual * z[i]!;
+        for (let j = 0; j < p; j++) a[i * p + j] = a[i * p + j]! + z[i]! * z[j]!;
+      }
+    }
+    const w = weighted ? n : 1;
+    for (let i = 0; i < k; i++) a[i * p + i] = a[i * p + i]! + lambda * w;
+    a[k * p + k] = a[k * p + k]! + lambdaBias * w;
+    const x = solveSpd(a, b, p);
+    for (let i = 0; i < k; i++) side.factors[r * k + i] = x[i]!;
+    side.bias[r] = x[k]!;
+  }
+}
+
+function referenceEpoch(
+  m: RatingMatrix,
+  s: AlsState,
+  lambda: number,
+  lambdaBias: number,
+  weighted: boolean,
+): void {
+  const users = { factors: s.userFactors, bias: s.userBias };
+  const items = { factors: s.itemFactors, bias: s.itemBias };
+  referenceHalf(
+    m.userPtr,
+    m.userItems,
+    m.userRatings,
+    s.mu,
+    items,
+    users,
+    s.k,
+    lambda,
+    lambdaBias,
+    weighted,
+  );
+  referenceHalf(
+    m.itemPtr,
+    m.itemUsers,
+    m.itemRatings,
+    s.mu,
+    users,
+    items,
+    s.k,
+    lambda,
+    lambdaBias,
+    weighted,
+  );
+}
+
+function maxDifference(a: Float32Array, b: Float32Array): number {
+  let worst = 0;
+  for (let j = 0; j < a.length; j++) worst = Math.max(worst, Math.abs(a[j]! - b[j]!));
+  return worst;
+}
+
+Deno.test("a kernel epoch solves the normal equations of als_state.ts (vs a dense f64 reference)", async () => {
+  // 30 users × 60 items at 30 % density, an empty user and an empty item: rows long enough
+  // for the primal solve and short enough for the dual one.
+  const base = randomRatings(30, 60, 0.3, 5);
+  const keep = Uint8Array.from(
+    base.userItems,
+    (i, e) => (i === 7 || e < base.userPtr[2]! && e >= base.userPtr[1]!) ? 0 : 1,
+  );
+  const { filterMatrix } = await import("../data/split.ts");
+  const m = filterMatrix(base, keep);
+  for (
+    const [k, weighted, lambdaBias] of [[4, true, 0.05], [12, false, 0.5], [24, true, 0]] as const
+  ) {
+    const kernel = initAlsState(m.nUsers, m.nItems, k, { seed: 3, mu: 3.4 });
+    const reference = cloneAlsState(kernel);
+    for (let epoch = 0; epoch < 3; epoch++) {
+      await runAlsEpoch(m, kernel, { lambda: 0.1, lambdaBias, weighted });
+      referenceEpoch(m, reference, 0.1, lambdaBias, weighted);
+      for (const key of ["userFactors", "itemFactors", "userBias", "itemBias"] as const) {
+        const d = maxDifference(kernel[key], reference[key]);
+        assert(d < 1e-4, `k=${k} epoch ${epoch + 1} ${key}: max difference ${d}`);
+      }
+    }
+    // The empty user 1 and the empty item 7 get zeros.
+    assert(kernel.userFactors.subarray(k, 2 * k).every((v) => v === 0) && kernel.userBias[1] === 0);
+    assert(kernel.itemFactors.subarray(7 * k, 8 * k).every((v) => v === 0));
+    assertEquals(kernel.itemBias[7], 0);
+  }
+});
+
+Deno.test("ALS recovers a planted low-rank matrix, including the cells it never saw", async () => {
+  const p = planted({ nUsers: 60, nItems: 50, k: 3, observed: 0.6, seed: 11 });
+  const model = await Als.fit(p.train, {
+    k: 3,
+    lambda: 1e-3,
+    lambdaBias: 1e-3,
+    weighted: true,
+    epochs: 60,
+    seed: 2,
+    ratingScale: [-100, 100],
+  });
+  const train = await model.evaluate(p.train);
+  const test = await model.evaluate(p.test);
+  assert(train.rmse < 0.01, `train RMSE ${train.rmse}`);
+  assert(test.rmse < 0.05, `held-out RMSE ${test.rmse}`);
+  // Training RMSE never increases from one epoch to the next (each half-step minimises the loss).
+  const curve = model.history.map((h) => h.trainRmse!);
+  for (let e = 1; e < curve.length; e++) {
+    assert(curve[e]! <= curve[e - 1]! + 1e-4, `epoch ${e + 1}`);
+  }
+});
+
+Deno.test("same seed and threads give the same numbers; 1 and 2 threads agree exactly", async () => {
+  const m = randomRatings(80, 90, 0.15, 21);
+  const fit = (threads: number, seed = 5) =>
+    Als.fit(m, { k: 8, lambda: 0.1, epochs: 4, seed, threads, trainRmse: false });
+  const [a, b, c, d] = await Promise.all([fit(2), fit(2), fit(1), fit(2, 6)]);
+  assertEquals(a.userFactors, b.userFactors);
+  assertEquals(a.itemBias, b.itemBias);
+  assertEquals(a.userFactors, c.userFactors);
+  assertEquals(a.itemFactors, c.itemFactors);
+  assert(maxDifference(a.itemFactors, d.itemFactors) > 0, "another seed, other factors");
+});
+
+Deno.test("validation RMSE per epoch, early stopping restores the best epoch, onEpoch can stop", async () => {
+  const m = randomRatings(60, 80, 0.25, 8);
+  const { randomSplit } = await import("../data/split.ts");
+  const { train, test } = randomSplit(m, { testFraction: 0.2, seed: 1 });
+  // Random ratings have no structure: a weakly regularised model overfits and gets worse on test.
+  const model = await Als.fit(train, {
+    k: 16,
+    lambda: 0.001,
+    weighted: false,
+    epochs: 30,
+    validation: test,
+    patience: 2,
+  });
+  const curve = model.history.map((h) => h.validationRmse!);
+  assert(curve.length < 30, "stopped early");
+  const best = Math.min(...curve);
+  assertAlmostEquals((await model.evaluate(test)).rmse, best, 1e-5);
+  const seen: number[] = [];
+  const stopped = await Als.fit(train, {
+    k: 4,
+    epochs: 10,
+    onEpoch: (r) => {
+      seen.push(r.epoch);
+      return r.epoch < 3;
+    },
+  });
+  assertEquals(seen, [1, 2, 3]);
+  assertEquals(stopped.history.length, 3);
+  await assertRejects(() => Als.fit(train, { patience: 2 }), Error, "validation");
+});
+
+Deno.test("predictions: clamped, fallback for unknown users and movies, never NaN", async () => {
+  const m = fromTriplets(3, 3, [0, 0, 1, 2, 2], [0, 1, 1, 0, 2], [5, 4, 1, 4, 2], [0, 0, 0, 0, 0]);
+  const model = await Als.fit(m, {
+    k: 2,
+    lambda: 0.1,
+    epochs: 5,
+    userIds: Uint32Array.of(10, 20, 30),
+    itemIds: Uint32Array.of(100, 200, 300),
+  });
+  const s = model.state;
+  const r = model.predict([0, 99, 0, 99, -1], [99, 1, 1, 99, 2.5]);
+  assertAlmostEquals(r[0]!, s.mu + s.userBias[0]!, 1e-6); // unknown movie: μ + b_u
+  assertAlmostEquals(r[1]!, s.mu + s.itemBias[1]!, 1e-6); // unknown user: μ + b_i
+  assertAlmostEquals(r[3]!, s.mu, 1e-6); // both unknown: μ
+  assertAlmostEquals(r[4]!, s.mu, 1e-6); // not an index at all
+  assert(r.every((v) => v >= 0.5 && v <= 5 && !Number.isNaN(v)));
+  const raw = model.predictIds([10, 999, 10], [200, 200, 12345]);
+  assertEquals(raw[0], r[2]);
+  assertAlmostEquals(raw[1]!, s.mu + s.itemBias[1]!, 1e-6);
+  assertAlmostEquals(raw[2]!, s.mu + s.userBias[0]!, 1e-6);
+  // Even a broken model predicts numbers on the scale.
+  s.userFactors.fill(NaN);
+  assert(model.predict([0, 1], [0, 1]).every((v) => v >= 0.5 && v <= 5));
+});
+
+Deno.test("recommend excludes rated items and equals a brute-force top-N", async () => {
+  const m = randomRatings(40, 70, 0.2, 3);
+  const model = await Als.fit(m, { k: 6, lambda: 0.05, epochs: 5, seed: 9 });
+  const { k, mu, userFactors, itemFactors, userBias, itemBias } = model.state;
+  const users = [0, 5, 17, 39, 1000];
+  const batch = await model.recommendBatch(users, { n: 8, exclude: m });
+  for (const [j, user] of users.entries()) {
+    const rated = new Set(
+      user < m.nUsers ? m.userItems.subarray(m.userPtr[user]!, m.userPtr[user + 1]!) : [],
+    );
+    const scored: { item: number; score: number }[] = [];
+    for (let i = 0; i < m.nItems; i++) {
+      if (rated.has(i)) continue;
+      let s = mu + itemBias[i]!;
+      if (user < m.nUsers) {
+        s += userBias[user]!;
+        for (let f = 0; f < k; f++) s += userFactors[user * k + f]! * itemFactors[i * k + f]!;
+      }
+      scored.push({ item: i, score: s });
+    }
+    scored.sort((a, b) => b.score - a.score || a.item - b.item);
+    const list = model.list(batch, j);
+    assertEquals(list.items.length, 8);
+    for (let r = 0; r < 8; r++) {
+      assert(!rated.has(list.items[r]!), "a rated item was recommended");
+      assertAlmostEquals(list.scores[r]!, scored[r]!.score, 1e-4);
+      // Items may swap only where scores tie to float precision.
+      if (list.items[r] !== scored[r]!.item) {
+        assertAlmostEquals(scored[r]!.score, scored[r + 1]?.score ?? NaN, 1e-5);
+      }
+    }
+    const single = await model.recommend(user, { n: 8, exclude: m });
+    assertEquals(single.items, list.items);
+    assertEquals(single.movieIds, list.items);
+  }
+  // Asking for more items than are left pads nothing: the list is just shorter.
+  const all = await model.recommend(0, { n: 500, exclude: m });
+  assertEquals(all.items.length, m.nItems - (m.userPtr[1]! - m.userPtr[0]!));
+  await assertRejects(() => model.recommend(0, { n: 0 }), RangeError, "n must be");
+});
+
+Deno.test("similarItems ranks by cosine of the item factors", async () => {
+  const m = randomRatings(30, 20, 0.5, 12);
+  const model = await Als.fit(m, { k: 4, epochs: 3 });
+  const similar = model.similarItems(3, { n: 5 });
+  assertEquals(similar.length, 5);
+  const y = (i: number) => model.itemFactors.subarray(i * 4, i * 4 + 4);
+  const cos = (a: Float32Array, b: Float32Array) => {
+    let d = 0, na = 0, nb = 0;
+    for (let f = 0; f < 4; f++) {
+      d += a[f]! * b[f]!;
+      na += a[f]! ** 2;
+      nb += b[f]! ** 2;
+    }
+    return d / Math.sqrt(na * nb);
+  };
+  let best = -2;
+  for (let i = 0; i < 20; i++) if (i !== 3) best = Math.max(best, cos(y(3), y(i)));
+  assertAlmostEquals(similar[0]!.similarity, best, 1e-6);
+  assert(similar.every((s, j) => j === 0 || s.similarity <= similar[j - 1]!.similarity));
+  assert(model.similarItems(3, { candidates: (i) => i % 2 === 0 }).every((s) => s.item % 2 === 0));
+  assertThrows(() => model.similarItems(99), RangeError, "dense index");
+});
+
+Deno.test("bad options and diverged parameters are clear errors", async () => {
+  const m = randomRatings(10, 10, 0.5, 1);
+  await assertRejects(() => Als.fit(m, { k: 0 }), RangeError, "k must be");
+  await assertRejects(() => Als.fit(m, { lambda: 0 }), RangeError, "lambda must be");
+  await assertRejects(() => Als.fit(m, { epochs: -1 }), RangeError, "epochs");
+  const empty = fromTriplets(2, 2, [], [], [], []);
+  await assertRejects(() => Als.fit(empty), Error, "no ratings");
+  const state = initAlsState(10, 10, 3, { seed: 1, mu: 3 });
+  state.itemFactors.fill(Infinity);
+  await assertRejects(() => runAlsEpoch(m, state, { lambda: 0.1 }), Error, "not positive definite");
+});
