@@ -9,6 +9,7 @@
  *
  * @module
  */
+import { padded8, writeChunksAtomic } from "./_atomic_write.ts";
 import type { RatingMatrix } from "./types.ts";
 
 const MAGIC = "RSCACHE1";
@@ -76,11 +77,6 @@ async function readFull(file: Deno.FsFile, into: Uint8Array): Promise<boolean> {
     off += n;
   }
   return true;
-}
-
-async function writeFull(file: Deno.FsFile, bytes: Uint8Array): Promise<void> {
-  let off = 0;
-  while (off < bytes.length) off += await file.write(bytes.subarray(off));
 }
 
 function sameSource(a: CacheSource, b: CacheSource): boolean {
@@ -155,8 +151,6 @@ export async function writeCache(
   source: CacheSource,
   content: CachedRatings,
 ): Promise<void> {
-  const dir = path.slice(0, path.lastIndexOf("/"));
-  await Deno.mkdir(dir, { recursive: true });
   const m = content.ratings;
   const header: CacheHeader = {
     version: FORMAT_VERSION,
@@ -170,30 +164,16 @@ export async function writeCache(
   fixed.set(new TextEncoder().encode(MAGIC), 0);
   new DataView(fixed.buffer).setUint32(8, headerBytes.length, true);
   fixed.set(headerBytes, 12);
-  const tmp = `${path}.tmp-${Deno.pid}-${Date.now()}`;
-  const file = await Deno.open(tmp, { write: true, create: true, truncate: true });
-  try {
-    await writeFull(file, fixed);
-    const all = { ...m, userIds: content.userIds, itemIds: content.itemIds };
-    for (const name of ARRAY_ORDER) {
-      const array = all[name];
-      if (array.length !== lengthOf(name, header)) {
-        throw new Error(
-          `cache: ${name} has ${array.length} entries, expected ${lengthOf(name, header)}`,
-        );
-      }
-      await writeFull(file, new Uint8Array(array.buffer, array.byteOffset, array.byteLength));
-      const padding = pad8(array.byteLength) - array.byteLength;
-      if (padding > 0) await writeFull(file, new Uint8Array(padding));
+  const all = { ...m, userIds: content.userIds, itemIds: content.itemIds };
+  const chunks: Uint8Array[] = [fixed];
+  for (const name of ARRAY_ORDER) {
+    const array = all[name];
+    if (array.length !== lengthOf(name, header)) {
+      throw new Error(
+        `cache: ${name} has ${array.length} entries, expected ${lengthOf(name, header)}`,
+      );
     }
-    await file.syncData();
-    file.close();
-    await Deno.rename(tmp, path);
-  } catch (error) {
-    try {
-      file.close();
-    } catch { /* already closed */ }
-    await Deno.remove(tmp).catch(() => {});
-    throw error;
+    chunks.push(...padded8(array));
   }
+  await writeChunksAtomic(path, chunks);
 }

@@ -11,6 +11,7 @@
  *
  * @module
  */
+import { padded8, writeChunksAtomic } from "./_atomic_write.ts";
 import type { CacheSource } from "./_cache.ts";
 import type { Movies, Tags } from "./types.ts";
 
@@ -164,11 +165,6 @@ async function readBundle(
   }
 }
 
-async function writeFull(file: Deno.FsFile, bytes: Uint8Array): Promise<void> {
-  let off = 0;
-  while (off < bytes.length) off += await file.write(bytes.subarray(off));
-}
-
 /** Writes a bundle atomically: a temp file beside `path`, then a rename over it. */
 async function writeBundle(
   path: string,
@@ -180,11 +176,7 @@ async function writeBundle(
   },
 ): Promise<void> {
   const chunks: Uint8Array[] = [];
-  const push = (array: NumberArray) => {
-    chunks.push(new Uint8Array(array.buffer, array.byteOffset, array.byteLength));
-    const padding = pad8(array.byteLength) - array.byteLength;
-    if (padding > 0) chunks.push(new Uint8Array(padding));
-  };
+  const push = (array: NumberArray) => chunks.push(...padded8(array));
   const sections: Section[] = [];
   for (const [name, array] of Object.entries(content.arrays)) {
     sections.push({ name, type: typeOf(array), length: array.length });
@@ -216,22 +208,7 @@ async function writeBundle(
   new DataView(fixed.buffer).setUint32(8, headerBytes.length, true);
   fixed.set(headerBytes, 12);
 
-  await Deno.mkdir(path.slice(0, path.lastIndexOf("/")) || ".", { recursive: true });
-  const tmp = `${path}.tmp-${Deno.pid}-${Date.now()}`;
-  const file = await Deno.open(tmp, { write: true, create: true, truncate: true });
-  try {
-    await writeFull(file, fixed);
-    for (const chunk of chunks) await writeFull(file, chunk);
-    await file.syncData();
-    file.close();
-    await Deno.rename(tmp, path);
-  } catch (error) {
-    try {
-      file.close();
-    } catch { /* already closed */ }
-    await Deno.remove(tmp).catch(() => {});
-    throw error;
-  }
+  await writeChunksAtomic(path, [fixed, ...chunks]);
 }
 
 const MOVIES = "movies";
