@@ -29,3 +29,17 @@ pub fn mapFile(path: []const u8) !Mapped {
     std.posix.madvise(region.ptr, region.len, std.posix.MADV.SEQUENTIAL) catch {};
     return .{ .bytes = region[0..@intCast(size)], .region = region };
 }
+
+/// Asks Linux to back the 2 MiB-aligned interior of a large buffer with transparent huge pages, so
+/// first touches of fresh memory fault 512 times less often. Advice only: any failure is ignored,
+/// and other systems are left alone.
+pub fn adviseHugePages(bytes: []u8) void {
+    if (@import("builtin").os.tag != .linux) return;
+    const huge: usize = 2 * 1024 * 1024;
+    if (bytes.len < 2 * huge) return;
+    const start = std.mem.alignForward(usize, @intFromPtr(bytes.ptr), huge);
+    const end = std.mem.alignBackward(usize, @intFromPtr(bytes.ptr) + bytes.len, huge);
+    if (end <= start) return;
+    const aligned: [*]align(std.heap.page_size_min) u8 = @ptrFromInt(start);
+    std.posix.madvise(aligned, end - start, std.os.linux.MADV.HUGEPAGE) catch {};
+}

@@ -21,14 +21,26 @@ const ErrorInfo = status_mod.ErrorInfo;
 const allocator = std.heap.c_allocator;
 
 /// Bumped whenever an exported signature changes; the wrapper refuses a library of another version.
-pub const abi_version: u32 = 2;
+pub const abi_version: u32 = 3;
 
 fn code(status: Status) i32 {
     return @intFromEnum(status);
 }
 
+/// Transparent-huge-page advice for fresh output buffers (see `io.adviseHugePages`).
+fn adviseHuge(slices: anytype) void {
+    inline for (slices) |slice| io.adviseHugePages(std.mem.sliceAsBytes(slice));
+}
+
 export fn rs_abi_version() u32 {
     return abi_version;
+}
+
+/// Advice that a large caller buffer about to be filled be backed by transparent huge pages.
+export fn rs_advise_huge(bytes: ?[*]u8, len: u32) i32 {
+    if (bytes == null and len > 0) return code(.invalid_argument);
+    if (len > 0) io.adviseHugePages(bytes.?[0..len]);
+    return code(.ok);
 }
 
 /// SIMD lanes of f32 the library was built for (8 for AVX2, 16 for AVX-512, 4 for SSE/NEON).
@@ -93,6 +105,7 @@ export fn rs_ratings_parse(
         .ratings = ratings.?[0..rows],
         .times = times.?[0..rows],
     };
+    adviseHuge(.{ columns.users, columns.movies, columns.ratings, columns.times });
     return code(parse.parse(mapped.bytes, offsets, lines, columns, error_info));
 }
 
@@ -153,6 +166,7 @@ export fn rs_matrix_build(
         .values = if (n == 0) &.{} else item_ratings.?[0..n],
         .times = if (n == 0) &.{} else item_times.?[0..n],
     };
+    adviseHuge(.{ csr.index, csr.values, csr.times, csc.index, csc.values, csc.times });
     const status = sparse.build(
         allocator,
         if (n == 0) &.{} else users.?[0..n],

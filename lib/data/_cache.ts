@@ -10,6 +10,7 @@
  * @module
  */
 import { padded8, writeChunksAtomic } from "./_atomic_write.ts";
+import { adviseHugePages } from "../ffi/kernels.ts";
 import type { RatingMatrix } from "./types.ts";
 
 const MAGIC = "RSCACHE1";
@@ -115,6 +116,7 @@ export async function readCache(
       const array = name.endsWith("Ratings")
         ? new Float32Array(pad8(n * 4) / 4)
         : new Uint32Array(pad8(n * 4) / 4);
+      adviseHugePages(array);
       if (!await readFull(file, new Uint8Array(array.buffer))) return undefined;
       arrays[name] = array.subarray(0, n);
     }

@@ -13,6 +13,7 @@
 export const symbols = {
   rs_abi_version: { parameters: [], result: "u32" },
   rs_simd_f32_lanes: { parameters: [], result: "u32" },
+  rs_advise_huge: { parameters: ["buffer", "u32"], result: "i32" },
   rs_ratings_scan: {
     parameters: ["buffer", "u32", "u32", "buffer", "buffer", "buffer"],
     result: "i32",
@@ -221,4 +222,4 @@ export const symbols = {
 } as const satisfies Deno.ForeignLibraryInterface;
 
 /** The ABI version this symbol table matches (`abi_version` in kernels/root.zig). */
-export const ABI_VERSION = 2;
+export const ABI_VERSION = 3;

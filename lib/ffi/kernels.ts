@@ -181,6 +181,30 @@ export function kernelInfo(): { path: string; abiVersion: number; simdF32Lanes: 
   };
 }
 
+/**
+ * Advises the kernel to back a large buffer that is about to be filled with transparent huge
+ * pages (Linux), which makes first writes to fresh memory fault far less often. Best effort: it
+ * does nothing for buffers under 4 MiB or over 4 GiB, or when the library cannot be loaded.
+ *
+ * @example
+ * ```ts
+ * import { adviseHugePages } from "./kernels.ts";
+ * const big = new Float32Array(4 << 20);
+ * adviseHugePages(big);
+ * ```
+ */
+export function adviseHugePages(array: ArrayBufferView): void {
+  if (array.byteLength < 4 << 20 || array.byteLength > 0xffff_ffff) return;
+  let lib: Library;
+  try {
+    lib = open();
+  } catch {
+    return;
+  }
+  const bytes = new Uint8Array(array.buffer, array.byteOffset, array.byteLength);
+  lib.rs_advise_huge(bytes, bytes.length);
+}
+
 /** Partitions of ratings.csv and their line counts, from {@linkcode ratingsScan}. */
 export interface RatingsScan {
   /** Byte offsets of the partitions, `parts + 1` entries. */

@@ -48,6 +48,7 @@
  *
  * @module
  */
+import { adviseHugePages } from "../ffi/kernels.ts";
 import { Rng } from "../stats/rng.ts";
 
 /**
@@ -125,6 +126,9 @@ export function initAlsState(
   const rng = new Rng(seed);
   const userFactors = new Float32Array(nUsers * k);
   const itemFactors = new Float32Array(nItems * k);
+  // Every rating reads a factor row at a random address: huge pages spare those reads TLB misses.
+  adviseHugePages(userFactors);
+  adviseHugePages(itemFactors);
   for (let j = 0; j < userFactors.length; j++) userFactors[j] = scale * rng.normal();
   for (let j = 0; j < itemFactors.length; j++) itemFactors[j] = scale * rng.normal();
   return {
