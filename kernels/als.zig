@@ -61,9 +61,16 @@ pub const SideConst = struct {
     bias: []const f32,
 };
 
-/// Ratings gathered per chunk: about 32 KiB of f32 factors, at least 16 rows.
+/// Ratings gathered per chunk: about 16 KiB of f32 factors (half the L1 data cache, so the chunk
+/// stays there while every Gram tile streams over it), at least 16 rows.
 fn chunkRows(kp: usize) usize {
-    return @max(16, 8192 / kp);
+    return @max(16, 4096 / kp);
+}
+
+/// Rows the gather buffer holds: a primal chunk, or a whole short row for the dual solve (about
+/// 32 KiB of f32 factors, at least 16 rows; rows longer than this are solved in the primal).
+fn gatherRows(kp: usize) usize {
+    return @max(chunkRows(kp), 8192 / kp);
 }
 
 /// Per-thread scratch, allocated once per call.
@@ -73,11 +80,13 @@ const Scratch = struct {
     /// Row stride of `a` and `u` (a multiple of the SIMD width, ≥ k + 1 rounded up).
     stride: usize,
     chunk: usize,
-    /// chunk × kp gathered factors; columns k..kp stay zero.
+    /// Capacity of `z` and `residual` in rows (≥ chunk): `gatherRows`.
+    rows_max: usize,
+    /// rows_max × kp gathered factors; columns k..kp stay zero.
     z: []f32,
     /// k × kp: Zᵀ of a short row (dual solve).
     zt: []f32,
-    /// chunk residuals r'.
+    /// rows_max residuals r'.
     residual: []f32,
     /// (k+1) × stride f64: the system matrix A (upper triangle), or the dual matrix M.
     a: []f64,
@@ -101,11 +110,14 @@ const Scratch = struct {
         const kp = linalg.padToLanes(k);
         const stride = kp + linalg.lanes;
         const chunk = chunkRows(kp);
+        const rows_max = gatherRows(kp);
+        assert(rows_max >= chunk);
         var self: Scratch = .{
             .k = k,
             .kp = kp,
             .stride = stride,
             .chunk = chunk,
+            .rows_max = rows_max,
             .z = &.{},
             .zt = &.{},
             .residual = &.{},
@@ -122,9 +134,9 @@ const Scratch = struct {
         errdefer self.deinit(allocator);
         // Every buffer starts zeroed: padding columns must stay zero, and the factorisations'
         // scratch lanes must hold finite values.
-        self.z = try zeroed(f32, allocator, chunk * kp);
+        self.z = try zeroed(f32, allocator, rows_max * kp);
         self.zt = try zeroed(f32, allocator, k * kp);
-        self.residual = try zeroed(f32, allocator, chunk);
+        self.residual = try zeroed(f32, allocator, rows_max);
         self.a = try zeroed(f64, allocator, (k + 1) * stride);
         self.u = try zeroed(f32, allocator, (k + 1) * stride);
         self.b = try zeroed(f64, allocator, k + 1);
@@ -208,7 +220,7 @@ const HalfStep = struct {
         const weight: f64 = if (self.params.weighted) @floatFromInt(n) else 1;
         const d_factors = @as(f64, self.params.lambda_factors) * weight;
         const d_bias = @as(f64, self.params.lambda_bias) * weight;
-        const solved = if (useDual(n, k, s.chunk, d_bias))
+        const solved = if (useDual(n, k, s.rows_max, d_bias))
             self.solveDual(s, begin, n, d_factors, d_bias)
         else
             self.solvePrimal(s, begin, end, d_factors, d_bias);
@@ -248,7 +260,7 @@ const HalfStep = struct {
     fn solveDual(self: *const HalfStep, s: *Scratch, begin: usize, n: usize, d_factors: f64, d_bias: f64) bool {
         const k = s.k;
         const np = linalg.padToLanes(n);
-        assert(n <= s.chunk and n <= k and np <= s.kp);
+        assert(n <= s.rows_max and n <= k and np <= s.kp);
         self.gather(s, begin, n, linalg.gramTiles(n, np) * k);
         // Yᵀ: row f holds factor f of the n gathered rows, padded with zeros to np.
         for (0..k) |f| {
@@ -285,7 +297,7 @@ const HalfStep = struct {
     /// `ticks` is how many prefetch ticks the Gram computation that follows will give.
     fn gather(self: *const HalfStep, s: *Scratch, begin: usize, count: usize, ticks: usize) void {
         const k = s.k;
-        assert(count <= s.chunk);
+        assert(count <= s.rows_max);
         // Prefetches (issued while the Gram tiles run) stay about one chunk ahead.
         s.prefetcher.catchUp(begin + count);
         s.prefetcher.plan(begin + count + s.chunk, ticks);
@@ -309,16 +321,9 @@ const HalfStep = struct {
         const count = chunk_end - chunk_begin;
         assert(count >= 1 and count <= s.chunk);
         self.gather(s, chunk_begin, count, linalg.gramTiles(k, kp) * count);
-        @memset(s.chunk_z, 0);
-        @memset(s.chunk_rz, 0);
         var residual_sum: f64 = 0;
-        for (0..count) |j| {
-            const z_row = s.z[j * kp ..][0..kp];
-            const residual = s.residual[j];
-            residual_sum += residual;
-            linalg.axpy(f32, 1, z_row, s.chunk_z);
-            linalg.axpy(f32, residual, z_row, s.chunk_rz);
-        }
+        for (s.residual[0..count]) |residual| residual_sum += residual;
+        chunkSums(s.z, count, kp, s.residual, s.chunk_z, s.chunk_rz);
         for (0..k) |a| {
             s.z_sum[a] += s.chunk_z[a];
             s.b[a] += s.chunk_rz[a];
@@ -328,11 +333,62 @@ const HalfStep = struct {
     }
 };
 
+/// Vectors per register block of `chunkSums`.
+const sum_vectors = 4;
+
+/// sum_z = Σ_j z_j and sum_rz = Σ_j r'_j·z_j over the `count` rows of `z` (stride `kp`), summed
+/// row by row in f32 (the same order as one axpy per row), with the sums of `sum_vectors` SIMD
+/// vectors of columns held in registers over all rows.
+fn chunkSums(z: []const f32, count: usize, kp: usize, residual: []const f32, sum_z: []f32, sum_rz: []f32) void {
+    const lanes = linalg.lanes;
+    assert(kp % lanes == 0);
+    assert(z.len >= count * kp and residual.len >= count);
+    assert(sum_z.len >= kp and sum_rz.len >= kp);
+    var c0: usize = 0;
+    while (c0 < kp) {
+        const vectors = @min(sum_vectors, (kp - c0) / lanes);
+        switch (vectors) {
+            inline 1...sum_vectors => |v| chunkSumsBlock(v, z, count, kp, c0, residual, sum_z, sum_rz),
+            else => unreachable,
+        }
+        c0 += vectors * lanes;
+    }
+}
+
+fn chunkSumsBlock(
+    comptime vectors: usize,
+    z: []const f32,
+    count: usize,
+    kp: usize,
+    c0: usize,
+    residual: []const f32,
+    sum_z: []f32,
+    sum_rz: []f32,
+) void {
+    const lanes = linalg.lanes;
+    const V = linalg.V;
+    var acc_z: [vectors]V = @splat(@splat(0));
+    var acc_rz: [vectors]V = @splat(@splat(0));
+    for (0..count) |j| {
+        const row = z[j * kp + c0 ..][0 .. vectors * lanes];
+        const r: V = @splat(residual[j]);
+        inline for (0..vectors) |v| {
+            const x: V = row[v * lanes ..][0..lanes].*;
+            acc_z[v] += x;
+            acc_rz[v] = linalg.mulAdd(V, r, x, acc_rz[v]);
+        }
+    }
+    inline for (0..vectors) |v| {
+        sum_z[c0 + v * lanes ..][0..lanes].* = acc_z[v];
+        sum_rz[c0 + v * lanes ..][0..lanes].* = acc_rz[v];
+    }
+}
+
 /// Whether a row of n ratings is solved through its n × n dual system: when n is at most two
-/// thirds of k + 1 (then n²(k+1)/2 + n³/6 is well below n(k+1)²/2 + (k+1)³/6), fits one chunk, and
-/// the bias regularisation is positive (D must be invertible).
-fn useDual(n: usize, k: usize, chunk: usize, d_bias: f64) bool {
-    return d_bias > 0 and 3 * n <= 2 * (k + 1) and n <= chunk and n <= k;
+/// thirds of k + 1 (then n²(k+1)/2 + n³/6 is well below n(k+1)²/2 + (k+1)³/6), fits the gather
+/// buffer (`rows_max` rows), and the bias regularisation is positive (D must be invertible).
+fn useDual(n: usize, k: usize, rows_max: usize, d_bias: f64) bool {
+    return d_bias > 0 and 3 * n <= 2 * (k + 1) and n <= rows_max and n <= k;
 }
 
 /// Zeroes the entries of an upper-triangular Gram target that `gramAccumulate` adds into: rows
@@ -670,7 +726,7 @@ fn checkHalfStep(rows: Rows, n_other: usize, params: Params, empty_row: ?usize) 
     for (0..n) |r| {
         const len = rows.end(r) - rows.begin(r);
         const w: f64 = if (params.weighted) @floatFromInt(len) else 1;
-        if (len > 0 and useDual(len, k, chunkRows(linalg.padToLanes(k)), params.lambda_bias * w)) dual += 1;
+        if (len > 0 and useDual(len, k, gatherRows(linalg.padToLanes(k)), params.lambda_bias * w)) dual += 1;
     }
     return dual;
 }

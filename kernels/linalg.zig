@@ -184,13 +184,20 @@ fn gramTile(
     stride: usize,
     hook: anytype,
 ) void {
+    // The hook's state is copied into a local for the tile (and written back after it), so its
+    // counters can live in registers instead of a load-modify-store per row.
+    const hook_is_pointer = @typeInfo(@TypeOf(hook)) == .pointer;
+    var local = if (hook_is_pointer) hook.* else hook;
+    defer if (hook_is_pointer) {
+        hook.* = local;
+    };
     var acc: [mr][nv]V = undefined;
     inline for (0..mr) |r| inline for (0..nv) |v| {
         acc[r][v] = @splat(0);
     };
     var j: usize = 0;
     while (j < rows) : (j += 1) {
-        hook.tick();
+        local.tick();
         const row = z[j * kp ..][0..kp];
         var cols: [nv]V = undefined;
         inline for (0..nv) |v| cols[v] = row[b0 + v * lanes ..][0..lanes].*;
