@@ -82,3 +82,29 @@ export async function assertRejects<E extends Error = Error>(
   }
   throw new nodeAssert.AssertionError({ message: "expected the promise to reject" });
 }
+
+/** Equality of the JSON serialisations of `actual` and `expected`. */
+export function assertJsonEquals<T>(actual: T, expected: T, message = ""): void {
+  const a = JSON.stringify(actual), e = JSON.stringify(expected);
+  if (a !== e) {
+    throw new nodeAssert.AssertionError({ message: `${message} expected ${e}, got ${a}` });
+  }
+}
+
+/** Expects the promise from `fn` to reject with an Error whose message includes every part. */
+export async function assertRejectsIncluding(
+  fn: () => PromiseLike<unknown>,
+  ...parts: string[]
+): Promise<Error> {
+  let error: unknown;
+  try {
+    await fn();
+  } catch (e) {
+    error = e;
+  }
+  assert(error instanceof Error, `expected an Error containing ${JSON.stringify(parts)}`);
+  for (const part of parts) {
+    assert(error.message.includes(part), `error "${error.message}" lacks "${part}"`);
+  }
+  return error;
+}

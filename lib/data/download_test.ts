@@ -1,28 +1,12 @@
+import {
+  assert,
+  assertJsonEquals as assertEquals,
+  assertRejectsIncluding as assertRejects,
+} from "../../tests/_assert.ts";
 import { createHash } from "node:crypto";
 import { strToU8, type Zippable, zipSync } from "fflate";
 import { downloadMovieLens, type DownloadProgress, movieLensUrl } from "./download.ts";
 import { crc32, extractZip } from "./_unzip.ts";
-
-function assert(cond: unknown, msg: string): asserts cond {
-  if (!cond) throw new Error(msg);
-}
-
-function assertEquals<T>(actual: T, expected: T, msg = ""): void {
-  const a = JSON.stringify(actual), e = JSON.stringify(expected);
-  if (a !== e) throw new Error(`${msg} expected ${e}, got ${a}`);
-}
-
-async function assertRejects(fn: () => Promise<unknown>, ...parts: string[]): Promise<Error> {
-  let err: unknown;
-  try {
-    await fn();
-  } catch (e) {
-    err = e;
-  }
-  assert(err instanceof Error, `expected an Error containing ${JSON.stringify(parts)}`);
-  for (const p of parts) assert(err.message.includes(p), `error "${err.message}" lacks "${p}"`);
-  return err;
-}
 
 const md5 = (b: Uint8Array) => createHash("md5").update(b).digest("hex");
 const sha256 = (b: Uint8Array) => createHash("sha256").update(b).digest("hex");

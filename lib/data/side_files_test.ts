@@ -1,4 +1,9 @@
 import {
+  assert,
+  assertJsonEquals as assertEquals,
+  assertRejectsIncluding as assertRejects,
+} from "../../tests/_assert.ts";
+import {
   emptyMovies,
   emptyTags,
   MOVIELENS_GENRES,
@@ -9,28 +14,6 @@ import {
 import type { Movies } from "./types.ts";
 
 const SMALL = new URL("../../../shared/data/ml-latest-small", import.meta.url).pathname;
-
-function assert(cond: unknown, msg: string): asserts cond {
-  if (!cond) throw new Error(msg);
-}
-
-function assertEquals<T>(actual: T, expected: T, msg = ""): void {
-  const a = JSON.stringify(actual), e = JSON.stringify(expected);
-  if (a !== e) throw new Error(`${msg} expected ${e}, got ${a}`);
-}
-
-async function assertRejects(fn: () => Promise<unknown>, ...parts: string[]): Promise<void> {
-  let err: unknown;
-  try {
-    await fn();
-  } catch (e) {
-    err = e;
-  }
-  assert(err instanceof Error, `expected an Error containing ${JSON.stringify(parts)}`);
-  for (const p of parts) {
-    assert(err.message.includes(p), `error "${err.message}" lacks "${p}"`);
-  }
-}
 
 function genresOf(m: Movies, row: number): string[] {
   const out: string[] = [];
@@ -49,7 +32,7 @@ function rowOf(m: Movies, movieId: number): number {
 /** A temp folder holding the given files; removed after `fn`. */
 async function withFiles(
   files: Record<string, string>,
-  fn: (dir: string) => Promise<void>,
+  fn: (dir: string) => Promise<unknown>,
 ): Promise<void> {
   const dir = await Deno.makeTempDir({ prefix: "side_files_test_" });
   try {

@@ -1,3 +1,4 @@
+import { assert, assertJsonEquals as assertEquals } from "../../tests/_assert.ts";
 import { assertMatrixConsistent } from "./_check.ts";
 import { cscFromCsr, fromTriplets } from "./_coo.ts";
 import {
@@ -13,15 +14,6 @@ import type { RatingMatrix } from "./types.ts";
 import { Rng } from "../stats/rng.ts";
 
 const SMALL = new URL("../../../shared/data/ml-latest-small", import.meta.url).pathname;
-
-function assert(cond: unknown, msg: string): asserts cond {
-  if (!cond) throw new Error(msg);
-}
-
-function assertEquals<T>(actual: T, expected: T, msg = ""): void {
-  const a = JSON.stringify(actual), e = JSON.stringify(expected);
-  if (a !== e) throw new Error(`${msg} expected ${e}, got ${a}`);
-}
 
 function assertThrows(fn: () => unknown, ...parts: string[]): void {
   let err: unknown;
