@@ -38,19 +38,9 @@ pub fn padToLanes(n: usize) usize {
     return (n + lanes - 1) / lanes * lanes;
 }
 
-/// Σ a[i]·b[i] in f32: one SIMD accumulator, reduced once, then a scalar tail.
+/// Σ a[i]·b[i] in f32 (the scoring dot product): `dotT` at f32.
 pub fn dot(a: []const f32, b: []const f32) f32 {
-    assert(a.len == b.len);
-    var acc: V = @splat(0);
-    var i: usize = 0;
-    while (i + lanes <= a.len) : (i += lanes) {
-        const va: V = a[i..][0..lanes].*;
-        const vb: V = b[i..][0..lanes].*;
-        acc = mulAdd(V, va, vb, acc);
-    }
-    var sum = @reduce(.Add, acc);
-    while (i < a.len) : (i += 1) sum = mulAdd(f32, a[i], b[i], sum);
-    return sum;
+    return dotT(f32, a, b);
 }
 
 /// y += alpha · x for any float type, SIMD with a scalar tail.
