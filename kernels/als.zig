@@ -17,10 +17,13 @@
 //! Results are stored as f32. Every row is solved by one thread from the same inputs in the same
 //! order, so the numbers are identical whatever the thread count.
 //!
-//! Speed: per thread, scratch (the gathered factors of one chunk, A, b) is allocated once per
-//! call; the Gram update is the blocked `linalg.gramAccumulate`, during which the factor rows of
-//! the next chunk are prefetched (they are random reads); rows are cut into contiguous ranges of
-//! equal work (ratings plus a per-row cost for the factorisation).
+//! Speed: the other side's factors are first packed into rows of whole SIMD vectors that start on
+//! cache lines (a K = 15 row is one line, not two); per thread, scratch (the gathered factors of
+//! one chunk, A, b) is allocated once per call; the Gram update is the blocked
+//! `linalg.gramAccumulate`, during which the factor rows of the next chunk are prefetched (they
+//! are random reads); the f32 factorisation carries b along (the forward substitution is free)
+//! and the triangular solves touch only whole aligned vectors (no stalled store forwarding); rows
+//! are cut into contiguous ranges of equal work (ratings plus a per-row cost for the solve).
 const std = @import("std");
 const assert = std.debug.assert;
 const status_mod = @import("status.zig");
@@ -94,10 +97,13 @@ const Scratch = struct {
     u: []f32,
     /// k+1 right-hand side.
     b: []f64,
-    /// k+1 solution and refinement residual (f64), and the f32 solve vector.
+    /// k+1 solution and refinement residual (f64), and the f32 solve vector (each padded to whole
+    /// SIMD vectors).
     x: []f64,
     refine: []f64,
     x32: []f32,
+    /// 1/U[i][i] of the f32 factor (k+1 entries).
+    inverse32: []f32,
     /// Σ z over the rows (f64, k entries).
     z_sum: []f64,
     /// Per-chunk f32 sums of z and r'·z (kp entries each).
@@ -127,6 +133,7 @@ const Scratch = struct {
             .x = &.{},
             .refine = &.{},
             .x32 = &.{},
+            .inverse32 = &.{},
             .z_sum = &.{},
             .chunk_z = &.{},
             .chunk_rz = &.{},
@@ -140,9 +147,12 @@ const Scratch = struct {
         self.a = try zeroed(f64, allocator, (k + 1) * stride);
         self.u = try zeroed(f32, allocator, (k + 1) * stride);
         self.b = try zeroed(f64, allocator, k + 1);
-        self.x = try zeroed(f64, allocator, k + 1);
-        self.refine = try zeroed(f64, allocator, k + 1);
-        self.x32 = try zeroed(f32, allocator, k + 1);
+        // The solves work on whole SIMD vectors: k + 1 unknowns rounded up to the f32 width.
+        const unknowns_pad = linalg.padToLanes(k + 1);
+        self.x = try zeroed(f64, allocator, unknowns_pad);
+        self.refine = try zeroed(f64, allocator, unknowns_pad);
+        self.x32 = try zeroed(f32, allocator, unknowns_pad);
+        self.inverse32 = try zeroed(f32, allocator, unknowns_pad);
         self.z_sum = try zeroed(f64, allocator, k);
         self.chunk_z = try zeroed(f32, allocator, kp);
         self.chunk_rz = try zeroed(f32, allocator, kp);
@@ -156,7 +166,7 @@ const Scratch = struct {
     }
 
     fn deinit(self: *Scratch, allocator: std.mem.Allocator) void {
-        inline for (.{ "z", "zt", "residual", "u", "x32", "chunk_z", "chunk_rz" }) |name| {
+        inline for (.{ "z", "zt", "residual", "u", "x32", "inverse32", "chunk_z", "chunk_rz" }) |name| {
             if (@field(self, name).len > 0) allocator.free(@field(self, name));
         }
         inline for (.{ "a", "b", "x", "refine", "z_sum" }) |name| {
@@ -174,6 +184,7 @@ const PartResult = struct {
 const HalfStep = struct {
     allocator: std.mem.Allocator,
     rows: Rows,
+    /// The other side, its factors packed in rows of `kp` floats (see `halfStep`).
     other: SideConst,
     side: Side,
     params: Params,
@@ -191,7 +202,8 @@ const HalfStep = struct {
         scratch.prefetcher = Prefetcher.init(
             self.rows.index,
             self.other,
-            self.params.k,
+            scratch.kp,
+            biasInRow(scratch.k, scratch.kp),
             self.rows.begin(first_row),
             self.rows.ptr[last_row],
         );
@@ -261,7 +273,7 @@ const HalfStep = struct {
         const k = s.k;
         const np = linalg.padToLanes(n);
         assert(n <= s.rows_max and n <= k and np <= s.kp);
-        self.gather(s, begin, n, linalg.gramTiles(n, np) * k);
+        self.gather(s, begin, n, linalg.gramTiles(n, np));
         // Yᵀ: row f holds factor f of the n gathered rows, padded with zeros to np.
         for (0..k) |f| {
             const row = s.zt[f * np ..][0..np];
@@ -296,17 +308,36 @@ const HalfStep = struct {
     /// r' = r − μ − b(other) into `s.residual`.
     /// `ticks` is how many prefetch ticks the Gram computation that follows will give.
     fn gather(self: *const HalfStep, s: *Scratch, begin: usize, count: usize, ticks: usize) void {
-        const k = s.k;
         assert(count <= s.rows_max);
         // Prefetches (issued while the Gram tiles run) stay about one chunk ahead.
         s.prefetcher.catchUp(begin + count);
         s.prefetcher.plan(begin + count + s.chunk, ticks);
+        const mu = self.params.mu;
+        if (biasInRow(s.k, s.kp)) {
+            // The bias comes with the row (column k), which the copy zeroes for the Gram.
+            const lanes = linalg.lanes;
+            const lane = std.simd.iota(usize, lanes);
+            const slot: @Vector(lanes, usize) = @splat(s.k % lanes);
+            const zero: linalg.V = @splat(0);
+            const last = s.k / lanes * lanes;
+            for (0..count) |j| {
+                const e = begin + j;
+                const other: usize = self.rows.index[e];
+                const src = self.other.factors[other * s.kp ..][0..s.kp];
+                const dst = s.z[j * s.kp ..][0..s.kp];
+                copyRow(dst[0..last], src[0..last]);
+                const tail: linalg.V = src[last..][0..lanes].*;
+                dst[last..][0..lanes].* = @select(f32, lane == slot, zero, tail);
+                const bias = @reduce(.Add, @select(f32, lane == slot, tail, zero));
+                s.residual[j] = self.rows.values[e] - mu - bias;
+            }
+            return;
+        }
         // Independent copies first, so that many misses are in flight at once.
         for (0..count) |j| {
             const other: usize = self.rows.index[begin + j];
-            copyRow(s.z[j * s.kp ..][0..k], self.other.factors[other * k ..][0..k]);
+            copyRow(s.z[j * s.kp ..][0..s.kp], self.other.factors[other * s.kp ..][0..s.kp]);
         }
-        const mu = self.params.mu;
         for (0..count) |j| {
             const e = begin + j;
             s.residual[j] = self.rows.values[e] - mu - self.other.bias[self.rows.index[e]];
@@ -320,7 +351,7 @@ const HalfStep = struct {
         const kp = s.kp;
         const count = chunk_end - chunk_begin;
         assert(count >= 1 and count <= s.chunk);
-        self.gather(s, chunk_begin, count, linalg.gramTiles(k, kp) * count);
+        self.gather(s, chunk_begin, count, linalg.gramTiles(k, kp));
         var residual_sum: f64 = 0;
         for (s.residual[0..count]) |residual| residual_sum += residual;
         chunkSums(s.z, count, kp, s.residual, s.chunk_z, s.chunk_rz);
@@ -402,51 +433,68 @@ fn zeroUpper(a: []f64, stride: usize, n: usize, np: usize) void {
 }
 
 /// Solves A x = b for the p × p SPD system in `s.a` (f64, upper) and `s.b` into `s.x`: an f32
-/// copy is factorised (it fits the L1 cache and has twice the SIMD lanes), the f32 solution is
-/// refined once with the f64 residual b − A x. Falls back to an f64 factorisation when the f32
-/// one breaks down (an ill-conditioned A).
+/// copy of [A b] is factorised (it fits the L1 cache and has twice the SIMD lanes; the forward
+/// substitution comes with it), and the f32 solution is refined once with the f64 residual
+/// b − A x. Falls back to an f64 factorisation when the f32 one breaks down (an ill-conditioned A).
 fn solveRefined(s: *Scratch, p: usize) bool {
     const lanes = linalg.lanes;
-    const p_pad = linalg.padToLanes(p);
+    const columns = p + 1;
+    const columns_pad = linalg.padToLanes(columns);
+    assert(columns_pad <= s.stride);
     for (0..p) |row| {
         const first = row / lanes * lanes;
-        const src = s.a[row * s.stride ..];
-        const dst = s.u[row * s.stride ..];
-        for (first..p) |c| dst[c] = @floatCast(src[c]);
-        @memset(dst[p..p_pad], 0);
+        const dst = s.u[row * s.stride ..][0..columns_pad];
+        narrow(dst[first..p], s.a[row * s.stride ..][first..p]);
+        dst[p] = @floatCast(s.b[row]);
+        @memset(dst[columns..columns_pad], 0);
     }
-    if (!linalg.choleskyFactor(f32, s.u, p, s.stride)) {
+    if (!linalg.choleskyFactorAugmented(f32, s.u, p, columns, s.stride, s.inverse32[0..p])) {
         if (!linalg.choleskyFactor(f64, s.a, p, s.stride)) return false;
         @memcpy(s.x[0..p], s.b[0..p]);
         linalg.choleskySolve(f64, s.a, p, s.stride, s.x[0..p]);
         return true;
     }
-    for (s.x32[0..p], s.b[0..p]) |*dst, src| dst.* = @floatCast(src);
-    linalg.choleskySolve(f32, s.u, p, s.stride, s.x32[0..p]);
-    for (s.x[0..p], s.x32[0..p]) |*dst, src| dst.* = src;
+    const p_pad = linalg.padToLanes(p);
+    for (s.x32[0..p], 0..) |*dst, row| dst.* = s.u[row * s.stride + p];
+    @memset(s.x32[p..p_pad], 0);
+    linalg.solveUpper(f32, s.u, p, s.stride, s.inverse32, s.x32);
+    for (s.x[0..p_pad], s.x32[0..p_pad]) |*dst, src| dst.* = src;
     // refine = b − A x, with A symmetric and stored as its upper triangle.
     @memcpy(s.refine[0..p], s.b[0..p]);
-    for (0..p) |row| {
-        const upper = s.a[row * s.stride ..][row..p];
-        s.refine[row] -= linalg.dotT(f64, upper, s.x[row..p]);
-        linalg.axpy(f64, -s.x[row], upper[1..], s.refine[row + 1 .. p]);
-    }
+    linalg.symmetricResidual(f64, s.a, p, s.stride, s.x, s.refine);
     for (s.x32[0..p], s.refine[0..p]) |*dst, src| dst.* = @floatCast(src);
-    linalg.choleskySolve(f32, s.u, p, s.stride, s.x32[0..p]);
+    linalg.solveLower(f32, s.u, p, s.stride, s.inverse32, s.x32);
+    linalg.solveUpper(f32, s.u, p, s.stride, s.inverse32, s.x32);
     for (s.x[0..p], s.x32[0..p]) |*dst, correction| dst.* += correction;
     return true;
 }
 
+/// dst = src rounded to f32: whole SIMD vectors, then a scalar tail.
+fn narrow(dst: []f32, src: []const f64) void {
+    assert(dst.len == src.len);
+    const lanes = linalg.lanes;
+    var i: usize = 0;
+    while (i + lanes <= src.len) : (i += lanes) {
+        const wide: @Vector(lanes, f64) = src[i..][0..lanes].*;
+        const short: linalg.V = @floatCast(wide);
+        dst[i..][0..lanes].* = short;
+    }
+    while (i < src.len) : (i += 1) dst[i] = @floatCast(src[i]);
+}
+
 /// Software prefetches of the factor rows (and biases) of upcoming entries: the reads are random,
-/// the other side's parameters for every rating. `tick` issues one cache-line prefetch every
-/// `period` ticks while the cursor is below `limit`; the ticks come from every row of every Gram
-/// tile, so the loads of the next chunk overlap the arithmetic of the current one. The lines are
-/// taken from the row's actual address range (rows need not start on a cache line).
+/// the other side's parameters for every rating. `tick` issues a burst of `burst` cache-line
+/// prefetches every `period` ticks while the cursor is below `limit`; the ticks come before every
+/// Gram register tile (outside its inner loop), so the loads of the next chunk overlap the
+/// arithmetic of the current one.
 const Prefetcher = struct {
     index: []const u32,
     factors: [*]const f32,
     bias: [*]const f32,
-    k: usize,
+    /// Floats per packed factor row.
+    stride: usize,
+    /// Whether the rows carry their bias (then the bias array is not read).
+    bias_in_row: bool,
     /// Next entry to prefetch, and the next and last line address of its row (0 = not started).
     cursor: usize,
     line: usize = 0,
@@ -458,32 +506,41 @@ const Prefetcher = struct {
     /// Ticks per prefetch, and ticks left until the next one.
     period: usize = 1,
     countdown: usize = 1,
+    /// Lines per prefetching tick (at most `burst_max`).
+    burst: usize = 1,
+
+    const burst_max = 64;
 
     const line_bytes = 64;
 
-    fn init(index: []const u32, other: SideConst, k: usize, begin: usize, end: usize) Prefetcher {
+    fn init(index: []const u32, other: SideConst, stride: usize, bias_in_row: bool, begin: usize, end: usize) Prefetcher {
         assert(begin <= end and end <= index.len);
         return .{
             .index = index,
             .factors = other.factors.ptr,
             .bias = other.bias.ptr,
-            .k = k,
+            .stride = stride,
+            .bias_in_row = bias_in_row,
             .cursor = begin,
             .limit = begin,
             .end = end,
         };
     }
 
-    /// Lines a row's prefetch takes on average (its factor row plus its bias).
+    /// Lines a row's prefetch takes (its factor row, which starts on a line, and its bias).
     fn linesPerRow(self: *const Prefetcher) usize {
-        return (self.k * @sizeOf(f32) + line_bytes - 1) / line_bytes + 2;
+        const bias_lines: usize = if (self.bias_in_row) 0 else 1;
+        return (self.stride * @sizeOf(f32) + line_bytes - 1) / line_bytes + bias_lines;
     }
 
-    /// Moves the window to end at `limit` and spreads its lines over about `ticks` ticks.
+    /// Moves the window to end at `limit` and spreads its lines over about `ticks` ticks (several
+    /// lines per tick when the window has more lines than the computation has ticks).
     fn plan(self: *Prefetcher, limit: usize, ticks: usize) void {
         self.limit = @min(self.end, limit);
         const lines = (self.limit -| self.cursor) * self.linesPerRow();
-        self.period = @max(1, ticks / @max(1, lines));
+        const ticks_min = @max(1, ticks);
+        self.period = @max(1, ticks_min / @max(1, lines));
+        self.burst = @min(burst_max, @max(1, (lines + ticks_min - 1) / ticks_min));
         self.countdown = 1;
     }
 
@@ -499,12 +556,18 @@ const Prefetcher = struct {
         self.countdown -= 1;
         if (self.countdown != 0) return;
         self.countdown = self.period;
+        var burst = self.burst;
+        while (burst > 0 and self.cursor < self.limit) : (burst -= 1) self.next();
+    }
+
+    /// Prefetches the next line of the window.
+    inline fn next(self: *Prefetcher) void {
         if (self.line == 0) {
             const other: usize = self.index[self.cursor];
-            @prefetch(self.bias + other, .{});
-            const first = @intFromPtr(self.factors + other * self.k);
+            if (!self.bias_in_row) @prefetch(self.bias + other, .{});
+            const first = @intFromPtr(self.factors + other * self.stride);
             self.line = first & ~@as(usize, line_bytes - 1);
-            self.last_line = (first + self.k * @sizeOf(f32) - 1) & ~@as(usize, line_bytes - 1);
+            self.last_line = (first + self.stride * @sizeOf(f32) - 1) & ~@as(usize, line_bytes - 1);
         }
         @prefetch(@as([*]const u8, @ptrFromInt(self.line)), .{});
         if (self.line >= self.last_line) {
@@ -521,6 +584,35 @@ fn copyRow(dst: []f32, src: []const f32) void {
     var i: usize = 0;
     while (i + lanes <= src.len) : (i += lanes) dst[i..][0..lanes].* = src[i..][0..lanes].*;
     while (i < src.len) : (i += 1) dst[i] = src[i];
+}
+
+const cache_line = std.mem.Alignment.fromByteUnits(64);
+
+/// Copies `count × k` factors into rows of `kp` floats, one partition per thread. When k < kp the
+/// row's bias goes into column k (so a rating reads one row, not a row and a bias), the rest of
+/// the padding is zero.
+const Pack = struct {
+    src: SideConst,
+    k: usize,
+    dst: []f32,
+    kp: usize,
+    parts: u32,
+
+    fn run(self: *const Pack, part: u32) void {
+        const count = self.src.bias.len;
+        const range = threads_mod.partRange(count, self.parts, part);
+        for (range.begin..range.end) |row| {
+            const dst = self.dst[row * self.kp ..][0..self.kp];
+            @memcpy(dst[0..self.k], self.src.factors[row * self.k ..][0..self.k]);
+            @memset(dst[self.k..], 0);
+            if (biasInRow(self.k, self.kp)) dst[self.k] = self.src.bias[row];
+        }
+    }
+};
+
+/// Whether packed rows carry the bias in their padding (column k).
+fn biasInRow(k: usize, kp: usize) bool {
+    return k < kp;
 }
 
 /// Solves every row of `rows` given the other side (one half of an epoch). On failure `info.a` is
@@ -540,6 +632,14 @@ pub fn halfStep(
     assert(side.factors.len == side.bias.len * k);
     assert(other.factors.len == other.bias.len * k);
     const parts = threads_mod.clampThreads(threads, rows.count(), 64);
+    // The other side's factors, packed into rows of kp floats that start on cache lines (the
+    // padding zero): every gathered row is whole SIMD vectors and spans as few lines as it can.
+    const kp = linalg.padToLanes(k);
+    const packed_factors = allocator.alignedAlloc(f32, cache_line, other.bias.len * kp) catch
+        return .out_of_memory;
+    defer allocator.free(packed_factors);
+    const pack: Pack = .{ .src = other, .k = k, .dst = packed_factors, .kp = kp, .parts = parts };
+    threads_mod.run(parts, &pack, Pack.run);
     var bounds: [threads_mod.threads_max + 1]usize = undefined;
     // A row's factorisation costs about (2/3)(k+1) ratings' worth of Gram updates.
     const row_cost: u64 = 2 * (@as(u64, params.k) + 1) / 3 + 4;
@@ -548,7 +648,7 @@ pub fn halfStep(
     const context: HalfStep = .{
         .allocator = allocator,
         .rows = rows,
-        .other = other,
+        .other = .{ .factors = packed_factors, .bias = other.bias },
         .side = side,
         .params = params,
         .bounds = bounds[0 .. parts + 1],

@@ -102,8 +102,9 @@ pub const no_hook = struct {
 /// columns `k..kp` (zeros); callers read only the upper triangle of the `k` × `k` block. Row a's
 /// first written column is `firstColumn(a)`.
 ///
-/// `hook.tick()` is called once per row of Z in every tile (ALS uses it to spread software
-/// prefetches of the next rows over the computation); pass `no_hook` for none.
+/// `hook.tick()` is called once before every register tile (ALS uses it to spread software
+/// prefetches of the next rows over the computation, a burst per tile, outside the inner loop);
+/// pass `no_hook` for none.
 pub fn gramAccumulate(z: []const f32, rows: usize, k: usize, kp: usize, g: []f64, stride: usize, hook: anytype) void {
     assert(kp == padToLanes(k));
     assert(z.len >= rows * kp);
@@ -127,8 +128,7 @@ pub fn firstColumn(a: usize) usize {
     return a / gram_rows * gram_rows / lanes * lanes;
 }
 
-/// Number of register tiles `gramAccumulate` runs for this `k` (each ticks the hook once per row
-/// of Z).
+/// Number of register tiles `gramAccumulate` runs for this `k` (each ticks the hook once).
 pub fn gramTiles(k: usize, kp: usize) usize {
     assert(kp == padToLanes(k));
     const width = gram_vectors * lanes;
@@ -174,20 +174,13 @@ fn gramTile(
     stride: usize,
     hook: anytype,
 ) void {
-    // The hook's state is copied into a local for the tile (and written back after it), so its
-    // counters can live in registers instead of a load-modify-store per row.
-    const hook_is_pointer = @typeInfo(@TypeOf(hook)) == .pointer;
-    var local = if (hook_is_pointer) hook.* else hook;
-    defer if (hook_is_pointer) {
-        hook.* = local;
-    };
+    hook.tick();
     var acc: [mr][nv]V = undefined;
     inline for (0..mr) |r| inline for (0..nv) |v| {
         acc[r][v] = @splat(0);
     };
     var j: usize = 0;
     while (j < rows) : (j += 1) {
-        local.tick();
         const row = z[j * kp ..][0..kp];
         var cols: [nv]V = undefined;
         inline for (0..nv) |v| cols[v] = row[b0 + v * lanes ..][0..lanes].*;
@@ -205,19 +198,32 @@ fn gramTile(
 }
 
 /// In-place Cholesky factorisation A = UᵀU of the leading n × n block of `a` (row-major, row
-/// stride `stride`, upper triangle read and overwritten by U). Row-oriented (left-looking):
-/// row k of U is A[k][k..n] − Σ_{m<k} U[m][k]·U[m][k..n], scaled by 1/U[k][k], summed in SIMD
-/// register chunks of up to four vectors. The vectors start at k rounded down to the SIMD width and
-/// run to n rounded up, so the few entries left of the diagonal in the first vector and the padding
-/// columns n..`n_pad` are used as scratch (their values are meaningless; only the upper triangle
-/// of the n × n block is the result). `stride` must be at least n rounded up to the f64/f32 SIMD
-/// width. Returns false when a pivot is not positive and finite (the matrix is not numerically
-/// positive definite, or holds NaN/inf).
+/// stride `stride`, upper triangle read and overwritten by U): `choleskyFactorAugmented` with no
+/// right-hand side. Returns false when a pivot is not positive and finite.
 pub fn choleskyFactor(comptime T: type, a: []T, n: usize, stride: usize) bool {
+    return choleskyFactorAugmented(T, a, n, n, stride, null);
+}
+
+/// In-place Cholesky factorisation A = UᵀU of the leading n × n block of `a` (row-major, row
+/// stride `stride`, upper triangle read and overwritten by U), carrying columns n..`columns` of
+/// the first n rows along as right-hand sides B: they end as U⁻ᵀB, so the forward substitution of
+/// a solve comes with the factorisation (the bordered matrix [A B] is factorised row by row).
+/// `inverse`, when given, receives 1/U[k][k] for the triangular solves.
+///
+/// Row-oriented (left-looking): row k of U is A[k][k..] − Σ_{m<k} U[m][k]·U[m][k..], scaled by
+/// 1/U[k][k], summed in SIMD register chunks of up to four vectors. The vectors start at k rounded
+/// down to the SIMD width and run to `columns` rounded up, so the few entries left of the diagonal
+/// in the first vector and the padding columns are used as scratch (their values are meaningless).
+/// `stride` must be at least `columns` rounded up to the SIMD width, and the padding must hold
+/// finite values. Returns false when a pivot is not positive and finite (the matrix is not
+/// numerically positive definite, or holds NaN/inf).
+pub fn choleskyFactorAugmented(comptime T: type, a: []T, n: usize, columns: usize, stride: usize, inverse: ?[]T) bool {
     const width = comptime std.simd.suggestVectorLength(T) orelse 2;
-    const n_pad = (n + width - 1) / width * width;
+    const n_pad = (columns + width - 1) / width * width;
+    assert(columns >= n);
     assert(stride >= n_pad);
     assert(n == 0 or a.len >= (n - 1) * stride + n_pad);
+    if (inverse) |inv| assert(inv.len >= n);
     var k: usize = 0;
     while (k < n) : (k += 1) {
         var j0 = k / width * width;
@@ -229,15 +235,33 @@ pub fn choleskyFactor(comptime T: type, a: []T, n: usize, stride: usize) bool {
             }
             j0 += vectors * width;
         }
-        const row_k = a[k * stride ..][0..n];
+        const row_k = a[k * stride ..][0..n_pad];
         const pivot = row_k[k];
         if (!(pivot > 0) or !std.math.isFinite(pivot)) return false;
         const root = @sqrt(pivot);
-        row_k[k] = root;
-        const inverse = 1 / root;
-        for (row_k[k + 1 .. n]) |*x| x.* *= inverse;
+        const reciprocal = 1 / root;
+        if (inverse) |inv| inv[k] = reciprocal;
+        scaleRow(T, row_k, k, root, reciprocal);
     }
     return true;
+}
+
+/// row[k] = root and row[k+1..] *= reciprocal, as whole aligned SIMD vectors (the lanes left of k
+/// are kept). Every access is a whole aligned vector, so no load straddles an earlier store (a
+/// straddling load cannot be forwarded from the store buffer and stalls).
+fn scaleRow(comptime T: type, row: []T, k: usize, root: T, reciprocal: T) void {
+    const width = comptime std.simd.suggestVectorLength(T) orelse 2;
+    const W = @Vector(width, T);
+    assert(row.len % width == 0 and k < row.len);
+    const j0 = k / width * width;
+    const lane = std.simd.iota(usize, width);
+    const at: @Vector(width, usize) = @splat(k - j0);
+    const scale: W = @splat(reciprocal);
+    const first: W = row[j0..][0..width].*;
+    const kept = @select(T, lane == at, @as(W, @splat(root)), first);
+    row[j0..][0..width].* = @select(T, lane > at, first * scale, kept);
+    var j = j0 + width;
+    while (j < row.len) : (j += width) row[j..][0..width].* = @as(W, row[j..][0..width].*) * scale;
 }
 
 /// SIMD vectors per register chunk of the Cholesky row update.
@@ -298,6 +322,109 @@ pub fn choleskySolve(comptime T: type, u: []const T, n: usize, stride: usize, b:
         i -= 1;
         const row = u[i * stride ..][0..n];
         b[i] = (b[i] - dotT(T, row[i + 1 .. n], b[i + 1 .. n])) / row[i];
+    }
+}
+
+/// Forward substitution Uᵀ y = b in place with a factor U from `choleskyFactorAugmented` and its
+/// `inverse` diagonal, as column sweeps: y_i = b_i / U[i][i], then b[i+1..] −= y_i · U[i][i+1..].
+/// `b` holds n rounded up to the SIMD width entries (the padding ends as zero) and so do the rows
+/// of `u`. Every access to `b` is a whole aligned vector (see `scaleRow`).
+pub fn solveLower(comptime T: type, u: []const T, n: usize, stride: usize, inverse: []const T, b: []T) void {
+    const width = comptime std.simd.suggestVectorLength(T) orelse 2;
+    const W = @Vector(width, T);
+    const n_pad = (n + width - 1) / width * width;
+    assert(b.len >= n_pad and inverse.len >= n);
+    assert(stride >= n_pad);
+    const lane = std.simd.iota(usize, width);
+    var i: usize = 0;
+    while (i < n) : (i += 1) {
+        const row = u[i * stride ..][0..n_pad];
+        const j0 = i / width * width;
+        const y: W = @splat(b[i] * inverse[i]);
+        const at: @Vector(width, usize) = @splat(i - j0);
+        const first: W = b[j0..][0..width].*;
+        const updated = mulAdd(W, -y, row[j0..][0..width].*, first);
+        b[j0..][0..width].* = @select(T, lane > at, updated, @select(T, lane == at, y, first));
+        var j = j0 + width;
+        while (j < n_pad) : (j += width) {
+            b[j..][0..width].* = mulAdd(W, -y, row[j..][0..width].*, b[j..][0..width].*);
+        }
+    }
+    if (n < n_pad) {
+        const last = b[n_pad - width ..][0..width];
+        const keep: @Vector(width, usize) = @splat(n - (n_pad - width));
+        last.* = @select(T, lane < keep, @as(W, last.*), @as(W, @splat(0)));
+    }
+}
+
+/// Back substitution U x = y in place (`b` holds y and becomes x) with a factor U from
+/// `choleskyFactorAugmented` and its `inverse` diagonal, as row dot products from the bottom up.
+/// `b` holds n rounded up to the SIMD width entries, the padding zero; the rows of `u` are finite
+/// up to that width. Every access to `b` is a whole aligned vector (see `scaleRow`).
+pub fn solveUpper(comptime T: type, u: []const T, n: usize, stride: usize, inverse: []const T, b: []T) void {
+    const width = comptime std.simd.suggestVectorLength(T) orelse 2;
+    const W = @Vector(width, T);
+    const n_pad = (n + width - 1) / width * width;
+    assert(b.len >= n_pad and inverse.len >= n);
+    assert(stride >= n_pad);
+    const lane = std.simd.iota(usize, width);
+    const zero: W = @splat(0);
+    var i = n;
+    while (i > 0) {
+        i -= 1;
+        const row = u[i * stride ..][0..n_pad];
+        const j0 = i / width * width;
+        const at: @Vector(width, usize) = @splat(i - j0);
+        const first: W = b[j0..][0..width].*;
+        var acc: [2]W = .{ @select(T, lane > at, @as(W, row[j0..][0..width].*), zero) * first, zero };
+        var j = j0 + width;
+        while (j + 2 * width <= n_pad) : (j += 2 * width) {
+            inline for (0..2) |c| {
+                const vu: W = row[j + c * width ..][0..width].*;
+                const vb: W = b[j + c * width ..][0..width].*;
+                acc[c] = mulAdd(W, vu, vb, acc[c]);
+            }
+        }
+        if (j < n_pad) acc[1] = mulAdd(W, row[j..][0..width].*, b[j..][0..width].*, acc[1]);
+        const y = @reduce(.Add, @select(T, lane == at, first, zero));
+        const x: W = @splat((y - @reduce(.Add, acc[0] + acc[1])) * inverse[i]);
+        b[j0..][0..width].* = @select(T, lane == at, x, first);
+    }
+}
+
+/// r −= A x for the symmetric n × n matrix A stored as its upper triangle in `a` (row stride
+/// `stride` ≥ n rounded up to the SIMD width); `x` and `r` hold n rounded up to the SIMD width
+/// entries. Entries past n and below the diagonal are masked out, so they may hold anything.
+/// Every access to `r` is a whole aligned vector (see `scaleRow`).
+pub fn symmetricResidual(comptime T: type, a: []const T, n: usize, stride: usize, x: []const T, r: []T) void {
+    const width = comptime std.simd.suggestVectorLength(T) orelse 2;
+    const W = @Vector(width, T);
+    const I = @Vector(width, usize);
+    const n_pad = (n + width - 1) / width * width;
+    assert(x.len >= n_pad and r.len >= n_pad);
+    assert(stride >= n_pad);
+    const lane = std.simd.iota(usize, width);
+    const zero: W = @splat(0);
+    const end: I = @splat(n);
+    for (0..n) |row| {
+        const upper = a[row * stride ..][0..n_pad];
+        const j0 = row / width * width;
+        const diagonal: I = @splat(row);
+        const xr: W = @splat(x[row]);
+        var sum: W = zero;
+        var j = j0;
+        while (j < n_pad) : (j += width) {
+            const index = lane + @as(I, @splat(j));
+            const inside = (index >= diagonal) & (index < end);
+            const va = @select(T, inside, @as(W, upper[j..][0..width].*), zero);
+            sum = mulAdd(W, va, @select(T, inside, @as(W, x[j..][0..width].*), zero), sum);
+            // r[j] −= A[row][j]·x[row] above the diagonal; r[row] −= Σ_j A[row][j]·x[j] below.
+            const mirror = @select(T, index > diagonal, va, zero);
+            r[j..][0..width].* = mulAdd(W, -xr, mirror, r[j..][0..width].*);
+        }
+        const first = r[j0..][0..width];
+        const total: W = @splat(@reduce(.Add, sum));
+        first.* = @as(W, first.*) - @select(T, lane == diagonal - @as(I, @splat(j0)), total, zero);
     }
 }
 
@@ -413,7 +540,7 @@ test "blocked Gram equals the rank-1 reference on the upper triangle" {
     }
 }
 
-test "gramTiles counts the hook's ticks per row" {
+test "gramTiles counts the hook's ticks" {
     const Counter = struct {
         ticks: usize = 0,
         pub fn tick(self: *@This()) void {
@@ -430,7 +557,7 @@ test "gramTiles counts the hook's ticks per row" {
         defer testing.allocator.free(g);
         var counter: Counter = .{};
         gramAccumulate(z, rows, k, kp, g, kp, &counter);
-        try testing.expectEqual(gramTiles(k, kp) * rows, counter.ticks);
+        try testing.expectEqual(gramTiles(k, kp), counter.ticks);
     }
 }
 
@@ -447,4 +574,61 @@ test "Gram of a hand example" {
     try testing.expectEqual(@as(f64, 10), g[0]);
     try testing.expectEqual(@as(f64, 14), g[1]);
     try testing.expectEqual(@as(f64, 20), g[kp + 1]);
+}
+
+test "augmented factorisation, aligned solves and the symmetric residual agree with the plain solve" {
+    var rng = std.Random.DefaultPrng.init(13);
+    const random = rng.random();
+    const n_max = 40;
+    const stride = 48;
+    for (1..n_max + 1) |n| {
+        // A = MᵀM + I (upper triangle), b random; the augmented matrix holds b in column n.
+        var m: [n_max * n_max]f32 = undefined;
+        for (m[0 .. n * n]) |*x| x.* = random.float(f32) - 0.5;
+        var a = [_]f32{0} ** (n_max * stride);
+        var a64 = [_]f64{0} ** (n_max * stride);
+        var b: [stride]f32 = [_]f32{0} ** stride;
+        for (0..n) |r| {
+            for (r..n) |c| {
+                var s: f32 = if (r == c) 1 else 0;
+                for (0..n) |t| s += m[t * n + r] * m[t * n + c];
+                a[r * stride + c] = s;
+                a64[r * stride + c] = s;
+            }
+            b[r] = random.float(f32) * 4 - 2;
+        }
+        var plain = a;
+        var want = b;
+        try testing.expect(choleskyFactor(f32, &plain, n, stride));
+        choleskySolve(f32, &plain, n, stride, want[0..n]);
+
+        var augmented = a;
+        for (0..n) |r| augmented[r * stride + n] = b[r];
+        var inverse: [stride]f32 = undefined;
+        try testing.expect(choleskyFactorAugmented(f32, &augmented, n, n + 1, stride, &inverse));
+        var x: [stride]f32 = [_]f32{0} ** stride;
+        for (0..n) |r| x[r] = augmented[r * stride + n];
+        solveUpper(f32, &augmented, n, stride, &inverse, &x);
+        for (want[0..n], x[0..n]) |w, got| try testing.expectApproxEqAbs(w, got, 1e-4 * @max(1, @abs(w)));
+
+        // The forward and back sweeps of b give the same x again.
+        var again = b;
+        solveLower(f32, &augmented, n, stride, &inverse, &again);
+        solveUpper(f32, &augmented, n, stride, &inverse, &again);
+        for (x[0..n], again[0..n]) |w, got| try testing.expectApproxEqAbs(w, got, 1e-4 * @max(1, @abs(w)));
+
+        // b − A x from the upper triangle equals the dense product, with garbage past n.
+        var x64: [stride]f64 = [_]f64{std.math.nan(f64)} ** stride;
+        var r64: [stride]f64 = [_]f64{std.math.nan(f64)} ** stride;
+        for (0..n) |r| {
+            x64[r] = x[r];
+            r64[r] = b[r];
+        }
+        symmetricResidual(f64, &a64, n, stride, &x64, &r64);
+        for (0..n) |r| {
+            var dense: f64 = b[r];
+            for (0..n) |c| dense -= a64[@min(r, c) * stride + @max(r, c)] * x64[c];
+            try testing.expectApproxEqAbs(dense, r64[r], 1e-9);
+        }
+    }
 }
