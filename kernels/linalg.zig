@@ -224,26 +224,93 @@ pub fn choleskyFactorAugmented(comptime T: type, a: []T, n: usize, columns: usiz
     assert(stride >= n_pad);
     assert(n == 0 or a.len >= (n - 1) * stride + n_pad);
     if (inverse) |inv| assert(inv.len >= n);
-    var k: usize = 0;
-    while (k < n) : (k += 1) {
-        var j0 = k / width * width;
+    var k0: usize = 0;
+    while (k0 < n) : (k0 += cholesky_panel) {
+        const rows = @min(cholesky_panel, n - k0);
+        // The panel's rows minus the contributions of every row above it, in register tiles.
+        var j0 = k0 / width * width;
         while (j0 < n_pad) {
             const vectors: usize = @min(cholesky_vectors, (n_pad - j0) / width);
-            switch (vectors) {
-                inline 1...cholesky_vectors => |v| choleskyChunk(T, v, a, stride, k, j0),
+            switch (rows) {
+                inline 1...cholesky_panel => |r| switch (vectors) {
+                    inline 1...cholesky_vectors => |v| choleskyTile(T, r, v, a, stride, k0, j0),
+                    else => unreachable,
+                },
                 else => unreachable,
             }
             j0 += vectors * width;
         }
-        const row_k = a[k * stride ..][0..n_pad];
-        const pivot = row_k[k];
-        if (!(pivot > 0) or !std.math.isFinite(pivot)) return false;
-        const root = @sqrt(pivot);
-        const reciprocal = 1 / root;
-        if (inverse) |inv| inv[k] = reciprocal;
-        scaleRow(T, row_k, k, root, reciprocal);
+        // Within the panel, row by row: the rows above it in the panel, then the pivot.
+        for (k0..k0 + rows) |k| {
+            const row_k = a[k * stride ..][0..n_pad];
+            const first = k / width * width;
+            for (k0..k) |m| axpyAligned(T, -a[m * stride + k], a[m * stride ..][first..n_pad], row_k[first..n_pad]);
+            const pivot = row_k[k];
+            if (!(pivot > 0) or !std.math.isFinite(pivot)) return false;
+            const root = @sqrt(pivot);
+            const reciprocal = 1 / root;
+            if (inverse) |inv| inv[k] = reciprocal;
+            scaleRow(T, row_k, k, root, reciprocal);
+        }
     }
     return true;
+}
+
+/// Rows factorised together by `choleskyFactorAugmented` (they share the loads of every row above).
+const cholesky_panel = 4;
+
+/// SIMD vectors per register tile of the Cholesky panel update.
+const cholesky_vectors = 3;
+
+/// A[k0 + r][j0 .. j0 + vectors·width] −= Σ_{m<k0} U[m][k0 + r] · U[m][j0 ..] for the `rows` rows
+/// of a panel, summed in registers (`rows` × `vectors` accumulators, split into two interleaved
+/// partial sums when that is fewer than eight chains, so the FMA latency stays hidden).
+fn choleskyTile(comptime T: type, comptime rows: usize, comptime vectors: usize, a: []T, stride: usize, k0: usize, j0: usize) void {
+    const width = comptime std.simd.suggestVectorLength(T) orelse 2;
+    const W = @Vector(width, T);
+    const unroll = if (rows * vectors < 8) 2 else 1;
+    var acc: [unroll][rows][vectors]W = undefined;
+    inline for (0..unroll) |u| inline for (0..rows) |r| inline for (0..vectors) |v| {
+        acc[u][r][v] = @splat(0);
+    };
+    var m: usize = 0;
+    while (m + unroll <= k0) : (m += unroll) {
+        inline for (0..unroll) |u| {
+            const row_m = a[(m + u) * stride ..];
+            var x: [vectors]W = undefined;
+            inline for (0..vectors) |v| x[v] = row_m[j0 + v * width ..][0..width].*;
+            inline for (0..rows) |r| {
+                const s: W = @splat(row_m[k0 + r]);
+                inline for (0..vectors) |v| acc[u][r][v] = mulAdd(W, s, x[v], acc[u][r][v]);
+            }
+        }
+    }
+    while (m < k0) : (m += 1) {
+        const row_m = a[m * stride ..];
+        inline for (0..rows) |r| {
+            const s: W = @splat(row_m[k0 + r]);
+            inline for (0..vectors) |v| {
+                acc[0][r][v] = mulAdd(W, s, row_m[j0 + v * width ..][0..width].*, acc[0][r][v]);
+            }
+        }
+    }
+    inline for (0..rows) |r| inline for (0..vectors) |v| {
+        var sum = acc[0][r][v];
+        inline for (1..unroll) |u| sum += acc[u][r][v];
+        const dst = a[(k0 + r) * stride + j0 + v * width ..][0..width];
+        dst.* = @as(W, dst.*) - sum;
+    };
+}
+
+/// y −= … as `axpy` (y += alpha · x) over whole aligned SIMD vectors (`x.len` a multiple of the
+/// width): no scalar tail, no load straddling an earlier store.
+fn axpyAligned(comptime T: type, alpha: T, x: []const T, y: []T) void {
+    const width = comptime std.simd.suggestVectorLength(T) orelse 2;
+    const W = @Vector(width, T);
+    assert(x.len == y.len and x.len % width == 0);
+    const a: W = @splat(alpha);
+    var i: usize = 0;
+    while (i < x.len) : (i += width) y[i..][0..width].* = mulAdd(W, a, x[i..][0..width].*, y[i..][0..width].*);
 }
 
 /// row[k] = root and row[k+1..] *= reciprocal, as whole aligned SIMD vectors (the lanes left of k
@@ -262,47 +329,6 @@ fn scaleRow(comptime T: type, row: []T, k: usize, root: T, reciprocal: T) void {
     row[j0..][0..width].* = @select(T, lane > at, first * scale, kept);
     var j = j0 + width;
     while (j < row.len) : (j += width) row[j..][0..width].* = @as(W, row[j..][0..width].*) * scale;
-}
-
-/// SIMD vectors per register chunk of the Cholesky row update.
-const cholesky_vectors = 4;
-
-/// A[k][j0 .. j0 + vectors·width] −= Σ_{m<k} U[m][k] · U[m][j0 ..], in registers. The sum over m
-/// is split into `8 / vectors` interleaved partial sums so that eight independent FMA chains hide
-/// the FMA latency, then the partials are added in a fixed order.
-fn choleskyChunk(comptime T: type, comptime vectors: usize, a: []T, stride: usize, k: usize, j0: usize) void {
-    const width = comptime std.simd.suggestVectorLength(T) orelse 2;
-    const W = @Vector(width, T);
-    const unroll = 8 / vectors;
-    var acc: [unroll][vectors]W = undefined;
-    inline for (0..unroll) |u| inline for (0..vectors) |v| {
-        acc[u][v] = @splat(0);
-    };
-    var m: usize = 0;
-    while (m + unroll <= k) : (m += unroll) {
-        inline for (0..unroll) |u| {
-            const row_m = a[(m + u) * stride ..];
-            const s: W = @splat(row_m[k]);
-            inline for (0..vectors) |v| {
-                const x: W = row_m[j0 + v * width ..][0..width].*;
-                acc[u][v] = mulAdd(W, s, x, acc[u][v]);
-            }
-        }
-    }
-    while (m < k) : (m += 1) {
-        const row_m = a[m * stride ..];
-        const s: W = @splat(row_m[k]);
-        inline for (0..vectors) |v| {
-            const x: W = row_m[j0 + v * width ..][0..width].*;
-            acc[0][v] = mulAdd(W, s, x, acc[0][v]);
-        }
-    }
-    inline for (0..vectors) |v| {
-        var sum = acc[0][v];
-        inline for (1..unroll) |u| sum += acc[u][v];
-        const dst = a[k * stride + j0 + v * width ..][0..width];
-        dst.* = @as(W, dst.*) - sum;
-    }
 }
 
 /// Solves UᵀU x = b in place (`b` becomes x) with the factor from `choleskyFactor`.
@@ -326,9 +352,11 @@ pub fn choleskySolve(comptime T: type, u: []const T, n: usize, stride: usize, b:
 }
 
 /// Forward substitution Uᵀ y = b in place with a factor U from `choleskyFactorAugmented` and its
-/// `inverse` diagonal, as column sweeps: y_i = b_i / U[i][i], then b[i+1..] −= y_i · U[i][i+1..].
-/// `b` holds n rounded up to the SIMD width entries (the padding ends as zero) and so do the rows
-/// of `u`. Every access to `b` is a whole aligned vector (see `scaleRow`).
+/// `inverse` diagonal, a SIMD vector of unknowns at a time: within the block the column sweep
+/// y_i = b_i / U[i][i], b −= y_i · U[i][·] runs in one register, then the block's rows are
+/// subtracted from the rest of b in independent vector chains. `b` holds n rounded up to the SIMD
+/// width entries (the padding ends as zero) and so do the rows of `u`. Every access to `b` is a
+/// whole aligned vector (see `scaleRow`).
 pub fn solveLower(comptime T: type, u: []const T, n: usize, stride: usize, inverse: []const T, b: []T) void {
     const width = comptime std.simd.suggestVectorLength(T) orelse 2;
     const W = @Vector(width, T);
@@ -336,31 +364,38 @@ pub fn solveLower(comptime T: type, u: []const T, n: usize, stride: usize, inver
     assert(b.len >= n_pad and inverse.len >= n);
     assert(stride >= n_pad);
     const lane = std.simd.iota(usize, width);
-    var i: usize = 0;
-    while (i < n) : (i += 1) {
-        const row = u[i * stride ..][0..n_pad];
-        const j0 = i / width * width;
-        const y: W = @splat(b[i] * inverse[i]);
-        const at: @Vector(width, usize) = @splat(i - j0);
-        const first: W = b[j0..][0..width].*;
-        const updated = mulAdd(W, -y, row[j0..][0..width].*, first);
-        b[j0..][0..width].* = @select(T, lane > at, updated, @select(T, lane == at, y, first));
+    var j0: usize = 0;
+    while (j0 < n) : (j0 += width) {
+        const count = @min(width, n - j0);
+        var t: W = b[j0..][0..width].*;
+        var y: W = @splat(0);
+        inline for (0..width) |l| {
+            if (l < count) {
+                const yl = t[l] * inverse[j0 + l];
+                y[l] = yl;
+                const row: W = u[(j0 + l) * stride + j0 ..][0..width].*;
+                const after = lane > @as(@Vector(width, usize), @splat(l));
+                t = @select(T, after, mulAdd(W, @splat(-yl), row, t), t);
+            }
+        }
+        b[j0..][0..width].* = y;
         var j = j0 + width;
         while (j < n_pad) : (j += width) {
-            b[j..][0..width].* = mulAdd(W, -y, row[j..][0..width].*, b[j..][0..width].*);
+            var acc: W = b[j..][0..width].*;
+            inline for (0..width) |l| {
+                if (l < count) acc = mulAdd(W, @splat(-y[l]), u[(j0 + l) * stride + j ..][0..width].*, acc);
+            }
+            b[j..][0..width].* = acc;
         }
-    }
-    if (n < n_pad) {
-        const last = b[n_pad - width ..][0..width];
-        const keep: @Vector(width, usize) = @splat(n - (n_pad - width));
-        last.* = @select(T, lane < keep, @as(W, last.*), @as(W, @splat(0)));
     }
 }
 
 /// Back substitution U x = y in place (`b` holds y and becomes x) with a factor U from
-/// `choleskyFactorAugmented` and its `inverse` diagonal, as row dot products from the bottom up.
-/// `b` holds n rounded up to the SIMD width entries, the padding zero; the rows of `u` are finite
-/// up to that width. Every access to `b` is a whole aligned vector (see `scaleRow`).
+/// `choleskyFactorAugmented` and its `inverse` diagonal, a SIMD vector of unknowns at a time from
+/// the bottom: the block's rows minus their dot products with the solved unknowns (independent
+/// chains), then the small triangle in registers. `b` holds n rounded up to the SIMD width entries,
+/// the padding zero; the rows of `u` are finite up to that width. Every access to `b` is a whole
+/// aligned vector (see `scaleRow`).
 pub fn solveUpper(comptime T: type, u: []const T, n: usize, stride: usize, inverse: []const T, b: []T) void {
     const width = comptime std.simd.suggestVectorLength(T) orelse 2;
     const W = @Vector(width, T);
@@ -369,26 +404,34 @@ pub fn solveUpper(comptime T: type, u: []const T, n: usize, stride: usize, inver
     assert(stride >= n_pad);
     const lane = std.simd.iota(usize, width);
     const zero: W = @splat(0);
-    var i = n;
-    while (i > 0) {
-        i -= 1;
-        const row = u[i * stride ..][0..n_pad];
-        const j0 = i / width * width;
-        const at: @Vector(width, usize) = @splat(i - j0);
-        const first: W = b[j0..][0..width].*;
-        var acc: [2]W = .{ @select(T, lane > at, @as(W, row[j0..][0..width].*), zero) * first, zero };
-        var j = j0 + width;
-        while (j + 2 * width <= n_pad) : (j += 2 * width) {
-            inline for (0..2) |c| {
-                const vu: W = row[j + c * width ..][0..width].*;
-                const vb: W = b[j + c * width ..][0..width].*;
-                acc[c] = mulAdd(W, vu, vb, acc[c]);
+    var j0 = n_pad;
+    while (j0 > 0) {
+        j0 -= width;
+        const count = @min(width, n - j0);
+        var t: W = b[j0..][0..width].*;
+        inline for (0..width) |l| {
+            if (l < count) {
+                const row = u[(j0 + l) * stride ..][0..n_pad];
+                var acc: [2]W = .{ zero, zero };
+                var j = j0 + width;
+                while (j + 2 * width <= n_pad) : (j += 2 * width) {
+                    inline for (0..2) |c| acc[c] = mulAdd(W, row[j + c * width ..][0..width].*, b[j + c * width ..][0..width].*, acc[c]);
+                }
+                if (j < n_pad) acc[0] = mulAdd(W, row[j..][0..width].*, b[j..][0..width].*, acc[0]);
+                t[l] -= @reduce(.Add, acc[0] + acc[1]);
             }
         }
-        if (j < n_pad) acc[1] = mulAdd(W, row[j..][0..width].*, b[j..][0..width].*, acc[1]);
-        const y = @reduce(.Add, @select(T, lane == at, first, zero));
-        const x: W = @splat((y - @reduce(.Add, acc[0] + acc[1])) * inverse[i]);
-        b[j0..][0..width].* = @select(T, lane == at, x, first);
+        var x: W = zero;
+        inline for (0..width) |step| {
+            const l = width - 1 - step;
+            if (l < count) {
+                const row: W = u[(j0 + l) * stride + j0 ..][0..width].*;
+                const after = lane > @as(@Vector(width, usize), @splat(l));
+                const solved = @reduce(.Add, @select(T, after, row * x, zero));
+                x[l] = (t[l] - solved) * inverse[j0 + l];
+            }
+        }
+        b[j0..][0..width].* = x;
     }
 }
 
