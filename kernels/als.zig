@@ -273,7 +273,7 @@ const HalfStep = struct {
         const k = s.k;
         const np = linalg.padToLanes(n);
         assert(n <= s.rows_max and n <= k and np <= s.kp);
-        self.gather(s, begin, n, linalg.gramTiles(n, np));
+        self.gather(s, begin, n, linalg.gramTicks(n, np, k));
         // Yᵀ: row f holds factor f of the n gathered rows, padded with zeros to np.
         for (0..k) |f| {
             const row = s.zt[f * np ..][0..np];
@@ -351,7 +351,7 @@ const HalfStep = struct {
         const kp = s.kp;
         const count = chunk_end - chunk_begin;
         assert(count >= 1 and count <= s.chunk);
-        self.gather(s, chunk_begin, count, linalg.gramTiles(k, kp));
+        self.gather(s, chunk_begin, count, linalg.gramTicks(k, kp, count));
         var residual_sum: f64 = 0;
         for (s.residual[0..count]) |residual| residual_sum += residual;
         chunkSums(s.z, count, kp, s.residual, s.chunk_z, s.chunk_rz);
@@ -484,9 +484,9 @@ fn narrow(dst: []f32, src: []const f64) void {
 
 /// Software prefetches of the factor rows (and biases) of upcoming entries: the reads are random,
 /// the other side's parameters for every rating. `tick` issues a burst of `burst` cache-line
-/// prefetches every `period` ticks while the cursor is below `limit`; the ticks come before every
-/// Gram register tile (outside its inner loop), so the loads of the next chunk overlap the
-/// arithmetic of the current one.
+/// prefetches every `period` ticks while the cursor is below `limit`; the ticks come every
+/// `linalg.gram_tick_rows` rows of every Gram register tile, so the loads of the next chunk are
+/// spread over the arithmetic of the current one.
 const Prefetcher = struct {
     index: []const u32,
     factors: [*]const f32,
@@ -509,7 +509,7 @@ const Prefetcher = struct {
     /// Lines per prefetching tick (at most `burst_max`).
     burst: usize = 1,
 
-    const burst_max = 64;
+    const burst_max = 8;
 
     const line_bytes = 64;
 

@@ -38,9 +38,23 @@ pub fn padToLanes(n: usize) usize {
     return (n + lanes - 1) / lanes * lanes;
 }
 
-/// Σ a[i]·b[i] in f32 (the scoring dot product): `dotT` at f32.
+/// Σ a[i]·b[i] in f32 (the scoring dot product): whole SIMD vectors, then a tail of fewer than
+/// `lanes` entries as one more vector that overlaps the last whole one (its lanes counted already
+/// masked out), so a row of, say, 15 floats costs two vector FMAs and no scalar chain.
 pub fn dot(a: []const f32, b: []const f32) f32 {
-    return dotT(f32, a, b);
+    assert(a.len == b.len);
+    const n = a.len;
+    if (n < lanes) return dotT(f32, a, b);
+    var acc: V = @splat(0);
+    var i: usize = 0;
+    while (i + lanes <= n) : (i += lanes) acc = mulAdd(V, a[i..][0..lanes].*, b[i..][0..lanes].*, acc);
+    if (i < n) {
+        const start = n - lanes;
+        const fresh = std.simd.iota(usize, lanes) >= @as(@Vector(lanes, usize), @splat(i - start));
+        const tail_a = @select(f32, fresh, @as(V, a[start..][0..lanes].*), @as(V, @splat(0)));
+        acc = mulAdd(V, tail_a, b[start..][0..lanes].*, acc);
+    }
+    return @reduce(.Add, acc);
 }
 
 /// y += alpha · x for any float type, SIMD with a scalar tail.
@@ -102,9 +116,9 @@ pub const no_hook = struct {
 /// columns `k..kp` (zeros); callers read only the upper triangle of the `k` × `k` block. Row a's
 /// first written column is `firstColumn(a)`.
 ///
-/// `hook.tick()` is called once before every register tile (ALS uses it to spread software
-/// prefetches of the next rows over the computation, a burst per tile, outside the inner loop);
-/// pass `no_hook` for none.
+/// `hook.tick()` is called once every `gram_tick_rows` rows of Z in every tile (ALS uses it to
+/// spread software prefetches of the next rows over the computation); `gramTicks` counts the
+/// calls. Pass `no_hook` for none.
 pub fn gramAccumulate(z: []const f32, rows: usize, k: usize, kp: usize, g: []f64, stride: usize, hook: anytype) void {
     assert(kp == padToLanes(k));
     assert(z.len >= rows * kp);
@@ -128,7 +142,15 @@ pub fn firstColumn(a: usize) usize {
     return a / gram_rows * gram_rows / lanes * lanes;
 }
 
-/// Number of register tiles `gramAccumulate` runs for this `k` (each ticks the hook once).
+/// Rows of Z per hook tick in `gramAccumulate`.
+pub const gram_tick_rows = 4;
+
+/// Number of hook ticks `gramAccumulate` gives for `rows` rows of Z.
+pub fn gramTicks(k: usize, kp: usize, rows: usize) usize {
+    return gramTiles(k, kp) * ((rows + gram_tick_rows - 1) / gram_tick_rows);
+}
+
+/// Number of register tiles `gramAccumulate` runs for this `k`.
 pub fn gramTiles(k: usize, kp: usize) usize {
     assert(kp == padToLanes(k));
     const width = gram_vectors * lanes;
@@ -174,13 +196,13 @@ fn gramTile(
     stride: usize,
     hook: anytype,
 ) void {
-    hook.tick();
     var acc: [mr][nv]V = undefined;
     inline for (0..mr) |r| inline for (0..nv) |v| {
         acc[r][v] = @splat(0);
     };
     var j: usize = 0;
     while (j < rows) : (j += 1) {
+        if (j % gram_tick_rows == 0) hook.tick();
         const row = z[j * kp ..][0..kp];
         var cols: [nv]V = undefined;
         inline for (0..nv) |v| cols[v] = row[b0 + v * lanes ..][0..lanes].*;
@@ -479,6 +501,18 @@ test "dot and axpy match hand sums, with and without a scalar tail" {
     try testing.expectEqual(@as(f32, 2 + 3 + 4 - 11), dot(&a, &b));
     try testing.expectEqual(@as(f32, 1 * 2), dot(a[0..1], b[0..1]));
     try testing.expectEqual(@as(f32, 0), dot(a[0..0], b[0..0]));
+    // Every length from 0 to 40 (whole vectors, overlapping tails, short rows) against a plain sum.
+    var lhs: [40]f32 = undefined;
+    var rhs: [40]f32 = undefined;
+    for (&lhs, &rhs, 0..) |*l, *r, i| {
+        l.* = @floatFromInt(i % 7);
+        r.* = @as(f32, @floatFromInt(i % 5)) - 2;
+    }
+    for (0..41) |len| {
+        var plain: f32 = 0;
+        for (lhs[0..len], rhs[0..len]) |l, r| plain += l * r;
+        try testing.expectEqual(plain, dot(lhs[0..len], rhs[0..len]));
+    }
     var y = [_]f64{ 1, 1, 1, 1, 1, 1, 1, 1, 1, 1 };
     const x = [_]f64{ 1, 2, 3, 4, 5, 6, 7, 8, 9, 10 };
     axpy(f64, -2, &x, &y);
@@ -583,7 +617,7 @@ test "blocked Gram equals the rank-1 reference on the upper triangle" {
     }
 }
 
-test "gramTiles counts the hook's ticks" {
+test "gramTicks counts the hook's ticks" {
     const Counter = struct {
         ticks: usize = 0,
         pub fn tick(self: *@This()) void {
@@ -592,7 +626,7 @@ test "gramTiles counts the hook's ticks" {
     };
     for ([_]usize{ 1, 5, 8, 15, 16, 31, 40, 64, 100, 128 }) |k| {
         const kp = padToLanes(k);
-        const rows = 3;
+        const rows = 9;
         const z = try testing.allocator.alloc(f32, rows * kp);
         defer testing.allocator.free(z);
         @memset(z, 0);
@@ -600,7 +634,7 @@ test "gramTiles counts the hook's ticks" {
         defer testing.allocator.free(g);
         var counter: Counter = .{};
         gramAccumulate(z, rows, k, kp, g, kp, &counter);
-        try testing.expectEqual(gramTiles(k, kp), counter.ticks);
+        try testing.expectEqual(gramTicks(k, kp, rows), counter.ticks);
     }
 }
 

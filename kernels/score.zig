@@ -83,7 +83,7 @@ const Pairs = struct {
 
     fn run(self: *const Pairs, part: u32) void {
         const range = threads_mod.partRange(self.out.len, self.parts, part);
-        const ahead = 32;
+        const ahead = 16;
         var j = range.begin;
         while (j < range.end) : (j += 1) {
             if (j + ahead < range.end) self.prefetch(self.users[j + ahead], self.items[j + ahead]);
