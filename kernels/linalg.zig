@@ -114,9 +114,8 @@ pub const no_hook = struct {
 /// down to the SIMD width to kp, in tiles of `gram_vectors` SIMD vectors (4 × 3 = 12 accumulators,
 /// fed per row of Z by 4 broadcasts and 3 vector loads; measured faster here than 6 × 2, 5 × 2 and
 /// 3 × 4) and narrower tiles for the rest (see `tileVectors`). Tiles may write a few entries below
-/// the diagonal and
-/// columns `k..kp` (zeros); callers read only the upper triangle of the `k` × `k` block. Row a's
-/// first written column is `firstColumn(a)`.
+/// the diagonal and columns `k..kp` (zeros); callers read only the upper triangle of the `k` × `k`
+/// block. Row a's first written column is `firstColumn(a)`.
 ///
 /// `hook.tick()` is called once every `gram_tick_rows` rows of Z in every tile (ALS uses it to
 /// spread software prefetches of the next rows over the computation); `gramTicks` counts the
