@@ -30,6 +30,7 @@ const status_mod = @import("status.zig");
 const threads_mod = @import("threads.zig");
 const rows_mod = @import("rows.zig");
 const linalg = @import("linalg.zig");
+const pack = @import("pack.zig");
 
 const Status = status_mod.Status;
 const ErrorInfo = status_mod.ErrorInfo;
@@ -203,7 +204,7 @@ const HalfStep = struct {
             self.rows.index,
             self.other,
             scratch.kp,
-            biasInRow(scratch.k, scratch.kp),
+            pack.biasInRow(scratch.k, scratch.kp),
             self.rows.begin(first_row),
             self.rows.ptr[last_row],
         );
@@ -313,7 +314,7 @@ const HalfStep = struct {
         s.prefetcher.catchUp(begin + count);
         s.prefetcher.plan(begin + count + s.chunk, ticks);
         const mu = self.params.mu;
-        if (biasInRow(s.k, s.kp)) {
+        if (pack.biasInRow(s.k, s.kp)) {
             // The bias comes with the row (column k), which the copy zeroes for the Gram.
             const lanes = linalg.lanes;
             const lane = std.simd.iota(usize, lanes);
@@ -586,35 +587,6 @@ fn copyRow(dst: []f32, src: []const f32) void {
     while (i < src.len) : (i += 1) dst[i] = src[i];
 }
 
-const cache_line = std.mem.Alignment.fromByteUnits(64);
-
-/// Copies `count × k` factors into rows of `kp` floats, one partition per thread. When k < kp the
-/// row's bias goes into column k (so a rating reads one row, not a row and a bias), the rest of
-/// the padding is zero.
-const Pack = struct {
-    src: SideConst,
-    k: usize,
-    dst: []f32,
-    kp: usize,
-    parts: u32,
-
-    fn run(self: *const Pack, part: u32) void {
-        const count = self.src.bias.len;
-        const range = threads_mod.partRange(count, self.parts, part);
-        for (range.begin..range.end) |row| {
-            const dst = self.dst[row * self.kp ..][0..self.kp];
-            @memcpy(dst[0..self.k], self.src.factors[row * self.k ..][0..self.k]);
-            @memset(dst[self.k..], 0);
-            if (biasInRow(self.k, self.kp)) dst[self.k] = self.src.bias[row];
-        }
-    }
-};
-
-/// Whether packed rows carry the bias in their padding (column k).
-fn biasInRow(k: usize, kp: usize) bool {
-    return k < kp;
-}
-
 /// Solves every row of `rows` given the other side (one half of an epoch). On failure `info.a` is
 /// the first row whose system could not be solved.
 pub fn halfStep(
@@ -635,11 +607,10 @@ pub fn halfStep(
     // The other side's factors, packed into rows of kp floats that start on cache lines (the
     // padding zero): every gathered row is whole SIMD vectors and spans as few lines as it can.
     const kp = linalg.padToLanes(k);
-    const packed_factors = allocator.alignedAlloc(f32, cache_line, other.bias.len * kp) catch
+    const packed_factors = allocator.alignedAlloc(f32, pack.cache_line, other.bias.len * kp) catch
         return .out_of_memory;
     defer allocator.free(packed_factors);
-    const pack: Pack = .{ .src = other, .k = k, .dst = packed_factors, .kp = kp, .parts = parts };
-    threads_mod.run(parts, &pack, Pack.run);
+    pack.packRows(other.factors, other.bias, k, packed_factors, kp, parts);
     var bounds: [threads_mod.threads_max + 1]usize = undefined;
     // A row's factorisation costs about (2/3)(k+1) ratings' worth of Gram updates.
     const row_cost: u64 = 2 * (@as(u64, params.k) + 1) / 3 + 4;

@@ -563,4 +563,5 @@ test {
     _ = bias_als;
     _ = als;
     _ = score;
+    _ = @import("pack.zig");
 }
