@@ -126,7 +126,16 @@ pub fn gramAccumulate(z: []const f32, rows: usize, k: usize, kp: usize, g: []f64
     assert(stride >= kp);
     assert(g.len >= k * stride);
     var a0: usize = 0;
-    while (a0 < k) : (a0 += gram_rows) {
+    while (a0 < k) {
+        if (mergesNext(a0, k, kp)) {
+            // The corner block: one vector of columns for two row blocks, as one tall tile.
+            switch (@min(2 * gram_rows, k - a0)) {
+                inline 1...2 * gram_rows => |m| gramTile(m, 1, z, rows, kp, a0, firstColumn(a0), g, stride, hook),
+                else => unreachable,
+            }
+            a0 += 2 * gram_rows;
+            continue;
+        }
         const mr = @min(gram_rows, k - a0);
         var b0 = firstColumn(a0);
         while (b0 < kp) {
@@ -134,7 +143,16 @@ pub fn gramAccumulate(z: []const f32, rows: usize, k: usize, kp: usize, g: []f64
             gramTileDispatch(mr, nv, z, rows, kp, a0, b0, g, stride, hook);
             b0 += nv * lanes;
         }
+        a0 += gram_rows;
     }
+}
+
+/// Whether the row block at a0 has a single SIMD vector of columns left and the next block shares
+/// it: the two then run as one tile of up to 2 × `gram_rows` rows (a one-vector tile of
+/// `gram_rows` rows has too few accumulator chains to hide the FMA latency).
+fn mergesNext(a0: usize, k: usize, kp: usize) bool {
+    const next = a0 + gram_rows;
+    return kp - firstColumn(a0) == lanes and next < k and firstColumn(next) == firstColumn(a0);
 }
 
 /// SIMD vectors of the next register tile when `remaining` vectors of a row block are left:
@@ -165,9 +183,15 @@ pub fn gramTiles(k: usize, kp: usize) usize {
     assert(kp == padToLanes(k));
     var tiles: usize = 0;
     var a0: usize = 0;
-    while (a0 < k) : (a0 += gram_rows) {
+    while (a0 < k) {
+        if (mergesNext(a0, k, kp)) {
+            tiles += 1;
+            a0 += 2 * gram_rows;
+            continue;
+        }
         var remaining = (kp - firstColumn(a0)) / lanes;
         while (remaining > 0) : (tiles += 1) remaining -= tileVectors(remaining);
+        a0 += gram_rows;
     }
     return tiles;
 }
