@@ -33,6 +33,17 @@ pub inline fn mulAdd(comptime T: type, a: T, b: T, c: T) T {
     return if (has_fma) @mulAdd(T, a, b, c) else a * b + c;
 }
 
+/// SIMD lanes of `T` for the generic routines (at least 2).
+fn widthOf(comptime T: type) comptime_int {
+    return std.simd.suggestVectorLength(T) orelse 2;
+}
+
+/// `n` rounded up to a whole number of SIMD vectors of `T` (`widthOf`).
+fn padTo(comptime T: type, n: usize) usize {
+    const width = widthOf(T);
+    return (n + width - 1) / width * width;
+}
+
 /// `n` rounded up to a whole number of f32 SIMD vectors.
 pub fn padToLanes(n: usize) usize {
     return (n + lanes - 1) / lanes * lanes;
@@ -60,7 +71,7 @@ pub fn dot(a: []const f32, b: []const f32) f32 {
 /// y += alpha · x for any float type, SIMD with a scalar tail.
 pub fn axpy(comptime T: type, alpha: T, x: []const T, y: []T) void {
     assert(x.len == y.len);
-    const n_lanes = comptime std.simd.suggestVectorLength(T) orelse 2;
+    const n_lanes = comptime widthOf(T);
     const W = @Vector(n_lanes, T);
     const a: W = @splat(alpha);
     var i: usize = 0;
@@ -75,7 +86,7 @@ pub fn axpy(comptime T: type, alpha: T, x: []const T, y: []T) void {
 /// Σ a[i]·b[i] for any float type (used by the triangular solves and the refinement).
 pub fn dotT(comptime T: type, a: []const T, b: []const T) T {
     assert(a.len == b.len);
-    const n_lanes = comptime std.simd.suggestVectorLength(T) orelse 2;
+    const n_lanes = comptime widthOf(T);
     const W = @Vector(n_lanes, T);
     var acc: W = @splat(0);
     var i: usize = 0;
@@ -125,27 +136,49 @@ pub fn gramAccumulate(z: []const f32, rows: usize, k: usize, kp: usize, g: []f64
     assert(z.len >= rows * kp);
     assert(stride >= kp);
     assert(g.len >= k * stride);
-    var a0: usize = 0;
-    while (a0 < k) {
-        if (mergesNext(a0, k, kp)) {
-            // The corner block: one vector of columns for two row blocks, as one tall tile.
-            switch (@min(2 * gram_rows, k - a0)) {
-                inline 1...2 * gram_rows => |m| gramTile(m, 1, z, rows, kp, a0, firstColumn(a0), g, stride, hook),
-                else => unreachable,
-            }
-            a0 += 2 * gram_rows;
-            continue;
-        }
-        const mr = @min(gram_rows, k - a0);
-        var b0 = firstColumn(a0);
-        while (b0 < kp) {
-            const nv = tileVectors((kp - b0) / lanes);
-            gramTileDispatch(mr, nv, z, rows, kp, a0, b0, g, stride, hook);
-            b0 += nv * lanes;
-        }
-        a0 += gram_rows;
+    var walk = TileWalk.init(k, kp);
+    while (walk.next()) |tile| {
+        gramTileDispatch(tile.rows, tile.vectors, z, rows, kp, tile.a0, tile.b0, g, stride, hook);
     }
 }
+
+/// One register tile of `gramAccumulate`: rows a0..a0+rows, columns b0..b0+vectors·lanes.
+const Tile = struct { a0: usize, rows: usize, b0: usize, vectors: usize };
+
+/// The register tiles of `gramAccumulate` in order (also counted by `gramTiles`): blocks of
+/// `gram_rows` rows (two blocks as one when `mergesNext`), each from `firstColumn` to kp in tiles
+/// of `tileVectors` vectors.
+const TileWalk = struct {
+    k: usize,
+    kp: usize,
+    /// The current row block and its row count (up to 2 × `gram_rows`).
+    a0: usize = 0,
+    block_rows: usize = 0,
+    /// The next tile's first column; kp when the block is done.
+    b0: usize,
+
+    fn init(k: usize, kp: usize) TileWalk {
+        assert(kp == padToLanes(k));
+        return .{ .k = k, .kp = kp, .b0 = kp };
+    }
+
+    fn next(self: *TileWalk) ?Tile {
+        if (self.b0 == self.kp) {
+            self.a0 += self.block_rows;
+            if (self.a0 >= self.k) return null;
+            self.block_rows = if (mergesNext(self.a0, self.k, self.kp)) 2 * gram_rows else gram_rows;
+            self.b0 = firstColumn(self.a0);
+        }
+        const tile: Tile = .{
+            .a0 = self.a0,
+            .rows = @min(self.block_rows, self.k - self.a0),
+            .b0 = self.b0,
+            .vectors = tileVectors((self.kp - self.b0) / lanes),
+        };
+        self.b0 += tile.vectors * lanes;
+        return tile;
+    }
+};
 
 /// Whether the row block at a0 has a single SIMD vector of columns left and the next block shares
 /// it: the two then run as one tile of up to 2 × `gram_rows` rows (a one-vector tile of
@@ -180,19 +213,9 @@ pub fn gramTicks(k: usize, kp: usize, rows: usize) usize {
 
 /// Number of register tiles `gramAccumulate` runs for this `k`.
 pub fn gramTiles(k: usize, kp: usize) usize {
-    assert(kp == padToLanes(k));
+    var walk = TileWalk.init(k, kp);
     var tiles: usize = 0;
-    var a0: usize = 0;
-    while (a0 < k) {
-        if (mergesNext(a0, k, kp)) {
-            tiles += 1;
-            a0 += 2 * gram_rows;
-            continue;
-        }
-        var remaining = (kp - firstColumn(a0)) / lanes;
-        while (remaining > 0) : (tiles += 1) remaining -= tileVectors(remaining);
-        a0 += gram_rows;
-    }
+    while (walk.next()) |_| tiles += 1;
     return tiles;
 }
 
@@ -208,11 +231,16 @@ fn gramTileDispatch(
     stride: usize,
     hook: anytype,
 ) void {
-    assert(mr >= 1 and mr <= gram_rows);
     assert(nv >= 1 and nv <= gram_vectors);
-    switch (mr) {
-        inline 1...gram_rows => |m| switch (nv) {
-            inline 1...gram_vectors => |v| gramTile(m, v, z, rows, kp, a0, b0, g, stride, hook),
+    assert(mr >= 1 and mr <= (if (nv == 1) 2 * gram_rows else gram_rows));
+    switch (nv) {
+        // One-vector tiles include the merged corner block (up to 2 × `gram_rows` rows).
+        inline 1 => switch (mr) {
+            inline 1...2 * gram_rows => |m| gramTile(m, 1, z, rows, kp, a0, b0, g, stride, hook),
+            else => unreachable,
+        },
+        inline 2...gram_vectors => |v| switch (mr) {
+            inline 1...gram_rows => |m| gramTile(m, v, z, rows, kp, a0, b0, g, stride, hook),
             else => unreachable,
         },
         else => unreachable,
@@ -276,8 +304,8 @@ pub fn choleskyFactor(comptime T: type, a: []T, n: usize, stride: usize) bool {
 /// finite values. Returns false when a pivot is not positive and finite (the matrix is not
 /// numerically positive definite, or holds NaN/inf).
 pub fn choleskyFactorAugmented(comptime T: type, a: []T, n: usize, columns: usize, stride: usize, inverse: ?[]T) bool {
-    const width = comptime std.simd.suggestVectorLength(T) orelse 2;
-    const n_pad = (columns + width - 1) / width * width;
+    const width = comptime widthOf(T);
+    const n_pad = padTo(T, columns);
     assert(columns >= n);
     assert(stride >= n_pad);
     assert(n == 0 or a.len >= (n - 1) * stride + n_pad);
@@ -302,7 +330,7 @@ pub fn choleskyFactorAugmented(comptime T: type, a: []T, n: usize, columns: usiz
         for (k0..k0 + rows) |k| {
             const row_k = a[k * stride ..][0..n_pad];
             const first = k / width * width;
-            for (k0..k) |m| axpyAligned(T, -a[m * stride + k], a[m * stride ..][first..n_pad], row_k[first..n_pad]);
+            for (k0..k) |m| axpy(T, -a[m * stride + k], a[m * stride ..][first..n_pad], row_k[first..n_pad]);
             const pivot = row_k[k];
             if (!(pivot > 0) or !std.math.isFinite(pivot)) return false;
             const root = @sqrt(pivot);
@@ -324,7 +352,7 @@ const cholesky_vectors = 3;
 /// of a panel, summed in registers (`rows` × `vectors` accumulators, split into two interleaved
 /// partial sums when that is fewer than eight chains, so the FMA latency stays hidden).
 fn choleskyTile(comptime T: type, comptime rows: usize, comptime vectors: usize, a: []T, stride: usize, k0: usize, j0: usize) void {
-    const width = comptime std.simd.suggestVectorLength(T) orelse 2;
+    const width = comptime widthOf(T);
     const W = @Vector(width, T);
     const unroll = if (rows * vectors < 8) 2 else 1;
     var acc: [unroll][rows][vectors]W = undefined;
@@ -360,22 +388,11 @@ fn choleskyTile(comptime T: type, comptime rows: usize, comptime vectors: usize,
     };
 }
 
-/// y −= … as `axpy` (y += alpha · x) over whole aligned SIMD vectors (`x.len` a multiple of the
-/// width): no scalar tail, no load straddling an earlier store.
-fn axpyAligned(comptime T: type, alpha: T, x: []const T, y: []T) void {
-    const width = comptime std.simd.suggestVectorLength(T) orelse 2;
-    const W = @Vector(width, T);
-    assert(x.len == y.len and x.len % width == 0);
-    const a: W = @splat(alpha);
-    var i: usize = 0;
-    while (i < x.len) : (i += width) y[i..][0..width].* = mulAdd(W, a, x[i..][0..width].*, y[i..][0..width].*);
-}
-
 /// row[k] = root and row[k+1..] *= reciprocal, as whole aligned SIMD vectors (the lanes left of k
 /// are kept). Every access is a whole aligned vector, so no load straddles an earlier store (a
 /// straddling load cannot be forwarded from the store buffer and stalls).
 fn scaleRow(comptime T: type, row: []T, k: usize, root: T, reciprocal: T) void {
-    const width = comptime std.simd.suggestVectorLength(T) orelse 2;
+    const width = comptime widthOf(T);
     const W = @Vector(width, T);
     assert(row.len % width == 0 and k < row.len);
     const j0 = k / width * width;
@@ -416,9 +433,9 @@ pub fn choleskySolve(comptime T: type, u: []const T, n: usize, stride: usize, b:
 /// width entries (the padding ends as zero) and so do the rows of `u`. Every access to `b` is a
 /// whole aligned vector (see `scaleRow`).
 pub fn solveLower(comptime T: type, u: []const T, n: usize, stride: usize, inverse: []const T, b: []T) void {
-    const width = comptime std.simd.suggestVectorLength(T) orelse 2;
+    const width = comptime widthOf(T);
     const W = @Vector(width, T);
-    const n_pad = (n + width - 1) / width * width;
+    const n_pad = padTo(T, n);
     assert(b.len >= n_pad and inverse.len >= n);
     assert(stride >= n_pad);
     const lane = std.simd.iota(usize, width);
@@ -455,9 +472,9 @@ pub fn solveLower(comptime T: type, u: []const T, n: usize, stride: usize, inver
 /// the padding zero; the rows of `u` are finite up to that width. Every access to `b` is a whole
 /// aligned vector (see `scaleRow`).
 pub fn solveUpper(comptime T: type, u: []const T, n: usize, stride: usize, inverse: []const T, b: []T) void {
-    const width = comptime std.simd.suggestVectorLength(T) orelse 2;
+    const width = comptime widthOf(T);
     const W = @Vector(width, T);
-    const n_pad = (n + width - 1) / width * width;
+    const n_pad = padTo(T, n);
     assert(b.len >= n_pad and inverse.len >= n);
     assert(stride >= n_pad);
     const lane = std.simd.iota(usize, width);
@@ -498,10 +515,10 @@ pub fn solveUpper(comptime T: type, u: []const T, n: usize, stride: usize, inver
 /// entries. Entries past n and below the diagonal are masked out, so they may hold anything.
 /// Every access to `r` is a whole aligned vector (see `scaleRow`).
 pub fn symmetricResidual(comptime T: type, a: []const T, n: usize, stride: usize, x: []const T, r: []T) void {
-    const width = comptime std.simd.suggestVectorLength(T) orelse 2;
+    const width = comptime widthOf(T);
     const W = @Vector(width, T);
     const I = @Vector(width, usize);
-    const n_pad = (n + width - 1) / width * width;
+    const n_pad = padTo(T, n);
     assert(x.len >= n_pad and r.len >= n_pad);
     assert(stride >= n_pad);
     const lane = std.simd.iota(usize, width);
