@@ -128,8 +128,8 @@ export function initAlsState(
   // as few lines as it can) and huge pages spare those reads TLB misses.
   const userFactors = alignedFloat32Array(nUsers * k);
   const itemFactors = alignedFloat32Array(nItems * k);
-  rng.fillNormal(userFactors, scale);
-  rng.fillNormal(itemFactors, scale);
+  for (let j = 0; j < userFactors.length; j++) userFactors[j] = scale * rng.normal();
+  for (let j = 0; j < itemFactors.length; j++) itemFactors[j] = scale * rng.normal();
   return {
     k,
     mu,
