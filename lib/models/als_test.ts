@@ -6,114 +6,10 @@ import {
   assertThrows,
 } from "../../tests/_assert.ts";
 import { fromTriplets } from "../data/_coo.ts";
-import type { RatingMatrix } from "../data/types.ts";
 import { Als, runAlsEpoch } from "./als.ts";
-import { type AlsState, cloneAlsState, initAlsState } from "./als_state.ts";
+import { cloneAlsState, initAlsState } from "./als_state.ts";
+import { naiveAlsEpoch } from "./naive_als.ts";
 import { planted, randomRatings } from "./_test_fixtures.ts";
-
-/** Solves the SPD system A x = b (dense, f64) by Cholesky; A is overwritten. */
-function solveSpd(a: Float64Array, b: Float64Array, n: number): Float64Array {
-  for (let j = 0; j < n; j++) {
-    let d = a[j * n + j]!;
-    for (let t = 0; t < j; t++) d -= a[j * n + t]! ** 2;
-    const l = Math.sqrt(d);
-    a[j * n + j] = l;
-    for (let i = j + 1; i < n; i++) {
-      let s = a[i * n + j]!;
-      for (let t = 0; t < j; t++) s -= a[i * n + t]! * a[j * n + t]!;
-      a[i * n + j] = s / l;
-    }
-  }
-  const y = new Float64Array(n);
-  for (let i = 0; i < n; i++) {
-    let s = b[i]!;
-    for (let t = 0; t < i; t++) s -= a[i * n + t]! * y[t]!;
-    y[i] = s / a[i * n + i]!;
-  }
-  const x = new Float64Array(n);
-  for (let i = n - 1; i >= 0; i--) {
-    let s = y[i]!;
-    for (let t = i + 1; t < n; t++) s -= a[t * n + i]! * x[t]!;
-    x[i] = s / a[i * n + i]!;
-  }
-  return x;
-}
-
-/** One half-step exactly as written in als_state.ts, in f64 with dense normal equations. */
-function referenceHalf(
-  ptr: Uint32Array,
-  index: Uint32Array,
-  values: Float32Array,
-  mu: number,
-  other: { factors: Float32Array; bias: Float32Array },
-  side: { factors: Float32Array; bias: Float32Array },
-  k: number,
-  lambda: number,
-  lambdaBias: number,
-  weighted: boolean,
-): void {
-  const p = k + 1;
-  for (let r = 0; r + 1 < ptr.length; r++) {
-    const n = ptr[r + 1]! - ptr[r]!;
-    if (n === 0) {
-      side.factors.fill(0, r * k, (r + 1) * k);
-      side.bias[r] = 0;
-      continue;
-    }
-    const a = new Float64Array(p * p);
-    const b = new Float64Array(p);
-    for (let e = ptr[r]!; e < ptr[r + 1]!; e++) {
-      const o = index[e]!;
-      const z = [...other.factors.subarray(o * k, (o + 1) * k), 1];
-      const residual = values[e]! - mu - other.bias[o]!;
-      for (let i = 0; i < p; i++) {
-        b[i] = b[i]! + residual * z[i]!;
-        for (let j = 0; j < p; j++) a[i * p + j] = a[i * p + j]! + z[i]! * z[j]!;
-      }
-    }
-    const w = weighted ? n : 1;
-    for (let i = 0; i < k; i++) a[i * p + i] = a[i * p + i]! + lambda * w;
-    a[k * p + k] = a[k * p + k]! + lambdaBias * w;
-    const x = solveSpd(a, b, p);
-    for (let i = 0; i < k; i++) side.factors[r * k + i] = x[i]!;
-    side.bias[r] = x[k]!;
-  }
-}
-
-function referenceEpoch(
-  m: RatingMatrix,
-  s: AlsState,
-  lambda: number,
-  lambdaBias: number,
-  weighted: boolean,
-): void {
-  const users = { factors: s.userFactors, bias: s.userBias };
-  const items = { factors: s.itemFactors, bias: s.itemBias };
-  referenceHalf(
-    m.userPtr,
-    m.userItems,
-    m.userRatings,
-    s.mu,
-    items,
-    users,
-    s.k,
-    lambda,
-    lambdaBias,
-    weighted,
-  );
-  referenceHalf(
-    m.itemPtr,
-    m.itemUsers,
-    m.itemRatings,
-    s.mu,
-    users,
-    items,
-    s.k,
-    lambda,
-    lambdaBias,
-    weighted,
-  );
-}
 
 function maxDifference(a: Float32Array, b: Float32Array): number {
   let worst = 0;
@@ -121,7 +17,7 @@ function maxDifference(a: Float32Array, b: Float32Array): number {
   return worst;
 }
 
-Deno.test("a kernel epoch solves the normal equations of als_state.ts (vs a dense f64 reference)", async () => {
+Deno.test("a kernel epoch solves the normal equations of als_state.ts (vs the dense f64 naiveAlsEpoch)", async () => {
   // 30 users × 60 items at 30 % density, an empty user and an empty item: rows long enough
   // for the primal solve and short enough for the dual one.
   const base = randomRatings(30, 60, 0.3, 5);
@@ -138,7 +34,7 @@ Deno.test("a kernel epoch solves the normal equations of als_state.ts (vs a dens
     const reference = cloneAlsState(kernel);
     for (let epoch = 0; epoch < 3; epoch++) {
       await runAlsEpoch(m, kernel, { lambda: 0.1, lambdaBias, weighted });
-      referenceEpoch(m, reference, 0.1, lambdaBias, weighted);
+      naiveAlsEpoch(m, reference, { lambdaFactors: 0.1, lambdaBias, weighted });
       for (const key of ["userFactors", "itemFactors", "userBias", "itemBias"] as const) {
         const d = maxDifference(kernel[key], reference[key]);
         assert(d < 1e-4, `k=${k} epoch ${epoch + 1} ${key}: max difference ${d}`);
