@@ -10,14 +10,7 @@
 import { DATA_DIR, loadMovieLens } from "../data/load.ts";
 import { defaultThreads, kernelInfo } from "../ffi/kernels.ts";
 import type { Dataset } from "../data/types.ts";
-
-/** Receives one benchmark figure. */
-export type Emit = (
-  name: string,
-  value: number,
-  unit: string,
-  params?: Record<string, number | string>,
-) => void;
+import type { EmitFigure } from "./bench_als.ts";
 
 const json = Deno.args.includes("--json");
 const onlyArg = Deno.args[Deno.args.indexOf("--only") + 1];
@@ -27,7 +20,7 @@ const datasetArg = Deno.args.includes("--dataset")
   : undefined;
 const threads = defaultThreads();
 
-const emit: Emit = (name, value, unit, params = {}) => {
+const emit: EmitFigure = (name, value, unit, params = {}) => {
   const all = { threads, ...params };
   if (json) {
     console.log(JSON.stringify({ name, value, unit, params: all }));

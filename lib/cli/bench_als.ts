@@ -12,7 +12,7 @@ import { initAlsState } from "../models/als_state.ts";
 import type { AlsState } from "../models/als_state.ts";
 import { Rng } from "../stats/rng.ts";
 
-/** Receives one benchmark figure (the shape of lib/cli/bench.ts's `Emit`). */
+/** Receives one benchmark figure (lib/cli/bench.ts prints it; the benchmark sections report through it). */
 export type EmitFigure = (
   name: string,
   value: number,

@@ -14,6 +14,7 @@ import { subsampleRatings } from "../data/subsample.ts";
 import type { Dataset } from "../data/types.ts";
 import { defaultThreads } from "../ffi/kernels.ts";
 import { compareBaseline } from "../models/baseline.ts";
+import type { EmitFigure } from "./bench_als.ts";
 
 /** Ratings in the benchmark subset. */
 export const BASELINE_RATINGS = 1_000_000;
@@ -37,12 +38,7 @@ export const BASELINE_K = 64;
  */
 export async function benchBaseline(
   ds: Dataset,
-  emit: (
-    name: string,
-    value: number,
-    unit: string,
-    params: Record<string, number | string>,
-  ) => void,
+  emit: EmitFigure,
 ): Promise<void> {
   const m = subsampleRatings(ds.ratings, Math.min(BASELINE_RATINGS, ds.ratings.nnz), {
     seed: 1,
