@@ -30,8 +30,9 @@ export interface LoopOptions {
   /** Called after every epoch; return `false` to stop training. */
   onEpoch?: (record: EpochRecord) => void | boolean;
   /**
-   * Progress report: a mode of lib/notebook/progress.ts, or true/false. Default: one line per epoch
-   * in Jupyter, a bar in a terminal, nothing otherwise.
+   * Progress report: a mode of lib/notebook/progress.ts, or true/false. Default: in Jupyter one
+   * live output (train and validation RMSE per epoch as a chart and a table), a bar in a terminal,
+   * nothing otherwise.
    */
   progress?: boolean | ProgressMode;
 }
@@ -93,7 +94,8 @@ export async function fitLoop(
     : options.progress === false
     ? "silent"
     : options.progress;
-  const report = startProgress(epochs, { label: model.label, mode });
+  const chart = ["train RMSE", "validation RMSE"];
+  const report = startProgress(epochs, { label: model.label, mode, chart, stepName: "epoch" });
   const history: EpochRecord[] = [];
   let best = Infinity;
   let bestEpoch = 0;
@@ -115,12 +117,18 @@ export async function fitLoop(
     }
     history.push(record);
     const parts = [`epoch ${epoch}`];
-    if (record.trainRmse !== undefined) parts.push(`train RMSE ${record.trainRmse.toFixed(4)}`);
+    const values: Record<string, number> = {};
+    if (record.trainRmse !== undefined) {
+      parts.push(`train RMSE ${record.trainRmse.toFixed(4)}`);
+      values["train RMSE"] = record.trainRmse;
+    }
     if (record.validationRmse !== undefined) {
       parts.push(`validation RMSE ${record.validationRmse.toFixed(4)}`);
+      values["validation RMSE"] = record.validationRmse;
     }
     parts.push(`${record.seconds.toFixed(2)} s`);
-    report.step(parts.join("  "));
+    values.seconds = record.seconds;
+    await report.step(parts.join("  "), values);
     if (onEpoch?.(record) === false) break;
     if (patience !== undefined && record.validationRmse !== undefined) {
       if (record.validationRmse < best - minDelta) {
@@ -129,12 +137,14 @@ export async function fitLoop(
         bestState = cloneAlsState(model.state);
       } else if (epoch - bestEpoch >= patience) {
         restore(model.state, bestState!);
-        report.done(`stopped early: best validation RMSE ${best.toFixed(4)} at epoch ${bestEpoch}`);
+        await report.done(
+          `stopped early: best validation RMSE ${best.toFixed(4)} at epoch ${bestEpoch}`,
+        );
         return history;
       }
     }
   }
-  report.done();
+  await report.done();
   return history;
 }
 

@@ -7,4 +7,5 @@
 export * from "./dataset.ts";
 export * from "./format.ts";
 export * from "./item_table.ts";
+export * from "./live_progress.ts";
 export * from "./progress.ts";

@@ -1,10 +1,12 @@
 /**
  * A tiny progress reporter for long loops (model fits, sweeps): in a terminal it redraws one text
- * bar on stderr; in a Jupyter notebook (the Deno kernel) it prints one line per step, which stays
- * readable in the saved notebook; elsewhere (tests, pipes) it is silent unless asked.
+ * bar on stderr; in a Jupyter notebook (the Deno kernel) it keeps one live output up to date (a
+ * status line, a chart of the numbers per step, a table; see `live_progress.ts`), whose text form
+ * stays readable in the saved notebook; elsewhere (tests, pipes) it is silent unless asked.
  *
  * @module
  */
+import type { LiveBundle } from "./live_progress.ts";
 
 /**
  * True inside the Deno Jupyter kernel (`deno jupyter`), where `Deno.jupyter` exists.
@@ -24,33 +26,54 @@ export function inJupyter(): boolean {
 }
 
 /** How a {@linkcode Progress} writes. */
-export type ProgressMode = "bar" | "lines" | "silent";
+export type ProgressMode = "live" | "bar" | "lines" | "silent";
+
+/**
+ * Where the "live" mode sends its output: the first call shows it (`update` false), later calls
+ * replace it (`update` true, same `displayId`). Default: `Deno.jupyter.display`.
+ */
+export type DisplaySink = (bundle: LiveBundle, displayId: string, update: boolean) => Promise<void>;
 
 /** Options of {@linkcode progress}. */
 export interface ProgressOptions {
   /** Text before the counter, e.g. "ALS k=32". */
   label?: string;
   /**
-   * "bar" (redrawn on stderr), "lines" (one line per step on stdout) or "silent". Default: "lines"
-   * in Jupyter, "bar" when stderr is a terminal, else "silent".
+   * "live" (one notebook output replaced after each step), "bar" (redrawn on stderr), "lines" (one
+   * line per step on stdout) or "silent". Default: "live" in Jupyter, "bar" when stderr is a
+   * terminal, else "silent". "live" outside Jupyter without a `display` sink prints lines.
    */
   mode?: ProgressMode;
   /** Width of the bar in characters (default 24). */
   width?: number;
+  /** Names of step values the live output draws as lines against the step (default none). */
+  chart?: readonly string[];
+  /** What a step is, for the live output's chart axis and table (default "step"). */
+  stepName?: string;
+  /** Shortest time between two redraws of the live output in ms (default 250; the last always). */
+  redrawMs?: number;
+  /** Where the live output goes (default: the Jupyter kernel); for tests and other front-ends. */
+  display?: DisplaySink;
 }
 
 /** A running progress report: call `step` after each unit of work and `done` at the end. */
 export interface Progress {
   /** How it writes. */
   readonly mode: ProgressMode;
-  /** Marks one more step done, with a short status such as "train 0.71 valid 0.86". */
-  step(message?: string): void;
-  /** Ends the report (the bar gets its final newline), with an optional closing message. */
-  done(message?: string): void;
+  /**
+   * Marks one more step done, with a short status such as "train 0.71 valid 0.86" and, for the
+   * live output's chart and table, the step's numbers by name. Resolves once the output is sent.
+   */
+  step(message?: string, values?: Readonly<Record<string, number>>): Promise<void>;
+  /**
+   * Ends the report (the bar gets its final newline; the live output its last redraw), with an
+   * optional closing message. Resolves once the output is sent.
+   */
+  done(message?: string): Promise<void>;
 }
 
 function defaultMode(): ProgressMode {
-  if (inJupyter()) return "lines";
+  if (inJupyter()) return "live";
   try {
     return Deno.stderr.isTerminal() ? "bar" : "silent";
   } catch {
@@ -58,28 +81,90 @@ function defaultMode(): ProgressMode {
   }
 }
 
+function jupyterSink(): DisplaySink {
+  type Display = (obj: unknown, options: Record<string, unknown>) => Promise<void>;
+  const jupyter = (Deno as unknown as { jupyter: { display: Display } }).jupyter;
+  return (bundle, displayId, update) =>
+    jupyter.display(bundle, { raw: true, display_id: displayId, update });
+}
+
+/** The live mode: keeps the steps and redraws one output (at most every `redrawMs`). */
+function liveReporter(
+  total: number,
+  label: string,
+  options: ProgressOptions,
+  display: DisplaySink,
+): Progress {
+  const started = performance.now();
+  const redrawMs = options.redrawMs ?? 250;
+  const displayId = `progress-${crypto.randomUUID()}`;
+  const steps: { index: number; message: string; values: Readonly<Record<string, number>> }[] = [];
+  let shown = false;
+  let drawnAt = -Infinity;
+  let finished = false;
+  let failed = false;
+  const draw = async (closing?: string) => {
+    if (failed) return;
+    try {
+      const { liveBundle } = await import("./live_progress.ts");
+      const seconds = (performance.now() - started) / 1000;
+      const chart = options.chart ?? [];
+      const view = { label, total, steps, seconds, chart, stepName: options.stepName, closing };
+      await display(liveBundle(view), displayId, shown);
+      shown = true;
+      drawnAt = performance.now();
+    } catch (error) {
+      failed = true; // a display problem must not stop the loop it reports on
+      console.error(`progress: live output failed (${error}); the loop goes on without it`);
+    }
+  };
+  return {
+    mode: "live",
+    async step(message = "", values = {}) {
+      steps.push({ index: steps.length + 1, message, values: { ...values } });
+      if (performance.now() - drawnAt >= redrawMs) await draw();
+    },
+    async done(message = "") {
+      if (finished) return;
+      finished = true;
+      await draw(message === "" ? "done" : message);
+    },
+  };
+}
+
 /**
  * Starts a progress report over `total` steps.
  *
  * @param total Number of steps expected (the bar's 100 %); more steps are allowed (early stopping
  *   makes fewer).
- * @param options `label`, `mode`, `width`.
+ * @param options `label`, `mode`, `width`, and for the live mode `chart`, `redrawMs`, `display`.
  * @returns The reporter.
  *
  * @example
  * ```ts
  * import { progress } from "./progress.ts";
- * const p = progress(3, { label: "demo", mode: "silent" });
- * for (let i = 0; i < 3; i++) p.step(`item ${i}`);
- * p.done();
+ * const shown: string[] = [];
+ * const p = progress(3, {
+ *   label: "demo",
+ *   mode: "live",
+ *   chart: ["loss"],
+ *   redrawMs: 0,
+ *   display: (bundle) => Promise.resolve(void shown.push(bundle["text/plain"])),
+ * });
+ * for (let i = 0; i < 3; i++) await p.step(`item ${i}`, { loss: 1 / (i + 1) });
+ * await p.done();
+ * if (shown.length !== 4 || !shown[3]!.startsWith("demo: 3/3")) throw new Error("one redraw per step");
  * ```
  */
 export function progress(total: number, options: ProgressOptions = {}): Progress {
   if (!Number.isInteger(total) || total < 0) {
     throw new RangeError(`progress: total must be a whole number ≥ 0, got ${total}`);
   }
-  const mode = options.mode ?? defaultMode();
+  const requested = options.mode ?? defaultMode();
+  const display = options.display ?? (inJupyter() ? jupyterSink() : undefined);
+  const mode = requested === "live" && display === undefined ? "lines" : requested;
   const label = options.label ? `${options.label} ` : "";
+  if (mode === "live") return liveReporter(total, options.label ?? "", options, display!);
   const width = options.width ?? 24;
   const started = performance.now();
   const encoder = new TextEncoder();
@@ -99,12 +184,14 @@ export function progress(total: number, options: ProgressOptions = {}): Progress
         const bar = "█".repeat(filled) + "░".repeat(width - filled);
         write(`\r\x1b[2K${label}${bar} ${counter()} ${message} (${elapsed()} s)`);
       }
+      return Promise.resolve();
     },
     done(message = "") {
-      if (finished) return;
+      if (finished) return Promise.resolve();
       finished = true;
       if (mode === "lines" && message) console.log(`${label}${message}`);
       if (mode === "bar") write(`${message ? ` ${message}` : ""}\n`);
+      return Promise.resolve();
     },
   };
 }

@@ -32,3 +32,72 @@ Deno.test("progress: silent mode prints nothing; a bad total is an error", () =>
   assertEquals(printed, []);
   assertThrows(() => progress(-1), RangeError, "total");
 });
+
+Deno.test("progress: live mode shows once, then replaces the same output; redraws are throttled", async () => {
+  const calls: { text: string; html: string; id: string; update: boolean }[] = [];
+  const p = progress(4, {
+    label: "fit",
+    mode: "live",
+    chart: ["rmse"],
+    redrawMs: 60_000,
+    display: (bundle, id, update) => {
+      calls.push({ text: bundle["text/plain"], html: bundle["text/html"], id, update });
+      return Promise.resolve();
+    },
+  });
+  assertEquals(p.mode, "live");
+  for (const rmse of [0.9, 0.8, 0.7]) await p.step(`rmse ${rmse}`, { rmse });
+  await p.done("stopped early");
+  await p.done("twice is harmless");
+  // the first step draws; the next two fall inside redrawMs; done always draws
+  assertEquals(calls.map((c) => c.update), [false, true]);
+  assertEquals(new Set(calls.map((c) => c.id)).size, 1);
+  assertEquals(calls[1]!.text.split("\n"), [
+    "fit: 3/4 (" + calls[1]!.text.split("(")[1]!.split(")")[0] + ") — stopped early",
+    "1/4 rmse 0.9",
+    "2/4 rmse 0.8",
+    "3/4 rmse 0.7",
+  ]);
+  assertEquals(calls[0]!.html.includes("<svg"), false); // one point is no chart yet
+  assertEquals(calls[1]!.html.includes("<svg"), true);
+  assertEquals(calls[1]!.html.includes("0.7000"), true);
+});
+
+Deno.test("progress: a failing live display is reported once and does not stop the loop", async () => {
+  const errors: string[] = [];
+  const original = console.error;
+  console.error = (...args: unknown[]) => errors.push(args.join(" "));
+  let calls = 0;
+  try {
+    const p = progress(2, {
+      mode: "live",
+      redrawMs: 0,
+      display: () => {
+        calls++;
+        return Promise.reject(new Error("front-end gone"));
+      },
+    });
+    await p.step("a");
+    await p.step("b");
+    await p.done();
+  } finally {
+    console.error = original;
+  }
+  assertEquals(calls, 1);
+  assertEquals(errors.length, 1);
+  assertEquals(errors[0]!.includes("front-end gone"), true);
+});
+
+Deno.test("progress: live mode outside Jupyter without a sink prints lines", async () => {
+  const printed: string[] = [];
+  const original = console.log;
+  console.log = (...args: unknown[]) => printed.push(args.join(" "));
+  try {
+    const p = progress(1, { label: "fit", mode: "live" });
+    assertEquals(p.mode, "lines");
+    await p.step("a");
+  } finally {
+    console.log = original;
+  }
+  assertEquals(printed, ["fit 1/1 a"]);
+});
