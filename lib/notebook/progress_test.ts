@@ -101,3 +101,23 @@ Deno.test("progress: live mode outside Jupyter without a sink prints lines", asy
   }
   assertEquals(printed, ["fit 1/1 a"]);
 });
+
+Deno.test("progress: bar mode redraws one line on stderr and ends it with a newline", async () => {
+  const written: string[] = [];
+  const stderr = Deno.stderr as unknown as { writeSync: (data: Uint8Array) => number };
+  const original = stderr.writeSync;
+  const decoder = new TextDecoder();
+  stderr.writeSync = (data) => (written.push(decoder.decode(data)), data.length);
+  try {
+    const p = progress(4, { label: "fit", mode: "bar", width: 8 });
+    await p.step("a");
+    await p.step("b");
+    await p.done("ok");
+  } finally {
+    stderr.writeSync = original;
+  }
+  assertEquals(written.length, 3);
+  assertEquals(written[0]!.startsWith("\r\x1b[2Kfit ██░░░░░░ 1/4 a ("), true);
+  assertEquals(written[1]!.startsWith("\r\x1b[2Kfit ████░░░░ 2/4 b ("), true);
+  assertEquals(written[2], " ok\n");
+});
