@@ -65,7 +65,7 @@ export interface KernelErrorInfo {
  * ```ts
  * import { KernelError } from "./kernels.ts";
  * const e = new KernelError("rs_ratings_parse", 15, { line: 3, field: 3, a: 0, b: 0 });
- * console.assert(e.status === 15 && e.message.includes("rating"));
+ * if (e.status !== 15 || !e.message.includes("rating")) throw new Error(e.message);
  * ```
  */
 export class KernelError extends Error {
@@ -91,7 +91,9 @@ let library: Library | undefined;
  * @example
  * ```ts
  * import { libraryPath } from "./kernels.ts";
- * console.log(libraryPath().endsWith(Deno.build.os === "darwin" ? ".dylib" : ".so"));
+ * if (!Deno.env.get("RECSYS_LIB") && !/\.(so|dylib|dll)$/.test(libraryPath())) {
+ *   throw new Error(`the build output is a shared library, got ${libraryPath()}`);
+ * }
  * ```
  */
 export function libraryPath(): string {
@@ -154,7 +156,7 @@ function u32(name: string, value: number): number {
  * @example
  * ```ts
  * import { defaultThreads } from "./kernels.ts";
- * console.assert(defaultThreads() >= 1);
+ * if (!(defaultThreads() >= 1)) throw new Error("at least one thread");
  * ```
  */
 export function defaultThreads(): number {
@@ -169,7 +171,8 @@ export function defaultThreads(): number {
  * @example
  * ```ts
  * import { kernelInfo } from "./kernels.ts";
- * console.log(kernelInfo().simdF32Lanes);
+ * const { simdF32Lanes } = kernelInfo(); // f32 lanes per SIMD vector: 4 (SSE/NEON) to 16 (AVX-512)
+ * if (!Number.isInteger(simdF32Lanes) || simdF32Lanes < 1) throw new Error(`${simdF32Lanes}`);
  * ```
  */
 export function kernelInfo(): { path: string; abiVersion: number; simdF32Lanes: number } {
@@ -250,10 +253,14 @@ export interface RatingsScan {
  * Pass one over a ratings.csv: header check, partitions at line starts, line counts.
  *
  * @example
- * ```ts ignore
+ * ```ts
  * import { ratingsScan } from "./kernels.ts";
- * const scan = await ratingsScan("ratings.csv", 2);
- * console.log(scan.rows);
+ * const path = await Deno.makeTempFile({ suffix: ".csv" });
+ * const csv = "userId,movieId,rating,timestamp\n1,296,5.0,964982703\n1,318,4.5,964982224\n";
+ * await Deno.writeTextFile(path, csv);
+ * const scan = await ratingsScan(path, 2);
+ * await Deno.remove(path);
+ * if (scan.rows !== 2 || scan.offsets.length !== 3) throw new Error(`${scan.rows} rows`);
  * ```
  */
 export async function ratingsScan(path: string, parts: number): Promise<RatingsScan> {
@@ -284,9 +291,16 @@ export interface RatingColumns {
  * Pass two: parses a scanned ratings.csv into columns (multithreaded, one thread per partition).
  *
  * @example
- * ```ts ignore
+ * ```ts
  * import { ratingsParse, ratingsScan } from "./kernels.ts";
- * const cols = await ratingsParse("ratings.csv", await ratingsScan("ratings.csv", 2));
+ * const path = await Deno.makeTempFile({ suffix: ".csv" });
+ * const csv = "userId,movieId,rating,timestamp\n1,296,5.0,964982703\n2,318,4.5,964982224\n";
+ * await Deno.writeTextFile(path, csv);
+ * const cols = await ratingsParse(path, await ratingsScan(path, 2));
+ * await Deno.remove(path);
+ * if (cols.users.join() !== "1,2" || cols.movies.join() !== "296,318" || cols.ratings[1] !== 4.5) {
+ *   throw new Error("one entry per data line, in file order");
+ * }
  * ```
  */
 export async function ratingsParse(path: string, scan: RatingsScan): Promise<RatingColumns> {
@@ -324,7 +338,7 @@ export async function ratingsParse(path: string, scan: RatingsScan): Promise<Rat
  * import { densifyIds } from "./kernels.ts";
  * const raw = new Uint32Array([50, 7, 50]);
  * const ids = densifyIds(raw);
- * console.assert(ids.join() === "7,50" && raw.join() === "1,0,1");
+ * if (ids.join() !== "7,50" || raw.join() !== "1,0,1") throw new Error(`${ids} / ${raw}`);
  * ```
  */
 export function densifyIds(raw: Uint32Array): Uint32Array {
@@ -372,7 +386,7 @@ export interface MatrixArrays {
  *   users: new Uint32Array([1, 0]), items: new Uint32Array([0, 1]),
  *   ratings: new Float32Array([4, 3]), times: new Uint32Array([1, 2]),
  * });
- * console.assert(m.userPtr.join() === "0,1,2");
+ * if (m.userPtr.join() !== "0,1,2") throw new Error(`userPtr ${m.userPtr}`);
  * ```
  */
 export async function buildMatrix(
@@ -443,7 +457,7 @@ export interface AliasTable {
  * import { synthAliasTable } from "./kernels.ts";
  * const { prob, alias } = synthAliasTable(new Float64Array([1, 3]));
  * // Column 0 keeps item 0 with probability 0.5, else item 1: P(0) = 0.5 / 2 = 1/4.
- * console.assert(prob[0] === 0.5 && alias[0] === 1 && prob[1] === 1);
+ * if (prob[0] !== 0.5 || alias[0] !== 1 || prob[1] !== 1) throw new Error("alias table");
  * ```
  */
 export function synthAliasTable(weights: Float64Array): AliasTable {
@@ -529,7 +543,8 @@ export interface SynthChunk {
  * };
  * const out = new Uint8Array(2 * 38);
  * const chunk = await synthRatingsCsv(model, 0, 1, out, new Uint32Array(3));
- * console.assert(new TextDecoder().decode(out.subarray(0, chunk.bytes)).split("\n").length === 3);
+ * const text = new TextDecoder().decode(out.subarray(0, chunk.bytes));
+ * if (text.split("\n").length !== 3) throw new Error(`two lines expected, got ${text}`);
  * ```
  */
 export async function synthRatingsCsv(
@@ -702,7 +717,9 @@ export interface EpochKernelOptions {
  * const m = fromTriplets(2, 2, [0, 0, 1], [0, 1, 0], [4, 2, 5], [0, 0, 0]);
  * const state = { mu: 11 / 3, userBias: new Float32Array(2), itemBias: new Float32Array(2) };
  * await biasAlsEpoch(m, state, { lambda: 1 });
- * console.assert(Math.abs(state.userBias[0]! - (4 + 2 - 22 / 3) / 3) < 1e-6);
+ * if (Math.abs(state.userBias[0]! - (4 + 2 - 22 / 3) / 3) > 1e-6) {
+ *   throw new Error(`b_0 = ${state.userBias[0]}`);
+ * }
  * ```
  */
 export async function biasAlsEpoch(
@@ -759,7 +776,7 @@ export async function biasAlsEpoch(
  *   userBias: new Float32Array(2), itemBias: new Float32Array(2),
  * };
  * await alsEpoch(m, state, { lambdaFactors: 0.1, lambdaBias: 0.1 });
- * console.assert(state.userFactors.every(Number.isFinite));
+ * if (!state.userFactors.every(Number.isFinite)) throw new Error("finite factors");
  * ```
  */
 export async function alsEpoch(
@@ -833,7 +850,7 @@ export interface RatingScale {
  * const p = predictPairs(model, Uint32Array.of(0, 9), Uint32Array.of(0, 0), {
  *   ratingMin: 0.5, ratingMax: 5,
  * });
- * console.assert(p[0] === 4.5 && p[1] === 4);
+ * if (p[0] !== 4.5 || p[1] !== 4) throw new Error(`predictions ${p}`); // user 9 is unknown
  * ```
  */
 export function predictPairs(
@@ -894,7 +911,7 @@ export interface MatrixScore {
  *   userBias: new Float32Array([0]), itemBias: new Float32Array([1, 0]),
  * };
  * const s = await scoreMatrix(model, m, { ratingMin: 0.5, ratingMax: 5 });
- * console.assert(s.sse === 1 && s.sae === 1 && s.count === 2);
+ * if (s.sse !== 1 || s.sae !== 1 || s.count !== 2) throw new Error(JSON.stringify(s));
  * ```
  */
 export async function scoreMatrix(
@@ -960,7 +977,7 @@ export interface TopN {
  * };
  * const rated = fromTriplets(1, 3, [0], [2], [5], [0]);
  * const top = await recommendTopN(model, Uint32Array.of(0), 2, { exclude: rated });
- * console.assert(top.items.join() === "0,1");
+ * if (top.items.join() !== "0,1") throw new Error(`top ${top.items}`); // item 2 is excluded
  * ```
  */
 export async function recommendTopN(

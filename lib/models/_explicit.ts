@@ -8,7 +8,7 @@
 import type { RatingMatrix } from "../data/types.ts";
 import { predictPairs, recommendTopN, scoreMatrix } from "../ffi/kernels.ts";
 import type { AlsState } from "./als_state.ts";
-import { readModelFile, writeModelFile } from "./_model_file.ts";
+import { metadataError, readModelFile, writeModelFile } from "./_model_file.ts";
 
 /** The MovieLens rating scale, [0.5, 5] stars. */
 export const MOVIELENS_SCALE: readonly [number, number] = Object.freeze([0.5, 5]) as readonly [
@@ -149,6 +149,23 @@ function toU32(values: ArrayLike<number>): Uint32Array {
 
 /**
  * The behaviour shared by all explicit models. Construct models with their `fit` or `load`.
+ *
+ * @example
+ * ```ts
+ * import type { ExplicitModel } from "./_explicit.ts";
+ * import { BiasAls } from "./bias_als.ts";
+ * import { GlobalMean } from "./global_mean.ts";
+ * import { fromTriplets } from "../data/_coo.ts";
+ * // 2 users × 2 movies: (user, movie, rating) = (0, 0, 5), (0, 1, 2), (1, 0, 4), (1, 1, 1).
+ * const train = fromTriplets(2, 2, [0, 0, 1, 1], [0, 1, 0, 1], [5, 2, 4, 1], [0, 0, 0, 0]);
+ * const models: ExplicitModel[] = [
+ *   await GlobalMean.fit(train),
+ *   await BiasAls.fit(train, { lambda: 1, epochs: 5 }),
+ * ];
+ * // Same interface for every kind; the biases explain the ratings better than μ alone.
+ * const [mean, bias] = await Promise.all(models.map((m) => m.evaluate(train)));
+ * if (!(bias!.rmse < mean!.rmse)) throw new Error("bias-als beats the global mean on train");
+ * ```
  */
 export abstract class ExplicitModel {
   /** The model kind, as written in saved files. */
@@ -212,8 +229,17 @@ export abstract class ExplicitModel {
    * (unknown item) or μ (both). Never NaN.
    *
    * @example
-   * ```ts ignore
-   * const r = model.predict([0, 1], [10, 20]);
+   * ```ts
+   * import { BiasAls } from "./bias_als.ts";
+   * import { fromTriplets } from "../data/_coo.ts";
+   * const train = fromTriplets(2, 2, [0, 0, 1, 1], [0, 1, 0, 1], [5, 2, 4, 1], [0, 0, 0, 0]);
+   * const model = await BiasAls.fit(train, { lambda: 1, epochs: 5 });
+   * // User 0 on movie 0, and user 7, whom the model has never seen (it knows users 0 and 1).
+   * const [known, unknown] = model.predict([0, 7], [0, 0]);
+   * if (!(known! > 4)) throw new Error("user 0 rated movie 0 highly");
+   * if (Math.abs(unknown! - (model.mu + model.itemBias[0]!)) > 1e-5) {
+   *   throw new Error("an unknown user falls back to μ + b_i");
+   * }
    * ```
    */
   predict(
@@ -236,8 +262,17 @@ export abstract class ExplicitModel {
    * the fallback of {@linkcode ExplicitModel.predict}.
    *
    * @example
-   * ```ts ignore
-   * const [r] = model.predictIds([1], [296]); // user 1, Pulp Fiction
+   * ```ts
+   * import { BiasAls } from "./bias_als.ts";
+   * import { fromTriplets } from "../data/_coo.ts";
+   * const train = fromTriplets(2, 2, [0, 0, 1], [0, 1, 0], [4, 2, 5], [0, 0, 0]);
+   * const model = await BiasAls.fit(train, {
+   *   userIds: Uint32Array.of(10, 20), // dense user 1 is MovieLens userId 20
+   *   itemIds: Uint32Array.of(296, 318), // dense item 0 is movieId 296 (Pulp Fiction)
+   * });
+   * const [byId] = model.predictIds([20], [296]);
+   * const [byIndex] = model.predict([1], [0]);
+   * if (byId !== byIndex) throw new Error("userId 20 is dense user 1, movieId 296 dense item 0");
    * ```
    */
   predictIds(userIds: ArrayLike<number>, movieIds: ArrayLike<number>): Float32Array {
@@ -257,8 +292,17 @@ export abstract class ExplicitModel {
    * training matrix; users or items beyond the model's use the fallback).
    *
    * @example
-   * ```ts ignore
-   * const { rmse, mae } = await model.evaluate(test);
+   * ```ts
+   * import { GlobalMean } from "./global_mean.ts";
+   * import { fromTriplets } from "../data/_coo.ts";
+   * const train = fromTriplets(2, 2, [0, 0, 1], [0, 1, 0], [4, 2, 5], [0, 0, 0]);
+   * const test = fromTriplets(2, 2, [1], [1], [3], [0]); // the one cell train lacks
+   * const model = await GlobalMean.fit(train); // predicts μ = 11/3 everywhere
+   * const { rmse, mae, count } = await model.evaluate(test);
+   * // One error of 11/3 − 3 = 2/3: RMSE and MAE are both 2/3.
+   * if (count !== 1 || Math.abs(rmse - 2 / 3) > 1e-6 || Math.abs(mae - 2 / 3) > 1e-6) {
+   *   throw new Error(`rmse ${rmse}, mae ${mae}, count ${count}`);
+   * }
    * ```
    */
   async evaluate(m: RatingMatrix, options: { threads?: number } = {}): Promise<Evaluation> {
@@ -275,8 +319,18 @@ export abstract class ExplicitModel {
    * Saves the model (format: lib/models/_model_file.ts), atomically.
    *
    * @example
-   * ```ts ignore
-   * await model.save("data/models/als.rsm");
+   * ```ts
+   * import { Als } from "./als.ts";
+   * import { fromTriplets } from "../data/_coo.ts";
+   * const train = fromTriplets(2, 2, [0, 0, 1], [0, 1, 0], [4, 2, 5], [0, 0, 0]);
+   * const model = await Als.fit(train, { k: 2, epochs: 3 });
+   * const dir = await Deno.makeTempDir();
+   * await model.save(`${dir}/als.rsm`);
+   * const back = await Als.load(`${dir}/als.rsm`);
+   * await Deno.remove(dir, { recursive: true });
+   * if (back.predict([1], [1])[0] !== model.predict([1], [1])[0]) {
+   *   throw new Error("the loaded model predicts exactly as the saved one");
+   * }
    * ```
    */
   async save(path: string): Promise<void> {
@@ -302,24 +356,127 @@ export abstract class ExplicitModel {
   }
 }
 
+/** The type of each hyper-parameter `fit` records, by model kind (other keys: any scalar). */
+const HYPER_TYPES: Record<ModelKind, Record<string, "number" | "boolean" | "string">> = {
+  "global-mean": {},
+  "bias-als": { lambda: "number", weighted: "boolean", epochs: "number" },
+  als: {
+    k: "number",
+    lambda: "number",
+    lambdaBias: "number",
+    weighted: "boolean",
+    seed: "number",
+    initScale: "number",
+    epochs: "number",
+  },
+};
+
+const isWhole = (v: unknown, min: number, max: number): v is number =>
+  typeof v === "number" && Number.isInteger(v) && v >= min && v <= max;
+
+const isRecord = (v: unknown): v is Record<string, unknown> =>
+  typeof v === "object" && v !== null && !Array.isArray(v);
+
+/** JSON has no NaN: `JSON.stringify` wrote a NaN RMSE as null, so null reads back as NaN. */
+function optionalRmse(v: unknown): number | undefined | false {
+  if (v === undefined) return undefined;
+  if (v === null) return NaN;
+  return typeof v === "number" ? v : false;
+}
+
 /**
- * Reads a saved model's parts, checking that it holds a model of `kind` with consistent arrays.
+ * Reads a saved model's parts, checking that it holds a model of `kind` whose metadata has the
+ * right types (k, μ, user and item counts, rating scale, hyper-parameters, history) and whose
+ * arrays have the lengths the metadata implies. Every failure names the file and the field.
+ *
+ * @example
+ * ```ts
+ * import { loadParts } from "./_explicit.ts";
+ * import { GlobalMean } from "./global_mean.ts";
+ * import { fromTriplets } from "../data/_coo.ts";
+ * const model = await GlobalMean.fit(fromTriplets(1, 2, [0, 0], [0, 1], [4, 2], [0, 0]));
+ * const dir = await Deno.makeTempDir();
+ * await model.save(`${dir}/mean.rsm`);
+ * const parts = await loadParts(`${dir}/mean.rsm`, "global-mean");
+ * await Deno.remove(dir, { recursive: true });
+ * if (parts.state.mu !== 3 || parts.itemIds.length !== 2) throw new Error("parts read back");
+ * ```
  */
 export async function loadParts(path: string, kind: ModelKind): Promise<ModelParts> {
   const { metadata, arrays } = await readModelFile(path);
   if (metadata.model !== kind) {
     throw new Error(`${path}: holds a "${metadata.model}" model, expected "${kind}"`);
   }
-  const k = metadata.k, mu = metadata.mu, nUsers = metadata.nUsers, nItems = metadata.nItems;
-  const scale = metadata.ratingScale as [number, number] | undefined;
+  const { k, mu, nUsers, nItems, ratingScale: scale } = metadata;
+  const kRange = kind === "als" ? [1, 1024] : [0, 0];
+  if (!isWhole(k, kRange[0]!, kRange[1]!)) {
+    const expected = kind === "als"
+      ? "a whole number in 1..1024 (the number of latent factors)"
+      : `0 (a ${kind} model has no latent factors)`;
+    throw metadataError(path, "k", expected, k);
+  }
+  if (typeof mu !== "number" || !Number.isFinite(mu)) {
+    throw metadataError(path, "mu", "a finite number (the global mean)", mu);
+  }
+  if (!isWhole(nUsers, 0, 0xffff_ffff)) {
+    throw metadataError(path, "nUsers", "a whole number ≥ 0", nUsers);
+  }
+  if (!isWhole(nItems, 0, 0xffff_ffff)) {
+    throw metadataError(path, "nItems", "a whole number ≥ 0", nItems);
+  }
   if (
-    typeof k !== "number" || typeof mu !== "number" || typeof nUsers !== "number" ||
-    typeof nItems !== "number" || !Array.isArray(scale) || scale.length !== 2
+    !Array.isArray(scale) || scale.length !== 2 || !scale.every(Number.isFinite) ||
+    !(scale[0] <= scale[1])
   ) {
-    throw new Error(
-      `${path}: corrupt model file: metadata lacks k, mu, nUsers, nItems or ratingScale`,
+    throw metadataError(
+      path,
+      "ratingScale",
+      "[min, max]: two finite numbers with min ≤ max",
+      scale,
     );
   }
+  const hyper = metadata.hyper ?? {};
+  if (!isRecord(hyper)) {
+    throw metadataError(path, "hyper", "an object of hyper-parameters", hyper);
+  }
+  const types = HYPER_TYPES[kind];
+  for (const [name, value] of Object.entries(hyper)) {
+    const expected = Object.hasOwn(types, name) ? types[name] : undefined;
+    const allowed: string[] = expected ? [expected] : ["number", "boolean", "string"];
+    if (!allowed.includes(typeof value)) {
+      throw metadataError(
+        path,
+        `hyper.${name}`,
+        `a ${expected ?? "number, boolean or string"}`,
+        value,
+      );
+    }
+  }
+  const stored = metadata.history ?? [];
+  if (!Array.isArray(stored)) {
+    throw metadataError(path, "history", "a list of epoch records", stored);
+  }
+  const history = stored.map((record: unknown, j): EpochRecord => {
+    const train = isRecord(record) ? optionalRmse(record.trainRmse) : false;
+    const validation = isRecord(record) ? optionalRmse(record.validationRmse) : false;
+    if (
+      !isRecord(record) || !isWhole(record.epoch, 1, Infinity) ||
+      typeof record.seconds !== "number" || train === false || validation === false
+    ) {
+      throw metadataError(
+        path,
+        `history[${j}]`,
+        "{ epoch: whole number ≥ 1, seconds: number, trainRmse?: number, validationRmse?: number }",
+        record,
+      );
+    }
+    return {
+      epoch: record.epoch,
+      seconds: record.seconds,
+      ...(train === undefined ? {} : { trainRmse: train }),
+      ...(validation === undefined ? {} : { validationRmse: validation }),
+    };
+  });
   const expect = {
     userIds: [Uint32Array, nUsers],
     itemIds: [Uint32Array, nItems],
@@ -331,8 +488,12 @@ export async function loadParts(path: string, kind: ModelKind): Promise<ModelPar
   for (const [name, [type, length]] of Object.entries(expect)) {
     const array = arrays[name];
     if (!(array instanceof type) || array.length !== length) {
+      const found = array === undefined
+        ? "no such array"
+        : `${array.constructor.name} of ${array.length}`;
       throw new Error(
-        `${path}: corrupt model file: array "${name}" should be ${type.name} of ${length} entries`,
+        `${path}: corrupt model file: array "${name}" should be ${type.name} of ${length} ` +
+          `entries (metadata nUsers ${nUsers}, nItems ${nItems}, k ${k}), found ${found}`,
       );
     }
   }
@@ -350,13 +511,27 @@ export async function loadParts(path: string, kind: ModelKind): Promise<ModelPar
     userIds: u32("userIds"),
     itemIds: u32("itemIds"),
     ratingScale: [scale[0], scale[1]],
-    hyper: (metadata.hyper ?? {}) as Record<string, number | boolean | string>,
-    history: (metadata.history ?? []) as EpochRecord[],
+    hyper: hyper as Record<string, number | boolean | string>,
+    history,
   };
 }
 
 /**
  * A model that can rank items for a user (bias-only and full ALS).
+ *
+ * @example
+ * ```ts
+ * import { RankingModel } from "./_explicit.ts";
+ * import { BiasAls } from "./bias_als.ts";
+ * import { GlobalMean } from "./global_mean.ts";
+ * import { fromTriplets } from "../data/_coo.ts";
+ * const train = fromTriplets(2, 2, [0, 0, 1], [0, 1, 0], [4, 2, 5], [0, 0, 0]);
+ * const bias = await BiasAls.fit(train, { lambda: 1 });
+ * // The global mean scores every movie the same, so it cannot rank: it is no RankingModel.
+ * if (!(bias instanceof RankingModel) || (await GlobalMean.fit(train)) instanceof RankingModel) {
+ *   throw new Error("bias-als ranks, the global mean does not");
+ * }
+ * ```
  */
 export abstract class RankingModel extends ExplicitModel {
   /**
@@ -364,9 +539,21 @@ export abstract class RankingModel extends ExplicitModel {
    * `exclude`. An unknown user gets the items with the highest μ + b_i.
    *
    * @example
-   * ```ts ignore
-   * const rec = await model.recommend(0, { n: 10, exclude: train });
-   * console.log(rec.movieIds, rec.scores);
+   * ```ts
+   * import { BiasAls } from "./bias_als.ts";
+   * import { fromTriplets } from "../data/_coo.ts";
+   * // User 1 has rated movie 0 only; movie 1 got a 1-star rating, movie 2 none.
+   * const train = fromTriplets(2, 3, [0, 0, 1], [0, 1, 0], [5, 1, 4], [0, 0, 0]);
+   * const model = await BiasAls.fit(train, {
+   *   lambda: 1,
+   *   itemIds: Uint32Array.of(1, 296, 318), // raw MovieLens movieIds
+   * });
+   * const rec = await model.recommend(1, { n: 5, exclude: train });
+   * // Movie 0 is skipped (already rated); unrated movie 2 (b_i = 0) beats disliked movie 1.
+   * if (rec.items.join() !== "2,1" || rec.movieIds.join() !== "318,296") {
+   *   throw new Error(`got items ${rec.items}`);
+   * }
+   * if (!(rec.scores[0]! > rec.scores[1]!)) throw new Error("best first");
    * ```
    */
   async recommend(user: number, options: RecommendOptions = {}): Promise<Recommendation> {
@@ -379,9 +566,16 @@ export abstract class RankingModel extends ExplicitModel {
    * use {@linkcode RankingModel.list} for one user's list.
    *
    * @example
-   * ```ts ignore
-   * const batch = await model.recommendBatch([0, 1, 2], { n: 5, exclude: train });
-   * const second = model.list(batch, 1);
+   * ```ts
+   * import { BiasAls } from "./bias_als.ts";
+   * import { fromTriplets } from "../data/_coo.ts";
+   * const train = fromTriplets(2, 3, [0, 0, 1], [0, 1, 0], [5, 1, 4], [0, 0, 0]);
+   * const model = await BiasAls.fit(train, { lambda: 1 });
+   * const batch = await model.recommendBatch([0, 1], { n: 2, exclude: train });
+   * // User 0 has one unrated movie left, so its list is padded with 0xFFFFFFFF.
+   * if (batch.items.join() !== `2,${0xffff_ffff},2,1`) throw new Error(`${batch.items}`);
+   * const second = model.list(batch, 1); // user 1's list, padding trimmed
+   * if (second.user !== 1 || second.items.join() !== "2,1") throw new Error("user 1's list");
    * ```
    */
   async recommendBatch(

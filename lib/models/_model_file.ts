@@ -17,8 +17,10 @@
  * The metadata names the model kind, its hyper-parameters, μ, the rating scale, the training
  * history and every array with its element type ("f32" or "u32") and length; the id mappings
  * (dense index → raw MovieLens id) are arrays `userIds` and `itemIds`. A file of another format
- * version, with a wrong magic, a wrong length or a wrong checksum is refused with an error naming
- * the file and what was expected.
+ * version, with a wrong magic, a wrong length, a wrong checksum, metadata that is not a JSON object
+ * or an array list that does not tile the file exactly is refused with an error naming the file and
+ * what was expected. (The model-specific fields — k, μ, the rating scale, hyper-parameters — are
+ * checked by the models' `load`, in lib/models/_explicit.ts.)
  *
  * @module
  */
@@ -47,6 +49,52 @@ interface ArrayEntry {
 }
 
 const pad8 = (n: number) => (n + 7) & ~7;
+
+/** Whether `value` is a JSON object (not null, not an array). */
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+/**
+ * A short rendering of a metadata value for error messages ("missing" when absent).
+ *
+ * @example
+ * ```ts
+ * import { describe } from "./_model_file.ts";
+ * if (describe([5, 1]) !== "[5,1]" || describe(undefined) !== "nothing (missing)") {
+ *   throw new Error("rendering");
+ * }
+ * ```
+ */
+export function describe(value: unknown): string {
+  if (value === undefined) return "nothing (missing)";
+  const text = JSON.stringify(value) ?? String(value);
+  return text.length > 80 ? `${text.slice(0, 77)}...` : text;
+}
+
+/**
+ * The error for a metadata field that does not hold what it should: it names the file, the field,
+ * what was expected and what was found.
+ *
+ * @example
+ * ```ts
+ * import { metadataError } from "./_model_file.ts";
+ * const e = metadataError("m.rsm", "k", "a whole number ≥ 1", 2.5);
+ * const expected = 'metadata field "k" should be a whole number ≥ 1, got 2.5';
+ * if (e.message !== `m.rsm: corrupt model file: ${expected}`) throw new Error(e.message);
+ * ```
+ */
+export function metadataError(
+  path: string,
+  field: string,
+  expected: string,
+  got: unknown,
+): Error {
+  return new Error(
+    `${path}: corrupt model file: metadata field "${field}" should be ${expected}, ` +
+      `got ${describe(got)}`,
+  );
+}
 
 let crcTable: Uint32Array | undefined;
 
@@ -169,9 +217,9 @@ export function decodeModelFile(bytes: Uint8Array, path: string): ModelFile {
   if (HEADER_BYTES + jsonLength > bytes.length) {
     throw new Error(`${path}: corrupt model file: metadata runs past the end`);
   }
-  let metadata: ModelMetadata & { arrays?: ArrayEntry[] };
+  let parsed: unknown;
   try {
-    metadata = JSON.parse(
+    parsed = JSON.parse(
       new TextDecoder("utf-8", { fatal: true }).decode(
         bytes.subarray(HEADER_BYTES, HEADER_BYTES + jsonLength),
       ),
@@ -179,24 +227,54 @@ export function decodeModelFile(bytes: Uint8Array, path: string): ModelFile {
   } catch (cause) {
     throw new Error(`${path}: corrupt model file: the metadata is not valid JSON`, { cause });
   }
-  if (typeof metadata.model !== "string" || !Array.isArray(metadata.arrays)) {
-    throw new Error(`${path}: corrupt model file: metadata lacks "model" or "arrays"`);
+  if (!isRecord(parsed)) {
+    throw new Error(
+      `${path}: corrupt model file: the metadata should be a JSON object, got ${describe(parsed)}`,
+    );
   }
+  if (typeof parsed.model !== "string") {
+    throw metadataError(path, "model", "a string (the model kind)", parsed.model);
+  }
+  if (!Array.isArray(parsed.arrays)) {
+    throw metadataError(path, "arrays", "a list of { name, type, length }", parsed.arrays);
+  }
+  const metadata = parsed as ModelMetadata & { arrays: unknown[] };
   const arrays: Record<string, StoredArray> = {};
   let offset = HEADER_BYTES + pad8(jsonLength);
-  for (const entry of metadata.arrays) {
-    const bytesLength = entry.length * 4;
+  for (const [j, entry] of metadata.arrays.entries()) {
     if (
-      !Number.isInteger(entry.length) || entry.length < 0 || offset + bytesLength > bytes.length ||
-      (entry.type !== "f32" && entry.type !== "u32")
+      !isRecord(entry) || typeof entry.name !== "string" ||
+      (entry.type !== "f32" && entry.type !== "u32") || typeof entry.length !== "number" ||
+      !Number.isInteger(entry.length) || entry.length < 0
     ) {
-      throw new Error(`${path}: corrupt model file: array "${entry.name}" does not fit the file`);
+      throw metadataError(
+        path,
+        `arrays[${j}]`,
+        '{ name: string, type: "f32" | "u32", length: whole number ≥ 0 }',
+        entry,
+      );
+    }
+    if (Object.hasOwn(arrays, entry.name)) {
+      throw new Error(`${path}: corrupt model file: array "${entry.name}" is listed twice`);
+    }
+    const bytesLength = entry.length * 4;
+    if (offset + bytesLength > bytes.length) {
+      throw new Error(
+        `${path}: corrupt model file: array "${entry.name}" (${entry.length} × ${entry.type}) ` +
+          `does not fit the file: it would end at byte ${offset + bytesLength} of ${bytes.length}`,
+      );
     }
     const slice = bytes.slice(offset, offset + bytesLength);
     arrays[entry.name] = entry.type === "f32"
       ? new Float32Array(slice.buffer, 0, entry.length)
       : new Uint32Array(slice.buffer, 0, entry.length);
     offset += pad8(bytesLength);
+  }
+  if (offset !== bytes.length) {
+    throw new Error(
+      `${path}: corrupt model file: the arrays the metadata lists end at byte ${offset}, but the ` +
+        `file has ${bytes.length} bytes`,
+    );
   }
   return { metadata, arrays };
 }
@@ -229,10 +307,15 @@ export async function writeModelFile(
  * Reads and checks a model file.
  *
  * @example
- * ```ts ignore
- * import { readModelFile } from "./_model_file.ts";
- * const { metadata } = await readModelFile("model.rsm");
- * console.log(metadata.model);
+ * ```ts
+ * import { readModelFile, writeModelFile } from "./_model_file.ts";
+ * const dir = await Deno.makeTempDir();
+ * await writeModelFile(`${dir}/m.rsm`, { model: "demo", k: 2 }, { w: Float32Array.of(0.5) });
+ * const { metadata, arrays } = await readModelFile(`${dir}/m.rsm`);
+ * await Deno.remove(dir, { recursive: true });
+ * if (metadata.model !== "demo" || metadata.k !== 2 || arrays.w?.[0] !== 0.5) {
+ *   throw new Error("metadata and arrays read back");
+ * }
  * ```
  */
 export async function readModelFile(path: string): Promise<ModelFile> {

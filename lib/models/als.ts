@@ -147,9 +147,18 @@ export class Als extends RankingModel {
    * @returns The fitted model.
    *
    * @example
-   * ```ts ignore
-   * const model = await Als.fit(train, { k: 32, lambda: 0.05, epochs: 15, validation: test });
-   * console.log(model.history.map((h) => h.validationRmse));
+   * ```ts
+   * import { Als } from "./als.ts";
+   * import { fromTriplets } from "../data/_coo.ts";
+   * const train = fromTriplets(3, 3, [0, 0, 1, 1, 2, 2], [0, 1, 1, 2, 0, 2], [5, 4, 2, 1, 4, 2], [
+   *   0, 0, 0, 0, 0, 0,
+   * ]);
+   * const test = fromTriplets(3, 3, [0, 1], [2, 0], [3, 4], [0, 0]); // held-out cells
+   * const model = await Als.fit(train, { k: 2, lambda: 0.1, epochs: 4, validation: test });
+   * // One history record per epoch, with the RMSE on train and on the validation ratings.
+   * const last = model.history.at(-1);
+   * if (model.history.length !== 4 || model.k !== 2) throw new Error("4 epochs of k = 2");
+   * if (!(last!.trainRmse! < last!.validationRmse!)) throw new Error("train fits better");
    * ```
    */
   static async fit(train: RatingMatrix, options: AlsOptions = {}): Promise<Als> {
@@ -201,8 +210,15 @@ export class Als extends RankingModel {
    * Loads a model saved by {@linkcode ExplicitModel.save}.
    *
    * @example
-   * ```ts ignore
-   * const model = await Als.load("als.rsm");
+   * ```ts
+   * import { Als } from "./als.ts";
+   * import { fromTriplets } from "../data/_coo.ts";
+   * const train = fromTriplets(2, 2, [0, 0, 1], [0, 1, 0], [4, 2, 5], [0, 0, 0]);
+   * const dir = await Deno.makeTempDir();
+   * await (await Als.fit(train, { k: 3, epochs: 2 })).save(`${dir}/als.rsm`);
+   * const model = await Als.load(`${dir}/als.rsm`);
+   * await Deno.remove(dir, { recursive: true });
+   * if (model.k !== 3 || model.history.length !== 2) throw new Error("k and history restored");
    * ```
    */
   static async load(path: string): Promise<Als> {
@@ -215,8 +231,16 @@ export class Als extends RankingModel {
    * their vectors to mean something).
    *
    * @example
-   * ```ts ignore
-   * const neighbours = model.similarItems(item, { n: 5 });
+   * ```ts
+   * import { Als } from "./als.ts";
+   * import { fromTriplets } from "../data/_coo.ts";
+   * // Users 0 and 1 love movies 0 and 1 and hate movie 2; user 2 the reverse.
+   * const train = fromTriplets(3, 3, [0, 0, 0, 1, 1, 1, 2, 2, 2], [0, 1, 2, 0, 1, 2, 0, 1, 2], [
+   *   5, 5, 1, 5, 4, 1, 1, 1, 5,
+   * ], new Array(9).fill(0));
+   * const model = await Als.fit(train, { k: 2, lambda: 0.05, epochs: 10, seed: 1 });
+   * const [nearest] = model.similarItems(0, { n: 1 });
+   * if (nearest?.item !== 1) throw new Error(`movie 0 is most like movie 1, got ${nearest?.item}`);
    * ```
    */
   similarItems(

@@ -61,9 +61,16 @@ export class BiasAls extends RankingModel {
    * @returns The fitted model (`history` holds the per-epoch RMSE).
    *
    * @example
-   * ```ts ignore
-   * const model = await BiasAls.fit(train, { lambda: 5, epochs: 10, validation: test });
-   * console.log(model.history.at(-1)?.validationRmse);
+   * ```ts
+   * import { BiasAls } from "./bias_als.ts";
+   * import { fromTriplets } from "../data/_coo.ts";
+   * const train = fromTriplets(2, 2, [0, 0, 1], [0, 1, 0], [4, 2, 5], [0, 0, 0]);
+   * const test = fromTriplets(2, 2, [1], [1], [3], [0]);
+   * // A large λ shrinks the biases toward 0: every prediction stays near μ.
+   * const strong = await BiasAls.fit(train, { lambda: 1000, epochs: 3, validation: test });
+   * const weak = await BiasAls.fit(train, { lambda: 0.1, epochs: 3, validation: test });
+   * if (!(Math.abs(strong.itemBias[1]!) < Math.abs(weak.itemBias[1]!))) throw new Error("shrunk");
+   * if (strong.history.at(-1)?.validationRmse === undefined) throw new Error("RMSE per epoch");
    * ```
    */
   static async fit(train: RatingMatrix, options: BiasAlsOptions = {}): Promise<BiasAls> {
@@ -104,8 +111,18 @@ export class BiasAls extends RankingModel {
    * Loads a model saved by {@linkcode ExplicitModel.save}.
    *
    * @example
-   * ```ts ignore
-   * const model = await BiasAls.load("bias.rsm");
+   * ```ts
+   * import { BiasAls } from "./bias_als.ts";
+   * import { fromTriplets } from "../data/_coo.ts";
+   * const train = fromTriplets(2, 2, [0, 0, 1], [0, 1, 0], [4, 2, 5], [0, 0, 0]);
+   * const fitted = await BiasAls.fit(train, { lambda: 2 });
+   * const dir = await Deno.makeTempDir();
+   * await fitted.save(`${dir}/bias.rsm`);
+   * const model = await BiasAls.load(`${dir}/bias.rsm`);
+   * await Deno.remove(dir, { recursive: true });
+   * if (model.itemBias[0] !== fitted.itemBias[0] || model.hyper.lambda !== 2) {
+   *   throw new Error("biases and hyper-parameters restored");
+   * }
    * ```
    */
   static async load(path: string): Promise<BiasAls> {

@@ -32,8 +32,17 @@ export class GlobalMean extends ExplicitModel {
    * @returns The fitted model.
    *
    * @example
-   * ```ts ignore
-   * const baseline = await GlobalMean.fit(train, { userIds: ds.userIds, itemIds: ds.itemIds });
+   * ```ts
+   * import { GlobalMean } from "./global_mean.ts";
+   * import { fromTriplets } from "../data/_coo.ts";
+   * const train = fromTriplets(2, 2, [0, 0, 1], [0, 1, 0], [4, 2, 5], [0, 0, 0]);
+   * // Raw MovieLens ids, as a loaded dataset provides them in `userIds` and `itemIds`.
+   * const baseline = await GlobalMean.fit(train, {
+   *   userIds: Uint32Array.of(10, 20),
+   *   itemIds: Uint32Array.of(296, 318),
+   *   ratingScale: [1, 3.5], // predictions are clamped to the scale
+   * });
+   * if (baseline.predictIds([20], [318])[0] !== 3.5) throw new Error("μ = 11/3, clamped to 3.5");
    * ```
    */
   static fit(train: RatingMatrix, options: CommonFitOptions = {}): Promise<GlobalMean> {
@@ -59,8 +68,15 @@ export class GlobalMean extends ExplicitModel {
    * Loads a model saved by {@linkcode ExplicitModel.save}.
    *
    * @example
-   * ```ts ignore
-   * const baseline = await GlobalMean.load("global_mean.rsm");
+   * ```ts
+   * import { GlobalMean } from "./global_mean.ts";
+   * import { fromTriplets } from "../data/_coo.ts";
+   * const train = fromTriplets(2, 2, [0, 0, 1], [0, 1, 0], [4, 2, 5], [0, 0, 0]);
+   * const dir = await Deno.makeTempDir();
+   * await (await GlobalMean.fit(train)).save(`${dir}/global_mean.rsm`);
+   * const baseline = await GlobalMean.load(`${dir}/global_mean.rsm`);
+   * await Deno.remove(dir, { recursive: true });
+   * if (Math.abs(baseline.mu - 11 / 3) > 1e-12) throw new Error("μ restored");
    * ```
    */
   static async load(path: string): Promise<GlobalMean> {

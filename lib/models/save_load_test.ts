@@ -1,8 +1,20 @@
-import { assert, assertEquals, assertRejects } from "../../tests/_assert.ts";
+import {
+  assert,
+  assertEquals,
+  assertRejects,
+  assertRejectsIncluding,
+  assertThrows,
+} from "../../tests/_assert.ts";
 import { Als } from "./als.ts";
 import { BiasAls } from "./bias_als.ts";
 import { GlobalMean } from "./global_mean.ts";
-import { crc32, decodeModelFile, encodeModelFile, MODEL_FORMAT_VERSION } from "./_model_file.ts";
+import {
+  crc32,
+  decodeModelFile,
+  encodeModelFile,
+  MODEL_FORMAT_VERSION,
+  type ModelFile,
+} from "./_model_file.ts";
 import { randomRatings } from "./_test_fixtures.ts";
 
 const m = randomRatings(25, 30, 0.3, 6);
@@ -16,6 +28,33 @@ async function withTempFile(fn: (path: string) => Promise<void>): Promise<void> 
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
+}
+
+/**
+ * Re-encodes the model file at `path` after `edit` changed its metadata or arrays: the result has
+ * a valid header and checksum, so only the content checks of `load` can refuse it.
+ */
+async function rewrite(path: string, edit: (file: ModelFile) => void): Promise<void> {
+  const file = decodeModelFile(await Deno.readFile(path), path);
+  edit(file);
+  await Deno.writeFile(path, encodeModelFile(file.metadata, file.arrays));
+}
+
+/**
+ * A copy of model-file `bytes` whose metadata JSON text was replaced by `edit(json)` (padded with
+ * spaces to the same byte length), with the CRC-32 at offset 16 recomputed: bytes 12..16 hold the
+ * metadata length and the JSON starts at byte 24 (see the layout in _model_file.ts).
+ */
+function withJson(bytes: Uint8Array, edit: (json: string) => string): Uint8Array {
+  const out = bytes.slice();
+  const view = new DataView(out.buffer);
+  const length = view.getUint32(12, true);
+  const json = edit(new TextDecoder().decode(out.subarray(24, 24 + length)));
+  const encoded = new TextEncoder().encode(json.padEnd(length));
+  assert(encoded.length === length, "the edited metadata must keep its byte length");
+  out.set(encoded, 24);
+  view.setUint32(16, crc32(out.subarray(24)), true);
+  return out;
 }
 
 Deno.test("CRC-32 check value", () => {
@@ -92,4 +131,203 @@ Deno.test("the decoder checks array lengths against the metadata", () => {
   assertEquals(file.arrays.a, Float32Array.of(1, 2, 3));
   assertEquals(file.arrays.b, Uint32Array.of(9));
   assert(file.arrays.a instanceof Float32Array && file.arrays.b instanceof Uint32Array);
+  // The JSON edit itself is harmless: an unchanged copy decodes.
+  assertEquals(decodeModelFile(withJson(bytes, (json) => json), "demo.rsm").arrays, file.arrays);
+
+  const longer = withJson(bytes, (json) => json.replace('"length":3', '"length":9'));
+  assertThrows(
+    () => decodeModelFile(longer, "demo.rsm"),
+    Error,
+    'demo.rsm: corrupt model file: array "a" (9 × f32) does not fit the file',
+  );
+  const shorter = withJson(bytes, (json) => json.replace('"length":3', '"length":1'));
+  assertThrows(() => decodeModelFile(shorter, "demo.rsm"), Error, "but the file has");
+  const twice = withJson(bytes, (json) => json.replace('"name":"b"', '"name":"a"'));
+  assertThrows(() => decodeModelFile(twice, "demo.rsm"), Error, 'array "a" is listed twice');
+  const badType = withJson(bytes, (json) => json.replace('"type":"u32"', '"type":"i32"'));
+  assertThrows(
+    () => decodeModelFile(badType, "demo.rsm"),
+    Error,
+    'metadata field "arrays[1]" should be { name: string, type: "f32" | "u32"',
+  );
+});
+
+Deno.test("metadata that is not JSON, or not a JSON object, is refused", async () => {
+  const model = await Als.fit(m, { k: 3, epochs: 1 });
+  await withTempFile(async (path) => {
+    await model.save(path);
+    const good = await Deno.readFile(path);
+    await Deno.writeFile(path, withJson(good, (json) => json)); // control: the edit is harmless
+    await Als.load(path);
+
+    await Deno.writeFile(path, withJson(good, (json) => json.slice(0, -1))); // no closing brace
+    await assertRejectsIncluding(
+      () => Als.load(path),
+      `${path}: corrupt model file: the metadata is not valid JSON`,
+    );
+    for (const [json, shown] of [["null", "null"], ["[1, 2]", "[1,2]"], ['"als"', '"als"']]) {
+      await Deno.writeFile(path, withJson(good, () => json!));
+      await assertRejectsIncluding(
+        () => Als.load(path),
+        `${path}: corrupt model file: the metadata should be a JSON object, got ${shown}`,
+      );
+    }
+  });
+});
+
+Deno.test("a ratingScale that is not [min, max] with finite min ≤ max is refused", async () => {
+  const model = await BiasAls.fit(m, { epochs: 1 });
+  await withTempFile(async (path) => {
+    const expected = "should be [min, max]: two finite numbers with min ≤ max, got";
+    for (
+      const [scale, shown] of [
+        [[5, 1], "[5,1]"],
+        [[1], "[1]"],
+        [[0.5, "5"], '[0.5,"5"]'],
+        [[0.5, null], "[0.5,null]"], // what JSON makes of [0.5, NaN] or [0.5, Infinity]
+        ["0.5..5", '"0.5..5"'],
+        [undefined, "nothing (missing)"],
+      ] as const
+    ) {
+      await model.save(path);
+      await rewrite(path, (file) => {
+        file.metadata.ratingScale = scale;
+      });
+      await assertRejectsIncluding(
+        () => BiasAls.load(path),
+        `${path}: corrupt model file: metadata field "ratingScale" ${expected} ${shown}`,
+      );
+    }
+    await model.save(path);
+    await rewrite(path, (file) => {
+      file.metadata.ratingScale = [1, 3];
+    });
+    assertEquals((await BiasAls.load(path)).ratingScale, [1, 3]);
+  });
+});
+
+Deno.test("k must be a whole number ≥ 1 for ALS and 0 for bias-only models", async () => {
+  const als = await Als.fit(m, { k: 3, epochs: 1 });
+  await withTempFile(async (path) => {
+    // k = 0.4 with factor arrays of 25·0.4 = 10 and 30·0.4 = 12 entries: the array lengths agree
+    // with it, so only the check of k itself can refuse the file.
+    await als.save(path);
+    await rewrite(path, (file) => {
+      file.metadata.k = 0.4;
+      file.arrays.userFactors = new Float32Array(10);
+      file.arrays.itemFactors = new Float32Array(12);
+    });
+    await assertRejectsIncluding(
+      () => Als.load(path),
+      `${path}: corrupt model file: metadata field "k" should be a whole number in 1..1024`,
+      "got 0.4",
+    );
+    // "3" · 25 is 75 in JavaScript, so a string k would pass the length checks too.
+    for (const [k, shown] of [["3", '"3"'], [0, "0"], [undefined, "nothing (missing)"]] as const) {
+      await als.save(path);
+      await rewrite(path, (file) => {
+        file.metadata.k = k;
+        if (k === 0) file.arrays.userFactors = file.arrays.itemFactors = new Float32Array(0);
+      });
+      await assertRejectsIncluding(
+        () => Als.load(path),
+        `${path}: corrupt model file: metadata field "k" should be a whole number in 1..1024`,
+        `got ${shown}`,
+      );
+    }
+  });
+  const bias = await BiasAls.fit(m, { epochs: 1 });
+  await withTempFile(async (path) => {
+    await bias.save(path);
+    await rewrite(path, (file) => {
+      file.metadata.k = 1; // with one factor per user and item, which bias-als never has
+      file.arrays.userFactors = new Float32Array(25);
+      file.arrays.itemFactors = new Float32Array(30);
+    });
+    await assertRejectsIncluding(
+      () => BiasAls.load(path),
+      `${path}: corrupt model file: metadata field "k" should be 0 (a bias-als model has no latent`,
+      "got 1",
+    );
+  });
+});
+
+Deno.test("mu, counts, hyper-parameters and history of the wrong type are refused", async () => {
+  const model = await Als.fit(m, { k: 2, epochs: 2 });
+  const cases: [string, (file: ModelFile) => void, string][] = [
+    ["mu", (f) => f.metadata.mu = "3.5", 'should be a finite number (the global mean), got "3.5"'],
+    ["nUsers", (f) => f.metadata.nUsers = 25.5, "should be a whole number ≥ 0, got 25.5"],
+    ["nItems", (f) => f.metadata.nItems = -30, "should be a whole number ≥ 0, got -30"],
+    ["hyper", (f) => f.metadata.hyper = [0.05], "should be an object of hyper-parameters"],
+    ["hyper.lambda", (f) => hyperOf(f).lambda = "0.05", 'should be a number, got "0.05"'],
+    ["hyper.weighted", (f) => hyperOf(f).weighted = 1, "should be a boolean, got 1"],
+    ["hyper.note", (f) => hyperOf(f).note = { a: 1 }, "should be a number, boolean or string"],
+    [
+      "history",
+      (f) => f.metadata.history = "2 epochs",
+      'should be a list of epoch records, got "2',
+    ],
+    ["history[1]", (f) => historyOf(f)[1]!.epoch = "2", "should be { epoch: whole number ≥ 1"],
+    [
+      "history[0]",
+      (f) => historyOf(f)[0]!.trainRmse = "0.9",
+      "should be { epoch: whole number ≥ 1, seconds: number, trainRmse?: number",
+    ],
+  ];
+  await withTempFile(async (path) => {
+    for (const [field, edit, expected] of cases) {
+      await model.save(path);
+      await rewrite(path, edit);
+      await assertRejectsIncluding(
+        () => Als.load(path),
+        `${path}: corrupt model file: metadata field "${field}" ${expected}`,
+      );
+    }
+    // JSON writes a NaN RMSE (e.g. of an empty validation matrix) as null; it reads back as NaN.
+    await model.save(path);
+    await rewrite(path, (f) => historyOf(f)[0]!.trainRmse = null);
+    const back = await Als.load(path);
+    assert(Number.isNaN(back.history[0]!.trainRmse));
+    assertEquals(back.history[1], model.history[1]);
+  });
+});
+
+function hyperOf(file: ModelFile): Record<string, unknown> {
+  return file.metadata.hyper as Record<string, unknown>;
+}
+
+function historyOf(file: ModelFile): Record<string, unknown>[] {
+  return file.metadata.history as Record<string, unknown>[];
+}
+
+Deno.test("an array whose length or type does not match the metadata is refused", async () => {
+  const model = await Als.fit(m, { k: 3, epochs: 1, userIds, itemIds });
+  await withTempFile(async (path) => {
+    const cases: [(file: ModelFile) => void, string][] = [
+      [
+        (f) => f.arrays.userBias = f.arrays.userBias!.subarray(0, 24),
+        'array "userBias" should be Float32Array of 25 entries (metadata nUsers 25, nItems 30, ' +
+        "k 3), found Float32Array of 24",
+      ],
+      [
+        (f) => f.arrays.itemFactors = new Float32Array(30 * 4),
+        'array "itemFactors" should be Float32Array of 90 entries',
+      ],
+      [
+        (f) => f.arrays.userIds = Float32Array.from(f.arrays.userIds!),
+        'array "userIds" should be Uint32Array of 25 entries (metadata nUsers 25, nItems 30, k 3), ' +
+        "found Float32Array of 25",
+      ],
+      [(f) => delete f.arrays.itemIds, 'array "itemIds" should be Uint32Array of 30 entries'],
+      [(f) => f.metadata.nItems = 31, 'array "itemIds" should be Uint32Array of 31 entries'],
+    ];
+    for (const [edit, expected] of cases) {
+      await model.save(path);
+      await rewrite(path, edit);
+      await assertRejectsIncluding(
+        () => Als.load(path),
+        `${path}: corrupt model file: ${expected}`,
+      );
+    }
+  });
 });
