@@ -39,6 +39,10 @@ const Rows = rows_mod.Rows;
 /// Largest number of latent factors the kernels accept.
 pub const k_max: u32 = 1024;
 
+/// The fewest rows a half-step gives one thread: a side with fewer than `threads ×
+/// rows_per_thread_min` rows runs on fewer threads than asked for (tests size their data by it).
+pub const rows_per_thread_min: u32 = 64;
+
 pub const Params = struct {
     k: u32,
     mu: f32,
@@ -603,7 +607,7 @@ pub fn halfStep(
     assert(side.bias.len == rows.count());
     assert(side.factors.len == side.bias.len * k);
     assert(other.factors.len == other.bias.len * k);
-    const parts = threads_mod.clampThreads(threads, rows.count(), 64);
+    const parts = threads_mod.clampThreads(threads, rows.count(), rows_per_thread_min);
     // The other side's factors, packed into rows of kp floats that start on cache lines (the
     // padding zero): every gathered row is whole SIMD vectors and spans as few lines as it can.
     const kp = linalg.padToLanes(k);
@@ -703,8 +707,9 @@ const Fixture = struct {
     u32_buffers: [4][]u32,
     f32_buffers: [2][]f32,
 
-    /// A random sparse matrix with one long row (longer than a chunk) and one empty row.
-    fn init(seed: u64, n_users: usize, n_items: usize) !Fixture {
+    /// A random sparse matrix (each cell kept with probability `density`) whose user 0 rated
+    /// every item (a row longer than a chunk) and whose user 1 rated none (an empty row).
+    fn init(seed: u64, n_users: usize, n_items: usize, density: f32) !Fixture {
         var rng = std.Random.DefaultPrng.init(seed);
         const random = rng.random();
         const user_ptr = try testing.allocator.alloc(u32, n_users + 1);
@@ -714,7 +719,7 @@ const Fixture = struct {
         var nnz: u32 = 0;
         for (0..n_users) |u| {
             for (0..n_items) |i| {
-                const keep = u == 0 or (u != 1 and random.float(f32) < 0.3);
+                const keep = u == 0 or (u != 1 and random.float(f32) < density);
                 if (!keep) continue;
                 user_items[nnz] = @intCast(i);
                 user_values[nnz] = @as(f32, @floatFromInt(random.intRangeAtMost(u32, 1, 10))) * 0.5;
@@ -757,9 +762,57 @@ fn randomFactors(seed: u64, out: []f32) void {
     for (out) |*x| x.* = (rng.random().float(f32) - 0.5) * 0.2;
 }
 
+const rows_per_part = rows_per_thread_min;
+
+/// Wraps `testing.allocator` and records which threads allocate. Every partition of a half-step
+/// allocates its scratch on the thread that solves it (the first on the calling thread, which also
+/// packs the other side), so the number of distinct allocating threads is the number of
+/// partitions that really ran, each on its own thread.
+const ThreadCounter = struct {
+    child: std.mem.Allocator,
+    mutex: std.Thread.Mutex = .{},
+    ids: [threads_mod.threads_max]std.Thread.Id = undefined,
+    distinct: usize = 0,
+
+    fn allocator(self: *ThreadCounter) std.mem.Allocator {
+        return .{ .ptr = self, .vtable = &.{ .alloc = alloc, .resize = resize, .remap = remap, .free = free } };
+    }
+
+    fn note(self: *ThreadCounter) void {
+        const id = std.Thread.getCurrentId();
+        self.mutex.lock();
+        defer self.mutex.unlock();
+        for (self.ids[0..self.distinct]) |seen| if (seen == id) return;
+        self.ids[self.distinct] = id;
+        self.distinct += 1;
+    }
+
+    fn alloc(context: *anyopaque, len: usize, alignment: std.mem.Alignment, ret_addr: usize) ?[*]u8 {
+        const self: *ThreadCounter = @ptrCast(@alignCast(context));
+        self.note();
+        return self.child.rawAlloc(len, alignment, ret_addr);
+    }
+
+    fn resize(context: *anyopaque, memory: []u8, alignment: std.mem.Alignment, new_len: usize, ret_addr: usize) bool {
+        const self: *ThreadCounter = @ptrCast(@alignCast(context));
+        return self.child.rawResize(memory, alignment, new_len, ret_addr);
+    }
+
+    fn remap(context: *anyopaque, memory: []u8, alignment: std.mem.Alignment, new_len: usize, ret_addr: usize) ?[*]u8 {
+        const self: *ThreadCounter = @ptrCast(@alignCast(context));
+        return self.child.rawRemap(memory, alignment, new_len, ret_addr);
+    }
+
+    fn free(context: *anyopaque, memory: []u8, alignment: std.mem.Alignment, ret_addr: usize) void {
+        const self: *ThreadCounter = @ptrCast(@alignCast(context));
+        self.child.rawFree(memory, alignment, ret_addr);
+    }
+};
+
 /// Runs one half-step over `rows` with random other-side parameters, for 1, 2 and 3 threads, and
-/// checks it against the plain reference (and bit-identity across thread counts). Returns how many
-/// rows took the dual path.
+/// checks it against the plain reference and for bit-identity across thread counts (`rows` must
+/// have at least 3 × `rows_per_part` rows, so that 2 and 3 threads really cut it into 2 and 3
+/// partitions: the test fails otherwise). Returns how many rows took the dual path.
 fn checkHalfStep(rows: Rows, n_other: usize, params: Params, empty_row: ?usize) !usize {
     const k: usize = params.k;
     const n = rows.count();
@@ -775,23 +828,36 @@ fn checkHalfStep(rows: Rows, n_other: usize, params: Params, empty_row: ?usize) 
     const want_bias = try testing.allocator.alloc(f32, n);
     defer testing.allocator.free(want_bias);
     try referenceHalfStep(rows, other, .{ .factors = want_factors, .bias = want_bias }, params);
-    const first = try testing.allocator.alloc(f32, n * k);
-    defer testing.allocator.free(first);
+    const first_factors = try testing.allocator.alloc(f32, n * k);
+    defer testing.allocator.free(first_factors);
+    const first_bias = try testing.allocator.alloc(f32, n);
+    defer testing.allocator.free(first_bias);
     const factors = try testing.allocator.alloc(f32, n * k);
     defer testing.allocator.free(factors);
     const bias = try testing.allocator.alloc(f32, n);
     defer testing.allocator.free(bias);
     for ([_]u32{ 1, 2, 3 }) |threads| {
         @memset(factors, 9);
+        @memset(bias, 9);
         var info: ErrorInfo = .{};
-        try testing.expectEqual(Status.ok, halfStep(testing.allocator, rows, other, .{ .factors = factors, .bias = bias }, params, threads, &info));
+        var counter: ThreadCounter = .{ .child = testing.allocator };
+        try testing.expectEqual(Status.ok, halfStep(counter.allocator(), rows, other, .{ .factors = factors, .bias = bias }, params, threads, &info));
+        // As many partitions as threads, each solved on a thread of its own.
+        try testing.expectEqual(@as(usize, threads), counter.distinct);
         for (want_factors, factors) |want, got| try testing.expectApproxEqAbs(want, got, 2e-5 * @max(1, @abs(want)));
         for (want_bias, bias) |want, got| try testing.expectApproxEqAbs(want, got, 2e-5 * @max(1, @abs(want)));
         if (empty_row) |e| {
             for (factors[e * k ..][0..k]) |x| try testing.expectEqual(@as(f32, 0), x);
             try testing.expectEqual(@as(f32, 0), bias[e]);
         }
-        if (threads == 1) @memcpy(first, factors) else try testing.expectEqualSlices(f32, first, factors);
+        // Bit for bit the numbers of one thread (bit patterns, so that even -0 and 0 differ).
+        if (threads == 1) {
+            @memcpy(first_factors, factors);
+            @memcpy(first_bias, bias);
+        } else {
+            try testing.expectEqualSlices(u32, @ptrCast(first_factors), @ptrCast(factors));
+            try testing.expectEqualSlices(u32, @ptrCast(first_bias), @ptrCast(bias));
+        }
     }
     var dual: usize = 0;
     for (0..n) |r| {
@@ -803,7 +869,14 @@ fn checkHalfStep(rows: Rows, n_other: usize, params: Params, empty_row: ?usize) 
 }
 
 test "half-step matches the plain reference (primal, dual and refined solves; any thread count)" {
-    var fixture = try Fixture.init(3, 40, 700);
+    // Both sides have at least 3 × rows_per_part rows, so 2 and 3 threads make 2 and 3 partitions
+    // of each (checkHalfStep checks it). Users rate about 210 items (primal; several chunks for
+    // the larger k; user 0 rated all 3500), items have about 12 ratings (dual when λ_b > 0 and k
+    // is large enough).
+    const n_users = 3 * rows_per_part + 8;
+    const n_items = 3500;
+    comptime assert(n_items >= 3 * rows_per_part);
+    var fixture = try Fixture.init(3, n_users, n_items, 12.0 / @as(f32, n_users));
     defer fixture.deinit();
     var dual_rows: usize = 0;
     var primal_rows: usize = 0;
@@ -811,8 +884,6 @@ test "half-step matches the plain reference (primal, dual and refined solves; an
         for ([_]bool{ false, true }) |weighted| {
             for ([_]f32{ 0.05, 0 }) |lambda_bias| {
                 const params: Params = .{ .k = k, .mu = 3.5, .lambda_factors = 0.1, .lambda_bias = lambda_bias, .weighted = weighted };
-                // Users have about 210 ratings (primal; user 0 has 700, several chunks), items about
-                // 12 (dual when λ_b > 0 and k is large enough).
                 const users_dual = try checkHalfStep(fixture.users, fixture.n_items, params, 1);
                 const items_dual = try checkHalfStep(fixture.items, fixture.n_users, params, null);
                 dual_rows += users_dual + items_dual;

@@ -11,6 +11,10 @@ const rows_mod = @import("rows.zig");
 
 const Rows = rows_mod.Rows;
 
+/// The fewest rows a half-step gives one thread: a side with fewer than `threads ×
+/// rows_per_thread_min` rows runs on fewer threads than asked for (tests size their data by it).
+pub const rows_per_thread_min: u32 = 4096;
+
 pub const Params = struct {
     mu: f32,
     lambda: f32,
@@ -49,7 +53,7 @@ const HalfStep = struct {
 pub fn halfStep(rows: Rows, other_bias: []const f32, bias: []f32, params: Params, threads: u32) void {
     assert(bias.len == rows.count());
     assert(params.lambda >= 0);
-    const parts = threads_mod.clampThreads(threads, rows.count(), 4096);
+    const parts = threads_mod.clampThreads(threads, rows.count(), rows_per_thread_min);
     var bounds: [threads_mod.threads_max + 1]usize = undefined;
     rows_mod.balancedBounds(rows.ptr, parts, 8, bounds[0 .. parts + 1]);
     const context: HalfStep = .{
@@ -107,4 +111,108 @@ test "one epoch of bias ALS by hand" {
     const want0 = (4.0 - 3 - @as(f64, item_bias[0]) + 2 - 3 - @as(f64, item_bias[1])) / (2 + 0.5 * 2);
     try testing.expectApproxEqAbs(want0, bias3[0], 1e-6);
     try testing.expectEqual(@as(f32, 0), bias3[2]);
+}
+
+test "1, 2 and 3 threads give bit-identical biases, with both sides really cut into 2 and 3 parts" {
+    // 3 threads make 3 partitions only from 3 × grain rows: both sides get more than that.
+    const rows_per_part = rows_per_thread_min;
+    const n_users: u32 = @intCast(3 * rows_per_part + 101);
+    const n_items: u32 = @intCast(3 * rows_per_part + 37);
+    for ([_]u32{ 2, 3 }) |threads| {
+        try testing.expectEqual(threads, threads_mod.clampThreads(threads, n_users, rows_per_part));
+        try testing.expectEqual(threads, threads_mod.clampThreads(threads, n_items, rows_per_part));
+    }
+    // Each user rates 0 to 7 distinct random items (about 3.5 ratings per item, a few items none).
+    const degree_max = 7;
+    var rng = std.Random.DefaultPrng.init(17);
+    const random = rng.random();
+    const user_ptr = try testing.allocator.alloc(u32, n_users + 1);
+    defer testing.allocator.free(user_ptr);
+    const user_items = try testing.allocator.alloc(u32, n_users * degree_max);
+    defer testing.allocator.free(user_items);
+    const user_values = try testing.allocator.alloc(f32, n_users * degree_max);
+    defer testing.allocator.free(user_values);
+    user_ptr[0] = 0;
+    var nnz: u32 = 0;
+    for (0..n_users) |u| {
+        const degree = random.uintAtMost(u32, degree_max);
+        const row = user_items[nnz..][0..degree];
+        var filled: usize = 0;
+        while (filled < degree) {
+            const item = random.uintLessThan(u32, n_items);
+            if (std.mem.indexOfScalar(u32, row[0..filled], item) != null) continue;
+            row[filled] = item;
+            filled += 1;
+        }
+        std.mem.sort(u32, row, {}, std.sort.asc(u32));
+        for (user_values[nnz..][0..degree]) |*v| v.* = @as(f32, @floatFromInt(random.intRangeAtMost(u32, 1, 10))) * 0.5;
+        nnz += degree;
+        user_ptr[u + 1] = nnz;
+    }
+    // The same ratings by item (users ascending within an item).
+    const item_ptr = try testing.allocator.alloc(u32, n_items + 1);
+    defer testing.allocator.free(item_ptr);
+    const item_users = try testing.allocator.alloc(u32, nnz);
+    defer testing.allocator.free(item_users);
+    const item_values = try testing.allocator.alloc(f32, nnz);
+    defer testing.allocator.free(item_values);
+    @memset(item_ptr, 0);
+    for (user_items[0..nnz]) |i| item_ptr[i + 1] += 1;
+    for (1..n_items + 1) |i| item_ptr[i] += item_ptr[i - 1];
+    const cursor = try testing.allocator.dupe(u32, item_ptr[0..n_items]);
+    defer testing.allocator.free(cursor);
+    for (0..n_users) |u| for (user_ptr[u]..user_ptr[u + 1]) |e| {
+        const i = user_items[e];
+        item_users[cursor[i]] = @intCast(u);
+        item_values[cursor[i]] = user_values[e];
+        cursor[i] += 1;
+    };
+    const users: Rows = .{ .ptr = user_ptr, .index = user_items[0..nnz], .values = user_values[0..nnz] };
+    const items: Rows = .{ .ptr = item_ptr, .index = item_users, .values = item_values };
+
+    const user_bias = try testing.allocator.alloc(f32, n_users);
+    defer testing.allocator.free(user_bias);
+    const item_bias = try testing.allocator.alloc(f32, n_items);
+    defer testing.allocator.free(item_bias);
+    const first_user = try testing.allocator.alloc(f32, n_users);
+    defer testing.allocator.free(first_user);
+    const first_item = try testing.allocator.alloc(f32, n_items);
+    defer testing.allocator.free(first_item);
+    const want_user = try testing.allocator.alloc(f64, n_users);
+    defer testing.allocator.free(want_user);
+    const want_item = try testing.allocator.alloc(f64, n_items);
+    defer testing.allocator.free(want_item);
+    for ([_]bool{ false, true }) |weighted| {
+        const params: Params = .{ .mu = 3.25, .lambda = 2, .weighted = weighted };
+        // Three epochs written plainly (f64 throughout), from zero biases.
+        @memset(want_user, 0);
+        @memset(want_item, 0);
+        for (0..3) |_| {
+            inline for (.{ .{ users, want_item, want_user }, .{ items, want_user, want_item } }) |step| {
+                const rows, const other, const out = step;
+                for (out, 0..) |*b, r| {
+                    var sum: f64 = 0;
+                    for (rows.index[rows.begin(r)..rows.end(r)], rows.values[rows.begin(r)..rows.end(r)]) |o, v| sum += @as(f64, v) - params.mu - other[o];
+                    const n: f64 = @floatFromInt(rows.end(r) - rows.begin(r));
+                    b.* = if (n == 0) 0 else sum / (n + params.lambda * (if (weighted) n else 1));
+                }
+            }
+        }
+        // Thread counts in an order that also repeats one (the same count twice gives the same bits).
+        for ([_]u32{ 1, 2, 3, 2 }, 0..) |threads, run| {
+            @memset(user_bias, 0);
+            @memset(item_bias, 0);
+            for (0..3) |_| epoch(users, items, user_bias, item_bias, params, threads);
+            for (want_user, user_bias) |want, got| try testing.expectApproxEqAbs(want, got, 1e-4);
+            for (want_item, item_bias) |want, got| try testing.expectApproxEqAbs(want, got, 1e-4);
+            if (run == 0) {
+                @memcpy(first_user, user_bias);
+                @memcpy(first_item, item_bias);
+            } else {
+                // Bit patterns, so that even -0 and 0 differ.
+                try testing.expectEqualSlices(u32, @ptrCast(first_user), @ptrCast(user_bias));
+                try testing.expectEqualSlices(u32, @ptrCast(first_item), @ptrCast(item_bias));
+            }
+        }
+    }
 }

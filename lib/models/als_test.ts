@@ -17,6 +17,26 @@ function maxDifference(a: Float32Array, b: Float32Array): number {
   return worst;
 }
 
+/**
+ * The fewest rows the kernel's half-step gives one thread (`rows_per_thread_min` in the kernel
+ * source), so that the sizes below follow it: a side with fewer than `threads × grain` rows runs
+ * on fewer threads.
+ */
+async function rowsPerThread(kernel: string): Promise<number> {
+  const source = await Deno.readTextFile(new URL(`../../kernels/${kernel}`, import.meta.url));
+  const found = source.match(/^pub const rows_per_thread_min: u32 = (\d+);$/m);
+  if (!found) throw new Error(`kernels/${kernel}: no "pub const rows_per_thread_min: u32 = N;"`);
+  return Number(found[1]);
+}
+
+/** The first index where `a` and `b` differ in their bits (so -0 ≠ 0), or -1. */
+function firstBitDifference(a: Float32Array, b: Float32Array): number {
+  const x = new Uint32Array(a.buffer, a.byteOffset, a.length);
+  const y = new Uint32Array(b.buffer, b.byteOffset, b.length);
+  if (x.length !== y.length) return Math.min(x.length, y.length);
+  return x.findIndex((v, j) => v !== y[j]);
+}
+
 Deno.test("a kernel epoch solves the normal equations of als_state.ts (vs the dense f64 naiveAlsEpoch)", async () => {
   // 30 users × 60 items at 30 % density, an empty user and an empty item: rows long enough
   // for the primal solve and short enough for the dual one.
@@ -69,16 +89,34 @@ Deno.test("ALS recovers a planted low-rank matrix, including the cells it never 
   }
 });
 
-Deno.test("same seed and threads give the same numbers; 1 and 2 threads agree exactly", async () => {
-  const m = randomRatings(80, 90, 0.15, 21);
+Deno.test("same seed and threads give the same numbers; 1, 2 and 3 threads agree exactly", async () => {
+  // Both sides need 3 × grain rows for 3 threads to make 3 partitions of each half-step.
+  const grain = await rowsPerThread("als.zig");
+  const nUsers = 3 * grain + 11;
+  const nItems = 3 * grain + 29;
+  for (const threads of [2, 3]) {
+    for (const rows of [nUsers, nItems]) {
+      assertEquals(Math.min(threads, Math.floor(rows / grain)), threads, "partitions");
+    }
+  }
+  // About 10 ratings per row: a mix of primal and dual solves at k = 8 (λ_b > 0).
+  const m = randomRatings(nUsers, nItems, 10 / nItems, 21);
   const fit = (threads: number, seed = 5) =>
     Als.fit(m, { k: 8, lambda: 0.1, epochs: 4, seed, threads, trainRmse: false });
-  const [a, b, c, d] = await Promise.all([fit(2), fit(2), fit(1), fit(2, 6)]);
-  assertEquals(a.userFactors, b.userFactors);
-  assertEquals(a.itemBias, b.itemBias);
-  assertEquals(a.userFactors, c.userFactors);
-  assertEquals(a.itemFactors, c.itemFactors);
-  assert(maxDifference(a.itemFactors, d.itemFactors) > 0, "another seed, other factors");
+  const [one, two, twoAgain, three, otherSeed] = await Promise.all([
+    fit(1),
+    fit(2),
+    fit(2),
+    fit(3),
+    fit(2, 6),
+  ]);
+  for (const key of ["userFactors", "itemFactors", "userBias", "itemBias"] as const) {
+    for (const [label, model] of [["2", two], ["2 again", twoAgain], ["3", three]] as const) {
+      const j = firstBitDifference(one[key], model[key]);
+      assert(j < 0, `${key}[${j}]: ${model[key][j]} with ${label} threads, ${one[key][j]} with 1`);
+    }
+  }
+  assert(maxDifference(one.itemFactors, otherSeed.itemFactors) > 0, "another seed, other factors");
 });
 
 Deno.test("validation RMSE per epoch, early stopping restores the best epoch, onEpoch can stop", async () => {
@@ -98,6 +136,21 @@ Deno.test("validation RMSE per epoch, early stopping restores the best epoch, on
   assert(curve.length < 30, "stopped early");
   const best = Math.min(...curve);
   assertAlmostEquals((await model.evaluate(test)).rmse, best, 1e-5);
+  // minDelta only decides when to stop: here every gain after epoch 1 is below it, so the fit
+  // stops after 1 + patience epochs, and still keeps the epoch with the lowest validation RMSE.
+  const slow = await Als.fit(train, {
+    k: 4,
+    lambda: 5,
+    epochs: 30,
+    validation: test,
+    patience: 2,
+    minDelta: 0.5,
+  });
+  const slowCurve = slow.history.map((h) => h.validationRmse!);
+  assertEquals(slowCurve.length, 3);
+  const slowBest = Math.min(...slowCurve);
+  assert(slowBest < slowCurve[0]!, `epoch 1 is not the best here: ${slowCurve}`);
+  assertAlmostEquals((await slow.evaluate(test)).rmse, slowBest, 1e-5);
   const seen: number[] = [];
   const stopped = await Als.fit(train, {
     k: 4,

@@ -4,6 +4,27 @@ import { biasAlsEpoch } from "../ffi/kernels.ts";
 import { BiasAls } from "./bias_als.ts";
 import { GlobalMean } from "./global_mean.ts";
 import { planted, randomRatings } from "./_test_fixtures.ts";
+import { Rng } from "../stats/rng.ts";
+
+/**
+ * The fewest rows the kernel's half-step gives one thread (`rows_per_thread_min` in the kernel
+ * source), so that the sizes below follow it: a side with fewer than `threads × grain` rows runs
+ * on fewer threads.
+ */
+async function rowsPerThread(kernel: string): Promise<number> {
+  const source = await Deno.readTextFile(new URL(`../../kernels/${kernel}`, import.meta.url));
+  const found = source.match(/^pub const rows_per_thread_min: u32 = (\d+);$/m);
+  if (!found) throw new Error(`kernels/${kernel}: no "pub const rows_per_thread_min: u32 = N;"`);
+  return Number(found[1]);
+}
+
+/** The first index where `a` and `b` differ in their bits (so -0 ≠ 0), or -1. */
+function firstBitDifference(a: Float32Array, b: Float32Array): number {
+  const x = new Uint32Array(a.buffer, a.byteOffset, a.length);
+  const y = new Uint32Array(b.buffer, b.byteOffset, b.length);
+  if (x.length !== y.length) return Math.min(x.length, y.length);
+  return x.findIndex((v, j) => v !== y[j]);
+}
 
 Deno.test("one bias epoch by hand: users first, then items from the new user biases", async () => {
   // u0 rated i0 = 4 and i1 = 2, u1 rated i0 = 5; μ = 11/3; λ = 1.
@@ -51,6 +72,58 @@ Deno.test("bias ALS converges to the planted biases and beats the global mean", 
   // Later epochs change little: the alternating minimisation has converged.
   const h = model.history;
   assertAlmostEquals(h.at(-1)!.validationRmse!, h.at(-2)!.validationRmse!, 1e-4);
+});
+
+Deno.test("1, 2 and 3 threads give bit-identical biases (both sides cut into 2 and 3 parts)", async () => {
+  // Both sides need 3 × grain rows for 3 threads to make 3 partitions of each half-step.
+  const grain = await rowsPerThread("bias_als.zig");
+  const nUsers = 3 * grain + 101;
+  const nItems = 3 * grain + 37;
+  for (const threads of [2, 3]) {
+    for (const rows of [nUsers, nItems]) {
+      assertEquals(Math.min(threads, Math.floor(rows / grain)), threads, "partitions");
+    }
+  }
+  // Sparse, drawn cell by cell only where rated: each user rates 0..7 distinct random items
+  // (about 3.5 ratings per item, a few items none).
+  const rng = new Rng(17);
+  const users: number[] = [], items: number[] = [], ratings: number[] = [];
+  for (let u = 0; u < nUsers; u++) {
+    const rated = new Set<number>();
+    const degree = rng.int(8);
+    while (rated.size < degree) rated.add(rng.int(nItems));
+    for (const i of rated) {
+      users.push(u);
+      items.push(i);
+      ratings.push((1 + rng.int(10)) / 2);
+    }
+  }
+  const m = fromTriplets(nUsers, nItems, users, items, ratings, new Array(users.length).fill(0));
+  const mu = 3.25;
+  for (const weighted of [false, true]) {
+    const fit = async (threads: number) => {
+      const state = {
+        mu,
+        userBias: new Float32Array(nUsers),
+        itemBias: new Float32Array(nItems),
+      };
+      for (let epoch = 0; epoch < 3; epoch++) {
+        await biasAlsEpoch(m, state, { lambda: 2, weighted, threads });
+      }
+      return state;
+    };
+    const [one, two, twoAgain, three] = await Promise.all([fit(1), fit(2), fit(2), fit(3)]);
+    assert(one.itemBias.some((b) => b !== 0) && one.userBias.some((b) => b !== 0), "fitted");
+    for (const key of ["userBias", "itemBias"] as const) {
+      for (const [label, state] of [["2", two], ["2 again", twoAgain], ["3", three]] as const) {
+        const j = firstBitDifference(one[key], state[key]);
+        assert(
+          j < 0,
+          `${key}[${j}]: ${state[key][j]} with ${label} threads, ${one[key][j]} with 1`,
+        );
+      }
+    }
+  }
 });
 
 Deno.test("bias-only recommendations are the highest item biases, rated items skipped", async () => {
