@@ -20,10 +20,14 @@ export interface LoopOptions {
   validation?: RatingMatrix;
   /**
    * Stop when the validation RMSE has not improved by more than `minDelta` for this many epochs,
-   * and restore the parameters of the best epoch. Default: never stop early.
+   * and restore the parameters of the epoch with the lowest validation RMSE. Default: never stop
+   * early.
    */
   patience?: number;
-  /** Smallest decrease of validation RMSE that counts as an improvement. Default 0. */
+  /**
+   * Smallest decrease of validation RMSE that counts as progress for `patience` (default 0). It
+   * only decides when to stop: the epoch restored is always the one with the lowest RMSE.
+   */
   minDelta?: number;
   /** Compute the training RMSE after each epoch (one prediction pass). Default true. */
   trainRmse?: boolean;
@@ -97,9 +101,11 @@ export async function fitLoop(
   const chart = ["train RMSE", "validation RMSE"];
   const report = startProgress(epochs, { label: model.label, mode, chart, stepName: "epoch" });
   const history: EpochRecord[] = [];
-  let best = Infinity;
+  let best = Infinity; // lowest validation RMSE so far, and its epoch and parameters
   let bestEpoch = 0;
   let bestState: AlsState | undefined;
+  let progressRmse = Infinity; // the RMSE at the last improvement by more than minDelta
+  let progressEpoch = 0;
   for (let epoch = 1; epoch <= epochs; epoch++) {
     const started = performance.now();
     await model.epoch();
@@ -131,12 +137,17 @@ export async function fitLoop(
     await report.step(parts.join("  "), values);
     if (onEpoch?.(record) === false) break;
     if (patience !== undefined && record.validationRmse !== undefined) {
-      if (record.validationRmse < best - minDelta) {
+      if (record.validationRmse < best) {
         best = record.validationRmse;
         bestEpoch = epoch;
-        bestState = cloneAlsState(model.state);
-      } else if (epoch - bestEpoch >= patience) {
-        restore(model.state, bestState!);
+        if (bestState) restore(bestState, model.state);
+        else bestState = cloneAlsState(model.state);
+      }
+      if (record.validationRmse < progressRmse - minDelta) {
+        progressRmse = record.validationRmse;
+        progressEpoch = epoch;
+      } else if (epoch - progressEpoch >= patience) {
+        if (bestEpoch !== epoch) restore(model.state, bestState!);
         await report.done(
           `stopped early: best validation RMSE ${best.toFixed(4)} at epoch ${bestEpoch}`,
         );
@@ -148,6 +159,7 @@ export async function fitLoop(
   return history;
 }
 
+/** Copies the parameters of `from` into `state` (same shapes). */
 function restore(state: AlsState, from: AlsState): void {
   state.userFactors.set(from.userFactors);
   state.itemFactors.set(from.itemFactors);
