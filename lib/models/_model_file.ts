@@ -25,6 +25,8 @@
  * @module
  */
 
+import { writeChunksAtomic } from "../data/_atomic_write.ts";
+
 /** The format version this code writes and reads. */
 export const MODEL_FORMAT_VERSION = 1;
 
@@ -280,7 +282,8 @@ export function decodeModelFile(bytes: Uint8Array, path: string): ModelFile {
 }
 
 /**
- * Writes a model file atomically: to `<path>.tmp`, then renamed over `path`.
+ * Writes a model file atomically (a synced temp file beside it, renamed over `path`; the folder is
+ * created; on failure the temp file is removed and `path` is left as it was).
  *
  * @example
  * ```ts
@@ -297,10 +300,7 @@ export async function writeModelFile(
   metadata: ModelMetadata,
   arrays: Record<string, StoredArray>,
 ): Promise<void> {
-  const bytes = encodeModelFile(metadata, arrays);
-  const temporary = `${path}.tmp`;
-  await Deno.writeFile(temporary, bytes);
-  await Deno.rename(temporary, path);
+  await writeChunksAtomic(path, [encodeModelFile(metadata, arrays)]);
 }
 
 /**

@@ -90,6 +90,25 @@ Deno.test("save/load round trip: parameters, ids, hyper-parameters, history, pre
   }
 });
 
+Deno.test("save creates the folder, leaves no temp file, and a failed save keeps the old file", async () => {
+  const model = await GlobalMean.fit(m);
+  const dir = await Deno.makeTempDir();
+  try {
+    const path = `${dir}/models/v1/mean.rsm`;
+    await model.save(path);
+    assertEquals([...Deno.readDirSync(`${dir}/models/v1`)].map((e) => e.name), ["mean.rsm"]);
+    const before = await Deno.readFile(path);
+    // A folder where the file should go: the rename fails, the temp file is cleaned up.
+    await Deno.mkdir(`${dir}/models/v1/busy.rsm`);
+    await assertRejects(() => model.save(`${dir}/models/v1/busy.rsm`));
+    const names = [...Deno.readDirSync(`${dir}/models/v1`)].map((e) => e.name).sort();
+    assertEquals(names, ["busy.rsm", "mean.rsm"]);
+    assertEquals(await Deno.readFile(path), before);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
 Deno.test("a corrupt, truncated, foreign or other-version file is a clear error", async () => {
   const model = await Als.fit(m, { k: 3, epochs: 1 });
   await withTempFile(async (path) => {
