@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { dirname } from "node:path";
 
 async function writeFull(file: Deno.FsFile, bytes: Uint8Array): Promise<void> {
   let off = 0;
@@ -16,8 +17,9 @@ export async function writeChunksAtomic(
   path: string,
   chunks: Iterable<Uint8Array>,
 ): Promise<void> {
-  await Deno.mkdir(path.slice(0, path.lastIndexOf("/")) || ".", { recursive: true });
-  const tmp = `${path}.tmp-${Deno.pid}-${Date.now()}`;
+  await Deno.mkdir(dirname(path), { recursive: true });
+  // Unique per call, so two writers of the same path never share a temp file.
+  const tmp = `${path}.tmp-${Deno.pid}-${crypto.randomUUID()}`;
   const file = await Deno.open(tmp, { write: true, create: true, truncate: true });
   try {
     for (const chunk of chunks) await writeFull(file, chunk);

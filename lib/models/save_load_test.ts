@@ -104,6 +104,19 @@ Deno.test("save creates the folder, leaves no temp file, and a failed save keeps
     const names = [...Deno.readDirSync(`${dir}/models/v1`)].map((e) => e.name).sort();
     assertEquals(names, ["busy.rsm", "mean.rsm"]);
     assertEquals(await Deno.readFile(path), before);
+    // Two saves of the same path at once: each has its own temp file; the result loads.
+    await Promise.all([model.save(path), model.save(path)]);
+    assertEquals((await GlobalMean.load(path)).mu, model.mu);
+    // A bare file name saves in the working folder and creates nothing else.
+    const cwd = Deno.cwd();
+    await Deno.mkdir(`${dir}/here`);
+    Deno.chdir(`${dir}/here`);
+    try {
+      await model.save("mean.rsm");
+    } finally {
+      Deno.chdir(cwd);
+    }
+    assertEquals([...Deno.readDirSync(`${dir}/here`)].map((e) => e.name), ["mean.rsm"]);
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
