@@ -783,6 +783,7 @@ const ThreadCounter = struct {
         self.mutex.lock();
         defer self.mutex.unlock();
         for (self.ids[0..self.distinct]) |seen| if (seen == id) return;
+        assert(self.distinct < self.ids.len);
         self.ids[self.distinct] = id;
         self.distinct += 1;
     }

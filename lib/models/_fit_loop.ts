@@ -19,9 +19,10 @@ export interface LoopOptions {
   /** Ratings to report RMSE on after every epoch (and to stop early on). */
   validation?: RatingMatrix;
   /**
-   * Stop when the validation RMSE has not improved by more than `minDelta` for this many epochs,
-   * and restore the parameters of the epoch with the lowest validation RMSE. Default: never stop
-   * early.
+   * Stop when the validation RMSE has not improved by more than `minDelta` for this many epochs.
+   * With `patience` set, the fit always ends on the parameters of the epoch with the lowest
+   * validation RMSE (also when the epochs run out first or `onEpoch` stops it). Default: never
+   * stop early, keep the last epoch.
    */
   patience?: number;
   /**
@@ -68,6 +69,9 @@ function checkLoop(options: LoopOptions, defaultEpochs: number): number {
   if (patience !== undefined && !options.validation) {
     throw new Error("fit: patience (early stopping) needs a validation matrix");
   }
+  if (options.validation && options.validation.nnz === 0) {
+    throw new Error("fit: the validation matrix has no ratings (its RMSE would be 0/0)");
+  }
   return epochs;
 }
 
@@ -82,8 +86,80 @@ export async function stateRmse(
   return Math.sqrt(s.sse / s.count);
 }
 
+/** One epoch's kernel call and RMSE passes, as a history record. */
+async function runEpoch(
+  model: LoopModel,
+  train: RatingMatrix,
+  options: LoopOptions,
+  epoch: number,
+): Promise<EpochRecord> {
+  const started = performance.now();
+  await model.epoch();
+  const record: EpochRecord = { epoch, seconds: (performance.now() - started) / 1000 };
+  const rmse = (m: RatingMatrix) => stateRmse(model.state, m, model.ratingScale, model.threads);
+  if (options.trainRmse ?? true) record.trainRmse = await rmse(train);
+  if (options.validation) record.validationRmse = await rmse(options.validation);
+  return record;
+}
+
+/** The progress line and the live output's numbers of one record. */
+function describeEpoch(record: EpochRecord): { line: string; values: Record<string, number> } {
+  const parts = [`epoch ${record.epoch}`];
+  const values: Record<string, number> = {};
+  if (record.trainRmse !== undefined) {
+    parts.push(`train RMSE ${record.trainRmse.toFixed(4)}`);
+    values["train RMSE"] = record.trainRmse;
+  }
+  if (record.validationRmse !== undefined) {
+    parts.push(`validation RMSE ${record.validationRmse.toFixed(4)}`);
+    values["validation RMSE"] = record.validationRmse;
+  }
+  parts.push(`${record.seconds.toFixed(2)} s`);
+  values.seconds = record.seconds;
+  return { line: parts.join("  "), values };
+}
+
 /**
- * Runs the epochs and returns the history (best epoch restored when early stopping triggered).
+ * Early stopping: keeps a copy of the parameters of the epoch with the lowest validation RMSE and
+ * says when `patience` epochs have passed without a gain of more than `minDelta`.
+ */
+class BestEpoch {
+  rmse = Infinity;
+  epoch = 0;
+  #state: AlsState | undefined;
+  #progressRmse = Infinity;
+  #progressEpoch = 0;
+
+  constructor(readonly patience: number, readonly minDelta: number) {}
+
+  /** Records an epoch; true when the fit should stop. */
+  update(record: EpochRecord, state: AlsState): boolean {
+    const rmse = record.validationRmse;
+    if (rmse === undefined || Number.isNaN(rmse)) return false;
+    if (rmse < this.rmse) {
+      [this.rmse, this.epoch] = [rmse, record.epoch];
+      if (this.#state) restore(this.#state, state);
+      else this.#state = cloneAlsState(state);
+    }
+    if (rmse < this.#progressRmse - this.minDelta) {
+      [this.#progressRmse, this.#progressEpoch] = [rmse, record.epoch];
+      return false;
+    }
+    return record.epoch - this.#progressEpoch >= this.patience;
+  }
+
+  /** Puts the best epoch's parameters back into `state` unless it holds them; true if it did. */
+  restoreInto(state: AlsState, lastEpoch: number): boolean {
+    if (!this.#state || this.epoch === lastEpoch) return false;
+    restore(state, this.#state);
+    return true;
+  }
+}
+
+/**
+ * Runs the epochs and returns the history. With `patience`, the parameters end as those of the
+ * epoch with the lowest validation RMSE, however the fit ends (early stop, last epoch, `onEpoch`).
+ * A failing epoch ends the progress report with the error before it is rethrown.
  */
 export async function fitLoop(
   model: LoopModel,
@@ -92,7 +168,6 @@ export async function fitLoop(
   defaultEpochs: number,
 ): Promise<EpochRecord[]> {
   const epochs = checkLoop(options, defaultEpochs);
-  const { validation, patience, minDelta = 0, trainRmse = true, onEpoch } = options;
   const mode: ProgressMode | undefined = options.progress === true
     ? undefined
     : options.progress === false
@@ -101,61 +176,29 @@ export async function fitLoop(
   const chart = ["train RMSE", "validation RMSE"];
   const report = startProgress(epochs, { label: model.label, mode, chart, stepName: "epoch" });
   const history: EpochRecord[] = [];
-  let best = Infinity; // lowest validation RMSE so far, and its epoch and parameters
-  let bestEpoch = 0;
-  let bestState: AlsState | undefined;
-  let progressRmse = Infinity; // the RMSE at the last improvement by more than minDelta
-  let progressEpoch = 0;
-  for (let epoch = 1; epoch <= epochs; epoch++) {
-    const started = performance.now();
-    await model.epoch();
-    const record: EpochRecord = { epoch, seconds: (performance.now() - started) / 1000 };
-    if (trainRmse) {
-      record.trainRmse = await stateRmse(model.state, train, model.ratingScale, model.threads);
+  const best = options.patience === undefined
+    ? undefined
+    : new BestEpoch(options.patience, options.minDelta ?? 0);
+  let stoppedEarly = false;
+  try {
+    for (let epoch = 1; epoch <= epochs && !stoppedEarly; epoch++) {
+      const record = await runEpoch(model, train, options, epoch);
+      history.push(record);
+      const { line, values } = describeEpoch(record);
+      await report.step(line, values);
+      if (options.onEpoch?.(record) === false) break;
+      stoppedEarly = best?.update(record, model.state) ?? false;
     }
-    if (validation) {
-      record.validationRmse = await stateRmse(
-        model.state,
-        validation,
-        model.ratingScale,
-        model.threads,
-      );
-    }
-    history.push(record);
-    const parts = [`epoch ${epoch}`];
-    const values: Record<string, number> = {};
-    if (record.trainRmse !== undefined) {
-      parts.push(`train RMSE ${record.trainRmse.toFixed(4)}`);
-      values["train RMSE"] = record.trainRmse;
-    }
-    if (record.validationRmse !== undefined) {
-      parts.push(`validation RMSE ${record.validationRmse.toFixed(4)}`);
-      values["validation RMSE"] = record.validationRmse;
-    }
-    parts.push(`${record.seconds.toFixed(2)} s`);
-    values.seconds = record.seconds;
-    await report.step(parts.join("  "), values);
-    if (onEpoch?.(record) === false) break;
-    if (patience !== undefined && record.validationRmse !== undefined) {
-      if (record.validationRmse < best) {
-        best = record.validationRmse;
-        bestEpoch = epoch;
-        if (bestState) restore(bestState, model.state);
-        else bestState = cloneAlsState(model.state);
-      }
-      if (record.validationRmse < progressRmse - minDelta) {
-        progressRmse = record.validationRmse;
-        progressEpoch = epoch;
-      } else if (epoch - progressEpoch >= patience) {
-        if (bestEpoch !== epoch) restore(model.state, bestState!);
-        await report.done(
-          `stopped early: best validation RMSE ${best.toFixed(4)} at epoch ${bestEpoch}`,
-        );
-        return history;
-      }
-    }
+  } catch (error) {
+    await report.done(`failed: ${error instanceof Error ? error.message : String(error)}`);
+    throw error;
   }
-  await report.done();
+  const restored = best?.restoreInto(model.state, history.length) ?? false;
+  const summary = best && best.epoch > 0
+    ? `best validation RMSE ${best.rmse.toFixed(4)} at epoch ${best.epoch}` +
+      (restored ? " (its parameters restored)" : "")
+    : "";
+  await report.done(stoppedEarly ? `stopped early: ${summary}` : summary);
   return history;
 }
 

@@ -98,3 +98,23 @@ export function randomRatings(
   }
   return fromTriplets(nUsers, nItems, users, items, ratings, times);
 }
+
+/**
+ * The fewest rows a kernel's half-step gives one thread (`rows_per_thread_min` in
+ * `kernels/<kernel>`), so that test sizes follow it: a side with fewer than `threads × grain` rows
+ * runs on fewer threads. (The Zig tests check the real partition counts.)
+ */
+export async function rowsPerThread(kernel: string): Promise<number> {
+  const source = await Deno.readTextFile(new URL(`../../kernels/${kernel}`, import.meta.url));
+  const found = source.match(/^pub const rows_per_thread_min: u32 = (\d+);$/m);
+  if (!found) throw new Error(`kernels/${kernel}: no "pub const rows_per_thread_min: u32 = N;"`);
+  return Number(found[1]);
+}
+
+/** The first index where `a` and `b` differ in their bits (so -0 ≠ 0), or -1. */
+export function firstBitDifference(a: Float32Array, b: Float32Array): number {
+  const x = new Uint32Array(a.buffer, a.byteOffset, a.length);
+  const y = new Uint32Array(b.buffer, b.byteOffset, b.length);
+  if (x.length !== y.length) return Math.min(x.length, y.length);
+  return x.findIndex((v, j) => v !== y[j]);
+}

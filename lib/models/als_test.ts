@@ -9,32 +9,12 @@ import { fromTriplets } from "../data/_coo.ts";
 import { Als, runAlsEpoch } from "./als.ts";
 import { cloneAlsState, initAlsState } from "./als_state.ts";
 import { naiveAlsEpoch } from "./naive_als.ts";
-import { planted, randomRatings } from "./_test_fixtures.ts";
+import { firstBitDifference, planted, randomRatings, rowsPerThread } from "./_test_fixtures.ts";
 
 function maxDifference(a: Float32Array, b: Float32Array): number {
   let worst = 0;
   for (let j = 0; j < a.length; j++) worst = Math.max(worst, Math.abs(a[j]! - b[j]!));
   return worst;
-}
-
-/**
- * The fewest rows the kernel's half-step gives one thread (`rows_per_thread_min` in the kernel
- * source), so that the sizes below follow it: a side with fewer than `threads × grain` rows runs
- * on fewer threads.
- */
-async function rowsPerThread(kernel: string): Promise<number> {
-  const source = await Deno.readTextFile(new URL(`../../kernels/${kernel}`, import.meta.url));
-  const found = source.match(/^pub const rows_per_thread_min: u32 = (\d+);$/m);
-  if (!found) throw new Error(`kernels/${kernel}: no "pub const rows_per_thread_min: u32 = N;"`);
-  return Number(found[1]);
-}
-
-/** The first index where `a` and `b` differ in their bits (so -0 ≠ 0), or -1. */
-function firstBitDifference(a: Float32Array, b: Float32Array): number {
-  const x = new Uint32Array(a.buffer, a.byteOffset, a.length);
-  const y = new Uint32Array(b.buffer, b.byteOffset, b.length);
-  if (x.length !== y.length) return Math.min(x.length, y.length);
-  return x.findIndex((v, j) => v !== y[j]);
 }
 
 Deno.test("a kernel epoch solves the normal equations of als_state.ts (vs the dense f64 naiveAlsEpoch)", async () => {
@@ -94,11 +74,6 @@ Deno.test("same seed and threads give the same numbers; 1, 2 and 3 threads agree
   const grain = await rowsPerThread("als.zig");
   const nUsers = 3 * grain + 11;
   const nItems = 3 * grain + 29;
-  for (const threads of [2, 3]) {
-    for (const rows of [nUsers, nItems]) {
-      assertEquals(Math.min(threads, Math.floor(rows / grain)), threads, "partitions");
-    }
-  }
   // About 10 ratings per row: a mix of primal and dual solves at k = 8 (λ_b > 0).
   const m = randomRatings(nUsers, nItems, 10 / nItems, 21);
   const fit = (threads: number, seed = 5) =>
@@ -136,21 +111,40 @@ Deno.test("validation RMSE per epoch, early stopping restores the best epoch, on
   assert(curve.length < 30, "stopped early");
   const best = Math.min(...curve);
   assertAlmostEquals((await model.evaluate(test)).rmse, best, 1e-5);
-  // minDelta only decides when to stop: here every gain after epoch 1 is below it, so the fit
-  // stops after 1 + patience epochs, and still keeps the epoch with the lowest validation RMSE.
+  // minDelta only decides when to stop: gains below it do not count as progress, yet the fit
+  // keeps the epoch with the lowest validation RMSE, even a later one than the last "progress".
   const slow = await Als.fit(train, {
-    k: 4,
-    lambda: 5,
+    k: 16,
+    lambda: 0.001,
+    weighted: false,
     epochs: 30,
     validation: test,
-    patience: 2,
-    minDelta: 0.5,
+    patience: 3,
+    minDelta: 0.05,
   });
   const slowCurve = slow.history.map((h) => h.validationRmse!);
-  assertEquals(slowCurve.length, 3);
-  const slowBest = Math.min(...slowCurve);
-  assert(slowBest < slowCurve[0]!, `epoch 1 is not the best here: ${slowCurve}`);
-  assertAlmostEquals((await slow.evaluate(test)).rmse, slowBest, 1e-5);
+  const slowBest = slowCurve.indexOf(Math.min(...slowCurve));
+  assert(slowBest > 0 && slowBest < slowCurve.length - 1, `restored from a copy: ${slowCurve}`);
+  assertAlmostEquals((await slow.evaluate(test)).rmse, slowCurve[slowBest]!, 1e-6);
+  // With patience, the best epoch is also restored when the epochs run out first.
+  const budget = await Als.fit(train, {
+    k: 16,
+    lambda: 0.001,
+    weighted: false,
+    epochs: 8,
+    validation: test,
+    patience: 100,
+  });
+  const budgetCurve = budget.history.map((h) => h.validationRmse!);
+  assertEquals(budgetCurve.length, 8);
+  const budgetBest = Math.min(...budgetCurve);
+  assert(budgetBest < budgetCurve.at(-1)!, `the last epoch is not the best: ${budgetCurve}`);
+  assertAlmostEquals((await budget.evaluate(test)).rmse, budgetBest, 1e-6);
+  await assertRejects(
+    () => Als.fit(train, { validation: fromTriplets(60, 80, [], [], [], []), patience: 1 }),
+    Error,
+    "validation matrix has no ratings",
+  );
   const seen: number[] = [];
   const stopped = await Als.fit(train, {
     k: 4,
@@ -264,4 +258,33 @@ Deno.test("bad options and diverged parameters are clear errors", async () => {
   const state = initAlsState(10, 10, 3, { seed: 1, mu: 3 });
   state.itemFactors.fill(Infinity);
   await assertRejects(() => runAlsEpoch(m, state, { lambda: 0.1 }), Error, "not positive definite");
+});
+
+Deno.test("a failing epoch ends the progress report with the error, then the error propagates", async () => {
+  const { fitLoop } = await import("./_fit_loop.ts");
+  const m = randomRatings(4, 5, 0.5, 3);
+  const printed: string[] = [];
+  const original = console.log;
+  console.log = (...args: unknown[]) => printed.push(args.join(" "));
+  try {
+    await assertRejects(
+      () =>
+        fitLoop(
+          {
+            state: initAlsState(4, 5, 2, { seed: 1, mu: 3 }),
+            epoch: () => Promise.reject(new Error("kernel gone")),
+            ratingScale: [0.5, 5],
+            label: "demo",
+          },
+          m,
+          { epochs: 3, progress: "lines" },
+          3,
+        ),
+      Error,
+      "kernel gone",
+    );
+  } finally {
+    console.log = original;
+  }
+  assertEquals(printed, ["demo failed: kernel gone"]);
 });

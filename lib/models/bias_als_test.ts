@@ -3,28 +3,8 @@ import { fromTriplets } from "../data/_coo.ts";
 import { biasAlsEpoch } from "../ffi/kernels.ts";
 import { BiasAls } from "./bias_als.ts";
 import { GlobalMean } from "./global_mean.ts";
-import { planted, randomRatings } from "./_test_fixtures.ts";
+import { firstBitDifference, planted, randomRatings, rowsPerThread } from "./_test_fixtures.ts";
 import { Rng } from "../stats/rng.ts";
-
-/**
- * The fewest rows the kernel's half-step gives one thread (`rows_per_thread_min` in the kernel
- * source), so that the sizes below follow it: a side with fewer than `threads × grain` rows runs
- * on fewer threads.
- */
-async function rowsPerThread(kernel: string): Promise<number> {
-  const source = await Deno.readTextFile(new URL(`../../kernels/${kernel}`, import.meta.url));
-  const found = source.match(/^pub const rows_per_thread_min: u32 = (\d+);$/m);
-  if (!found) throw new Error(`kernels/${kernel}: no "pub const rows_per_thread_min: u32 = N;"`);
-  return Number(found[1]);
-}
-
-/** The first index where `a` and `b` differ in their bits (so -0 ≠ 0), or -1. */
-function firstBitDifference(a: Float32Array, b: Float32Array): number {
-  const x = new Uint32Array(a.buffer, a.byteOffset, a.length);
-  const y = new Uint32Array(b.buffer, b.byteOffset, b.length);
-  if (x.length !== y.length) return Math.min(x.length, y.length);
-  return x.findIndex((v, j) => v !== y[j]);
-}
 
 Deno.test("one bias epoch by hand: users first, then items from the new user biases", async () => {
   // u0 rated i0 = 4 and i1 = 2, u1 rated i0 = 5; μ = 11/3; λ = 1.
@@ -79,11 +59,6 @@ Deno.test("1, 2 and 3 threads give bit-identical biases (both sides cut into 2 a
   const grain = await rowsPerThread("bias_als.zig");
   const nUsers = 3 * grain + 101;
   const nItems = 3 * grain + 37;
-  for (const threads of [2, 3]) {
-    for (const rows of [nUsers, nItems]) {
-      assertEquals(Math.min(threads, Math.floor(rows / grain)), threads, "partitions");
-    }
-  }
   // Sparse, drawn cell by cell only where rated: each user rates 0..7 distinct random items
   // (about 3.5 ratings per item, a few items none).
   const rng = new Rng(17);

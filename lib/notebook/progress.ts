@@ -115,19 +115,25 @@ function liveReporter(
       drawnAt = performance.now();
     } catch (error) {
       failed = true; // a display problem must not stop the loop it reports on
-      console.error(`progress: live output failed (${error}); the loop goes on without it`);
+      console.error(`progress: live output failed (${error}); printing lines instead`);
     }
   };
+  const prefix = label === "" ? "" : `${label} `;
+  const width = String(total).length;
+  const printLine = (text: string) => console.log(`${prefix}${text}`.trimEnd());
   return {
     mode: "live",
     async step(message = "", values = {}) {
-      steps.push({ index: steps.length + 1, message, values: { ...values } });
-      if (performance.now() - drawnAt >= redrawMs) await draw();
+      const index = steps.length + 1;
+      steps.push({ index, message, values: { ...values } });
+      if (!failed && performance.now() - drawnAt >= redrawMs) await draw();
+      if (failed) printLine(`${String(index).padStart(width)}/${total} ${message}`);
     },
     async done(message = "") {
       if (finished) return;
       finished = true;
       await draw(message === "" ? "done" : message);
+      if (failed && message !== "") printLine(message);
     },
   };
 }
@@ -137,7 +143,8 @@ function liveReporter(
  *
  * @param total Number of steps expected (the bar's 100 %); more steps are allowed (early stopping
  *   makes fewer).
- * @param options `label`, `mode`, `width`, and for the live mode `chart`, `redrawMs`, `display`.
+ * @param options `label`, `mode`, `width`, and for the live mode `chart`, `stepName`, `redrawMs`,
+ *   `display`.
  * @returns The reporter.
  *
  * @example

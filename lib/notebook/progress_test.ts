@@ -63,13 +63,16 @@ Deno.test("progress: live mode shows once, then replaces the same output; redraw
   assertEquals(calls[1]!.html.includes("0.7000"), true);
 });
 
-Deno.test("progress: a failing live display is reported once and does not stop the loop", async () => {
+Deno.test("progress: a failing live display is reported once, then the steps print as lines", async () => {
   const errors: string[] = [];
-  const original = console.error;
+  const printed: string[] = [];
+  const [error, log] = [console.error, console.log];
   console.error = (...args: unknown[]) => errors.push(args.join(" "));
+  console.log = (...args: unknown[]) => printed.push(args.join(" "));
   let calls = 0;
   try {
     const p = progress(2, {
+      label: "fit",
       mode: "live",
       redrawMs: 0,
       display: () => {
@@ -79,13 +82,14 @@ Deno.test("progress: a failing live display is reported once and does not stop t
     });
     await p.step("a");
     await p.step("b");
-    await p.done();
+    await p.done("stopped");
   } finally {
-    console.error = original;
+    [console.error, console.log] = [error, log];
   }
   assertEquals(calls, 1);
   assertEquals(errors.length, 1);
   assertEquals(errors[0]!.includes("front-end gone"), true);
+  assertEquals(printed, ["fit 1/2 a", "fit 2/2 b", "fit stopped"]);
 });
 
 Deno.test("progress: live mode outside Jupyter without a sink prints lines", async () => {
