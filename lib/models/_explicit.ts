@@ -8,7 +8,8 @@
 import type { RatingMatrix } from "../data/types.ts";
 import { predictPairs, recommendTopN, scoreMatrix } from "../ffi/kernels.ts";
 import type { AlsState } from "./als_state.ts";
-import { metadataError, readModelFile, writeModelFile } from "./_model_file.ts";
+import { readModelFile, writeModelFile } from "./_model_file.ts";
+import { checkMetadata } from "./_model_metadata.ts";
 
 /** The MovieLens rating scale, [0.5, 5] stars. */
 export const MOVIELENS_SCALE: readonly [number, number] = Object.freeze([0.5, 5]) as readonly [
@@ -356,38 +357,11 @@ export abstract class ExplicitModel {
   }
 }
 
-/** The type of each hyper-parameter `fit` records, by model kind (other keys: any scalar). */
-const HYPER_TYPES: Record<ModelKind, Record<string, "number" | "boolean" | "string">> = {
-  "global-mean": {},
-  "bias-als": { lambda: "number", weighted: "boolean", epochs: "number" },
-  als: {
-    k: "number",
-    lambda: "number",
-    lambdaBias: "number",
-    weighted: "boolean",
-    seed: "number",
-    initScale: "number",
-    epochs: "number",
-  },
-};
-
-const isWhole = (v: unknown, min: number, max: number): v is number =>
-  typeof v === "number" && Number.isInteger(v) && v >= min && v <= max;
-
-const isRecord = (v: unknown): v is Record<string, unknown> =>
-  typeof v === "object" && v !== null && !Array.isArray(v);
-
-/** JSON has no NaN: `JSON.stringify` wrote a NaN RMSE as null, so null reads back as NaN. */
-function optionalRmse(v: unknown): number | undefined | false {
-  if (v === undefined) return undefined;
-  if (v === null) return NaN;
-  return typeof v === "number" ? v : false;
-}
-
 /**
  * Reads a saved model's parts, checking that it holds a model of `kind` whose metadata has the
- * right types (k, μ, user and item counts, rating scale, hyper-parameters, history) and whose
- * arrays have the lengths the metadata implies. Every failure names the file and the field.
+ * right types (k, μ, user and item counts, rating scale, hyper-parameters, history: see
+ * {@linkcode checkMetadata}) and whose arrays have the lengths the metadata implies. Every failure
+ * names the file and the field.
  *
  * @example
  * ```ts
@@ -404,79 +378,11 @@ function optionalRmse(v: unknown): number | undefined | false {
  */
 export async function loadParts(path: string, kind: ModelKind): Promise<ModelParts> {
   const { metadata, arrays } = await readModelFile(path);
-  if (metadata.model !== kind) {
-    throw new Error(`${path}: holds a "${metadata.model}" model, expected "${kind}"`);
-  }
-  const { k, mu, nUsers, nItems, ratingScale: scale } = metadata;
-  const kRange = kind === "als" ? [1, 1024] : [0, 0];
-  if (!isWhole(k, kRange[0]!, kRange[1]!)) {
-    const expected = kind === "als"
-      ? "a whole number in 1..1024 (the number of latent factors)"
-      : `0 (a ${kind} model has no latent factors)`;
-    throw metadataError(path, "k", expected, k);
-  }
-  if (typeof mu !== "number" || !Number.isFinite(mu)) {
-    throw metadataError(path, "mu", "a finite number (the global mean)", mu);
-  }
-  if (!isWhole(nUsers, 0, 0xffff_ffff)) {
-    throw metadataError(path, "nUsers", "a whole number ≥ 0", nUsers);
-  }
-  if (!isWhole(nItems, 0, 0xffff_ffff)) {
-    throw metadataError(path, "nItems", "a whole number ≥ 0", nItems);
-  }
-  if (
-    !Array.isArray(scale) || scale.length !== 2 || !scale.every(Number.isFinite) ||
-    !(scale[0] <= scale[1])
-  ) {
-    throw metadataError(
-      path,
-      "ratingScale",
-      "[min, max]: two finite numbers with min ≤ max",
-      scale,
-    );
-  }
-  const hyper = metadata.hyper ?? {};
-  if (!isRecord(hyper)) {
-    throw metadataError(path, "hyper", "an object of hyper-parameters", hyper);
-  }
-  const types = HYPER_TYPES[kind];
-  for (const [name, value] of Object.entries(hyper)) {
-    const expected = Object.hasOwn(types, name) ? types[name] : undefined;
-    const allowed: string[] = expected ? [expected] : ["number", "boolean", "string"];
-    if (!allowed.includes(typeof value)) {
-      throw metadataError(
-        path,
-        `hyper.${name}`,
-        `a ${expected ?? "number, boolean or string"}`,
-        value,
-      );
-    }
-  }
-  const stored = metadata.history ?? [];
-  if (!Array.isArray(stored)) {
-    throw metadataError(path, "history", "a list of epoch records", stored);
-  }
-  const history = stored.map((record: unknown, j): EpochRecord => {
-    const train = isRecord(record) ? optionalRmse(record.trainRmse) : false;
-    const validation = isRecord(record) ? optionalRmse(record.validationRmse) : false;
-    if (
-      !isRecord(record) || !isWhole(record.epoch, 1, Infinity) ||
-      typeof record.seconds !== "number" || train === false || validation === false
-    ) {
-      throw metadataError(
-        path,
-        `history[${j}]`,
-        "{ epoch: whole number ≥ 1, seconds: number, trainRmse?: number, validationRmse?: number }",
-        record,
-      );
-    }
-    return {
-      epoch: record.epoch,
-      seconds: record.seconds,
-      ...(train === undefined ? {} : { trainRmse: train }),
-      ...(validation === undefined ? {} : { validationRmse: validation }),
-    };
-  });
+  const { k, mu, nUsers, nItems, ratingScale, hyper, history } = checkMetadata(
+    path,
+    metadata,
+    kind,
+  );
   const expect = {
     userIds: [Uint32Array, nUsers],
     itemIds: [Uint32Array, nItems],
@@ -510,8 +416,8 @@ export async function loadParts(path: string, kind: ModelKind): Promise<ModelPar
     },
     userIds: u32("userIds"),
     itemIds: u32("itemIds"),
-    ratingScale: [scale[0], scale[1]],
-    hyper: hyper as Record<string, number | boolean | string>,
+    ratingScale,
+    hyper,
     history,
   };
 }

@@ -20,7 +20,7 @@
  * version, with a wrong magic, a wrong length, a wrong checksum, metadata that is not a JSON object
  * or an array list that does not tile the file exactly is refused with an error naming the file and
  * what was expected. (The model-specific fields — k, μ, the rating scale, hyper-parameters — are
- * checked by the models' `load`, in lib/models/_explicit.ts.)
+ * checked by the models' `load`, in lib/models/_model_metadata.ts.)
  *
  * @module
  */
@@ -52,8 +52,16 @@ interface ArrayEntry {
 
 const pad8 = (n: number) => (n + 7) & ~7;
 
-/** Whether `value` is a JSON object (not null, not an array). */
-function isRecord(value: unknown): value is Record<string, unknown> {
+/**
+ * Whether `value` is a JSON object (not null, not an array).
+ *
+ * @example
+ * ```ts
+ * import { isRecord } from "./_model_file.ts";
+ * if (!isRecord({ k: 2 }) || isRecord([2]) || isRecord(null)) throw new Error("objects only");
+ * ```
+ */
+export function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 

@@ -40,9 +40,18 @@ export class GlobalMean extends ExplicitModel {
    * const baseline = await GlobalMean.fit(train, {
    *   userIds: Uint32Array.of(10, 20),
    *   itemIds: Uint32Array.of(296, 318),
-   *   ratingScale: [1, 3.5], // predictions are clamped to the scale
    * });
-   * if (baseline.predictIds([20], [318])[0] !== 3.5) throw new Error("μ = 11/3, clamped to 3.5");
+   * // The model keeps the mapping: userId 20 is dense user 1, movieId 318 dense item 1, and the
+   * // dense index 1 is no raw userId.
+   * if (baseline.userIndex(20) !== 1 || baseline.itemIndex(318) !== 1) throw new Error("mapping");
+   * if (baseline.userIndex(1) !== -1) throw new Error("userId 1 was never seen");
+   * // μ = 11/3 for a known pair and for userId 99, which the model has never seen.
+   * const [known, unseen] = baseline.predictIds([20, 99], [318, 318]);
+   * if (known !== Math.fround(11 / 3) || unseen !== known) throw new Error(`${known}, ${unseen}`);
+   *
+   * // Predictions are clamped to the rating scale.
+   * const clamped = await GlobalMean.fit(train, { ratingScale: [1, 3.5] });
+   * if (clamped.predict([0], [0])[0] !== 3.5) throw new Error("μ = 11/3, clamped to 3.5");
    * ```
    */
   static fit(train: RatingMatrix, options: CommonFitOptions = {}): Promise<GlobalMean> {
