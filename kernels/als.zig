@@ -31,6 +31,7 @@ const threads_mod = @import("threads.zig");
 const rows_mod = @import("rows.zig");
 const linalg = @import("linalg.zig");
 const pack = @import("pack.zig");
+const sparse = @import("sparse.zig");
 
 const Status = status_mod.Status;
 const ErrorInfo = status_mod.ErrorInfo;
@@ -727,20 +728,19 @@ const Fixture = struct {
             }
             user_ptr[u + 1] = nnz;
         }
+        // The same ratings by item (users ascending within an item), by the loader's transpose.
         const item_ptr = try testing.allocator.alloc(u32, n_items + 1);
         const item_users = try testing.allocator.alloc(u32, nnz);
         const item_values = try testing.allocator.alloc(f32, nnz);
-        @memset(item_ptr, 0);
-        for (user_items[0..nnz]) |i| item_ptr[i + 1] += 1;
-        for (1..n_items + 1) |i| item_ptr[i] += item_ptr[i - 1];
-        const cursor = try testing.allocator.dupe(u32, item_ptr[0..n_items]);
-        defer testing.allocator.free(cursor);
-        for (0..n_users) |u| for (user_ptr[u]..user_ptr[u + 1]) |e| {
-            const i = user_items[e];
-            item_users[cursor[i]] = @intCast(u);
-            item_values[cursor[i]] = user_values[e];
-            cursor[i] += 1;
-        };
+        const times = try testing.allocator.alloc(u32, 2 * @as(usize, nnz));
+        defer testing.allocator.free(times);
+        @memset(times, 0);
+        try sparse.transpose(
+            testing.allocator,
+            .{ .ptr = user_ptr, .index = user_items[0..nnz], .values = user_values[0..nnz], .times = times[0..nnz] },
+            .{ .ptr = item_ptr, .index = item_users, .values = item_values, .times = times[nnz..] },
+            1,
+        );
         return .{
             .users = .{ .ptr = user_ptr, .index = user_items[0..nnz], .values = user_values[0..nnz] },
             .items = .{ .ptr = item_ptr, .index = item_users, .values = item_values },

@@ -8,6 +8,7 @@ const std = @import("std");
 const assert = std.debug.assert;
 const threads_mod = @import("threads.zig");
 const rows_mod = @import("rows.zig");
+const sparse = @import("sparse.zig");
 
 const Rows = rows_mod.Rows;
 
@@ -149,24 +150,22 @@ test "1, 2 and 3 threads give bit-identical biases, with both sides really cut i
         nnz += degree;
         user_ptr[u + 1] = nnz;
     }
-    // The same ratings by item (users ascending within an item).
+    // The same ratings by item (users ascending within an item), by the loader's own transpose.
     const item_ptr = try testing.allocator.alloc(u32, n_items + 1);
     defer testing.allocator.free(item_ptr);
     const item_users = try testing.allocator.alloc(u32, nnz);
     defer testing.allocator.free(item_users);
     const item_values = try testing.allocator.alloc(f32, nnz);
     defer testing.allocator.free(item_values);
-    @memset(item_ptr, 0);
-    for (user_items[0..nnz]) |i| item_ptr[i + 1] += 1;
-    for (1..n_items + 1) |i| item_ptr[i] += item_ptr[i - 1];
-    const cursor = try testing.allocator.dupe(u32, item_ptr[0..n_items]);
-    defer testing.allocator.free(cursor);
-    for (0..n_users) |u| for (user_ptr[u]..user_ptr[u + 1]) |e| {
-        const i = user_items[e];
-        item_users[cursor[i]] = @intCast(u);
-        item_values[cursor[i]] = user_values[e];
-        cursor[i] += 1;
-    };
+    const times = try testing.allocator.alloc(u32, 2 * @as(usize, nnz));
+    defer testing.allocator.free(times);
+    @memset(times, 0);
+    try sparse.transpose(
+        testing.allocator,
+        .{ .ptr = user_ptr, .index = user_items[0..nnz], .values = user_values[0..nnz], .times = times[0..nnz] },
+        .{ .ptr = item_ptr, .index = item_users, .values = item_values, .times = times[nnz..] },
+        1,
+    );
     const users: Rows = .{ .ptr = user_ptr, .index = user_items[0..nnz], .values = user_values[0..nnz] };
     const items: Rows = .{ .ptr = item_ptr, .index = item_users, .values = item_values };
 

@@ -6,12 +6,12 @@
  *
  * @module
  */
-import type { EpochRecord, ModelKind } from "./_explicit.ts";
+import type { EpochRecord, ModelKind, ModelParts } from "./_explicit.ts";
 import { isRecord, metadataError } from "./_model_file.ts";
 import type { ModelMetadata } from "./_model_file.ts";
 
 /** The metadata fields of a saved model, with their types checked. */
-export interface CheckedMetadata {
+export interface CheckedMetadata extends Pick<ModelParts, "ratingScale" | "hyper" | "history"> {
   /** Latent factors (0 for the bias-only models). */
   k: number;
   /** The global mean μ. */
@@ -20,12 +20,6 @@ export interface CheckedMetadata {
   nUsers: number;
   /** Number of dense items. */
   nItems: number;
-  /** [lowest, highest] rating. */
-  ratingScale: readonly [number, number];
-  /** Hyper-parameters `fit` used. */
-  hyper: Record<string, number | boolean | string>;
-  /** One record per training epoch. */
-  history: EpochRecord[];
 }
 
 /** The type of each hyper-parameter `fit` records, by model kind (other keys: any scalar). */
