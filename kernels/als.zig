@@ -729,25 +729,20 @@ const Fixture = struct {
             user_ptr[u + 1] = nnz;
         }
         // The same ratings by item (users ascending within an item), by the loader's transpose.
-        const item_ptr = try testing.allocator.alloc(u32, n_items + 1);
-        const item_users = try testing.allocator.alloc(u32, nnz);
-        const item_values = try testing.allocator.alloc(f32, nnz);
-        const times = try testing.allocator.alloc(u32, 2 * @as(usize, nnz));
-        defer testing.allocator.free(times);
-        @memset(times, 0);
-        try sparse.transpose(
+        const by_item = try sparse.transposed(
             testing.allocator,
-            .{ .ptr = user_ptr, .index = user_items[0..nnz], .values = user_values[0..nnz], .times = times[0..nnz] },
-            .{ .ptr = item_ptr, .index = item_users, .values = item_values, .times = times[nnz..] },
-            1,
+            user_ptr,
+            user_items[0..nnz],
+            user_values[0..nnz],
+            @intCast(n_items),
         );
         return .{
             .users = .{ .ptr = user_ptr, .index = user_items[0..nnz], .values = user_values[0..nnz] },
-            .items = .{ .ptr = item_ptr, .index = item_users, .values = item_values },
+            .items = .{ .ptr = by_item.ptr, .index = by_item.index, .values = by_item.values },
             .n_users = n_users,
             .n_items = n_items,
-            .u32_buffers = .{ user_ptr, user_items, item_ptr, item_users },
-            .f32_buffers = .{ user_values, item_values },
+            .u32_buffers = .{ user_ptr, user_items, by_item.ptr, by_item.index },
+            .f32_buffers = .{ user_values, by_item.values },
         };
     }
 

@@ -151,23 +151,10 @@ test "1, 2 and 3 threads give bit-identical biases, with both sides really cut i
         user_ptr[u + 1] = nnz;
     }
     // The same ratings by item (users ascending within an item), by the loader's own transpose.
-    const item_ptr = try testing.allocator.alloc(u32, n_items + 1);
-    defer testing.allocator.free(item_ptr);
-    const item_users = try testing.allocator.alloc(u32, nnz);
-    defer testing.allocator.free(item_users);
-    const item_values = try testing.allocator.alloc(f32, nnz);
-    defer testing.allocator.free(item_values);
-    const times = try testing.allocator.alloc(u32, 2 * @as(usize, nnz));
-    defer testing.allocator.free(times);
-    @memset(times, 0);
-    try sparse.transpose(
-        testing.allocator,
-        .{ .ptr = user_ptr, .index = user_items[0..nnz], .values = user_values[0..nnz], .times = times[0..nnz] },
-        .{ .ptr = item_ptr, .index = item_users, .values = item_values, .times = times[nnz..] },
-        1,
-    );
+    const by_item = try sparse.transposed(testing.allocator, user_ptr, user_items[0..nnz], user_values[0..nnz], n_items);
+    defer by_item.deinit(testing.allocator);
     const users: Rows = .{ .ptr = user_ptr, .index = user_items[0..nnz], .values = user_values[0..nnz] };
-    const items: Rows = .{ .ptr = item_ptr, .index = item_users, .values = item_values };
+    const items: Rows = .{ .ptr = by_item.ptr, .index = by_item.index, .values = by_item.values };
 
     const user_bias = try testing.allocator.alloc(f32, n_users);
     defer testing.allocator.free(user_bias);

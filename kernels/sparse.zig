@@ -159,6 +159,55 @@ pub fn transpose(allocator: std.mem.Allocator, from: Compressed, to: Compressed,
     try sortInto(allocator, from.index, keys, from.values, from.times, to, threads);
 }
 
+/// One layout's arrays owned by whoever called `transposed`.
+pub const OwnedLayout = struct {
+    ptr: []u32,
+    index: []u32,
+    values: []f32,
+
+    pub fn deinit(self: OwnedLayout, allocator: std.mem.Allocator) void {
+        allocator.free(self.ptr);
+        allocator.free(self.index);
+        allocator.free(self.values);
+    }
+};
+
+/// The other layout of `ptr`/`index`/`values` (CSR into CSC or back) over `outer` slots, newly
+/// allocated, by `transpose` on one thread: for tests and tools that start from one layout.
+pub fn transposed(
+    allocator: std.mem.Allocator,
+    ptr: []const u32,
+    index: []const u32,
+    values: []const f32,
+    outer: u32,
+) !OwnedLayout {
+    assert(ptr.len >= 1 and ptr[ptr.len - 1] == index.len and index.len == values.len);
+    const times = try allocator.alloc(u32, 2 * index.len);
+    defer allocator.free(times);
+    @memset(times, 0);
+    const out_ptr = try allocator.alloc(u32, @as(usize, outer) + 1);
+    errdefer allocator.free(out_ptr);
+    const out_index = try allocator.alloc(u32, index.len);
+    errdefer allocator.free(out_index);
+    const out_values = try allocator.alloc(f32, index.len);
+    errdefer allocator.free(out_values);
+    const out: OwnedLayout = .{ .ptr = out_ptr, .index = out_index, .values = out_values };
+    const from: Compressed = .{
+        .ptr = @constCast(ptr),
+        .index = @constCast(index),
+        .values = @constCast(values),
+        .times = times[0..index.len],
+    };
+    const to: Compressed = .{
+        .ptr = out.ptr,
+        .index = out.index,
+        .values = out.values,
+        .times = times[index.len..],
+    };
+    try transpose(allocator, from, to, 1);
+    return out;
+}
+
 /// Builds CSR (by user) and CSC (by item) from coordinate columns. Within a row items ascend and
 /// within a column users ascend. A repeated (user, item) pair is `duplicate_pair`, with the dense
 /// user in `info.a` and the dense item in `info.b`.
