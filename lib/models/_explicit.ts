@@ -8,7 +8,7 @@
 import type { RatingMatrix } from "../data/types.ts";
 import { predictPairs, recommendTopN, scoreMatrix } from "../ffi/kernels.ts";
 import type { AlsState } from "./als_state.ts";
-import { readModelFile, writeModelFile } from "./_model_file.ts";
+import { type ModelFile, readModelFile, writeModelFile } from "./_model_file.ts";
 import { checkMetadata } from "./_model_metadata.ts";
 
 /** The MovieLens rating scale, [0.5, 5] stars. */
@@ -377,7 +377,29 @@ export abstract class ExplicitModel {
  * ```
  */
 export async function loadParts(path: string, kind: ModelKind): Promise<ModelParts> {
-  const { metadata, arrays } = await readModelFile(path);
+  return partsFromFile(path, await readModelFile(path), kind);
+}
+
+/**
+ * The parts of a model file already read from `path` (see {@linkcode loadParts}, which reads it
+ * and calls this; `loadModel` reads once, then picks the kind from the metadata).
+ *
+ * @example
+ * ```ts
+ * import { partsFromFile } from "./_explicit.ts";
+ * import { readModelFile } from "./_model_file.ts";
+ * import { GlobalMean } from "./global_mean.ts";
+ * import { fromTriplets } from "../data/_coo.ts";
+ * const model = await GlobalMean.fit(fromTriplets(1, 2, [0, 0], [0, 1], [4, 2], [0, 0]));
+ * const dir = await Deno.makeTempDir();
+ * await model.save(`${dir}/mean.rsm`);
+ * const file = await readModelFile(`${dir}/mean.rsm`);
+ * await Deno.remove(dir, { recursive: true });
+ * if (partsFromFile("mean.rsm", file, "global-mean").state.mu !== 3) throw new Error("μ = 3");
+ * ```
+ */
+export function partsFromFile(path: string, file: ModelFile, kind: ModelKind): ModelParts {
+  const { metadata, arrays } = file;
   const { k, mu, nUsers, nItems, ratingScale, hyper, history } = checkMetadata(
     path,
     metadata,

@@ -363,3 +363,25 @@ Deno.test("an array whose length or type does not match the metadata is refused"
     }
   });
 });
+
+Deno.test("loadModel returns the kind the file holds and refuses an unknown kind", async () => {
+  const { loadModel } = await import("./load_model.ts");
+  const fitted = [
+    await GlobalMean.fit(m),
+    await BiasAls.fit(m, { epochs: 2 }),
+    await Als.fit(m, { k: 3, epochs: 2, userIds, itemIds }),
+  ];
+  for (const model of fitted) {
+    await withTempFile(async (path) => {
+      await model.save(path);
+      const back = await loadModel(path);
+      assertEquals(back.constructor, model.constructor);
+      assertEquals(back.state, model.state);
+    });
+  }
+  await withTempFile(async (path) => {
+    await fitted[0]!.save(path);
+    await rewrite(path, (file) => void (file.metadata.model = "bpr"));
+    await assertRejectsIncluding(() => loadModel(path), path, '"bpr"', '"als"');
+  });
+});

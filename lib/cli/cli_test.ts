@@ -1,0 +1,85 @@
+import { assert, assertEquals } from "../../tests/_assert.ts";
+
+const ROOT = new URL("../../", import.meta.url).pathname;
+const SMALL = new URL("../../../shared/data/ml-latest-small", import.meta.url).pathname;
+
+/** Runs `deno run -A lib/cli/<tool> args…` from the repository root. */
+async function run(tool: string, ...args: string[]) {
+  const output = await new Deno.Command(Deno.execPath(), {
+    args: ["run", "-A", "--config", `${ROOT}deno.json`, `${ROOT}lib/cli/${tool}`, ...args],
+    cwd: ROOT,
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  const decode = (bytes: Uint8Array) => new TextDecoder().decode(bytes);
+  return { code: output.code, stdout: decode(output.stdout), stderr: decode(output.stderr) };
+}
+
+Deno.test("fit.ts fits, reports test RMSE against the global mean, saves; recommend.ts reads it", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const out = `${dir}/als.rsm`;
+    const fit = await run(
+      "fit.ts",
+      ...["--dataset", SMALL, "--k", "8", "--lambda", "10", "--unweighted", "--epochs", "5"],
+      ...["--quiet", "--out", out],
+    );
+    assertEquals(fit.code, 0, fit.stderr);
+    const rmse = fit.stdout.match(
+      /test RMSE (\d\.\d{4}), MAE \d\.\d{4} \(global mean: RMSE (\d\.\d{4})/,
+    );
+    assert(rmse, fit.stdout);
+    assert(Number(rmse[1]) < Number(rmse[2]), `ALS should beat the global mean: ${fit.stdout}`);
+    assert(fit.stdout.includes("als: K = 8, λ = 10"), fit.stdout);
+    const rec = await run(
+      "recommend.ts",
+      "--model",
+      out,
+      "--user",
+      "1",
+      "--n",
+      "5",
+      "--dataset",
+      SMALL,
+    );
+    assertEquals(rec.code, 0, rec.stderr);
+    const ranks = rec.stdout.split("\n").filter((line) => /^\s+[1-5]\s{2}/.test(line));
+    assertEquals(ranks.length, 5, rec.stdout);
+    assert(rec.stdout.includes("userId 1 rated 232 movies"), rec.stdout);
+    const unknown = await run(
+      "recommend.ts",
+      "--model",
+      out,
+      "--user",
+      "999999",
+      "--dataset",
+      SMALL,
+    );
+    assertEquals(unknown.code, 1);
+    assert(
+      unknown.stderr.includes("userId 999999 is not in dataset ml-latest-small"),
+      unknown.stderr,
+    );
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("the tools refuse bad arguments before loading anything, with the usage line", async () => {
+  for (
+    const [tool, args, message] of [
+      ["fit.ts", ["--k", "0"], "--k expects a whole number in 1..1024"],
+      ["fit.ts", ["--model", "svd"], "--model is one of als, bias-als, global-mean"],
+      ["fit.ts", ["--model", "global-mean", "--epochs", "3"], "--epochs applies to --model"],
+      ["fit.ts", ["--lambda"], "--lambda needs a value"],
+      ["recommend.ts", ["--user", "1"], "--model and --user are required"],
+      ["synth.ts", ["--out", "/nonexistent/x", "--scale", "tiny"], "--scale is one of small, 32m"],
+    ] as const
+  ) {
+    const result = await run(tool, ...args);
+    assertEquals(result.code, 2, `${tool} ${args.join(" ")}: ${result.stderr}`);
+    assert(result.stderr.includes(message), result.stderr);
+    assert(result.stderr.includes(`usage: ${tool}`), result.stderr);
+    assertEquals(result.stdout, "", "nothing loaded, nothing printed");
+  }
+});

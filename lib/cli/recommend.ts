@@ -1,0 +1,87 @@
+/**
+ * Top-N movies for one MovieLens user from a model saved by `fit.ts --out`, with titles, next to
+ * the movies that user rated highest. The movies the user rated in the dataset are left out.
+ *
+ *   ./run deno task recommend --model data/models/als.rsm --user 1
+ *   ./run deno task recommend --model data/models/als.rsm --user 414 --n 20 --dataset ml-latest-small
+ *   options: --model FILE (required)  --user USERID (required)  --n N (default 10)
+ *            --dataset DIR|NAME (default: as the notebooks choose; must be the one the model was
+ *            fitted on)
+ *
+ * @module
+ */
+import { itemCatalogueRows, itemLabel } from "../data/catalogue.ts";
+import type { Dataset } from "../data/types.ts";
+import { RankingModel } from "../models/_explicit.ts";
+import { loadModel } from "../models/load_model.ts";
+import { notebookDataset } from "../notebook/dataset.ts";
+import { table } from "../plot/table.ts";
+import { Args, runCli, UsageError } from "./_args.ts";
+
+const USAGE = "usage: recommend.ts --model FILE --user USERID [--n N] [--dataset DIR|NAME]";
+const SPEC = { flags: [], values: ["--model", "--user", "--n", "--dataset"] };
+
+function sameIds(a: Uint32Array, b: Uint32Array): boolean {
+  return a.length === b.length && a.every((v, j) => v === b[j]);
+}
+
+/** The user's highest-rated movies (dense items, best first), at most `n`. */
+function favourites(ds: Dataset, user: number, n: number): { item: number; rating: number }[] {
+  const m = ds.ratings;
+  const rows: { item: number; rating: number }[] = [];
+  for (let e = m.userPtr[user]!; e < m.userPtr[user + 1]!; e++) {
+    rows.push({ item: m.userItems[e]!, rating: m.userRatings[e]! });
+  }
+  return rows.sort((a, b) => b.rating - a.rating || a.item - b.item).slice(0, n);
+}
+
+async function main(): Promise<void> {
+  const args = Args.parse(Deno.args, SPEC);
+  const path = args.string("--model");
+  const userId = args.number("--user", { integer: true, min: 0 });
+  if (path === undefined || userId === undefined) {
+    throw new UsageError("--model and --user are required");
+  }
+  const n = args.number("--n", { integer: true, min: 1, max: 1000 }) ?? 10;
+  const dataset = args.string("--dataset");
+  if (dataset !== undefined) Deno.env.set("RECSYS_DATASET", dataset);
+  const model = await loadModel(path);
+  if (!(model instanceof RankingModel)) {
+    throw new Error(`${path}: a ${model.kind} model ranks every movie alike; fit bias-als or als`);
+  }
+  const ds = await notebookDataset();
+  if (!sameIds(model.userIds, ds.userIds) || !sameIds(model.itemIds, ds.itemIds)) {
+    throw new Error(
+      `${path} was fitted on other ids than dataset ${ds.name} (${model.nUsers} users and ` +
+        `${model.nItems} movies vs ${ds.ratings.nUsers} and ${ds.ratings.nItems}); pass the ` +
+        "dataset it was fitted on with --dataset",
+    );
+  }
+  const user = model.userIndex(userId);
+  if (user < 0) throw new Error(`userId ${userId} is not in dataset ${ds.name}`);
+  const rec = await model.recommend(user, { n, exclude: ds.ratings });
+  const rows = itemCatalogueRows(ds);
+  const rated = ds.ratings.userPtr[user + 1]! - ds.ratings.userPtr[user]!;
+  console.log(
+    table(
+      favourites(ds, user, Math.min(n, 10)).map((f) => ({
+        movie: itemLabel(ds, f.item, rows),
+        rating: f.rating,
+      })),
+      { digits: 1, caption: `userId ${userId} rated ${rated} movies; the highest:` },
+    ).text,
+  );
+  console.log();
+  console.log(
+    table(
+      [...rec.items].map((item, j) => ({
+        rank: j + 1,
+        movie: itemLabel(ds, item, rows),
+        "predicted rating (unclamped)": rec.scores[j],
+      })),
+      { digits: 2, caption: `top ${rec.items.length} by ${model.kind} (${path}):` },
+    ).text,
+  );
+}
+
+await runCli("recommend.ts", USAGE, main);

@@ -1,0 +1,49 @@
+/**
+ * Loads a saved model of any kind: the file's metadata names the kind (`global-mean`, `bias-als`
+ * or `als`), and the matching class's `load` reads and checks the rest.
+ *
+ * @module
+ */
+import { Als } from "./als.ts";
+import { BiasAls } from "./bias_als.ts";
+import { GlobalMean } from "./global_mean.ts";
+import { readModelFile } from "./_model_file.ts";
+import { partsFromFile } from "./_explicit.ts";
+
+/** Any model `loadModel` can return. */
+export type AnyModel = GlobalMean | BiasAls | Als;
+
+/**
+ * Loads the model saved at `path`, whatever its kind (the file is read once); a file of another
+ * kind than these three is an error naming the file and the kind it holds.
+ *
+ * @example
+ * ```ts
+ * import { BiasAls } from "./bias_als.ts";
+ * import { loadModel } from "./load_model.ts";
+ * import { fromTriplets } from "../data/_coo.ts";
+ * const train = fromTriplets(2, 2, [0, 0, 1], [0, 1, 0], [4, 2, 5], [0, 0, 0]);
+ * const dir = await Deno.makeTempDir();
+ * await (await BiasAls.fit(train, { lambda: 1 })).save(`${dir}/m.rsm`);
+ * const model = await loadModel(`${dir}/m.rsm`);
+ * await Deno.remove(dir, { recursive: true });
+ * if (!(model instanceof BiasAls)) throw new Error("the kind comes from the file");
+ * ```
+ */
+export async function loadModel(path: string): Promise<AnyModel> {
+  const file = await readModelFile(path);
+  const kind = file.metadata.model;
+  switch (kind) {
+    case "global-mean":
+      return new GlobalMean(partsFromFile(path, file, kind));
+    case "bias-als":
+      return new BiasAls(partsFromFile(path, file, kind));
+    case "als":
+      return new Als(partsFromFile(path, file, kind));
+    default:
+      throw new Error(
+        `${path}: holds a model of kind ${JSON.stringify(kind)}; expected "global-mean", ` +
+          '"bias-als" or "als"',
+      );
+  }
+}
