@@ -1,8 +1,13 @@
 /**
  * The public door of the recommender library. Notebooks and programs import from here:
  *
- * ```ts ignore
- * import { loadMovieLens, randomSplit } from "../lib/mod.ts";
+ * ```ts
+ * // In a notebook: import { … } from "../lib/mod.ts";
+ * import { GlobalMean, loadMovieLens, randomSplit } from "./mod.ts";
+ * const ds = await loadMovieLens("../shared/data/ml-latest-small", { cache: false });
+ * const { train, test } = randomSplit(ds.ratings, { testFraction: 0.1, seed: 42 });
+ * const { rmse } = await (await GlobalMean.fit(train)).evaluate(test);
+ * if (!(rmse > 1 && rmse < 1.1)) throw new Error("predicting the mean misses by about one star");
  * ```
  *
  * @module

@@ -33,8 +33,9 @@ const LAMBDA = 0.05;
  * ```ts
  * import { alsEpochFlops } from "./bench_als.ts";
  * import { fromTriplets } from "../data/_coo.ts";
- * const m = fromTriplets(1, 1, [0], [0], [4], [0]);
- * console.assert(alsEpochFlops(m, 2, 8) > 0);
+ * const m = fromTriplets(2, 2, [0, 0, 1], [0, 1, 1], [4, 3, 5], [0, 0, 0]);
+ * const [k8, k16] = [alsEpochFlops(m, 8, 8), alsEpochFlops(m, 16, 8)];
+ * if (!(k8 > 0 && k16 > k8)) throw new Error("more factors, more work");
  * ```
  */
 export function alsEpochFlops(m: RatingMatrix, k: number, simdLanes: number): number {
@@ -80,9 +81,18 @@ function meanRating(m: RatingMatrix): number {
  * `predict.pairs_1m_seconds`, `recommend.top10_all_users_seconds`.
  *
  * @example
- * ```ts ignore
+ * ```ts
  * import { benchAls } from "./bench_als.ts";
- * await benchAls(dataset, (name, value, unit, params) => console.log(name, value, unit, params));
+ * import { loadMovieLens } from "../data/load.ts";
+ * import { generateSynthetic } from "../data/synthetic.ts";
+ * const root = await Deno.makeTempDir(); // a tiny dataset: 5 users with 20 ratings each
+ * await generateSynthetic(`${root}/tiny`, { users: 5, movies: 200, ratings: 100, quiet: true });
+ * const ds = await loadMovieLens(`${root}/tiny`, { cache: false, sideFiles: false });
+ * await Deno.remove(root, { recursive: true });
+ * const figures = new Map<string, number>();
+ * await benchAls(ds, (name, value, _unit, params) => figures.set(`${name} k=${params?.k}`, value));
+ * if (figures.size !== 11) throw new Error("epoch seconds and GFLOP/s at 4 K's, then 3 more");
+ * if (!(figures.get("als.gflops k=64")! > 0)) throw new Error("a positive rate");
  * ```
  */
 export async function benchAls(ds: Dataset, emit: EmitFigure): Promise<void> {

@@ -29,11 +29,18 @@ export const BASELINE_K = 64;
  * @param emit Receives each figure: name, value, unit, parameters.
  *
  * @example
- * ```ts ignore
+ * ```ts
  * import { benchBaseline } from "./bench_baseline.ts";
  * import { loadMovieLens } from "../data/load.ts";
- * const ds = await loadMovieLens("../shared/data/ml-latest-small", { sideFiles: false });
- * await benchBaseline(ds, (name, value, unit) => console.log(name, value, unit));
+ * import { generateSynthetic } from "../data/synthetic.ts";
+ * const root = await Deno.makeTempDir(); // a tiny dataset (the benchmark uses 1M ratings)
+ * await generateSynthetic(`${root}/tiny`, { users: 5, movies: 200, ratings: 100, quiet: true });
+ * const ds = await loadMovieLens(`${root}/tiny`, { cache: false, sideFiles: false });
+ * await Deno.remove(root, { recursive: true });
+ * const figures: Record<string, number> = {};
+ * await benchBaseline(ds, (name, value) => figures[name] = value);
+ * const { "baseline.naive_epoch_seconds": naive, "baseline.speedup_1m": speedup } = figures;
+ * if (!(naive! > 0 && speedup! > 0)) throw new Error("both timed, naive ÷ kernel reported");
  * ```
  */
 export async function benchBaseline(

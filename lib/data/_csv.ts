@@ -41,15 +41,22 @@ function showByte(byte: number): string {
 /**
  * Reads a CSV file with a known header row by row. Typical use:
  *
- * ```ts ignore
- * const csv = await CsvReader.open(path, ["userId", "movieId", "tag", "timestamp"]);
+ * ```ts
+ * import { CsvReader } from "./_csv.ts";
+ * const path = await Deno.makeTempFile();
+ * await Deno.writeTextFile(path, "userId,movieId,tag,timestamp\n3,7,funny,0\n4,7,dark,0\n");
+ * const csv = (await CsvReader.open(path, ["userId", "movieId", "tag", "timestamp"]))!;
+ * const seen: string[] = [];
  * try {
  *   while (await csv.fill()) {
- *     while (csv.next()) use(csv.u32(0, "userId"), csv.bytes.subarray(csv.start(2), csv.end(2)));
+ *     // Field 2 is a byte range of csv.bytes: decode (or intern) it without a string per row.
+ *     while (csv.next()) seen.push(`${csv.u32(0, "userId")}:${csv.end(2) - csv.start(2)}`);
  *   }
  * } finally {
  *   csv.close();
  * }
+ * await Deno.remove(path);
+ * if (seen.join() !== "3:5,4:4") throw new Error("users 3 and 4 with 5- and 4-byte tags");
  * ```
  *
  * Every data row handed out by {@linkcode CsvReader.next} has exactly `header.length` fields.

@@ -33,8 +33,13 @@ export function csvField(value: string): string {
  * ```ts
  * import { writeAll } from "./_synthetic_files.ts";
  * const path = await Deno.makeTempFile();
- * using file = await Deno.open(path, { write: true });
- * await writeAll(file, new TextEncoder().encode("abc"));
+ * {
+ *   using file = await Deno.open(path, { write: true });
+ *   await writeAll(file, new TextEncoder().encode("abc"));
+ * }
+ * const text = await Deno.readTextFile(path);
+ * await Deno.remove(path);
+ * if (text !== "abc") throw new Error("all three bytes written");
  * ```
  */
 export async function writeAll(file: Deno.FsFile, bytes: Uint8Array): Promise<void> {
@@ -80,8 +85,15 @@ function genresField(plan: SyntheticPlan, row: number): string {
  * Writes movies.csv (`movieId,title,genres`) of the plan's catalogue.
  *
  * @example
- * ```ts ignore
- * await writeMoviesCsv("movies.csv", plan, "\n");
+ * ```ts
+ * import { writeMoviesCsv } from "./_synthetic_files.ts";
+ * import { planSynthetic } from "./synthetic.ts";
+ * const plan = planSynthetic({ users: 1, movies: 20, ratings: 20 }); // the smallest plan
+ * const dir = await Deno.makeTempDir();
+ * await writeMoviesCsv(`${dir}/movies.csv`, plan, "\n");
+ * const lines = (await Deno.readTextFile(`${dir}/movies.csv`)).trimEnd().split("\n");
+ * await Deno.remove(dir, { recursive: true });
+ * if (lines[0] !== "movieId,title,genres" || lines.length !== 21) throw new Error("header + 20");
  * ```
  */
 export async function writeMoviesCsv(
@@ -104,8 +116,17 @@ export async function writeMoviesCsv(
  * writes them, an empty tmdbId where the plan has 0.
  *
  * @example
- * ```ts ignore
- * await writeLinksCsv("links.csv", plan, "\n");
+ * ```ts
+ * import { writeLinksCsv } from "./_synthetic_files.ts";
+ * import { planSynthetic } from "./synthetic.ts";
+ * const plan = planSynthetic({ users: 1, movies: 20, ratings: 20 });
+ * const dir = await Deno.makeTempDir();
+ * await writeLinksCsv(`${dir}/links.csv`, plan, "\r\n");
+ * const rows = (await Deno.readTextFile(`${dir}/links.csv`)).trimEnd().split("\r\n").slice(1);
+ * await Deno.remove(dir, { recursive: true });
+ * if (rows.length !== 20 || rows.some((r) => r.split(",")[1]!.length !== 7)) {
+ *   throw new Error("20 rows, each with a 7-digit imdbId");
+ * }
  * ```
  */
 export async function writeLinksCsv(path: string, plan: SyntheticPlan, eol: string): Promise<void> {
@@ -123,8 +144,15 @@ export async function writeLinksCsv(path: string, plan: SyntheticPlan, eol: stri
  * Writes tags.csv (`userId,movieId,tag,timestamp`), by userId then movieId.
  *
  * @example
- * ```ts ignore
- * await writeTagsCsv("tags.csv", plan, "\n");
+ * ```ts
+ * import { writeTagsCsv } from "./_synthetic_files.ts";
+ * import { planSynthetic } from "./synthetic.ts";
+ * const plan = planSynthetic({ users: 1, movies: 20, ratings: 20, tags: 3 });
+ * const dir = await Deno.makeTempDir();
+ * await writeTagsCsv(`${dir}/tags.csv`, plan, "\n");
+ * const lines = (await Deno.readTextFile(`${dir}/tags.csv`)).trimEnd().split("\n");
+ * await Deno.remove(dir, { recursive: true });
+ * if (lines[0] !== "userId,movieId,tag,timestamp" || lines.length !== 4) throw new Error("3 tags");
  * ```
  */
 export async function writeTagsCsv(path: string, plan: SyntheticPlan, eol: string): Promise<void> {
@@ -160,8 +188,20 @@ function count(n: number): string {
  * README.txt: what the folder is, its scale, the planted model and its noise floor.
  *
  * @example
- * ```ts ignore
- * const text = readmeText(plan, outcome, "lf", constants);
+ * ```ts
+ * import { readmeText } from "./_synthetic_files.ts";
+ * import { MODEL_CONSTANTS } from "./_synthetic_plan.ts";
+ * import { planSynthetic } from "./synthetic.ts";
+ * const plan = planSynthetic({ users: 1, movies: 20, ratings: 20 });
+ * const outcome = {
+ *   oracleRmse: 0.8, oracleRmseUnrounded: 0.75, unratedMovies: 2, ratingMean: 3.5,
+ *   histogram: [0, 0, 0, 0, 0, 10, 10, 0, 0, 0],
+ * };
+ * const text = readmeText(plan, outcome, "crlf", MODEL_CONSTANTS);
+ * if (!text.startsWith("Synthetic MovieLens-shaped dataset -- NOT real MovieLens data\r\n")) {
+ *   throw new Error("a CRLF README that says it is synthetic");
+ * }
+ * if (!text.includes("0.8000")) throw new Error("quotes the oracle RMSE");
  * ```
  */
 export function readmeText(
@@ -230,8 +270,17 @@ export function readmeText(
  * deterministic as the CSV files).
  *
  * @example
- * ```ts ignore
- * const json = syntheticJson(plan, outcome, "lf", constants);
+ * ```ts
+ * import { syntheticJson } from "./_synthetic_files.ts";
+ * import { MODEL_CONSTANTS } from "./_synthetic_plan.ts";
+ * import { planSynthetic } from "./synthetic.ts";
+ * const plan = planSynthetic({ users: 1, movies: 20, ratings: 20, seed: 7 });
+ * const outcome = {
+ *   oracleRmse: 0.8, oracleRmseUnrounded: 0.75, unratedMovies: 2, ratingMean: 3.5,
+ *   histogram: [0, 0, 0, 0, 0, 10, 10, 0, 0, 0],
+ * };
+ * const json = JSON.parse(syntheticJson(plan, outcome, "lf", MODEL_CONSTANTS, {}));
+ * if (json.synthetic !== true || json.seed !== 7 || json.ratings !== 20) throw new Error("spec");
  * ```
  */
 export function syntheticJson(

@@ -45,10 +45,16 @@ export interface ItemGenres {
  * @returns Genres per dense item.
  *
  * @example
- * ```ts ignore
- * import { itemGenres, loadMovieLens } from "../mod.ts";
- * const g = itemGenres(await loadMovieLens("../shared/data/ml-latest-small"));
- * console.log(g.names[g.idx[g.ptr[0]!]!]); // the first genre of item 0
+ * ```ts
+ * import { itemGenres } from "./catalogue.ts";
+ * import { loadMovieLens } from "./load.ts";
+ * const ds = await loadMovieLens("../shared/data/ml-latest-small", { cache: false });
+ * const g = itemGenres(ds);
+ * // Item 0 is movieId 1, Toy Story: Adventure|Animation|Children|Comedy|Fantasy.
+ * const genres = Array.from(g.idx.subarray(g.ptr[0], g.ptr[1]), (j) => g.names[j]);
+ * if (genres.join("|") !== "Adventure|Animation|Children|Comedy|Fantasy") {
+ *   throw new Error("Toy Story's five genres, in vocabulary order");
+ * }
  * ```
  */
 export function itemGenres(ds: Pick<Dataset, "itemIds" | "movies">): ItemGenres {
@@ -106,10 +112,13 @@ export function itemLabel(
  * @returns `{ title, item }` for each title found, in the order asked.
  *
  * @example
- * ```ts ignore
- * import { findItemsByTitle, loadMovieLens } from "../mod.ts";
- * const ds = await loadMovieLens("../shared/data/ml-latest-small");
- * console.log(findItemsByTitle(ds, ["Toy Story (1995)", "Matrix, The"]));
+ * ```ts
+ * import { findItemsByTitle, itemLabel } from "./catalogue.ts";
+ * import { loadMovieLens } from "./load.ts";
+ * const ds = await loadMovieLens("../shared/data/ml-latest-small", { cache: false });
+ * const found = findItemsByTitle(ds, ["Toy Story (1995)", "Matrix, The", "No Such Movie"]);
+ * const labels = found.map((f) => itemLabel(ds, f.item));
+ * if (labels.join(" / ") !== "Toy Story (1995) / Matrix, The (1999)") throw new Error("two found");
  * ```
  */
 export function findItemsByTitle(

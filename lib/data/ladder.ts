@@ -54,9 +54,16 @@ export interface LadderOptions {
  * @returns `dir`.
  *
  * @example
- * ```ts ignore
- * import { ensureSynthetic, SYNTHETIC_1M } from "./ladder.ts";
- * await ensureSynthetic("data/raw/synthetic-1m", SYNTHETIC_1M);
+ * ```ts
+ * import { ensureSynthetic } from "./ladder.ts";
+ * const root = await Deno.makeTempDir();
+ * const scale = { users: 1, movies: 20, ratings: 20 }; // the smallest the generator allows
+ * const dir = await ensureSynthetic(`${root}/synthetic`, scale);
+ * const first = (await Deno.stat(`${dir}/ratings.csv`)).mtime;
+ * await ensureSynthetic(dir, scale); // present: kept, not generated again
+ * const again = (await Deno.stat(`${dir}/ratings.csv`)).mtime;
+ * await Deno.remove(root, { recursive: true });
+ * if (first?.getTime() !== again?.getTime()) throw new Error("the folder was regenerated");
  * ```
  */
 export function ensureSynthetic(dir: string, scale: SyntheticScale): Promise<string> {
@@ -99,10 +106,16 @@ async function makeSynthetic(dir: string, scale: SyntheticScale): Promise<string
  * @returns The rungs that could be made, in the order of `sizes`.
  *
  * @example
- * ```ts ignore
- * import { notebookDataset, ratingLadder } from "../mod.ts";
- * const rungs = await ratingLadder(await notebookDataset(), [10_000, 100_000, 1_000_000]);
- * for (const r of rungs) console.log(r.target, r.matrix.nnz, r.source);
+ * ```ts
+ * import { ratingLadder } from "./ladder.ts";
+ * import { loadMovieLens } from "./load.ts";
+ * const ds = await loadMovieLens("../shared/data/ml-latest-small", { cache: false });
+ * // syntheticDir: null leaves out the rungs larger than ds (here 1M) instead of generating them.
+ * const rungs = await ratingLadder(ds, [10_000, 100_836, 1_000_000], { syntheticDir: null });
+ * const [small, all] = rungs;
+ * if (rungs.length !== 2 || all!.matrix !== ds.ratings) throw new Error("two rungs, then all");
+ * // Whole users, so about (not exactly) 10,000 ratings.
+ * if (Math.abs(small!.matrix.nnz - 10_000) > 500) throw new Error("about 10,000 ratings");
  * ```
  */
 export async function ratingLadder(

@@ -116,10 +116,13 @@ async function loadTags(dir: string, cachePath: string | undefined): Promise<Tag
  * the field and what was expected; a repeated (userId, movieId) pair names both lines.
  *
  * @example
- * ```ts ignore
+ * ```ts
  * import { parseRatings } from "./load.ts";
- * const { ratings } = await parseRatings("../shared/data/ml-latest-small/ratings.csv");
- * console.log(ratings.nnz);
+ * const parsed = await parseRatings("../shared/data/ml-latest-small/ratings.csv");
+ * const { ratings, userIds, itemIds } = parsed;
+ * if (ratings.nnz !== 100_836 || ratings.nUsers !== 610) throw new Error("ml-latest-small size");
+ * // Dense index → raw id: userIds 1..610 in order; item 0 is movieId 1 (Toy Story).
+ * if (userIds[609] !== 610 || itemIds[0] !== 1) throw new Error("raw ids");
  * ```
  */
 export async function parseRatings(
@@ -178,10 +181,16 @@ export async function parseRatings(
  * Loads a MovieLens folder (ratings.csv required; movies.csv, links.csv, tags.csv optional).
  *
  * @example
- * ```ts ignore
+ * ```ts
  * import { loadMovieLens } from "./load.ts";
- * const ds = await loadMovieLens("../shared/data/ml-latest-small");
- * console.log(ds.ratings.nnz, ds.ratings.nUsers, ds.ratings.nItems);
+ * const cacheDir = await Deno.makeTempDir(); // default: data/processed/ of the repository
+ * const first = await loadMovieLens("../shared/data/ml-latest-small", { cacheDir });
+ * const again = await loadMovieLens("../shared/data/ml-latest-small", { cacheDir });
+ * await Deno.remove(cacheDir, { recursive: true });
+ * if (first.fromCache || !again.fromCache) throw new Error("parsed once, then from the cache");
+ * if (again.ratings.nnz !== 100_836 || again.movies.titles.length !== 9_742) {
+ *   throw new Error("ratings and catalogue");
+ * }
  * ```
  */
 export async function loadMovieLens(dir: string, options: LoadOptions = {}): Promise<Dataset> {

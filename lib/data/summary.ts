@@ -43,9 +43,13 @@ export interface DatasetSummary {
  * Computes the dataset card of a loaded dataset in one pass over the ratings.
  *
  * @example
- * ```ts ignore
- * import { loadMovieLens, summarize } from "../mod.ts";
- * console.log(summarize(await loadMovieLens("../shared/data/ml-latest-small")).density);
+ * ```ts
+ * import { summarize } from "./summary.ts";
+ * import { loadMovieLens } from "./load.ts";
+ * const ds = await loadMovieLens("../shared/data/ml-latest-small", { cache: false });
+ * const s = summarize(ds);
+ * if (s.ratings !== 100_836 || s.users !== 610 || s.ratingMin !== 0.5) throw new Error("counts");
+ * if (Math.abs(s.density - 0.017) > 0.001) throw new Error("about 1.7 % of cells rated");
  * ```
  */
 export function summarize(ds: Dataset): DatasetSummary {
@@ -94,9 +98,12 @@ export function summarize(ds: Dataset): DatasetSummary {
  * The dataset card as aligned text lines, for terminals and notebooks.
  *
  * @example
- * ```ts ignore
- * import { formatSummary, loadMovieLens, summarize } from "../mod.ts";
- * console.log(formatSummary(summarize(await loadMovieLens("../shared/data/ml-latest-small"))));
+ * ```ts
+ * import { formatSummary, summarize } from "./summary.ts";
+ * import { loadMovieLens } from "./load.ts";
+ * const ds = await loadMovieLens("../shared/data/ml-latest-small", { cache: false });
+ * const card = formatSummary(summarize(ds));
+ * if (!card.split("\n").includes("ratings              100,836")) throw new Error("aligned rows");
  * ```
  */
 export function formatSummary(s: DatasetSummary): string {

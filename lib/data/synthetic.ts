@@ -76,7 +76,7 @@ export interface SyntheticScale {
  * @example
  * ```ts
  * import { SYNTHETIC_32M } from "./synthetic.ts";
- * console.assert(SYNTHETIC_32M.ratings === 32_000_204);
+ * if (SYNTHETIC_32M.ratings !== 32_000_204) throw new Error("the ML-32M rating count");
  * ```
  */
 export const SYNTHETIC_32M: SyntheticScale = Object.freeze({
@@ -93,7 +93,7 @@ export const SYNTHETIC_32M: SyntheticScale = Object.freeze({
  * @example
  * ```ts
  * import { SYNTHETIC_SMALL } from "./synthetic.ts";
- * console.assert(SYNTHETIC_SMALL.users === 1_000);
+ * if (SYNTHETIC_SMALL.users !== 1_000) throw new Error("1,000 users");
  * ```
  */
 export const SYNTHETIC_SMALL: SyntheticScale = Object.freeze({
@@ -308,8 +308,8 @@ async function writeRatings(
  * @example
  * ```ts
  * import { planSynthetic } from "./synthetic.ts";
- * const plan = planSynthetic({ users: 100, movies: 200, ratings: 5000, k: 4 });
- * console.assert(plan.itemFactors.length === 200 * 4);
+ * const plan = planSynthetic({ users: 1, movies: 20, ratings: 20, k: 4 }); // the smallest sizes
+ * if (plan.itemFactors.length !== 20 * 4) throw new Error("k = 4 planted factors per movie");
  * ```
  */
 export function planSynthetic(options: SyntheticOptions = {}): SyntheticPlan {
@@ -324,10 +324,14 @@ export function planSynthetic(options: SyntheticOptions = {}): SyntheticPlan {
  * @example
  * ```ts
  * import { generateSynthetic } from "./synthetic.ts";
- * const dir = `${await Deno.makeTempDir()}/synthetic-tiny`;
- * const result = await generateSynthetic(dir, { users: 50, movies: 100, ratings: 2000, seed: 7 });
- * console.assert(result.unratedMovies >= 0 && result.oracleRmse > 0.5);
- * await Deno.remove(dir, { recursive: true });
+ * const root = await Deno.makeTempDir();
+ * const result = await generateSynthetic(`${root}/tiny`, { users: 1, movies: 20, ratings: 20 });
+ * const lines = (await Deno.readTextFile(`${result.dir}/ratings.csv`)).trimEnd().split("\n");
+ * await Deno.remove(root, { recursive: true });
+ * if (lines[0] !== "userId,movieId,rating,timestamp" || lines.length !== 21) {
+ *   throw new Error("a header and exactly 20 ratings");
+ * }
+ * if (Object.keys(result.fileBytes).length !== 6) throw new Error("the four CSVs, README, JSON");
  * ```
  */
 export async function generateSynthetic(
@@ -432,10 +436,14 @@ async function publish(temporary: string, target: string, force: boolean): Promi
  * quietly. If another process made it meanwhile, that one is kept.
  *
  * @example
- * ```ts ignore
- * import { setSyntheticMaker } from "../notebook/dataset.ts";
- * import { makeSyntheticFallback } from "./synthetic.ts";
- * setSyntheticMaker(makeSyntheticFallback);
+ * ```ts
+ * import { makeSyntheticFallback, readSyntheticInfo } from "./synthetic.ts";
+ * const root = await Deno.makeTempDir(); // the notebooks use data/raw/synthetic-small
+ * await makeSyntheticFallback(`${root}/synthetic-small`);
+ * await makeSyntheticFallback(`${root}/synthetic-small`); // already there: kept, no error
+ * const info = await readSyntheticInfo(`${root}/synthetic-small`);
+ * await Deno.remove(root, { recursive: true });
+ * if (info?.ratings !== 100_000 || info.users !== 1_000) throw new Error("SYNTHETIC_SMALL sizes");
  * ```
  */
 export async function makeSyntheticFallback(dir: string): Promise<void> {
@@ -478,7 +486,9 @@ export interface SyntheticInfo {
  * @example
  * ```ts
  * import { readSyntheticInfo } from "./synthetic.ts";
- * console.assert(await readSyntheticInfo("/nonexistent") === undefined);
+ * if (await readSyntheticInfo("../shared/data/ml-latest-small") !== undefined) {
+ *   throw new Error("real MovieLens folders have no synthetic.json");
+ * }
  * ```
  */
 export async function readSyntheticInfo(dir: string): Promise<SyntheticInfo | undefined> {

@@ -9,12 +9,19 @@
  * | {@linkcode BiasAls} | μ + b_u + b_i |
  * | {@linkcode Als} | μ + b_u + b_i + x_u·y_i |
  *
- * ```ts ignore
- * import { Als, randomSplit } from "../mod.ts";
+ * ```ts
+ * import { Als, GlobalMean } from "./mod.ts";
+ * import { loadMovieLens, randomSplit } from "../data/mod.ts";
+ * const ds = await loadMovieLens("../shared/data/ml-latest-small", { cache: false });
  * const { train, test } = randomSplit(ds.ratings, { testFraction: 0.1, seed: 42 });
- * const model = await Als.fit(train, { k: 32, lambda: 0.05, userIds: ds.userIds, itemIds: ds.itemIds });
- * console.log(await model.evaluate(test));
- * const top = await model.recommend(0, { n: 10, exclude: train });
+ * const ids = { userIds: ds.userIds, itemIds: ds.itemIds };
+ * const model = await Als.fit(train, { k: 16, epochs: 8, progress: false, ...ids });
+ * const mean = await GlobalMean.fit(train);
+ * const [als, base] = [await model.evaluate(test), await mean.evaluate(test)];
+ * if (!(als.rmse < base.rmse - 0.1)) throw new Error("ALS beats the global mean");
+ * const top = await model.recommend(0, { n: 10, exclude: train }); // user 0's unseen top 10
+ * const seen = new Set(train.userItems.subarray(train.userPtr[0], train.userPtr[1]));
+ * if (top.items.length !== 10 || top.items.some((i) => seen.has(i))) throw new Error("top 10");
  * ```
  *
  * @module
@@ -40,3 +47,4 @@ export type {
 } from "./_explicit.ts";
 export type { LoopOptions } from "./_fit_loop.ts";
 export { MODEL_FORMAT_VERSION } from "./_model_file.ts";
+export * from "./load_model.ts";

@@ -53,10 +53,17 @@ export const SYNTHETIC_FALLBACK = "synthetic-small";
  * Resolves the dataset folder from `RECSYS_DATASET` or the best available.
  *
  * @example
- * ```ts ignore
+ * ```ts
  * import { chooseDataset } from "./dataset.ts";
- * const choice = await chooseDataset();
- * console.log(choice.name, choice.reason);
+ * const before = Deno.env.get("RECSYS_DATASET");
+ * Deno.env.set("RECSYS_DATASET", "../shared/data/ml-latest-small"); // a path, or a data/raw/ name
+ * try {
+ *   const choice = await chooseDataset();
+ *   if (choice.name !== "ml-latest-small" || choice.reason !== "env") throw new Error("the env");
+ * } finally {
+ *   if (before === undefined) Deno.env.delete("RECSYS_DATASET");
+ *   else Deno.env.set("RECSYS_DATASET", before);
+ * }
  * ```
  */
 export async function chooseDataset(): Promise<DatasetChoice> {
@@ -91,9 +98,18 @@ export async function chooseDataset(): Promise<DatasetChoice> {
  * Chooses and loads the notebook's dataset, printing one line that says which and why.
  *
  * @example
- * ```ts ignore
+ * ```ts
  * import { notebookDataset } from "./dataset.ts";
- * const ds = await notebookDataset();
+ * const before = Deno.env.get("RECSYS_DATASET");
+ * Deno.env.set("RECSYS_DATASET", "../shared/data/ml-latest-small");
+ * try {
+ *   // Prints "dataset ml-latest-small (from RECSYS_DATASET): 100,836 ratings, …".
+ *   const ds = await notebookDataset({ cache: false, sideFiles: false });
+ *   if (ds.ratings.nnz !== 100_836) throw new Error("all of ml-latest-small");
+ * } finally {
+ *   if (before === undefined) Deno.env.delete("RECSYS_DATASET");
+ *   else Deno.env.set("RECSYS_DATASET", before);
+ * }
  * ```
  */
 export async function notebookDataset(options: LoadOptions = {}): Promise<Dataset> {
@@ -120,7 +136,8 @@ export async function notebookDataset(options: LoadOptions = {}): Promise<Datase
  * @example
  * ```ts
  * import { datasetScale } from "./dataset.ts";
- * console.assert(datasetScale(100_836) === "small");
+ * if (datasetScale(100_836) !== "small") throw new Error("ml-latest-small is small");
+ * if (datasetScale(32_000_204) !== "large") throw new Error("ML-32M is large");
  * ```
  */
 export function datasetScale(nnz: number): "small" | "large" {
