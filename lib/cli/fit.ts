@@ -127,8 +127,7 @@ function settingsOf(model: AnyModel): string {
 
 async function main(): Promise<void> {
   const plan = planOf(Args.parse(Deno.args, SPEC));
-  if (plan.dataset !== undefined) Deno.env.set("RECSYS_DATASET", plan.dataset);
-  const ds = await notebookDataset();
+  const ds = await notebookDataset({ dataset: plan.dataset });
   const { train, test } = randomSplit(ds.ratings, {
     testFraction: plan.testFraction,
     seed: plan.seed,

@@ -44,12 +44,11 @@ async function main(): Promise<void> {
   }
   const n = args.number("--n", { integer: true, min: 1, max: 1000 }) ?? 10;
   const dataset = args.string("--dataset");
-  if (dataset !== undefined) Deno.env.set("RECSYS_DATASET", dataset);
   const model = await loadModel(path);
   if (!(model instanceof RankingModel)) {
     throw new Error(`${path}: a ${model.kind} model ranks every movie alike; fit bias-als or als`);
   }
-  const ds = await notebookDataset();
+  const ds = await notebookDataset({ dataset });
   if (!sameIds(model.userIds, ds.userIds) || !sameIds(model.itemIds, ds.itemIds)) {
     throw new Error(
       `${path} was fitted on other ids than dataset ${ds.name} (${model.nUsers} users and ` +

@@ -17,8 +17,11 @@ export interface DatasetChoice {
   dir: string;
   /** Folder name. */
   name: string;
-  /** "env" (RECSYS_DATASET), "best-available" or "synthetic-fallback". */
-  reason: "env" | "best-available" | "synthetic-fallback";
+  /**
+   * "requested" (passed in, e.g. a tool's --dataset), "env" (RECSYS_DATASET), "best-available" or
+   * "synthetic-fallback".
+   */
+  reason: "requested" | "env" | "best-available" | "synthetic-fallback";
 }
 
 /** Hook that makes a synthetic dataset folder when nothing else is present; set by lib/mod.ts. */
@@ -50,34 +53,31 @@ async function hasRatings(dir: string): Promise<boolean> {
 export const SYNTHETIC_FALLBACK = "synthetic-small";
 
 /**
- * Resolves the dataset folder from `RECSYS_DATASET` or the best available.
+ * Resolves the dataset folder: `requested` when given (a folder path or a name under data/raw/),
+ * else `RECSYS_DATASET` (the same forms), else the best available.
  *
  * @example
  * ```ts
  * import { chooseDataset } from "./dataset.ts";
- * const before = Deno.env.get("RECSYS_DATASET");
- * Deno.env.set("RECSYS_DATASET", "../shared/data/ml-latest-small"); // a path, or a data/raw/ name
- * try {
- *   const choice = await chooseDataset();
- *   if (choice.name !== "ml-latest-small" || choice.reason !== "env") throw new Error("the env");
- * } finally {
- *   if (before === undefined) Deno.env.delete("RECSYS_DATASET");
- *   else Deno.env.set("RECSYS_DATASET", before);
- * }
+ * const choice = await chooseDataset("../shared/data/ml-latest-small");
+ * if (choice.name !== "ml-latest-small" || choice.reason !== "requested") throw new Error("as asked");
  * ```
  */
-export async function chooseDataset(): Promise<DatasetChoice> {
+export async function chooseDataset(requested?: string): Promise<DatasetChoice> {
   const fromEnv = Deno.env.get("RECSYS_DATASET");
-  if (fromEnv) {
-    const dir = fromEnv.includes("/") ? fromEnv : `${DATA_DIR}/raw/${fromEnv}`;
+  const wanted = requested ?? (fromEnv || undefined);
+  if (wanted !== undefined) {
+    const dir = wanted.includes("/") ? wanted : `${DATA_DIR}/raw/${wanted}`;
     if (!await hasRatings(dir)) {
+      const source = requested === undefined ? `RECSYS_DATASET=${wanted}` : `dataset ${wanted}`;
       throw new Error(
-        `RECSYS_DATASET=${fromEnv}: ${dir}/ratings.csv not found; expected a MovieLens folder ` +
-          "path or a folder name under data/raw/",
+        `${source}: ${dir}/ratings.csv not found; expected a MovieLens folder path or a folder ` +
+          "name under data/raw/",
       );
     }
     const abs = await Deno.realPath(dir);
-    return { dir: abs, name: abs.slice(abs.lastIndexOf("/") + 1), reason: "env" };
+    const reason = requested === undefined ? "env" : "requested";
+    return { dir: abs, name: abs.slice(abs.lastIndexOf("/") + 1), reason };
   }
   const shared = new URL("../../../shared/data/ml-latest-small", import.meta.url).pathname;
   for (const dir of [`${DATA_DIR}/raw/ml-32m`, `${DATA_DIR}/raw/ml-latest-small`, shared]) {
@@ -95,31 +95,34 @@ export async function chooseDataset(): Promise<DatasetChoice> {
 }
 
 /**
- * Chooses and loads the notebook's dataset, printing one line that says which and why.
+ * Chooses and loads the notebook's dataset (`options.dataset`, else as {@linkcode chooseDataset}
+ * decides), printing one line that says which and why.
  *
  * @example
  * ```ts
  * import { notebookDataset } from "./dataset.ts";
- * const before = Deno.env.get("RECSYS_DATASET");
- * Deno.env.set("RECSYS_DATASET", "../shared/data/ml-latest-small");
- * try {
- *   // Prints "dataset ml-latest-small (from RECSYS_DATASET): 100,836 ratings, …".
- *   const ds = await notebookDataset({ cache: false, sideFiles: false });
- *   if (ds.ratings.nnz !== 100_836) throw new Error("all of ml-latest-small");
- * } finally {
- *   if (before === undefined) Deno.env.delete("RECSYS_DATASET");
- *   else Deno.env.set("RECSYS_DATASET", before);
- * }
+ * // Prints "dataset ml-latest-small (as requested): 100,836 ratings, …".
+ * const ds = await notebookDataset({
+ *   dataset: "../shared/data/ml-latest-small",
+ *   cache: false,
+ *   sideFiles: false,
+ * });
+ * if (ds.ratings.nnz !== 100_836) throw new Error("all of ml-latest-small");
  * ```
  */
-export async function notebookDataset(options: LoadOptions = {}): Promise<Dataset> {
-  const choice = await chooseDataset();
-  const why = choice.reason === "env"
+export async function notebookDataset(
+  options: LoadOptions & { dataset?: string } = {},
+): Promise<Dataset> {
+  const { dataset, ...loadOptions } = options;
+  const choice = await chooseDataset(dataset);
+  const why = choice.reason === "requested"
+    ? "as requested"
+    : choice.reason === "env"
     ? "from RECSYS_DATASET"
     : choice.reason === "best-available"
     ? "the best dataset present"
     : "SYNTHETIC: no MovieLens files found, so a generated MovieLens-shaped dataset is used";
-  const ds = await loadMovieLens(choice.dir, options);
+  const ds = await loadMovieLens(choice.dir, loadOptions);
   console.log(
     `dataset ${ds.name} (${why}): ${ds.ratings.nnz.toLocaleString("en-US")} ratings, ` +
       `${ds.ratings.nUsers.toLocaleString("en-US")} users, ` +
