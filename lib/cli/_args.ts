@@ -20,6 +20,9 @@ export interface ArgSpec {
   readonly values: readonly string[];
 }
 
+/** Plain decimal numbers only: no hexadecimal, no surrounding spaces ("1e-3" is allowed). */
+const DECIMAL = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
+
 /** Bounds for {@linkcode Args.number}. */
 export interface NumberCheck {
   /** Whole numbers only. */
@@ -74,6 +77,9 @@ export class Args {
       } else if (spec.values.includes(arg)) {
         const value = argv[++i];
         if (value === undefined) throw new UsageError(`${arg} needs a value`);
+        if (spec.flags.includes(value) || spec.values.includes(value)) {
+          throw new UsageError(`${arg} needs a value, got the option ${value}`);
+        }
         values.set(arg, value);
       } else {
         throw new UsageError(`unknown argument ${arg}`);
@@ -143,7 +149,7 @@ export class Args {
       : check.max !== undefined
       ? ` ≤ ${check.max}`
       : "";
-    const ok = text.trim() !== "" && Number.isFinite(value) &&
+    const ok = DECIMAL.test(text) && Number.isFinite(value) &&
       (!check.integer || Number.isInteger(value)) &&
       (check.min === undefined || value >= check.min) &&
       (check.max === undefined || value <= check.max);
@@ -152,9 +158,15 @@ export class Args {
   }
 }
 
+/** An error's message followed by its causes' messages. */
+function describe(error: unknown): string {
+  if (!(error instanceof Error)) return String(error);
+  return error.cause === undefined ? error.message : `${error.message} (${describe(error.cause)})`;
+}
+
 /**
  * Runs a tool's `main`: a `UsageError` prints `command: message` and the usage line and exits
- * with code 2; any other error prints `command: message` and exits with code 1.
+ * with code 2; any other error prints `command: message (cause …)` and exits with code 1.
  *
  * @example
  * ```ts
@@ -176,7 +188,7 @@ export async function runCli(
       console.error(`${command}: ${error.message}\n${usage}`);
       Deno.exit(2);
     }
-    console.error(`${command}: ${error instanceof Error ? error.message : String(error)}`);
+    console.error(`${command}: ${describe(error)}`);
     Deno.exit(1);
   }
 }

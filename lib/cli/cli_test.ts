@@ -31,20 +31,18 @@ Deno.test("fit.ts fits, reports test RMSE against the global mean, saves; recomm
     assert(rmse, fit.stdout);
     assert(Number(rmse[1]) < Number(rmse[2]), `ALS should beat the global mean: ${fit.stdout}`);
     assert(fit.stdout.includes("als: K = 8, λ = 10"), fit.stdout);
-    const rec = await run(
-      "recommend.ts",
-      "--model",
-      out,
-      "--user",
-      "1",
-      "--n",
-      "5",
+    const rec = await run("recommend.ts", ...["--model", out, "--user", "1", "--n", "60"], ...[
       "--dataset",
       SMALL,
-    );
+    ]);
     assertEquals(rec.code, 0, rec.stderr);
-    const ranks = rec.stdout.split("\n").filter((line) => /^\s+[1-5]\s{2}/.test(line));
-    assertEquals(ranks.length, 5, rec.stdout);
+    // Every one of the 60 asked for is listed (more than the table's default of 50 rows).
+    const top = rec.stdout.slice(rec.stdout.indexOf("top 60 by als"));
+    const ranks = top.split("\n").filter((line) => /^\s*\d+\s{2}\S/.test(line));
+    assertEquals(
+      ranks.map((line) => Number(line.trim().split(/\s+/)[0])),
+      Array.from({ length: 60 }, (_, j) => j + 1),
+    );
     assert(rec.stdout.includes("userId 1 rated 232 movies"), rec.stdout);
     const unknown = await run(
       "recommend.ts",
@@ -72,6 +70,10 @@ Deno.test("the tools refuse bad arguments before loading anything, with the usag
       ["fit.ts", ["--model", "svd"], "--model is one of als, bias-als, global-mean"],
       ["fit.ts", ["--model", "global-mean", "--epochs", "3"], "--epochs applies to --model"],
       ["fit.ts", ["--lambda"], "--lambda needs a value"],
+      ["fit.ts", ["--out", "--quiet"], "--out needs a value, got the option --quiet"],
+      ["fit.ts", ["--lambda", "0"], "--lambda must be > 0 for --model als"],
+      ["fit.ts", ["--k", "0x10"], "--k expects a whole number"],
+      ["fit.ts", ["--out", ROOT], "is a folder"],
       ["recommend.ts", ["--user", "1"], "--model and --user are required"],
       ["synth.ts", ["--out", "/nonexistent/x", "--scale", "tiny"], "--scale is one of small, 32m"],
     ] as const

@@ -78,20 +78,22 @@ function planOf(args: Args): FitPlan {
   };
   only(["--k", "--lambda-bias"], ["als"]);
   only(["--lambda", "--unweighted", "--epochs", "--patience"], ["als", "bias-als"]);
+  const lambda = args.number("--lambda", { min: 0, max: 1e6 });
+  if (kind === "als" && lambda === 0) throw new UsageError("--lambda must be > 0 for --model als");
   return {
     kind,
     dataset: args.string("--dataset"),
     testFraction: args.number("--test-fraction", { min: 0.01, max: 0.5 }) ?? 0.1,
-    seed: args.number("--seed", { integer: true, min: 0 }) ?? 42,
-    patience: args.number("--patience", { integer: true, min: 1 }),
-    threads: args.number("--threads", { integer: true, min: 1 }),
-    out: args.string("--out"),
+    seed: args.number("--seed", { integer: true, min: 0, max: 0xffff_ffff }) ?? 42,
+    patience: args.number("--patience", { integer: true, min: 1, max: 10_000 }),
+    threads: args.number("--threads", { integer: true, min: 1, max: 256 }),
+    out: checkOut(args.string("--out")),
     options: {
       k: args.number("--k", { integer: true, min: 1, max: 1024 }),
-      lambda: args.number("--lambda", { min: 0 }),
-      lambdaBias: args.number("--lambda-bias", { min: 0 }),
+      lambda,
+      lambdaBias: args.number("--lambda-bias", { min: 0, max: 1e6 }),
       weighted: args.has("--unweighted") ? false : undefined,
-      epochs: args.number("--epochs", { integer: true, min: 1 }),
+      epochs: args.number("--epochs", { integer: true, min: 1, max: 10_000 }),
       progress: args.has("--quiet") ? false : undefined,
     },
   };
@@ -103,7 +105,13 @@ async function fitModel(plan: FitPlan, train: RatingMatrix, ids: object): Promis
   if (kind === "global-mean") return await GlobalMean.fit(train, { ...ids, threads });
   const carved = patience === undefined
     ? { train, test: undefined }
-    : randomSplit(train, { testFraction: 0.1, seed: seed + 1 });
+    : randomSplit(train, { testFraction: 0.1, seed: (seed + 1) >>> 0 });
+  if (carved.test !== undefined && (carved.test.nnz === 0 || carved.train.nnz === 0)) {
+    throw new Error(
+      `--patience: 10 % of the ${train.nnz} training ratings as a validation set leaves ` +
+        `${carved.test.nnz} to validate on and ${carved.train.nnz} to fit; too few ratings`,
+    );
+  }
   const { k, lambdaBias, ...shared } = plan.options;
   const common = { ...ids, ...shared, validation: carved.test, patience, threads };
   if (kind === "bias-als") return await BiasAls.fit(carved.train, common);
@@ -113,16 +121,30 @@ async function fitModel(plan: FitPlan, train: RatingMatrix, ids: object): Promis
 /** "K = 64, λ = 10, …" from the model's hyper-parameters. */
 function settingsOf(model: AnyModel): string {
   const names: Record<string, string> = { k: "K", lambda: "λ", lambdaBias: "λ_b" };
-  return Object.entries(model.hyper)
+  const parts = Object.entries(model.hyper)
     .filter(([key]) => key in names || key === "weighted" || key === "epochs")
     .map(([key, value]) =>
       key === "weighted"
         ? (value ? "ALS-WR weighting" : "unweighted")
         : key === "epochs"
-        ? `${value} epochs`
+        ? `${value} epoch${value === 1 ? "" : "s"}`
         : `${names[key]} = ${value}`
-    )
-    .join(", ");
+    );
+  return parts.length === 0 ? "no hyper-parameters" : parts.join(", ");
+}
+
+/** `--out` must name a file that can be written: checked before hours of fitting, not after. */
+function checkOut(out: string | undefined): string | undefined {
+  if (out === undefined) return undefined;
+  if (out.trim() === "") throw new UsageError("--out needs a file path, got an empty one");
+  try {
+    if (Deno.statSync(out).isDirectory) {
+      throw new UsageError(`--out ${out} is a folder; give a file path such as ${out}/als.rsm`);
+    }
+  } catch (error) {
+    if (!(error instanceof Deno.errors.NotFound)) throw error;
+  }
+  return out;
 }
 
 async function main(): Promise<void> {
@@ -134,8 +156,14 @@ async function main(): Promise<void> {
   });
   console.log(
     `split: ${train.nnz.toLocaleString("en-US")} train, ${test.nnz.toLocaleString("en-US")} ` +
-      `test (random ${Math.round(plan.testFraction * 100)} %, seed ${plan.seed})`,
+      `test (random ${plan.testFraction * 100} %, seed ${plan.seed})`,
   );
+  if (test.nnz === 0 || train.nnz === 0) {
+    throw new Error(
+      `--test-fraction ${plan.testFraction} of ${ds.ratings.nnz} ratings leaves ${train.nnz} to ` +
+        `fit and ${test.nnz} to test; the dataset is too small for this split`,
+    );
+  }
   const ids = { userIds: ds.userIds, itemIds: ds.itemIds };
   const started = performance.now();
   const model = await fitModel(plan, train, ids);
@@ -150,11 +178,14 @@ async function main(): Promise<void> {
       `${baseline.rmse.toFixed(4)}, MAE ${baseline.mae.toFixed(4)})`,
   );
   if (plan.out !== undefined) {
-    await model.save(plan.out);
+    try {
+      await model.save(plan.out);
+    } catch (error) {
+      throw new Error(`--out ${plan.out}: cannot write the model`, { cause: error });
+    }
     const megabytes = (await Deno.stat(plan.out)).size / 1e6;
-    console.log(
-      `saved ${plan.out} (${megabytes.toFixed(1)} MB); try: recommend.ts --model ${plan.out}`,
-    );
+    const hint = model.kind === "global-mean" ? "" : `; try: recommend.ts --model ${plan.out}`;
+    console.log(`saved ${plan.out} (${megabytes.toFixed(1)} MB)${hint}`);
   }
 }
 

@@ -21,8 +21,11 @@ import { Args, runCli, UsageError } from "./_args.ts";
 const USAGE = "usage: recommend.ts --model FILE --user USERID [--n N] [--dataset DIR|NAME]";
 const SPEC = { flags: [], values: ["--model", "--user", "--n", "--dataset"] };
 
-function sameIds(a: Uint32Array, b: Uint32Array): boolean {
-  return a.length === b.length && a.every((v, j) => v === b[j]);
+/** Where two id mappings first differ ("" when they are equal). */
+function idMismatch(what: string, model: Uint32Array, data: Uint32Array): string {
+  if (model.length !== data.length) return `${model.length} ${what} vs ${data.length}`;
+  const j = model.findIndex((v, i) => v !== data[i]);
+  return j < 0 ? "" : `${what} #${j} is id ${model[j]} in the model, ${data[j]} in the dataset`;
 }
 
 /** The user's highest-rated movies (dense items, best first), at most `n`. */
@@ -49,11 +52,12 @@ async function main(): Promise<void> {
     throw new Error(`${path}: a ${model.kind} model ranks every movie alike; fit bias-als or als`);
   }
   const ds = await notebookDataset({ dataset });
-  if (!sameIds(model.userIds, ds.userIds) || !sameIds(model.itemIds, ds.itemIds)) {
+  const mismatch = idMismatch("users", model.userIds, ds.userIds) ||
+    idMismatch("movies", model.itemIds, ds.itemIds);
+  if (mismatch !== "") {
     throw new Error(
-      `${path} was fitted on other ids than dataset ${ds.name} (${model.nUsers} users and ` +
-        `${model.nItems} movies vs ${ds.ratings.nUsers} and ${ds.ratings.nItems}); pass the ` +
-        "dataset it was fitted on with --dataset",
+      `${path} was fitted on another dataset than ${ds.name} (${mismatch}); pass the one it was ` +
+        "fitted on with --dataset",
     );
   }
   const user = model.userIndex(userId);
@@ -61,13 +65,20 @@ async function main(): Promise<void> {
   const rec = await model.recommend(user, { n, exclude: ds.ratings });
   const rows = itemCatalogueRows(ds);
   const rated = ds.ratings.userPtr[user + 1]! - ds.ratings.userPtr[user]!;
+  if (rec.items.length === 0) {
+    console.log(`userId ${userId} has rated all ${rated} movies of ${ds.name}; nothing to add`);
+    return;
+  }
   console.log(
     table(
       favourites(ds, user, Math.min(n, 10)).map((f) => ({
         movie: itemLabel(ds, f.item, rows),
         rating: f.rating,
       })),
-      { digits: 1, caption: `userId ${userId} rated ${rated} movies; the highest:` },
+      {
+        digits: 1,
+        caption: `userId ${userId} rated ${rated} movie${rated === 1 ? "" : "s"}; the highest:`,
+      },
     ).text,
   );
   console.log();
@@ -78,7 +89,11 @@ async function main(): Promise<void> {
         movie: itemLabel(ds, item, rows),
         "predicted rating (unclamped)": rec.scores[j],
       })),
-      { digits: 2, caption: `top ${rec.items.length} by ${model.kind} (${path}):` },
+      {
+        digits: 2,
+        maxRows: rec.items.length,
+        caption: `top ${rec.items.length} by ${model.kind} (${path}):`,
+      },
     ).text,
   );
 }

@@ -41,16 +41,16 @@ async function main(): Promise<void> {
     : SYNTHETIC_32M;
   const options: SyntheticOptions = {
     ...scale,
-    seed: args.number("--seed"),
-    k: args.number("--k"),
-    noise: args.number("--noise"),
-    threads: args.number("--threads"),
+    seed: args.number("--seed", { integer: true, min: 0, max: 0xffff_ffff }),
+    k: args.number("--k", { integer: true, min: 1, max: 1024 }),
+    noise: args.number("--noise", { min: 0 }),
+    threads: args.number("--threads", { integer: true, min: 1, max: 256 }),
     lineEnding: args.has("--crlf") ? "crlf" : "lf",
     force: args.has("--force"),
     quiet: args.has("--quiet"),
   };
   for (const name of ["users", "movies", "ratings", "tags"] as const) {
-    const value = args.number(`--${name}`);
+    const value = args.number(`--${name}`, { integer: true, min: 0 });
     if (value !== undefined) options[name] = value;
   }
   if (options.tags === undefined && scale === SYNTHETIC_32M && options.ratings !== scale.ratings) {
