@@ -31,6 +31,12 @@ Deno.test("fit.ts fits, reports test RMSE against the global mean, saves; recomm
     assert(rmse, fit.stdout);
     assert(Number(rmse[1]) < Number(rmse[2]), `ALS should beat the global mean: ${fit.stdout}`);
     assert(fit.stdout.includes("als: K = 8, λ = 10"), fit.stdout);
+    const ranking = fit.stdout.match(
+      /top-10 on test \(relevant: rated ≥ 4; (\d+) users\): precision (\S+), recall (\S+), NDCG (\S+), hit rate (\S+) %/,
+    );
+    assert(ranking, fit.stdout);
+    assert(Number(ranking[1]) > 0, "users with relevant test ratings");
+    for (const value of ranking.slice(2, 5).map(Number)) assert(value > 0 && value < 1, fit.stdout);
     const rec = await run("recommend.ts", ...["--model", out, "--user", "1", "--n", "60"], ...[
       "--dataset",
       SMALL,

@@ -1,7 +1,8 @@
 /**
  * Fits a model on a MovieLens folder from the terminal: a random train/test split, one Zig epoch
- * per call with a progress bar on stderr, then the test RMSE and MAE next to the global mean's;
- * optionally saves the model for `recommend.ts`.
+ * per call with a progress bar on stderr, then the test RMSE and MAE next to the global mean's and
+ * (for the ranking models) the top-10 precision, recall, NDCG, hit rate and coverage on the test
+ * ratings; optionally saves the model for `recommend.ts`.
  *
  *   ./run deno task fit                                          ALS with fit's defaults
  *   ./run deno task fit --dataset ml-latest-small --model bias-als --lambda 3
@@ -19,10 +20,12 @@
  */
 import { randomSplit } from "../data/split.ts";
 import type { RatingMatrix } from "../data/types.ts";
+import { rankingMetrics } from "../metrics/ranking.ts";
 import { Als } from "../models/als.ts";
 import { BiasAls } from "../models/bias_als.ts";
 import { GlobalMean } from "../models/global_mean.ts";
 import type { AnyModel } from "../models/load_model.ts";
+import { RankingModel } from "../models/_explicit.ts";
 import { notebookDataset } from "../notebook/dataset.ts";
 import { Args, runCli, UsageError } from "./_args.ts";
 
@@ -147,6 +150,20 @@ function checkOut(out: string | undefined): string | undefined {
   return out;
 }
 
+/** Top-10 quality on the test split: every user with test ratings, their training movies left out. */
+async function reportRanking(model: RankingModel, train: RatingMatrix, test: RatingMatrix) {
+  const users: number[] = [];
+  for (let u = 0; u < test.nUsers; u++) if (test.userPtr[u + 1]! > test.userPtr[u]!) users.push(u);
+  const lists = await model.recommendBatch(users, { n: 10, exclude: train });
+  const r = rankingMetrics(lists, test, { threshold: 4 });
+  const percent = (x: number) => `${(100 * x).toFixed(1)} %`;
+  console.log(
+    `top-10 on test (relevant: rated ≥ 4; ${r.users.toLocaleString("en-US")} users): ` +
+      `precision ${r.precision.toFixed(4)}, recall ${r.recall.toFixed(4)}, NDCG ` +
+      `${r.ndcg.toFixed(4)}, hit rate ${percent(r.hitRate)}, coverage ${percent(r.coverage)}`,
+  );
+}
+
 async function main(): Promise<void> {
   const plan = planOf(Args.parse(Deno.args, SPEC));
   const ds = await notebookDataset({ dataset: plan.dataset });
@@ -177,6 +194,7 @@ async function main(): Promise<void> {
     `test RMSE ${score.rmse.toFixed(4)}, MAE ${score.mae.toFixed(4)} (global mean: RMSE ` +
       `${baseline.rmse.toFixed(4)}, MAE ${baseline.mae.toFixed(4)})`,
   );
+  if (model instanceof RankingModel) await reportRanking(model, train, test);
   if (plan.out !== undefined) {
     try {
       await model.save(plan.out);
