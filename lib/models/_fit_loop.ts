@@ -9,7 +9,7 @@ import type { RatingMatrix } from "../data/types.ts";
 import { scoreMatrix } from "../ffi/kernels.ts";
 import { progress as startProgress } from "../notebook/progress.ts";
 import type { ProgressMode } from "../notebook/progress.ts";
-import { type AlsState, cloneAlsState } from "./als_state.ts";
+import { type AlsState, cloneAlsState, copyAlsState } from "./als_state.ts";
 import type { EpochRecord } from "./_explicit.ts";
 
 /** Options of the training loop that `fit` exposes. */
@@ -138,7 +138,7 @@ class BestEpoch {
     if (rmse === undefined || Number.isNaN(rmse)) return false;
     if (rmse < this.rmse) {
       [this.rmse, this.epoch] = [rmse, record.epoch];
-      if (this.#state) restore(this.#state, state);
+      if (this.#state) copyAlsState(this.#state, state);
       else this.#state = cloneAlsState(state);
     }
     if (rmse < this.#progressRmse - this.minDelta) {
@@ -151,7 +151,7 @@ class BestEpoch {
   /** Puts the best epoch's parameters back into `state` unless it holds them; true if it did. */
   restoreInto(state: AlsState, lastEpoch: number): boolean {
     if (!this.#state || this.epoch === lastEpoch) return false;
-    restore(state, this.#state);
+    copyAlsState(state, this.#state);
     return true;
   }
 }
@@ -200,12 +200,4 @@ export async function fitLoop(
     : "";
   await report.done(stoppedEarly ? `stopped early: ${summary}` : summary);
   return history;
-}
-
-/** Copies the parameters of `from` into `state` (same shapes). */
-function restore(state: AlsState, from: AlsState): void {
-  state.userFactors.set(from.userFactors);
-  state.itemFactors.set(from.itemFactors);
-  state.userBias.set(from.userBias);
-  state.itemBias.set(from.itemBias);
 }

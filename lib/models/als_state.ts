@@ -163,6 +163,27 @@ export function cloneAlsState(state: AlsState): AlsState {
   };
 }
 
+/**
+ * Copies the parameters of `from` into `state` in place (same K and counts; μ is not copied), for
+ * putting a snapshot back without allocating.
+ *
+ * @example
+ * ```ts
+ * import { cloneAlsState, copyAlsState, initAlsState } from "./als_state.ts";
+ * const s = initAlsState(2, 2, 1, { seed: 3, mu: 3 });
+ * const snapshot = cloneAlsState(s);
+ * s.itemFactors[0] = 42;
+ * copyAlsState(s, snapshot);
+ * if (s.itemFactors[0] !== snapshot.itemFactors[0]) throw new Error("put back");
+ * ```
+ */
+export function copyAlsState(state: AlsState, from: AlsState): void {
+  state.userFactors.set(from.userFactors);
+  state.itemFactors.set(from.itemFactors);
+  state.userBias.set(from.userBias);
+  state.itemBias.set(from.itemBias);
+}
+
 function alignedCopy(from: Float32Array): Float32Array {
   const copy = alignedFloat32Array(from.length);
   copy.set(from);

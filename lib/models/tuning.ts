@@ -21,7 +21,7 @@ import type { EpochRecord } from "./_explicit.ts";
 import { MOVIELENS_SCALE, trainMean } from "./_explicit.ts";
 import { fitLoop } from "./_fit_loop.ts";
 import { runAlsEpoch } from "./als.ts";
-import { type AlsState, cloneAlsState, initAlsState } from "./als_state.ts";
+import { type AlsState, cloneAlsState, copyAlsState, initAlsState } from "./als_state.ts";
 
 /** Fit settings shared by every trial of a search. */
 export interface TrialOptions {
@@ -156,7 +156,7 @@ export async function fitTrial(
         const rmse = record.validationRmse!;
         if (rmse < bestRmse) {
           [bestRmse, bestEpoch] = [rmse, record.epoch];
-          if (bestState) copyInto(bestState, state);
+          if (bestState) copyAlsState(bestState, state);
           else bestState = cloneAlsState(state);
         }
         if (rmse < reference - minDelta) [reference, lastGain] = [rmse, record.epoch];
@@ -165,7 +165,7 @@ export async function fitTrial(
     },
     maxEpochs,
   );
-  if (bestState && bestEpoch !== history.length) copyInto(state, bestState);
+  if (bestState && bestEpoch !== history.length) copyAlsState(state, bestState);
   const bestRecord = history[bestEpoch - 1] ?? history.at(-1)!;
   const trial: Trial = {
     k,
@@ -179,13 +179,6 @@ export async function fitTrial(
     history,
   };
   return { trial, state };
-}
-
-function copyInto(state: AlsState, from: AlsState): void {
-  state.userFactors.set(from.userFactors);
-  state.itemFactors.set(from.itemFactors);
-  state.userBias.set(from.userBias);
-  state.itemBias.set(from.itemBias);
 }
 
 async function runSearch(
