@@ -11,10 +11,10 @@
  * @module
  */
 import { itemCatalogueRows, itemLabel } from "../data/catalogue.ts";
-import type { Dataset } from "../data/types.ts";
 import { RankingModel } from "../models/_explicit.ts";
 import { loadModel } from "../models/load_model.ts";
 import { notebookDataset } from "../notebook/dataset.ts";
+import { rankItems } from "../notebook/item_table.ts";
 import { table } from "../plot/table.ts";
 import { Args, runCli, UsageError } from "./_args.ts";
 
@@ -26,16 +26,6 @@ function idMismatch(what: string, model: Uint32Array, data: Uint32Array): string
   if (model.length !== data.length) return `${model.length} ${what} vs ${data.length}`;
   const j = model.findIndex((v, i) => v !== data[i]);
   return j < 0 ? "" : `${what} #${j} is id ${model[j]} in the model, ${data[j]} in the dataset`;
-}
-
-/** The user's highest-rated movies (dense items, best first), at most `n`. */
-function favourites(ds: Dataset, user: number, n: number): { item: number; rating: number }[] {
-  const m = ds.ratings;
-  const rows: { item: number; rating: number }[] = [];
-  for (let e = m.userPtr[user]!; e < m.userPtr[user + 1]!; e++) {
-    rows.push({ item: m.userItems[e]!, rating: m.userRatings[e]! });
-  }
-  return rows.sort((a, b) => b.rating - a.rating || a.item - b.item).slice(0, n);
 }
 
 async function main(): Promise<void> {
@@ -64,16 +54,22 @@ async function main(): Promise<void> {
   if (user < 0) throw new Error(`userId ${userId} is not in dataset ${ds.name}`);
   const rec = await model.recommend(user, { n, exclude: ds.ratings });
   const rows = itemCatalogueRows(ds);
-  const rated = ds.ratings.userPtr[user + 1]! - ds.ratings.userPtr[user]!;
+  const m = ds.ratings;
+  const rated = m.userPtr[user + 1]! - m.userPtr[user]!;
+  // The user's ratings by movie (NaN where unrated), for rankItems.
+  const theirRatings = new Float64Array(m.nItems).fill(NaN);
+  for (let e = m.userPtr[user]!; e < m.userPtr[user + 1]!; e++) {
+    theirRatings[m.userItems[e]!] = m.userRatings[e]!;
+  }
   if (rec.items.length === 0) {
     console.log(`userId ${userId} has rated all ${rated} movies of ${ds.name}; nothing to add`);
     return;
   }
   console.log(
     table(
-      favourites(ds, user, Math.min(n, 10)).map((f) => ({
-        movie: itemLabel(ds, f.item, rows),
-        rating: f.rating,
+      rankItems(theirRatings, { n: Math.min(n, 10) }).map((item) => ({
+        movie: itemLabel(ds, item, rows),
+        rating: theirRatings[item],
       })),
       {
         digits: 1,

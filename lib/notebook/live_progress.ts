@@ -8,7 +8,9 @@
  * @module
  */
 import { line } from "../plot/charts.ts";
+import { escapeXml } from "../plot/_svg.ts";
 import { table } from "../plot/table.ts";
+import { stepCounter } from "./progress.ts";
 
 /** One finished step of a progress report. */
 export interface LiveStep {
@@ -44,10 +46,6 @@ export interface LiveBundle {
   readonly "text/html": string;
   /** One line per step, as the "lines" mode prints them. */
   readonly "text/plain": string;
-}
-
-function escapeHtml(text: string): string {
-  return text.replaceAll("&", "&amp;").replaceAll("<", "&lt;").replaceAll(">", "&gt;");
 }
 
 function statusOf(view: LiveView): string {
@@ -96,11 +94,8 @@ function tableOf(view: LiveView): string {
  */
 export function liveBundle(view: LiveView): LiveBundle {
   const status = statusOf(view);
-  const width = String(view.total).length;
-  const lines = view.steps.map((s) =>
-    `${String(s.index).padStart(width)}/${view.total} ${s.message}`.trimEnd()
-  );
-  const html = `<div><div style="font-family:monospace">${escapeHtml(status)}</div>` +
+  const lines = view.steps.map((s) => `${stepCounter(s.index, view.total)} ${s.message}`.trimEnd());
+  const html = `<div><div style="font-family:monospace">${escapeXml(status)}</div>` +
     chartOf(view) + (view.steps.length === 0 ? "" : tableOf(view)) + "</div>";
   return { "text/html": html, "text/plain": [status, ...lines].join("\n") };
 }

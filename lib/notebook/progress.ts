@@ -88,6 +88,20 @@ function jupyterSink(): DisplaySink {
     jupyter.display(bundle, { raw: true, display_id: displayId, update });
 }
 
+/**
+ * The counter every mode shows for step `index` of `total`, padded to the width of `total`
+ * (" 3/12").
+ *
+ * @example
+ * ```ts
+ * import { stepCounter } from "./progress.ts";
+ * if (stepCounter(3, 12) !== " 3/12") throw new Error("padded to the total's width");
+ * ```
+ */
+export function stepCounter(index: number, total: number): string {
+  return `${String(index).padStart(String(total).length)}/${total}`;
+}
+
 /** The live mode: keeps the steps and redraws one output (at most every `redrawMs`). */
 function liveReporter(
   total: number,
@@ -119,7 +133,6 @@ function liveReporter(
     }
   };
   const prefix = label === "" ? "" : `${label} `;
-  const width = String(total).length;
   const printLine = (text: string) => console.log(`${prefix}${text}`.trimEnd());
   return {
     mode: "live",
@@ -127,7 +140,7 @@ function liveReporter(
       const index = steps.length + 1;
       steps.push({ index, message, values: { ...values } });
       if (!failed && performance.now() - drawnAt >= redrawMs) await draw();
-      if (failed) printLine(`${String(index).padStart(width)}/${total} ${message}`);
+      if (failed) printLine(`${stepCounter(index, total)} ${message}`);
     },
     async done(message = "") {
       if (finished) return;
@@ -178,18 +191,17 @@ export function progress(total: number, options: ProgressOptions = {}): Progress
   let count = 0;
   let finished = false;
   const elapsed = () => ((performance.now() - started) / 1000).toFixed(1);
-  const counter = () => `${String(count).padStart(String(total).length)}/${total}`;
   const write = (text: string) => Deno.stderr.writeSync(encoder.encode(text));
   return {
     mode,
     step(message = "") {
       count++;
       if (mode === "lines") {
-        console.log(`${label}${counter()} ${message}`.trimEnd());
+        console.log(`${label}${stepCounter(count, total)} ${message}`.trimEnd());
       } else if (mode === "bar") {
         const filled = total === 0 ? width : Math.min(width, Math.round((count / total) * width));
         const bar = "█".repeat(filled) + "░".repeat(width - filled);
-        write(`\r\x1b[2K${label}${bar} ${counter()} ${message} (${elapsed()} s)`);
+        write(`\r\x1b[2K${label}${bar} ${stepCounter(count, total)} ${message} (${elapsed()} s)`);
       }
       return Promise.resolve();
     },
