@@ -14,3 +14,5 @@ export * from "./synthetic.ts";
 export * from "./catalogue.ts";
 export * from "./subsample.ts";
 export * from "./ladder.ts";
+export * from "./search.ts";
+export * from "./filters.ts";

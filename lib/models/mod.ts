@@ -48,3 +48,6 @@ export type {
 export type { LoopOptions } from "./_fit_loop.ts";
 export { MODEL_FORMAT_VERSION } from "./_model_file.ts";
 export * from "./load_model.ts";
+export * from "./fold_in.ts";
+export * from "./explain.ts";
+export * from "./top_n.ts";

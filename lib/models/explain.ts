@@ -1,0 +1,195 @@
+/**
+ * Why a folded-in person gets the score they get for one movie, in parts that add up exactly.
+ *
+ * The person's row is [x; b] = W c with W = A⁻¹ and c = Σ_j r'_j z_j (lib/models/fold_in.ts), so
+ * for a movie i with z_i = [y_i; 1]
+ *
+ *   r̂ = μ + b_i + z_iᵀ [x; b] = μ + b_i + Σ_j r'_j · z_iᵀ W z_j
+ *
+ * and the factor term and the person's bias split the same way, by rated movie j:
+ *
+ *   x·y_i = Σ_j r'_j · [y_i; 0]ᵀ W z_j,        b = Σ_j r'_j · e_Kᵀ W z_j.
+ *
+ * This is the item-based decomposition of the row solve that implicit's `explain` uses (there
+ * with r_j in place of the residual r'_j = r_j − μ − b_j, because its model has no biases). W is
+ * never formed: two solves with A's Cholesky factor give g = W [y_i; 0] and h = W e_K, and each
+ * contribution is r'_j (g·z_j) or r'_j (h·z_j). The parts are summed in f64; the tests assert
+ * that they reproduce the prediction μ + b + b_i + x·y_i to float precision.
+ *
+ * @module
+ */
+import type { AlsState } from "./als_state.ts";
+import { choleskySolve } from "./als_row.ts";
+import type { Person } from "./fold_in.ts";
+
+/** One rated movie's share of a prediction. */
+export interface Contribution {
+  /** The rated dense item j. */
+  item: number;
+  /** The person's rating r_j. */
+  rating: number;
+  /** Its share of the factor term, r'_j · [y_i; 0]ᵀ W z_j. */
+  factor: number;
+  /** Its share of the person's bias, r'_j · e_Kᵀ W z_j. */
+  bias: number;
+  /** factor + bias. */
+  total: number;
+}
+
+/** A prediction split into parts that sum to it. */
+export interface Explanation {
+  /** The explained dense item i. */
+  item: number;
+  /** μ + b + b_i + factor term (unclamped). */
+  prediction: number;
+  /** μ. */
+  mu: number;
+  /** The person's bias b (= Σ contributions' `bias`). */
+  userBias: number;
+  /** The movie's bias b_i. */
+  itemBias: number;
+  /** x·y_i (= Σ contributions' `factor`). */
+  factorTerm: number;
+  /** One per rated movie, in the order the person rated them. */
+  contributions: Contribution[];
+}
+
+/**
+ * Splits the person's predicted rating of `item` into μ, b, b_i and the factor term, and b and the
+ * factor term into the contributions of the movies the person rated (see the module notes).
+ *
+ * @param state The model's parameters (the one `person` was folded into).
+ * @param person From `foldIn`.
+ * @param item The dense item to explain.
+ * @returns The parts; `mu + itemBias + Σ contributions[j].total` equals `prediction`.
+ *
+ * @example
+ * ```ts
+ * import { explain } from "./explain.ts";
+ * import { foldIn } from "./fold_in.ts";
+ * const state = {
+ *   k: 2, mu: 3, userFactors: new Float32Array(0),
+ *   itemFactors: Float32Array.of(1, 0, 0, 1, 0.7, 0.7), itemBias: Float32Array.of(0.2, -0.1, 0),
+ *   userBias: new Float32Array(0),
+ * };
+ * const person = foldIn({ state, hyper: { lambda: 0.5, weighted: false } }, [0, 1], [5, 2]);
+ * const e = explain(state, person, 2);
+ * const sum = e.mu + e.itemBias + e.contributions.reduce((s, c) => s + c.total, 0);
+ * if (Math.abs(sum - e.prediction) > 1e-12) throw new Error("the parts add up");
+ * if (!(e.contributions[0]!.total > e.contributions[1]!.total)) throw new Error("5★ helps more");
+ * ```
+ */
+export function explain(state: AlsState, person: Person, item: number): Explanation {
+  const { k, mu, itemFactors, itemBias } = state;
+  const nItems = itemBias.length;
+  if (!Number.isInteger(item) || item < 0 || item >= nItems) {
+    throw new RangeError(`explain: item ${item} is not a dense index in 0..${nItems - 1}`);
+  }
+  if (person.k !== k) throw new RangeError(`explain: the person has k = ${person.k}, model ${k}`);
+  const bi = itemBias[item]!;
+  const n = person.items.length;
+  const contributions: Contribution[] = [];
+  let factorTerm = 0, userBias = 0;
+  if (n > 0) {
+    const size = k + 1;
+    const yi = new Float64Array(size);
+    for (let f = 0; f < k; f++) yi[f] = itemFactors[item * k + f]!;
+    const g = choleskySolve(person.cholesky, yi);
+    const e = new Float64Array(size);
+    e[k] = 1;
+    const h = choleskySolve(person.cholesky, e);
+    for (let j = 0; j < n; j++) {
+      const other = person.items[j]!;
+      const r = person.residuals[j]!;
+      let gz = g[k]!, hz = h[k]!;
+      for (let f = 0; f < k; f++) {
+        const y = itemFactors[other * k + f]!;
+        gz += g[f]! * y;
+        hz += h[f]! * y;
+      }
+      const factor = r * gz, bias = r * hz;
+      factorTerm += factor;
+      userBias += bias;
+      contributions.push({
+        item: other,
+        rating: person.ratings[j]!,
+        factor,
+        bias,
+        total: factor + bias,
+      });
+    }
+  }
+  return {
+    item,
+    prediction: mu + userBias + bi + factorTerm,
+    mu,
+    userBias,
+    itemBias: bi,
+    factorTerm,
+    contributions,
+  };
+}
+
+/** Options of {@linkcode explanationSentence}. */
+export interface SentenceOptions {
+  /** How many rated movies to name at most. Default 2. */
+  maxMovies?: number;
+  /** Extra clauses appended after a semicolon (e.g. a genre affinity). */
+  extra?: string[];
+}
+
+function stars(r: number): string {
+  return `${Number.isInteger(r) ? r.toFixed(0) : r.toFixed(1)}★`;
+}
+
+/**
+ * A short reason for a recommendation: the rated movies that pushed the score up most, and the
+ * movie's own bias when it matters ("because you rated Blade Runner 5★ and The Matrix 4.5★; liked
+ * by most viewers (+0.4★)").
+ *
+ * @param e From {@linkcode explain}.
+ * @param label The title of a dense item.
+ * @param options How many movies to name; extra clauses.
+ * @returns One sentence without a final full stop.
+ *
+ * @example
+ * ```ts
+ * import { explanationSentence } from "./explain.ts";
+ * const e = {
+ *   item: 9, prediction: 4.6, mu: 3.5, userBias: 0.2, itemBias: 0.5, factorTerm: 0.4,
+ *   contributions: [
+ *     { item: 1, rating: 5, factor: 0.3, bias: 0.1, total: 0.4 },
+ *     { item: 2, rating: 4.5, factor: 0.1, bias: 0.1, total: 0.2 },
+ *   ],
+ * };
+ * const s = explanationSentence(e, (i) => (i === 1 ? "Blade Runner" : "The Matrix"));
+ * if (s !== "because you rated Blade Runner 5★ and The Matrix 4.5★; liked by most viewers (+0.5★)") {
+ *   throw new Error(s);
+ * }
+ * ```
+ */
+export function explanationSentence(
+  e: Explanation,
+  label: (item: number) => string,
+  options: SentenceOptions = {},
+): string {
+  const { maxMovies = 2, extra = [] } = options;
+  const up = e.contributions.filter((c) => c.total > 0.005)
+    .sort((a, b) => b.total - a.total || a.item - b.item)
+    .slice(0, maxMovies);
+  const clauses: string[] = [];
+  if (up.length > 0) {
+    const names = up.map((c) => `${label(c.item)} ${stars(c.rating)}`);
+    const list = names.length === 1
+      ? names[0]!
+      : `${names.slice(0, -1).join(", ")} and ${names.at(-1)}`;
+    clauses.push(`because you rated ${list}`);
+  }
+  if (e.itemBias >= 0.1) clauses.push(`liked by most viewers (+${e.itemBias.toFixed(1)}★)`);
+  else if (e.itemBias <= -0.1) {
+    clauses.push(`rated low by most viewers (${e.itemBias.toFixed(1)}★)`);
+  }
+  clauses.push(...extra);
+  if (clauses.length === 0) return "close to the average rating";
+  return clauses.join("; ");
+}

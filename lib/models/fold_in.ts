@@ -1,0 +1,218 @@
+/**
+ * Fold-in: factors and bias for a person the model was not trained on, from a handful of ratings,
+ * without retraining (implicit's `recalculate_user`, cmfrec's `factors_warm`). With the item side
+ * fixed, the person's row is the exact solution of the same (K+1)×(K+1) normal equations one ALS
+ * user half-step solves (lib/models/als_state.ts, lib/models/als_row.ts):
+ *
+ *   z_j = [y_j; 1],  r'_j = r_j − μ − b_j
+ *   A = Σ_j z_j z_jᵀ + diag(λ_f·w, …, λ_f·w, λ_b·w),  c = Σ_j r'_j z_j,  [x; b] = A⁻¹ c
+ *
+ * with w = n (the number of ratings) under ALS-WR and 1 otherwise; λ_f, λ_b and the weighting are
+ * the model's own (`hyper`). For a bias-only model (K = 0) the system is 1×1: b = Σ r' / (n + λ·w).
+ * A training user folded in from their own training ratings gets the row the kernel last solved
+ * for them (exactly, when users were the side updated last), in f64 here against the kernel's f32.
+ *
+ * Everything is in f64; one call costs O(n·K² + K³) (about 0.1 ms at K = 64, n = 10).
+ *
+ * @module
+ */
+import type { AlsState } from "./als_state.ts";
+import { choleskyFactor, choleskySolve } from "./als_row.ts";
+
+/** What fold-in needs of a model: its parameters and hyper-parameters (any ALS-family model). */
+export interface FoldInModel {
+  /** The trained parameters; only the item side, μ and K are read. */
+  readonly state: AlsState;
+  /** `lambda`, `lambdaBias`, `weighted` as `fit` used them. */
+  readonly hyper: Readonly<Record<string, number | boolean | string>>;
+}
+
+/** Options of {@linkcode foldIn}; each defaults to the model's own hyper-parameter. */
+export interface FoldInOptions {
+  /** λ_f. Default `model.hyper.lambda`. */
+  lambda?: number;
+  /** λ_b. Default `model.hyper.lambdaBias`, else `model.hyper.lambda`. */
+  lambdaBias?: number;
+  /** ALS-WR weighting (λ·n). Default `model.hyper.weighted`, else true. */
+  weighted?: boolean;
+}
+
+/** A folded-in person: the solution and what {@linkcode explain} needs to split a score. */
+export interface Person {
+  /** K. */
+  readonly k: number;
+  /** x, the person's K factors. */
+  readonly factors: Float64Array;
+  /** b_u, the person's bias. */
+  readonly bias: number;
+  /** The rated dense items, in the order given. */
+  readonly items: Uint32Array;
+  /** Their ratings. */
+  readonly ratings: Float64Array;
+  /** r'_j = r_j − μ − b_j per rated item. */
+  readonly residuals: Float64Array;
+  /** The Cholesky factor L of A ((K+1)², row-major; empty when the person rated nothing). */
+  readonly cholesky: Float64Array;
+}
+
+function hyperNumber(model: FoldInModel, name: string): number | undefined {
+  const v = model.hyper[name];
+  return typeof v === "number" ? v : undefined;
+}
+
+/** The regularisation a model was fitted with (or the overrides), checked. */
+export function foldInPenalties(
+  model: FoldInModel,
+  options: FoldInOptions = {},
+): { lambda: number; lambdaBias: number; weighted: boolean } {
+  const lambda = options.lambda ?? hyperNumber(model, "lambda");
+  const lambdaBias = options.lambdaBias ?? hyperNumber(model, "lambdaBias") ?? lambda;
+  const w = model.hyper["weighted"];
+  const weighted = options.weighted ?? (typeof w === "boolean" ? w : true);
+  if (lambda === undefined || !(lambda > 0) || !Number.isFinite(lambda)) {
+    throw new RangeError(
+      `foldIn: lambda must be a finite number > 0 (the model's hyper.lambda or an option), got ${lambda}`,
+    );
+  }
+  if (lambdaBias === undefined || !(lambdaBias >= 0) || !Number.isFinite(lambdaBias)) {
+    throw new RangeError(`foldIn: lambdaBias must be a finite number ≥ 0, got ${lambdaBias}`);
+  }
+  return { lambda, lambdaBias, weighted };
+}
+
+/**
+ * Folds a person into a trained model: the exact row solve with the item side fixed (see the
+ * module notes). Items are dense indices; a repeated item or one outside the model, or a
+ * non-finite rating, is refused with a `RangeError` naming it. A person with no ratings gets
+ * x = 0 and b = 0, as ALS gives a user without ratings.
+ *
+ * @param model A fitted `Als` or `BiasAls` (anything with `state` and `hyper`).
+ * @param items Dense item indices the person rated.
+ * @param ratings Their ratings, same length.
+ * @param options Overrides of λ_f, λ_b and the weighting.
+ * @returns The person's factors and bias, and what {@linkcode explain} needs.
+ *
+ * @example
+ * ```ts
+ * import { foldIn } from "./fold_in.ts";
+ * import { Als } from "./als.ts";
+ * import { fromTriplets } from "../data/_coo.ts";
+ * const train = fromTriplets(3, 3, [0, 0, 1, 1, 2, 2], [0, 1, 1, 2, 0, 2], [5, 4, 2, 1, 4, 2], [
+ *   0, 0, 0, 0, 0, 0,
+ * ]);
+ * const model = await Als.fit(train, { k: 2, lambda: 0.1, epochs: 5, seed: 1 });
+ * // A new person who loved movie 0: their predicted rating of it is above μ.
+ * const person = foldIn(model, [0], [5]);
+ * let score = model.mu + person.bias + model.itemBias[0]!;
+ * for (let f = 0; f < 2; f++) score += person.factors[f]! * model.itemFactors[f]!;
+ * if (!(score > model.mu)) throw new Error(`${score}`);
+ * ```
+ */
+export function foldIn(
+  model: FoldInModel,
+  items: ArrayLike<number>,
+  ratings: ArrayLike<number>,
+  options: FoldInOptions = {},
+): Person {
+  const { state } = model;
+  const { k, mu, itemFactors, itemBias } = state;
+  const nItems = itemBias.length;
+  if (items.length !== ratings.length) {
+    throw new RangeError(`foldIn: ${items.length} items but ${ratings.length} ratings`);
+  }
+  const { lambda, lambdaBias, weighted } = foldInPenalties(model, options);
+  const n = items.length;
+  const seen = new Set<number>();
+  const dense = new Uint32Array(n);
+  const values = new Float64Array(n);
+  const residuals = new Float64Array(n);
+  for (let j = 0; j < n; j++) {
+    const i = items[j]!, r = ratings[j]!;
+    if (!Number.isInteger(i) || i < 0 || i >= nItems) {
+      throw new RangeError(`foldIn: item ${i} is not a dense index in 0..${nItems - 1}`);
+    }
+    if (seen.has(i)) throw new RangeError(`foldIn: item ${i} is rated twice`);
+    if (!Number.isFinite(r)) throw new RangeError(`foldIn: the rating of item ${i} is ${r}`);
+    seen.add(i);
+    dense[j] = i;
+    values[j] = r;
+    residuals[j] = r - mu - itemBias[i]!;
+  }
+  if (n === 0) {
+    return {
+      k,
+      factors: new Float64Array(k),
+      bias: 0,
+      items: dense,
+      ratings: values,
+      residuals,
+      cholesky: new Float64Array(0),
+    };
+  }
+  const size = k + 1;
+  const a = new Float64Array(size * size);
+  const c = new Float64Array(size);
+  const z = new Float64Array(size);
+  z[k] = 1;
+  for (let j = 0; j < n; j++) {
+    const i = dense[j]!;
+    for (let p = 0; p < k; p++) z[p] = itemFactors[i * k + p]!;
+    const r = residuals[j]!;
+    for (let p = 0; p < size; p++) {
+      const zp = z[p]!;
+      for (let q = 0; q <= p; q++) a[p * size + q]! += zp * z[q]!;
+      c[p]! += r * zp;
+    }
+  }
+  for (let p = 0; p < size; p++) {
+    for (let q = p + 1; q < size; q++) a[p * size + q] = a[q * size + p]!;
+  }
+  const w = weighted ? n : 1;
+  for (let p = 0; p < k; p++) a[p * size + p]! += lambda * w;
+  a[k * size + k]! += lambdaBias * w;
+  const cholesky = choleskyFactor(a, size);
+  const solution = choleskySolve(cholesky, c);
+  return {
+    k,
+    factors: solution.slice(0, k),
+    bias: solution[k]!,
+    items: dense,
+    ratings: values,
+    residuals,
+    cholesky,
+  };
+}
+
+/**
+ * The person's unclamped predicted rating of every item, μ + b + b_i + x·y_i, into `out` (f64
+ * sums, stored as f32).
+ *
+ * @example
+ * ```ts
+ * import { foldIn, scorePerson } from "./fold_in.ts";
+ * const state = {
+ *   k: 1, mu: 3, userFactors: new Float32Array(0), itemFactors: Float32Array.of(1, -1),
+ *   userBias: new Float32Array(0), itemBias: Float32Array.of(0, 0),
+ * };
+ * const person = foldIn({ state, hyper: { lambda: 1, weighted: false } }, [0], [5]);
+ * const s = scorePerson(state, person);
+ * if (!(s[0]! > 3 && s[1]! < s[0]!)) throw new Error(`${s}`);
+ * ```
+ */
+export function scorePerson(
+  state: AlsState,
+  person: Pick<Person, "factors" | "bias">,
+  out: Float32Array = new Float32Array(state.itemBias.length),
+): Float32Array {
+  const { k, mu, itemFactors, itemBias } = state;
+  const x = person.factors;
+  if (x.length !== k) throw new RangeError(`scorePerson: ${x.length} factors for k = ${k}`);
+  const base = mu + person.bias;
+  for (let i = 0; i < itemBias.length; i++) {
+    let s = base + itemBias[i]!;
+    const o = i * k;
+    for (let f = 0; f < k; f++) s += x[f]! * itemFactors[o + f]!;
+    out[i] = s;
+  }
+  return out;
+}
