@@ -21,30 +21,141 @@ pub const Compressed = struct {
     }
 };
 
-/// Number of distinct values in `raw` and the largest one (0 when `raw` is empty).
+/// An open-addressing set of u32 ids (linear probing, load at most 1/2) whose memory grows with
+/// the number of distinct ids, never with their size: one huge id costs one slot. The empty-slot
+/// marker is `maxInt(u32)`; that id itself, when present, is kept in a flag beside the slots.
+const IdSet = struct {
+    slots: []u32,
+    shift: u5,
+    count: u32 = 0,
+    has_empty_id: bool = false,
+
+    const empty = std.math.maxInt(u32);
+    const bits_min: u5 = 10;
+
+    fn init(allocator: std.mem.Allocator, bits: u5) !IdSet {
+        assert(bits >= bits_min);
+        const slots = try allocator.alloc(u32, @as(usize, 1) << bits);
+        @memset(slots, empty);
+        return .{ .slots = slots, .shift = @intCast(32 - @as(u6, bits)) };
+    }
+
+    fn deinit(self: IdSet, allocator: std.mem.Allocator) void {
+        allocator.free(self.slots);
+    }
+
+    /// Fibonacci hashing: the top bits of id × 2^32/φ spread consecutive ids over the table.
+    fn home(self: IdSet, id: u32) usize {
+        return (id *% 0x9E3779B1) >> self.shift;
+    }
+
+    /// The slot that holds `id`, or the empty slot where it belongs. `id` must not be `empty`.
+    fn find(self: IdSet, id: u32) usize {
+        assert(id != empty);
+        const mask = self.slots.len - 1;
+        var slot = self.home(id);
+        var probes: usize = 0;
+        while (probes < self.slots.len) : (probes += 1) {
+            const key = self.slots[slot];
+            if (key == id or key == empty) return slot;
+            slot = (slot + 1) & mask;
+        }
+        unreachable; // The load factor stays at most 1/2, so an empty slot always exists.
+    }
+
+    fn insert(self: *IdSet, allocator: std.mem.Allocator, id: u32) !void {
+        if (id == empty) {
+            self.count += @intFromBool(!self.has_empty_id);
+            self.has_empty_id = true;
+            return;
+        }
+        const slot = self.find(id);
+        if (self.slots[slot] == id) return;
+        self.slots[slot] = id;
+        self.count += 1;
+        if (2 * @as(usize, self.count) > self.slots.len) try self.grow(allocator);
+    }
+
+    /// Doubles the table and re-inserts every id (at most 32 times over a set's life).
+    fn grow(self: *IdSet, allocator: std.mem.Allocator) !void {
+        if (self.shift == 1) return error.OutOfMemory; // 2^31 slots hold 2^30 ids at most.
+        const bits: u5 = @intCast(32 - @as(u6, self.shift) + 1);
+        var bigger = try IdSet.init(allocator, bits);
+        for (self.slots) |key| {
+            if (key == empty) continue;
+            bigger.slots[bigger.find(key)] = key;
+        }
+        bigger.count = self.count;
+        bigger.has_empty_id = self.has_empty_id;
+        self.deinit(allocator);
+        self.* = bigger;
+    }
+
+    /// Every id of `raw`, skipping runs of one id (a file sorted by user repeats each user).
+    fn fill(self: *IdSet, allocator: std.mem.Allocator, raw: []const u32) !void {
+        var previous: u32 = 0;
+        for (raw, 0..) |id, i| {
+            if (i > 0 and id == previous) continue;
+            previous = id;
+            try self.insert(allocator, id);
+        }
+    }
+
+    /// Writes the ids in ascending order into `out` (`out.len == count`).
+    fn sorted(self: IdSet, out: []u32) void {
+        assert(out.len == self.count);
+        var next: usize = 0;
+        for (self.slots) |key| {
+            if (key == empty) continue;
+            out[next] = key;
+            next += 1;
+        }
+        if (self.has_empty_id) {
+            out[next] = empty;
+            next += 1;
+        }
+        assert(next == out.len);
+        std.mem.sortUnstable(u32, out, {}, std.sort.asc(u32));
+    }
+};
+
+/// Number of distinct values in `raw` and the largest one (0 when `raw` is empty). Memory grows
+/// with the distinct count only (a hash set), whatever the ids' size.
 pub fn distinct(allocator: std.mem.Allocator, raw: []const u32) !struct { count: u32, max: u32 } {
+    var set = try IdSet.init(allocator, IdSet.bits_min);
+    defer set.deinit(allocator);
+    try set.fill(allocator, raw);
     var max: u32 = 0;
     for (raw) |id| max = @max(max, id);
-    const seen = try allocator.alloc(bool, @as(usize, max) + 1);
-    defer allocator.free(seen);
-    @memset(seen, false);
-    for (raw) |id| seen[id] = true;
-    var count: u32 = 0;
-    for (seen) |flag| count += @intFromBool(flag);
-    return .{ .count = if (raw.len == 0) 0 else count, .max = max };
+    return .{ .count = set.count, .max = max };
+}
+
+/// Whether a direct table of `max + 1` u32 entries is small next to the distinct count: at most 16
+/// entries per distinct id (plus 64 Ki), so densifying dense-ish ids (all of MovieLens) keeps its
+/// one-load-per-entry speed while the memory stays proportional to the distinct count.
+fn directTableFits(max: u32, count: usize) bool {
+    return @as(u64, max) + 1 <= 16 * @as(u64, count) + (1 << 16);
 }
 
 /// Replaces every raw id by its dense index (ascending raw order) and writes `ids[dense] = raw`.
 /// `ids.len` must be the distinct count and `max` the largest raw id, as `distinct` returned them.
+/// Memory is proportional to `ids.len`: a direct table when the ids are dense enough, else a hash
+/// set of the ids with their dense indices beside the slots.
 pub fn densify(allocator: std.mem.Allocator, raw: []u32, max: u32, ids: []u32) !Status {
+    for (raw) |id| {
+        if (id > max) return .index_out_of_range;
+    }
+    if (directTableFits(max, ids.len)) return densifyDirect(allocator, raw, max, ids);
+    return densifyHashed(allocator, raw, ids);
+}
+
+fn densifyDirect(allocator: std.mem.Allocator, raw: []u32, max: u32, ids: []u32) !Status {
+    assert(directTableFits(max, ids.len));
     const table = try allocator.alloc(u32, @as(usize, max) + 1);
     defer allocator.free(table);
     const absent = std.math.maxInt(u32);
     @memset(table, absent);
-    for (raw) |id| {
-        if (id > max) return .index_out_of_range;
-        table[id] = 0;
-    }
+    for (raw) |id| table[id] = 0;
     var next: u32 = 0;
     for (table, 0..) |*slot, id| {
         if (slot.* == absent) continue;
@@ -55,6 +166,26 @@ pub fn densify(allocator: std.mem.Allocator, raw: []u32, max: u32, ids: []u32) !
     }
     if (next != ids.len) return .invalid_argument;
     for (raw) |*id| id.* = table[id.*];
+    return .ok;
+}
+
+fn densifyHashed(allocator: std.mem.Allocator, raw: []u32, ids: []u32) !Status {
+    var set = try IdSet.init(allocator, IdSet.bits_min);
+    defer set.deinit(allocator);
+    try set.fill(allocator, raw);
+    if (set.count != ids.len) return .invalid_argument;
+    set.sorted(ids);
+    // dense[slot] is the dense index of the id in that slot; the id maxInt(u32) sorts last.
+    const dense = try allocator.alloc(u32, set.slots.len);
+    defer allocator.free(dense);
+    for (ids, 0..) |id, index| {
+        if (id == IdSet.empty) continue;
+        dense[set.find(id)] = @intCast(index);
+    }
+    const last: u32 = @intCast(ids.len -| 1);
+    for (raw) |*id| {
+        id.* = if (id.* == IdSet.empty) last else dense[set.find(id.*)];
+    }
     return .ok;
 }
 
@@ -280,6 +411,110 @@ test "densify maps ids in ascending order" {
     try testing.expectEqual(Status.ok, try densify(testing.allocator, &raw, d.max, &ids));
     try testing.expectEqualSlices(u32, &.{ 3, 7, 50 }, &ids);
     try testing.expectEqualSlices(u32, &.{ 2, 1, 2, 0, 1 }, &raw);
+}
+
+/// An allocator that refuses to hold more than `budget` bytes at once and records the peak.
+const BudgetAllocator = struct {
+    parent: std.mem.Allocator,
+    budget: usize,
+    live: usize = 0,
+    peak: usize = 0,
+
+    fn allocator(self: *BudgetAllocator) std.mem.Allocator {
+        return .{ .ptr = self, .vtable = &.{
+            .alloc = alloc,
+            .resize = std.mem.Allocator.noResize,
+            .remap = std.mem.Allocator.noRemap,
+            .free = free,
+        } };
+    }
+
+    fn alloc(context: *anyopaque, len: usize, alignment: std.mem.Alignment, ret: usize) ?[*]u8 {
+        const self: *BudgetAllocator = @ptrCast(@alignCast(context));
+        if (self.live + len > self.budget) return null;
+        const bytes = self.parent.rawAlloc(len, alignment, ret) orelse return null;
+        self.live += len;
+        self.peak = @max(self.peak, self.live);
+        return bytes;
+    }
+
+    fn free(context: *anyopaque, memory: []u8, alignment: std.mem.Alignment, ret: usize) void {
+        const self: *BudgetAllocator = @ptrCast(@alignCast(context));
+        self.live -= memory.len;
+        self.parent.rawFree(memory, alignment, ret);
+    }
+};
+
+test "ids near 2^32 - 1 densify in memory proportional to the distinct count" {
+    var budget: BudgetAllocator = .{ .parent = testing.allocator, .budget = 64 * 1024 };
+    const huge = std.math.maxInt(u32);
+    var raw = [_]u32{ huge, 1, huge - 1, 7, 1, huge, 0, huge - 1 };
+    const d = try distinct(budget.allocator(), &raw);
+    try testing.expectEqual(@as(u32, 5), d.count);
+    try testing.expectEqual(@as(u32, huge), d.max);
+    var ids: [5]u32 = undefined;
+    try testing.expectEqual(Status.ok, try densify(budget.allocator(), &raw, d.max, &ids));
+    try testing.expectEqualSlices(u32, &.{ 0, 1, 7, huge - 1, huge }, &ids);
+    try testing.expectEqualSlices(u32, &.{ 4, 1, 3, 2, 1, 4, 0, 3 }, &raw);
+    try testing.expect(budget.peak <= 16 * 1024);
+    try testing.expectEqual(@as(usize, 0), budget.live);
+}
+
+test "the hashed and the direct densify agree with sort-and-unique on random ids" {
+    var prng = std.Random.DefaultPrng.init(0x5EED);
+    const random = prng.random();
+    var round: u32 = 0;
+    while (round < 40) : (round += 1) {
+        const len = random.uintLessThan(usize, 5000);
+        const range: u32 = switch (round % 4) {
+            0 => 10,
+            1 => 100_000,
+            2 => std.math.maxInt(u32),
+            else => 3000,
+        };
+        const raw = try testing.allocator.alloc(u32, len);
+        defer testing.allocator.free(raw);
+        for (raw) |*id| id.* = if (range == std.math.maxInt(u32) and random.boolean())
+            std.math.maxInt(u32) - random.uintLessThan(u32, 50)
+        else
+            random.uintAtMost(u32, range);
+        // Reference: sorted unique ids and a binary search per entry.
+        const unique = try testing.allocator.dupe(u32, raw);
+        defer testing.allocator.free(unique);
+        std.mem.sortUnstable(u32, unique, {}, std.sort.asc(u32));
+        var count: usize = 0;
+        for (unique, 0..) |id, i| {
+            if (i > 0 and id == unique[count - 1]) continue;
+            unique[count] = id;
+            count += 1;
+        }
+        const d = try distinct(testing.allocator, raw);
+        try testing.expectEqual(count, d.count);
+        for ([_]bool{ false, true }) |hashed| {
+            const copy = try testing.allocator.dupe(u32, raw);
+            defer testing.allocator.free(copy);
+            const ids = try testing.allocator.alloc(u32, count);
+            defer testing.allocator.free(ids);
+            const status = if (hashed)
+                try densifyHashed(testing.allocator, copy, ids)
+            else if (directTableFits(d.max, count))
+                try densify(testing.allocator, copy, d.max, ids)
+            else
+                continue;
+            try testing.expectEqual(Status.ok, status);
+            try testing.expectEqualSlices(u32, unique[0..count], ids);
+            for (copy, raw) |dense, id| try testing.expectEqual(id, ids[dense]);
+        }
+    }
+}
+
+test "densify refuses a wrong distinct count on either path" {
+    var raw = [_]u32{ 5, 9, 5 };
+    var two: [1]u32 = undefined;
+    try testing.expectEqual(Status.invalid_argument, try densify(testing.allocator, &raw, 9, &two));
+    var far = [_]u32{ 5, std.math.maxInt(u32) - 3, 5 };
+    try testing.expectEqual(Status.invalid_argument, try densify(testing.allocator, &far, std.math.maxInt(u32) - 3, &two));
+    try testing.expectEqual(Status.index_out_of_range, try densify(testing.allocator, &far, 9, &two));
 }
 
 test "build gives sorted CSR and CSC holding the same triplets, for any thread count" {
