@@ -42,6 +42,15 @@ pub fn headerEnd(bytes: []const u8) struct { status: Status, end: usize } {
     return .{ .status = .ok, .end = @min(newline + 1, bytes.len) };
 }
 
+/// Where the data ends: past the last line that is not blank, so blank lines (LF or CRLF) at the
+/// end of the file are ignored, never read as rows. Never before `data_begin`.
+pub fn dataEnd(bytes: []const u8, data_begin: usize) usize {
+    assert(data_begin <= bytes.len);
+    var end = bytes.len;
+    while (end > data_begin and (bytes[end - 1] == '\n' or bytes[end - 1] == '\r')) end -= 1;
+    return end;
+}
+
 /// Counts '\n' bytes, a SIMD vector at a time with a scalar tail.
 pub fn countNewlines(bytes: []const u8) u64 {
     const lanes = std.simd.suggestVectorLength(u8) orelse 16;
@@ -66,6 +75,7 @@ fn countLines(bytes: []const u8) u64 {
 }
 
 /// Cuts `bytes[data_begin..]` into `offsets.len - 1` partitions that start at line starts.
+/// `bytes` ends where the data ends (see `dataEnd`).
 fn cutPartitions(bytes: []const u8, data_begin: usize, offsets: []u64) void {
     assert(offsets.len >= 2);
     assert(data_begin <= bytes.len);
@@ -96,7 +106,8 @@ const ScanContext = struct {
     }
 };
 
-/// Pass one: header check, partitions and their line counts. `offsets.len == lines.len + 1`.
+/// Pass one: header check, partitions and their line counts. `offsets.len == lines.len + 1`;
+/// `offsets[lines.len]` is `dataEnd(bytes, …)`. A file with no data line is `no_ratings`.
 pub fn scan(bytes: []const u8, offsets: []u64, lines: []u64, info: *ErrorInfo) Status {
     assert(offsets.len == lines.len + 1);
     assert(lines.len >= 1 and lines.len <= threads_mod.threads_max);
@@ -105,13 +116,18 @@ pub fn scan(bytes: []const u8, offsets: []u64, lines: []u64, info: *ErrorInfo) S
         info.set(1, 0, 0, 0);
         return head.status;
     }
-    cutPartitions(bytes, head.end, offsets);
-    var context: ScanContext = .{ .bytes = bytes, .offsets = offsets, .lines = lines };
+    const data = bytes[0..dataEnd(bytes, head.end)];
+    if (data.len == head.end) {
+        info.set(0, 0, 0, 0);
+        return .no_ratings;
+    }
+    cutPartitions(data, head.end, offsets);
+    var context: ScanContext = .{ .bytes = data, .offsets = offsets, .lines = lines };
     threads_mod.run(@intCast(lines.len), &context, ScanContext.work);
     return .ok;
 }
 
-const LineError = error{ TooFewFields, TooManyFields, NotANumber, RatingOutOfRange };
+const LineError = error{ TooFewFields, TooManyFields, NotANumber, RatingOutOfRange, RatingOffGrid };
 
 fn statusOf(err: LineError) Status {
     return switch (err) {
@@ -119,6 +135,7 @@ fn statusOf(err: LineError) Status {
         error.TooManyFields => .too_many_fields,
         error.NotANumber => .not_a_number,
         error.RatingOutOfRange => .rating_out_of_range,
+        error.RatingOffGrid => .rating_off_grid,
     };
 }
 
@@ -163,6 +180,11 @@ const Cursor = struct {
             // A rating followed by junk is not a number, not out of range.
             if (self.pos < self.line.len and self.line[self.pos] != ',') return error.NotANumber;
             return error.RatingOutOfRange;
+        }
+        // MovieLens rates in half stars (whole stars before 2003): 0.5, 1, …, 5 and nothing between.
+        if (@round(value * 2) != value * 2) {
+            if (self.pos < self.line.len and self.line[self.pos] != ',') return error.NotANumber;
+            return error.RatingOffGrid;
         }
         try self.separator(false);
         return result;
@@ -323,7 +345,16 @@ test "bad lines report the first bad line and field" {
         .{ .bytes = header ++ "\n1,2,3,4,5\n", .status = .too_many_fields, .line = 2, .field = 4 },
         .{ .bytes = header ++ "\n1,2,3,4\n1,2,3.5,12", .status = .ok, .line = 0, .field = 0 },
         .{ .bytes = header ++ "\n1,2,3,4\n1,2,3.", .status = .too_few_fields, .line = 3, .field = 3 },
-        .{ .bytes = header ++ "\n1,2,3,4\n\n", .status = .too_few_fields, .line = 3, .field = 1 },
+        .{ .bytes = header ++ "\n1,2,3,4\n\n3,4,5,6\n", .status = .too_few_fields, .line = 3, .field = 1 },
+        .{ .bytes = header ++ "\n1,2,3,4\n\n", .status = .ok, .line = 0, .field = 0 },
+        .{ .bytes = header ++ "\r\n1,2,3,4\r\n\r\n\r\n", .status = .ok, .line = 0, .field = 0 },
+        .{ .bytes = header ++ "\n", .status = .no_ratings, .line = 0, .field = 0 },
+        .{ .bytes = header, .status = .no_ratings, .line = 0, .field = 0 },
+        .{ .bytes = header ++ "\r\n\r\n\n", .status = .no_ratings, .line = 0, .field = 0 },
+        .{ .bytes = header ++ "\n1,2,3.5,4\n1,3,3.25,4\n", .status = .rating_off_grid, .line = 3, .field = 3 },
+        .{ .bytes = header ++ "\n1,2,4.50,4\n1,3,0.499,4\n", .status = .rating_out_of_range, .line = 3, .field = 3 },
+        .{ .bytes = header ++ "\n1,2,4.000000001,4\n", .status = .rating_off_grid, .line = 2, .field = 3 },
+        .{ .bytes = header ++ "\n1,2,3.25x,4\n", .status = .not_a_number, .line = 2, .field = 3 },
         .{ .bytes = header ++ "\n-1,2,3,4\n", .status = .not_a_number, .line = 2, .field = 1 },
         .{ .bytes = header ++ "\n1,2,3,99999999999\n", .status = .not_a_number, .line = 2, .field = 4 },
         .{ .bytes = header ++ "\n1,2,3,4 \n", .status = .not_a_number, .line = 2, .field = 4 },

@@ -95,7 +95,8 @@ export fn rs_ratings_parse(
     if (total != rows) return code(.invalid_argument);
     const mapped = io.mapFile(path_ptr.?[0..path_len]) catch return code(.io_error);
     defer mapped.unmap();
-    if (offsets[parts] != mapped.bytes.len) return code(.invalid_argument);
+    if (offsets[0] > mapped.bytes.len) return code(.invalid_argument);
+    if (offsets[parts] != parse.dataEnd(mapped.bytes, offsets[0])) return code(.invalid_argument);
     for (offsets[0..parts], offsets[1..]) |begin, end| {
         if (begin > end) return code(.invalid_argument);
     }

@@ -18,6 +18,8 @@ pub const Status = enum(i32) {
     not_finite = 18,
     thread_spawn_failed = 19,
     not_converged = 20,
+    no_ratings = 21,
+    rating_off_grid = 22,
 };
 
 /// Where and why a call failed; filled by the failing call, read by the wrapper.

@@ -60,6 +60,12 @@ function describe(path: string, error: KernelError): Error {
     case Status.ratingOutOfRange:
       expected = ": expected a rating from 0.5 to 5";
       break;
+    case Status.ratingOffGrid:
+      expected = ": expected a rating in half stars (0.5, 1, 1.5, …, 5)";
+      break;
+    case Status.noRatings:
+      expected = ": expected at least one line userId,movieId,rating,timestamp";
+      break;
   }
   const reason = error.message.replace(/^[a-z_]+: /, "");
   return new Error(`${path}${where}${what}: ${reason}${expected}`, { cause: error });

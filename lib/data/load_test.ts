@@ -127,6 +127,17 @@ const BAD_INPUTS: [string, string, RegExp][] = [
   ],
   ["truncated last line", `${HEADER}\n1,2,3,4\n2,5,`, /line 3 field 3 \(rating\): too few fields/],
   ["blank line", `${HEADER}\n1,2,3,4\n\n3,4,5,6\n`, /line 3 field 1 \(userId\): too few fields/],
+  [
+    "header only",
+    `${HEADER}\n`,
+    /ratings\.csv: no ratings after the header: expected at least one line userId,movieId,/,
+  ],
+  ["header and blank lines", `${HEADER}\r\n\r\n\r\n`, /ratings\.csv: no ratings after the header/],
+  [
+    "rating off the half-star grid",
+    `${HEADER}\n1,2,3.5,4\n1,3,3.25,4\n`,
+    /line 3 field 3 \(rating\): rating not on the half-star grid: expected a rating in half stars/,
+  ],
   ["negative id", `${HEADER}\n-1,2,3,4\n`, /line 2 field 1 \(userId\): not a number/],
   [
     "id over 32 bits",
@@ -163,6 +174,33 @@ Deno.test("bad input: missing folder and missing ratings.csv", async () => {
   const { dir } = await tempDir();
   await assertRejects(() => loadMovieLens(`${dir}/nope`), Error, "no such folder");
   await assertRejects(() => loadMovieLens(dir), Error, `${dir}/ratings.csv: file not found`);
+  await Deno.remove(dir, { recursive: true });
+});
+
+Deno.test("ids up to 2^32 - 1 load as they are (memory grows with the distinct ids only)", async () => {
+  const { dir, cacheDir } = await tempDir();
+  const rows = ["4294967295,4294967294,4.0,1", "1,4294967294,3.5,2", "4294967295,7,5,3", "1,7,1,4"];
+  await Deno.writeTextFile(`${dir}/ratings.csv`, `${HEADER}\n${rows.join("\n")}\n`);
+  const ds = await loadMovieLens(dir, { cacheDir });
+  assertEquals(Array.from(ds.userIds), [1, 4294967295]);
+  assertEquals(Array.from(ds.itemIds), [7, 4294967294]);
+  assertEquals(Array.from(ds.ratings.userPtr), [0, 2, 4]);
+  assertEquals(Array.from(ds.ratings.userItems), [0, 1, 0, 1]);
+  assertEquals(Array.from(ds.ratings.userRatings), [1, 3.5, 5, 4]);
+  await Deno.remove(dir, { recursive: true });
+});
+
+Deno.test("blank lines at the end are ignored, LF or CRLF", async () => {
+  const { dir, cacheDir } = await tempDir();
+  for (const end of ["\n", "\n\n", "\r\n\r\n", "\n\n\n\n"]) {
+    const eol = end.startsWith("\r") ? "\r\n" : "\n";
+    await Deno.writeTextFile(`${dir}/ratings.csv`, `${HEADER}${eol}1,2,3.5,4${eol}2,2,4.5,5${end}`);
+    for (const threads of [1, 2, 3]) {
+      const { ratings } = await parseRatings(`${dir}/ratings.csv`, { threads });
+      assertEquals(ratings.nnz, 2, JSON.stringify(end));
+      assertEquals(Array.from(ratings.itemRatings), [3.5, 4.5]);
+    }
+  }
   await Deno.remove(dir, { recursive: true });
 });
 

@@ -27,6 +27,8 @@ export const Status = {
   notFinite: 18,
   threadSpawnFailed: 19,
   notConverged: 20,
+  noRatings: 21,
+  ratingOffGrid: 22,
 } as const;
 
 const STATUS_TEXT: Record<number, string> = {
@@ -44,6 +46,8 @@ const STATUS_TEXT: Record<number, string> = {
   18: "value is not finite",
   19: "could not start a thread",
   20: "did not converge",
+  21: "no ratings after the header",
+  22: "rating not on the half-star grid",
 };
 
 /** Where a kernel call failed: 1-based line and field when they apply, and two call-specific values. */
