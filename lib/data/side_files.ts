@@ -8,7 +8,8 @@
  *
  * Bad input throws an `Error` naming the file, the line number (1 = header) and what was expected:
  * a wrong header, a wrong number of fields, a non-numeric id or timestamp, a duplicate movieId.
- * Blank lines are skipped.
+ * Blank lines are skipped. movies.csv and links.csv are UTF-8; a line that is not valid UTF-8 is
+ * read as Latin-1, the encoding of GroupLens' older releases (see {@linkcode decodeText}).
  *
  * @module
  */
@@ -225,10 +226,47 @@ function joinPath(dir: string, file: string): string {
 /** Read a file as text, or `undefined` when it does not exist. */
 async function readOptional(path: string): Promise<string | undefined> {
   try {
-    return await Deno.readTextFile(path);
+    return decodeText(await Deno.readFile(path));
   } catch (e) {
     if (e instanceof Deno.errors.NotFound) return undefined;
     throw e;
+  }
+}
+
+const utf8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
+const latin1 = new TextDecoder("latin1");
+
+/**
+ * The text of a side file: UTF-8, except that a line which is not valid UTF-8 is read as Latin-1
+ * (the encoding of GroupLens' older releases; WHATWG's `latin1`, i.e. windows-1252) instead of
+ * turning its bytes into U+FFFD. Lines are decoded apart, so one Latin-1 line in a UTF-8 file
+ * leaves the other lines' accents intact (a '\n' byte never occurs inside a UTF-8 sequence).
+ *
+ * @example
+ * ```ts
+ * import { decodeText } from "./side_files.ts";
+ * const bytes = new Uint8Array([0x43, 0x61, 0x66, 0xe9, 0x0a, 0xc3, 0xa9]); // "Caf\xe9\n" + UTF-8 "é"
+ * if (decodeText(bytes) !== "Café\né") throw new Error(decodeText(bytes));
+ * ```
+ */
+export function decodeText(bytes: Uint8Array): string {
+  try {
+    return utf8.decode(bytes);
+  } catch {
+    const lines: string[] = [];
+    let start = 0;
+    while (start <= bytes.length) {
+      let end = bytes.indexOf(0x0a, start);
+      if (end < 0) end = bytes.length;
+      const line = bytes.subarray(start, end);
+      try {
+        lines.push(utf8.decode(line));
+      } catch {
+        lines.push(latin1.decode(line));
+      }
+      start = end + 1;
+    }
+    return lines.join("\n");
   }
 }
 
