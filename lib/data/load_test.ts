@@ -191,7 +191,7 @@ Deno.test("ids up to 2^32 - 1 load as they are (memory grows with the distinct i
 });
 
 Deno.test("blank lines at the end are ignored, LF or CRLF", async () => {
-  const { dir, cacheDir } = await tempDir();
+  const { dir } = await tempDir();
   for (const end of ["\n", "\n\n", "\r\n\r\n", "\n\n\n\n"]) {
     const eol = end.startsWith("\r") ? "\r\n" : "\n";
     await Deno.writeTextFile(`${dir}/ratings.csv`, `${HEADER}${eol}1,2,3.5,4${eol}2,2,4.5,5${end}`);

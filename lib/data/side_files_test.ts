@@ -176,7 +176,9 @@ Deno.test("readMovies: CRLF, LF, BOM, quotes, blank lines, unknown genre, missin
 Deno.test("readMovies: a movies.csv line in Latin-1 is decoded as Latin-1, UTF-8 lines stay UTF-8", async () => {
   const dir = await Deno.makeTempDir({ prefix: "side_files_test_" });
   try {
-    const head = new TextEncoder().encode("movieId,title,genres\r\n1,Am\u00e9lie (2001),Comedy\r\n");
+    const head = new TextEncoder().encode(
+      "movieId,title,genres\r\n1,Am\u00e9lie (2001),Comedy\r\n",
+    );
     // "2,Café noir (1967),Drama" with é as the single Latin-1 byte 0xE9 (not valid UTF-8).
     const latin = new Uint8Array([..."2,Caf".split("").map((c) => c.charCodeAt(0)), 0xe9]);
     const tail = new TextEncoder().encode(" noir (1967),Drama\r\n3,\u00c0 nous (1931),Drama\r\n");
