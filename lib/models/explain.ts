@@ -143,8 +143,9 @@ function stars(r: number): string {
 }
 
 /**
- * A short reason for a recommendation: the rated movies that pushed the score up most, and the
- * movie's own bias when it matters ("because you rated Blade Runner 5★ and The Matrix 4.5★; liked
+ * A short reason for a recommendation: the rated movies whose taste share (`factor`, the part
+ * that differs from movie to movie) pushed the score up most, and the movie's own bias when it
+ * matters ("because you rated Blade Runner 5★ and The Matrix 4.5★; liked
  * by most viewers (+0.4★)").
  *
  * @param e From {@linkcode explain}.
@@ -174,8 +175,9 @@ export function explanationSentence(
   options: SentenceOptions = {},
 ): string {
   const { maxMovies = 2, extra = [] } = options;
-  const up = e.contributions.filter((c) => c.total > 0.005)
-    .sort((a, b) => b.total - a.total || a.item - b.item)
+  // The taste share (factor) is what differs between movies; the bias share lifts every movie alike.
+  const up = e.contributions.filter((c) => c.factor > 0.005)
+    .sort((a, b) => b.factor - a.factor || a.item - b.item)
     .slice(0, maxMovies);
   const clauses: string[] = [];
   if (up.length > 0) {
