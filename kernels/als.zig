@@ -70,6 +70,24 @@ pub const SideConst = struct {
     bias: []const f32,
 };
 
+/// A prior mean per row that the half-step pulls toward (kernels/genre_als.zig): row r solves
+///   (Σ z zᵀ + D + T) [x; b] = Σ r' z + T m_r,   T = diag(τ, …, τ, τ_b),  m_r = [factors_r; bias_r],
+/// and a row without ratings is m_r exactly. With τ = τ_b = 0 and m = 0 it is the plain half-step
+/// except for empty rows (which take m).
+pub const Prior = struct {
+    /// `rows × k`, row-major.
+    factors: []const f32,
+    /// One per row.
+    bias: []const f32,
+    tau: f32,
+    tau_bias: f32,
+
+    pub fn valid(self: Prior) bool {
+        return self.tau >= 0 and std.math.isFinite(self.tau) and self.tau_bias >= 0 and
+            std.math.isFinite(self.tau_bias);
+    }
+};
+
 /// Ratings gathered per chunk: about 16 KiB of f32 factors (half the L1 data cache, so the chunk
 /// stays there while every Gram tile streams over it), at least 16 rows.
 fn chunkRows(kp: usize) usize {
@@ -194,6 +212,8 @@ const HalfStep = struct {
     other: SideConst,
     side: Side,
     params: Params,
+    /// The prior of each row (null: plain ALS).
+    prior: ?Prior,
     bounds: []const usize,
     results: []PartResult,
 
@@ -230,18 +250,27 @@ const HalfStep = struct {
         const end = self.rows.end(r);
         const factors = self.side.factors[r * k ..][0..k];
         if (begin == end) {
-            @memset(factors, 0);
-            self.side.bias[r] = 0;
+            if (self.prior) |prior| {
+                @memcpy(factors, prior.factors[r * k ..][0..k]);
+                self.side.bias[r] = prior.bias[r];
+            } else {
+                @memset(factors, 0);
+                self.side.bias[r] = 0;
+            }
             return true;
         }
         const n = end - begin;
         const weight: f64 = if (self.params.weighted) @floatFromInt(n) else 1;
-        const d_factors = @as(f64, self.params.lambda_factors) * weight;
-        const d_bias = @as(f64, self.params.lambda_bias) * weight;
+        var d_factors = @as(f64, self.params.lambda_factors) * weight;
+        var d_bias = @as(f64, self.params.lambda_bias) * weight;
+        if (self.prior) |prior| {
+            d_factors += prior.tau;
+            d_bias += prior.tau_bias;
+        }
         const solved = if (useDual(n, k, s.rows_max, d_bias))
-            self.solveDual(s, begin, n, d_factors, d_bias)
+            self.solveDual(s, r, begin, n, d_factors, d_bias)
         else
-            self.solvePrimal(s, begin, end, d_factors, d_bias);
+            self.solvePrimal(s, r, begin, end, d_factors, d_bias);
         if (!solved) return false;
         for (factors, s.x[0..k]) |*dst, x| dst.* = @floatCast(x);
         self.side.bias[r] = @floatCast(s.x[k]);
@@ -252,7 +281,7 @@ const HalfStep = struct {
     /// The primal system: A = Σ z zᵀ + D ((k+1)², Gram over chunks), b = Σ r' z; solved by an f32
     /// Cholesky factorisation with one step of f64 iterative refinement (or an f64 factorisation
     /// when the f32 one breaks down). Result in `s.x`.
-    fn solvePrimal(self: *const HalfStep, s: *Scratch, begin: usize, end: usize, d_factors: f64, d_bias: f64) bool {
+    fn solvePrimal(self: *const HalfStep, s: *Scratch, r: usize, begin: usize, end: usize, d_factors: f64, d_bias: f64) bool {
         const k = s.k;
         @memset(s.z_sum, 0);
         @memset(s.b, 0);
@@ -267,6 +296,11 @@ const HalfStep = struct {
             s.a[a * s.stride + k] = s.z_sum[a];
         }
         s.a[k * s.stride + k] = @as(f64, @floatFromInt(end - begin)) + d_bias;
+        if (self.prior) |prior| {
+            // + T m_r on the right-hand side.
+            for (s.b[0..k], prior.factors[r * k ..][0..k]) |*b, m| b.* += @as(f64, prior.tau) * m;
+            s.b[k] += @as(f64, prior.tau_bias) * prior.bias[r];
+        }
         return solveRefined(s, k + 1);
     }
 
@@ -275,11 +309,25 @@ const HalfStep = struct {
     ///   (D + ZᵀZ)⁻¹ Zᵀ r' = D⁻¹ Zᵀ (I + Z D⁻¹ Zᵀ)⁻¹ r',
     /// so only an n × n system is factorised. M = I + Y Yᵀ / d_f + 1 1ᵀ / d_b is computed by the
     /// same blocked Gram kernel on Yᵀ. Result in `s.x`.
-    fn solveDual(self: *const HalfStep, s: *Scratch, begin: usize, n: usize, d_factors: f64, d_bias: f64) bool {
+    ///
+    /// With a prior (D includes T): x = x₀ + D⁻¹ Zᵀ (I + Z D⁻¹ Zᵀ)⁻¹ (r' − Z x₀), x₀ = D⁻¹ T m_r
+    /// (Woodbury on (D + ZᵀZ)⁻¹ (Zᵀ r' + T m_r)), so the residuals are taken against x₀ first.
+    fn solveDual(self: *const HalfStep, s: *Scratch, r: usize, begin: usize, n: usize, d_factors: f64, d_bias: f64) bool {
         const k = s.k;
         const np = linalg.padToLanes(n);
         assert(n <= s.rows_max and n <= k and np <= s.kp);
         self.gather(s, begin, n, linalg.gramTicks(n, np, k));
+        if (self.prior) |prior| {
+            // x₀ in s.refine (unused by the dual path otherwise), then r' −= z·x₀.
+            const scale_f = @as(f64, prior.tau) / d_factors;
+            for (s.refine[0..k], prior.factors[r * k ..][0..k]) |*x0, m| x0.* = scale_f * m;
+            s.refine[k] = @as(f64, prior.tau_bias) / d_bias * prior.bias[r];
+            for (0..n) |j| {
+                var fitted: f64 = s.refine[k];
+                for (s.refine[0..k], s.z[j * s.kp ..][0..k]) |x0, zf| fitted += x0 * zf;
+                s.residual[j] = @floatCast(@as(f64, s.residual[j]) - fitted);
+            }
+        }
         // Yᵀ: row f holds factor f of the n gathered rows, padded with zeros to np.
         for (0..k) |f| {
             const row = s.zt[f * np ..][0..np];
@@ -307,6 +355,9 @@ const HalfStep = struct {
         }
         for (s.x[0..k]) |*x| x.* *= inv_f;
         s.x[k] = alpha_sum * inv_b;
+        if (self.prior != null) for (s.x[0 .. k + 1], s.refine[0 .. k + 1]) |*x, x0| {
+            x.* += x0;
+        };
         return true;
     }
 
@@ -603,7 +654,27 @@ pub fn halfStep(
     threads: u32,
     info: *ErrorInfo,
 ) Status {
+    return halfStepWithPrior(allocator, rows, other, side, params, null, threads, info);
+}
+
+/// `halfStep` with an optional prior mean per row (see `Prior`): only the diagonal, the
+/// right-hand side and the rows without ratings change.
+pub fn halfStepWithPrior(
+    allocator: std.mem.Allocator,
+    rows: Rows,
+    other: SideConst,
+    side: Side,
+    params: Params,
+    prior: ?Prior,
+    threads: u32,
+    info: *ErrorInfo,
+) Status {
     assert(params.valid());
+    if (prior) |p| {
+        assert(p.valid());
+        assert(p.bias.len == rows.count());
+        assert(p.factors.len == p.bias.len * params.k);
+    }
     const k: usize = params.k;
     assert(side.bias.len == rows.count());
     assert(side.factors.len == side.bias.len * k);
@@ -627,6 +698,7 @@ pub fn halfStep(
         .other = .{ .factors = packed_factors, .bias = other.bias },
         .side = side,
         .params = params,
+        .prior = prior,
         .bounds = bounds[0 .. parts + 1],
         .results = results[0..parts],
     };

@@ -564,5 +564,6 @@ test {
     _ = bias_als;
     _ = als;
     _ = score;
+    _ = @import("genre_als.zig");
     _ = @import("pack.zig");
 }
