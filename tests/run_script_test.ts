@@ -109,7 +109,9 @@ Deno.test("./run --help lists every command and exits 0; an unknown command exit
     for (const flag of ["--help", "-h", "help"]) {
       const help = await runScript(copy, [flag]);
       assertEquals(help.code, 0, help.stderr);
-      for (const command of ["main", "test", "bench", "fit", "recommend", "download", "serve", "lab"]) {
+      for (
+        const command of ["main", "test", "bench", "fit", "recommend", "download", "serve", "lab"]
+      ) {
         assert(
           new RegExp(`^  ${command}\\b`, "m").test(help.stdout),
           `${command} in:\n${help.stdout}`,
