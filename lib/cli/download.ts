@@ -1,5 +1,5 @@
 /**
- * `./run deno task download [ml-latest-small|ml-32m] [--force]`: fetches a GroupLens MovieLens zip
+ * `./run deno task download [ml-latest-small|ml-32m|ml-100k|ml-1m] [--force]`: fetches a GroupLens MovieLens zip
  * into data/raw/<name>/ with a progress bar and a checksum check (see lib/data/download.ts).
  * `RECSYS_MOVIELENS_URL` points it at a mirror.
  *
@@ -8,8 +8,8 @@
 import { downloadMovieLens, type MovieLensName } from "../data/download.ts";
 
 const name = (Deno.args.find((a) => !a.startsWith("--")) ?? "ml-latest-small") as MovieLensName;
-if (name !== "ml-latest-small" && name !== "ml-32m") {
-  console.error(`unknown dataset "${name}": expected ml-latest-small or ml-32m`);
+if (!["ml-latest-small", "ml-32m", "ml-100k", "ml-1m"].includes(name)) {
+  console.error(`unknown dataset "${name}": expected ml-latest-small, ml-32m, ml-100k or ml-1m`);
   Deno.exit(2);
 }
 try {

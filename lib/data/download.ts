@@ -24,13 +24,22 @@ import { createHash } from "node:crypto";
 import { extractZip } from "./_unzip.ts";
 
 /** The MovieLens datasets this module knows how to fetch and check. */
-export type MovieLensName = "ml-latest-small" | "ml-32m";
+export type MovieLensName = "ml-latest-small" | "ml-32m" | "ml-100k" | "ml-1m";
 
 /** The GroupLens folder the zips are served from. */
 export const MOVIELENS_BASE_URL = "https://files.grouplens.org/datasets/movielens/";
 
-const NAMES: readonly MovieLensName[] = ["ml-latest-small", "ml-32m"];
-const REQUIRED_FILES = ["ratings.csv", "movies.csv"] as const;
+const NAMES: readonly MovieLensName[] = ["ml-latest-small", "ml-32m", "ml-100k", "ml-1m"];
+/**
+ * The files a release's zip must hold; the first is the ratings file whose presence means "already
+ * downloaded". ML-100K and ML-1M carry demographics (u.user, users.dat), in their own formats.
+ */
+const REQUIRED_FILES: Readonly<Record<MovieLensName, readonly string[]>> = {
+  "ml-latest-small": ["ratings.csv", "movies.csv"],
+  "ml-32m": ["ratings.csv", "movies.csv"],
+  "ml-100k": ["u.data", "u.item", "u.user"],
+  "ml-1m": ["ratings.dat", "movies.dat", "users.dat"],
+};
 const PROGRESS_INTERVAL_MS = 100;
 
 /** A progress report while the zip downloads. */
@@ -266,12 +275,16 @@ async function fetchToFile(
 }
 
 /** The extracted folder holding the dataset files: `<tmp>/<name>/`, `<tmp>/`, or a lone subfolder. */
-async function datasetRoot(tmpDir: string, name: string, members: string[]): Promise<string> {
+async function datasetRoot(
+  tmpDir: string,
+  name: MovieLensName,
+  members: string[],
+): Promise<string> {
   const candidates = [`${tmpDir}/${name}`, tmpDir];
   const tops = new Set(members.map((m) => m.split("/")[0]!));
   if (tops.size === 1) candidates.push(`${tmpDir}/${[...tops][0]}`);
   for (const dir of candidates) {
-    if (await exists(`${dir}/${REQUIRED_FILES[0]}`)) return dir;
+    if (await exists(`${dir}/${REQUIRED_FILES[name][0]}`)) return dir;
   }
   return candidates[0]!;
 }
@@ -289,7 +302,8 @@ async function datasetRoot(tmpDir: string, name: string, members: string[]): Pro
  * Needs `--allow-net`, `--allow-read` and `--allow-write` (and `--allow-env` to honour
  * `RECSYS_MOVIELENS_URL`).
  *
- * @param name `"ml-latest-small"` (1 MB zip) or `"ml-32m"` (about 240 MB zip, 1 GB unpacked).
+ * @param name `"ml-latest-small"` (1 MB zip), `"ml-32m"` (about 240 MB zip, 1 GB unpacked),
+ *   `"ml-100k"` (5 MB, with u.user demographics) or `"ml-1m"` (6 MB, with users.dat).
  * @param options Mirror URL, destination, checksums, progress and quiet flags.
  * @returns Where the data is and how it was verified.
  *
@@ -324,8 +338,9 @@ export async function downloadMovieLens(
   const rawDir = (options.rawDir ?? defaultRawDir()).replace(/\/+$/, "");
   const target = `${rawDir}/${name}`;
   const present = await exists(target);
+  const required = REQUIRED_FILES[name];
   if (present && !options.force) {
-    if (await exists(`${target}/ratings.csv`)) {
+    if (await exists(`${target}/${required[0]}`)) {
       return {
         dir: target,
         downloaded: false,
@@ -336,7 +351,7 @@ export async function downloadMovieLens(
         verifiedWith: [],
       };
     }
-    throw new Error(`${target} exists but has no ratings.csv; remove it or pass force: true`);
+    throw new Error(`${target} exists but has no ${required[0]}; remove it or pass force: true`);
   }
 
   const expectSha256 = options.sha256 === undefined
@@ -398,7 +413,7 @@ export async function downloadMovieLens(
     await Deno.remove(tmpZip);
     const root = await datasetRoot(tmpDir, name, members);
     const lacking: string[] = [];
-    for (const f of REQUIRED_FILES) if (!(await exists(`${root}/${f}`))) lacking.push(f);
+    for (const f of required) if (!(await exists(`${root}/${f}`))) lacking.push(f);
     if (lacking.length > 0) {
       const listed = members.slice(0, 8).join(", ") + (members.length > 8 ? ", ..." : "");
       throw new Error(

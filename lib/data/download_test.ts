@@ -122,11 +122,11 @@ Deno.test("movieLensUrl: default, option and environment variable", () => {
   }
   let err: unknown;
   try {
-    movieLensUrl("ml-100k" as "ml-32m");
+    movieLensUrl("ml-20m" as "ml-32m");
   } catch (e) {
     err = e;
   }
-  assert(err instanceof Error && err.message.includes('"ml-100k"'), "unknown name accepted");
+  assert(err instanceof Error && err.message.includes('"ml-20m"'), "unknown name accepted");
 });
 
 Deno.test("downloadMovieLens: verified with the published md5, extracted intact", async () => {
@@ -315,5 +315,63 @@ Deno.test("extractZip: damaged members are caught by size or CRC-32", async () =
     );
   } finally {
     await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("downloadMovieLens: ML-100K and ML-1M zips, each checked for its own files", async () => {
+  const releases = {
+    "ml-100k": { "u.data": "1\t10\t5\t874965758\n", "u.item": "x", "u.user": "1|24|M|writer|1\n" },
+    "ml-1m": { "ratings.dat": "1::10::5::978300760\n", "movies.dat": "x", "users.dat": "y" },
+  } as const;
+  const zips = Object.fromEntries(
+    Object.entries(releases).map(([name, files]) => [
+      name,
+      zipSync(
+        Object.fromEntries(Object.entries(files).map(([f, t]) => [`${name}/${f}`, strToU8(t)])),
+      ),
+    ]),
+  );
+  const lacking = zipSync({ "ml-1m/ratings.dat": strToU8("1::10::5::1\n") });
+  const server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen() {} }, (req) => {
+    const path = new URL(req.url).pathname;
+    const zip = path === "/bad/ml-1m.zip"
+      ? lacking
+      : zips[path.slice(path.lastIndexOf("/") + 1, -4)];
+    return path.endsWith(".zip") && zip !== undefined
+      ? new Response(new Uint8Array(zip))
+      : new Response("not found", { status: 404 });
+  });
+  const base = `http://127.0.0.1:${server.addr.port}`;
+  try {
+    await withRawDir(async (rawDir) => {
+      for (const name of ["ml-100k", "ml-1m"] as const) {
+        const result = await downloadMovieLens(name, {
+          baseUrl: `${base}/ok/`,
+          rawDir,
+          quiet: true,
+        });
+        assertEquals(result.url, `${base}/ok/${name}.zip`);
+        assert(result.downloaded);
+        for (const file of Object.keys(releases[name])) {
+          assert((await Deno.stat(`${rawDir}/${name}/${file}`)).isFile, `${name}/${file}`);
+        }
+        const again = await downloadMovieLens(name, {
+          baseUrl: `${base}/ok/`,
+          rawDir,
+          quiet: true,
+        });
+        assert(!again.downloaded, "already there: not fetched again");
+      }
+      assertEquals(await listing(rawDir), ["ml-100k", "ml-1m"]);
+    });
+    await withRawDir(async (rawDir) => {
+      await assertRejects(
+        () => downloadMovieLens("ml-1m", { baseUrl: `${base}/bad/`, rawDir, quiet: true }),
+        "the zip lacks movies.dat and users.dat",
+      );
+      assertEquals(await listing(rawDir), [], "nothing left behind");
+    });
+  } finally {
+    await server.shutdown();
   }
 });

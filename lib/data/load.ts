@@ -11,6 +11,7 @@ import { readCache, writeCache } from "./_cache.ts";
 import type { CachedRatings, CacheSource } from "./_cache.ts";
 import { readMoviesCache, readTagsCache, writeMoviesCache, writeTagsCache } from "./_side_cache.ts";
 import { emptyMovies, emptyTags, readMovies, readTags } from "./side_files.ts";
+import { detectRelease, loadClassicMovieLens } from "./load_classic.ts";
 import type { Dataset, Movies, Tags } from "./types.ts";
 import {
   buildMatrix,
@@ -184,7 +185,9 @@ export async function parseRatings(
 }
 
 /**
- * Loads a MovieLens folder (ratings.csv required; movies.csv, links.csv, tags.csv optional).
+ * Loads a MovieLens folder (ratings.csv required; movies.csv, links.csv, tags.csv optional). A
+ * folder of ML-100K (u.data, u.item, u.user) or ML-1M (ratings.dat, movies.dat, users.dat) is read
+ * by {@linkcode loadClassicMovieLens} instead, with its users table (and no cache).
  *
  * @example
  * ```ts
@@ -205,8 +208,15 @@ export async function loadMovieLens(dir: string, options: LoadOptions = {}): Pro
     throw new Error(`${dir}: no such folder; expected a MovieLens folder containing ratings.csv`);
   });
   const ratingsPath = `${absDir}/ratings.csv`;
+  const release = await detectRelease(absDir);
+  if (release === "ml-100k" || release === "ml-1m") {
+    return await loadClassicMovieLens(absDir, release, { threads: options.threads });
+  }
   const stat = await Deno.stat(ratingsPath).catch(() => {
-    throw new Error(`${ratingsPath}: file not found; expected the MovieLens ratings file`);
+    throw new Error(
+      `${ratingsPath}: file not found; expected the MovieLens ratings file ` +
+        "(or u.data of ML-100K, ratings.dat of ML-1M)",
+    );
   });
   const name = absDir.slice(absDir.lastIndexOf("/") + 1);
   const source = sourceOf(ratingsPath, stat);

@@ -6,6 +6,8 @@
  */
 export * from "./types.ts";
 export * from "./load.ts";
+export * from "./load_classic.ts";
+export * from "./users.ts";
 export * from "./summary.ts";
 export * from "./side_files.ts";
 export * from "./split.ts";

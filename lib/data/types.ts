@@ -126,8 +126,42 @@ export interface Dataset {
   readonly movies: Movies;
   /** Tags; empty when tags.csv is absent. */
   readonly tags: Tags;
+  /**
+   * Demographics, one row per dense user index (row `u` describes `userIds[u]`), for the releases
+   * that carry them (ML-100K's u.user, ML-1M's users.dat); absent for the CSV releases.
+   */
+  readonly users?: Users;
   /** Seconds the load took (parse or cache read, plus side files). */
   readonly loadSeconds: number;
   /** Whether the ratings came from the binary cache. */
   readonly fromCache: boolean;
+}
+
+/**
+ * Demographics of the users of ML-100K (u.user) and ML-1M (users.dat), one row per dense user
+ * index. Both releases are put on ML-1M's seven age buckets ({@linkcode AgeBucket} names in
+ * `users.ts`); ML-100K keeps the exact age in `ages` too. Occupations are indices into
+ * `occupationNames` (ML-100K: its 21 words; ML-1M: its codes 0–20 with their published names).
+ *
+ * @example
+ * ```ts
+ * import type { Users } from "./types.ts";
+ * const women = (u: Users) => u.genders.reduce((n, g) => n + (g === 0 ? 1 : 0), 0);
+ * ```
+ */
+export interface Users {
+  /** Raw userId of each row (equal to the dataset's `userIds`). */
+  readonly userIds: Uint32Array;
+  /** 0 = "F", 1 = "M". */
+  readonly genders: Uint8Array;
+  /** Age in years (ML-100K) or the lower bound of the ML-1M bucket (1, 18, 25, 35, 45, 50, 56). */
+  readonly ages: Uint8Array;
+  /** Index into `AGE_BUCKETS` of `users.ts` (0 = "Under 18" … 6 = "56+"). */
+  readonly ageBuckets: Uint8Array;
+  /** Index into `occupationNames`. */
+  readonly occupations: Uint8Array;
+  /** The occupation vocabulary of the release. */
+  readonly occupationNames: readonly string[];
+  /** Zip code as written (some ML-100K ones are Canadian, such as "V3N4P"). */
+  readonly zips: readonly string[];
 }

@@ -42,11 +42,14 @@ export function setSyntheticMaker(maker: SyntheticMaker): void {
 }
 
 async function hasRatings(dir: string): Promise<boolean> {
-  try {
-    return (await Deno.stat(`${dir}/ratings.csv`)).isFile;
-  } catch {
-    return false;
+  for (const file of ["ratings.csv", "u.data", "ratings.dat"]) {
+    try {
+      if ((await Deno.stat(`${dir}/${file}`)).isFile) return true;
+    } catch {
+      // try the next release's ratings file
+    }
   }
+  return false;
 }
 
 /** The folder name of the synthetic fallback under data/raw/. */
@@ -71,8 +74,8 @@ export async function chooseDataset(requested?: string): Promise<DatasetChoice> 
     if (!await hasRatings(dir)) {
       const source = requested === undefined ? `RECSYS_DATASET=${wanted}` : `dataset ${wanted}`;
       throw new Error(
-        `${source}: ${dir}/ratings.csv not found; expected a MovieLens folder path or a folder ` +
-          "name under data/raw/",
+        `${source}: ${dir}/ratings.csv not found (nor u.data, ratings.dat); expected a MovieLens ` +
+          "folder path or a folder name under data/raw/",
       );
     }
     const abs = await Deno.realPath(dir);
