@@ -13,21 +13,10 @@
  * @module
  */
 
+import erfcStdlib from "@stdlib/math-base-special-erfc";
+
 const SQRT_PI = Math.sqrt(Math.PI);
 const LOG_SQRT_PI = Math.log(SQRT_PI);
-
-/** erf(x) for 0 <= x <= 2.5 by the all-positive series erf x = 2/√π e^{-x²} Σ 2^n x^{2n+1}/(2n+1)!!. */
-function erfSeries(x: number): number {
-  const x2 = x * x;
-  let term = x;
-  let sum = x;
-  for (let n = 1; n < 200; n++) {
-    term *= (2 * x2) / (2 * n + 1);
-    sum += term;
-    if (term < sum * 1e-17) break;
-  }
-  return (2 / SQRT_PI) * Math.exp(-x2) * sum;
-}
 
 /**
  * The continued fraction K(x) with erfc x = e^{-x²}/√π · K(x), for x >= 2.5:
@@ -53,8 +42,9 @@ function erfcFraction(x: number): number {
 }
 
 /**
- * The complementary error function erfc(x) = 1 − erf(x), with relative accuracy near 1e-15 for
- * x >= 0 (series below 2.5, continued fraction above). Underflows to 0 beyond x ≈ 27.2; use
+ * The complementary error function erfc(x) = 1 − erf(x), from the stdlib package
+ * (`@stdlib/math-base-special-erfc`, relative accuracy near 1e-16; a test compares it with the
+ * hand-written continued fraction this module used before). Underflows to 0 beyond x ≈ 27.2; use
  * {@linkcode logErfc} there.
  *
  * @example
@@ -64,9 +54,21 @@ function erfcFraction(x: number): number {
  * ```
  */
 export function erfc(x: number): number {
-  if (Number.isNaN(x)) return NaN;
-  if (x < 0) return 2 - erfc(-x);
-  if (x < 2.5) return 1 - erfSeries(x);
+  return erfcStdlib(x);
+}
+
+/**
+ * erfc(x) for x >= 2.5 by the hand-written continued fraction e^{-x²}/√π · K(x): the form
+ * {@linkcode logErfc} uses in the deep tail, kept to check the package against.
+ *
+ * @example
+ * ```ts
+ * import { erfc, erfcContinuedFraction } from "./special.ts";
+ * if (Math.abs(erfcContinuedFraction(3) / erfc(3) - 1) > 1e-14) throw new Error("agree");
+ * ```
+ */
+export function erfcContinuedFraction(x: number): number {
+  if (!(x >= 2.5)) throw new RangeError(`erfcContinuedFraction: needs x >= 2.5, got ${x}`);
   return (Math.exp(-x * x) / SQRT_PI) * erfcFraction(x);
 }
 
