@@ -28,6 +28,8 @@ export interface Contribution {
   item: number;
   /** The person's rating r_j. */
   rating: number;
+  /** r'_j = r_j − μ − b_j: above zero when the person liked it more than most viewers. */
+  residual: number;
   /** Its share of the factor term, r'_j · [y_i; 0]ᵀ W z_j. */
   factor: number;
   /** Its share of the person's bias, r'_j · e_Kᵀ W z_j. */
@@ -113,6 +115,7 @@ export function explain(state: AlsState, person: Person, item: number): Explanat
       contributions.push({
         item: other,
         rating: person.ratings[j]!,
+        residual: r,
         factor,
         bias,
         total: factor + bias,
@@ -159,12 +162,16 @@ function stars(r: number): string {
  * const e = {
  *   item: 9, prediction: 4.6, mu: 3.5, userBias: 0.2, itemBias: 0.5, factorTerm: 0.4,
  *   contributions: [
- *     { item: 1, rating: 5, factor: 0.3, bias: 0.1, total: 0.4 },
- *     { item: 2, rating: 4.5, factor: 0.1, bias: 0.1, total: 0.2 },
+ *     { item: 1, rating: 5, residual: 1, factor: 0.3, bias: 0.1, total: 0.4 },
+ *     { item: 2, rating: 4.5, residual: 0.6, factor: 0.1, bias: 0.1, total: 0.2 },
+ *     { item: 3, rating: 1, residual: -2, factor: 0.05, bias: -0.1, total: -0.05 },
  *   ],
  * };
- * const s = explanationSentence(e, (i) => (i === 1 ? "Blade Runner" : "The Matrix"));
- * if (s !== "because you rated Blade Runner 5★ and The Matrix 4.5★; liked by most viewers (+0.5★)") {
+ * const names = ["", "Blade Runner", "The Matrix", "Cats"];
+ * const s = explanationSentence(e, (i) => names[i]!, { maxMovies: 3 });
+ * const expected = "because you rated Blade Runner 5★ and The Matrix 4.5★; unlike Cats, which " +
+ *   "you rated 1★; liked by most viewers (+0.5★)";
+ * if (s !== expected) {
  *   throw new Error(s);
  * }
  * ```
@@ -180,12 +187,21 @@ export function explanationSentence(
     .sort((a, b) => b.factor - a.factor || a.item - b.item)
     .slice(0, maxMovies);
   const clauses: string[] = [];
-  if (up.length > 0) {
-    const names = up.map((c) => `${label(c.item)} ${stars(c.rating)}`);
-    const list = names.length === 1
-      ? names[0]!
-      : `${names.slice(0, -1).join(", ")} and ${names.at(-1)}`;
-    clauses.push(`because you rated ${list}`);
+  const list = (names: string[]) =>
+    names.length === 1 ? names[0]! : `${names.slice(0, -1).join(", ")} and ${names.at(-1)}`;
+  // A movie rated above its usual rating lifts similar movies; one rated below lifts dissimilar ones.
+  const liked = up.filter((c) => c.residual >= 0);
+  const disliked = up.filter((c) => c.residual < 0);
+  if (liked.length > 0) {
+    clauses.push(
+      `because you rated ${list(liked.map((c) => `${label(c.item)} ${stars(c.rating)}`))}`,
+    );
+  }
+  if (disliked.length > 0) {
+    clauses.push(
+      `unlike ${list(disliked.map((c) => label(c.item)))}, which you rated ` +
+        list(disliked.map((c) => stars(c.rating))),
+    );
   }
   if (e.itemBias >= 0.1) clauses.push(`liked by most viewers (+${e.itemBias.toFixed(1)}★)`);
   else if (e.itemBias <= -0.1) {

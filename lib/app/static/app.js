@@ -243,9 +243,6 @@ async function recommend() {
       filters: filters(),
     });
     if (seq !== recommendSeq) return;
-    for (const c of out.items) {
-      for (const p of c.parts.contributions) titles.set(p.movieId, { title: p.title });
-    }
     $("results-title").textContent = rated.length
       ? `Top ${out.items.length} for you`
       : "Top movies overall (rate a few to personalise)";
