@@ -34,7 +34,7 @@ const pack = @import("pack.zig");
 const sparse = @import("sparse.zig");
 
 const Status = status_mod.Status;
-const ErrorInfo = status_mod.ErrorInfo;
+const ErrorRecord = status_mod.ErrorRecord;
 const Rows = rows_mod.Rows;
 
 /// Largest number of latent factors the kernels accept.
@@ -643,7 +643,7 @@ fn copyRow(dst: []f32, src: []const f32) void {
     while (i < src.len) : (i += 1) dst[i] = src[i];
 }
 
-/// Solves every row of `rows` given the other side (one half of an epoch). On failure `info.a` is
+/// Solves every row of `rows` given the other side (one half of an epoch). On failure `info.row` is
 /// the first row whose system could not be solved.
 pub fn halfStep(
     allocator: std.mem.Allocator,
@@ -652,7 +652,7 @@ pub fn halfStep(
     side: Side,
     params: Params,
     threads: u32,
-    info: *ErrorInfo,
+    info: *ErrorRecord,
 ) Status {
     return halfStepWithPrior(allocator, rows, other, side, params, null, threads, info);
 }
@@ -705,7 +705,7 @@ pub fn halfStepWithPrior(
     threads_mod.run(parts, &context, HalfStep.run);
     for (results[0..parts]) |result| {
         if (result.status != .ok) {
-            info.set(0, 0, result.row, 0);
+            info.* = .{ .row = result.row };
             return result.status;
         }
     }
@@ -713,7 +713,7 @@ pub fn halfStepWithPrior(
 }
 
 /// One epoch: every user given the items, then every item given the new users.
-/// On failure `info.b` is 0 for the user half-step and 1 for the item half-step.
+/// On failure `info.side` is 0 for the user half-step and 1 for the item half-step.
 pub fn epoch(
     allocator: std.mem.Allocator,
     users: Rows,
@@ -722,14 +722,14 @@ pub fn epoch(
     item: Side,
     params: Params,
     threads: u32,
-    info: *ErrorInfo,
+    info: *ErrorRecord,
 ) Status {
     const item_const: SideConst = .{ .factors = item.factors, .bias = item.bias };
     const user_status = halfStep(allocator, users, item_const, user, params, threads, info);
     if (user_status != .ok) return user_status;
     const user_const: SideConst = .{ .factors = user.factors, .bias = user.bias };
     const item_status = halfStep(allocator, items, user_const, item, params, threads, info);
-    if (item_status != .ok) info.b = 1;
+    if (item_status != .ok) info.side = 1;
     return item_status;
 }
 
@@ -907,7 +907,7 @@ fn checkHalfStep(rows: Rows, n_other: usize, params: Params, empty_row: ?usize) 
     for ([_]u32{ 1, 2, 3 }) |threads| {
         @memset(factors, 9);
         @memset(bias, 9);
-        var info: ErrorInfo = .{};
+        var info: ErrorRecord = .{};
         var counter: ThreadCounter = .{ .child = testing.allocator };
         try testing.expectEqual(Status.ok, halfStep(counter.allocator(), rows, other, .{ .factors = factors, .bias = bias }, params, threads, &info));
         // As many partitions as threads, each solved on a thread of its own.
@@ -998,7 +998,7 @@ test "ALS recovers a planted rank-2 matrix with biases" {
     var user_bias = [_]f32{0} ** n_users;
     var item_bias = [_]f32{0} ** n_items;
     const params: Params = .{ .k = k, .mu = 3, .lambda_factors = 1e-4, .lambda_bias = 1e-4, .weighted = false };
-    var info: ErrorInfo = .{};
+    var info: ErrorRecord = .{};
     for (0..200) |_| {
         try testing.expectEqual(Status.ok, epoch(testing.allocator, users, items, .{ .factors = &user_factors, .bias = &user_bias }, .{ .factors = &item_factors, .bias = &item_bias }, params, 2, &info));
     }

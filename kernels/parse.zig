@@ -8,7 +8,7 @@ const status_mod = @import("status.zig");
 const threads_mod = @import("threads.zig");
 
 const Status = status_mod.Status;
-const ErrorInfo = status_mod.ErrorInfo;
+const ErrorRecord = status_mod.ErrorRecord;
 const FirstError = status_mod.FirstError;
 
 pub const header = "userId,movieId,rating,timestamp";
@@ -108,17 +108,17 @@ const ScanContext = struct {
 
 /// Pass one: header check, partitions and their line counts. `offsets.len == lines.len + 1`;
 /// `offsets[lines.len]` is `dataEnd(bytes, …)`. A file with no data line is `no_ratings`.
-pub fn scan(bytes: []const u8, offsets: []u64, lines: []u64, info: *ErrorInfo) Status {
+pub fn scan(bytes: []const u8, offsets: []u64, lines: []u64, info: *ErrorRecord) Status {
     assert(offsets.len == lines.len + 1);
     assert(lines.len >= 1 and lines.len <= threads_mod.threads_max);
     const head = headerEnd(bytes);
     if (head.status != .ok) {
-        info.set(1, 0, 0, 0);
+        info.* = .{ .line = 1 };
         return head.status;
     }
     const data = bytes[0..dataEnd(bytes, head.end)];
     if (data.len == head.end) {
-        info.set(0, 0, 0, 0);
+        info.* = .{};
         return .no_ratings;
     }
     cutPartitions(data, head.end, offsets);
@@ -271,7 +271,7 @@ pub fn parse(
     offsets: []const u64,
     lines: []const u64,
     columns: Columns,
-    info: *ErrorInfo,
+    info: *ErrorRecord,
 ) Status {
     assert(offsets.len == lines.len + 1);
     assert(lines.len >= 1 and lines.len <= threads_mod.threads_max);
@@ -297,7 +297,7 @@ pub fn parse(
 
 const testing = std.testing;
 
-fn parseAll(bytes: []const u8, parts: u32, columns_buffer: *[16]Row, info: *ErrorInfo) !struct { status: Status, rows: usize } {
+fn parseAll(bytes: []const u8, parts: u32, columns_buffer: *[16]Row, info: *ErrorRecord) !struct { status: Status, rows: usize } {
     var offsets: [9]u64 = undefined;
     var lines: [8]u64 = undefined;
     const scan_status = scan(bytes, offsets[0 .. parts + 1], lines[0..parts], info);
@@ -322,7 +322,7 @@ test "parses LF and CRLF files the same, whatever the partition count" {
         var parts: u32 = 1;
         while (parts <= 8) : (parts += 1) {
             var rows: [16]Row = undefined;
-            var info: ErrorInfo = .{};
+            var info: ErrorRecord = .{};
             const result = try parseAll(bytes, parts, &rows, &info);
             try testing.expectEqual(Status.ok, result.status);
             try testing.expectEqual(@as(usize, 4), result.rows);
@@ -361,7 +361,7 @@ test "bad lines report the first bad line and field" {
     };
     for (cases) |case| {
         var rows: [16]Row = undefined;
-        var info: ErrorInfo = .{};
+        var info: ErrorRecord = .{};
         const result = try parseAll(case.bytes, 3, &rows, &info);
         try testing.expectEqual(case.status, result.status);
         try testing.expectEqual(case.line, info.line);

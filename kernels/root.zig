@@ -1,8 +1,9 @@
 //! The C ABI of the kernel library: every `export fn` lives here and nowhere else. Each one turns
 //! pointer + length arguments into slices, checks them, calls the kernel behind it and returns a
-//! `Status` code (0 = ok). Details of a failure go into the caller's `ErrorInfo` (four u64 words).
+//! `Status` code (0 = ok). Details of a failure go into the caller's `ErrorRecord` (four u64 words).
 //! Lengths are u32; all long-lived buffers belong to the caller (TypeScript).
 const std = @import("std");
+const abi = @import("abi.zig");
 const status_mod = @import("status.zig");
 const threads_mod = @import("threads.zig");
 const parse = @import("parse.zig");
@@ -17,14 +18,21 @@ const als = @import("als.zig");
 const score = @import("score.zig");
 
 const Status = status_mod.Status;
-const ErrorInfo = status_mod.ErrorInfo;
+const ErrorRecord = status_mod.ErrorRecord;
 const allocator = std.heap.c_allocator;
 
 /// Bumped whenever an exported signature changes; the wrapper refuses a library of another version.
-pub const abi_version: u32 = 3;
+pub const abi_version: u32 = 4;
 
 fn code(status: Status) i32 {
     return @intFromEnum(status);
+}
+
+/// The status code of a refused argument (the detail is in the error record already).
+fn refused(err: abi.Refused) i32 {
+    return switch (err) {
+        error.InvalidArgument => code(.invalid_argument),
+    };
 }
 
 /// Transparent-huge-page advice for fresh output buffers (see `io.adviseHugePages`).
@@ -59,7 +67,7 @@ export fn rs_ratings_scan(
     parts: u32,
     offsets_ptr: ?[*]u64,
     lines_ptr: ?[*]u64,
-    info: ?*ErrorInfo,
+    info: ?*ErrorRecord,
 ) i32 {
     const error_info = info orelse return code(.invalid_argument);
     if (path_ptr == null or path_len == 0 or offsets_ptr == null or lines_ptr == null) return code(.invalid_argument);
@@ -82,7 +90,7 @@ export fn rs_ratings_parse(
     movies: ?[*]u32,
     ratings: ?[*]f32,
     times: ?[*]u32,
-    info: ?*ErrorInfo,
+    info: ?*ErrorRecord,
 ) i32 {
     const error_info = info orelse return code(.invalid_argument);
     if (path_ptr == null or path_len == 0 or offsets_ptr == null or lines_ptr == null) return code(.invalid_argument);
@@ -146,7 +154,7 @@ export fn rs_matrix_build(
     item_ratings: ?[*]f32,
     item_times: ?[*]u32,
     threads: u32,
-    info: ?*ErrorInfo,
+    info: ?*ErrorRecord,
 ) i32 {
     const error_info = info orelse return code(.invalid_argument);
     if (user_ptr == null or item_ptr == null) return code(.invalid_argument);
@@ -225,7 +233,7 @@ export fn rs_synth_ratings_csv(
     out_len: u32,
     item_counts: ?[*]u32,
     result: ?*synth.Result,
-    info: ?*ErrorInfo,
+    info: ?*ErrorRecord,
 ) i32 {
     const error_info = info orelse return code(.invalid_argument);
     if (user_counts == null or user_time_begin == null or user_time_span == null or user_bias == null or
@@ -274,162 +282,75 @@ export fn rs_synth_ratings_csv(
 
 // ---------------------------------------------------------------------------------------------
 // Explicit-feedback models (kernels/{rows,linalg,bias_als,als,score}.zig; wrapped in
-// lib/ffi/kernels.ts, used by lib/models/). A rating matrix arrives as its CSR (by user) and/or
-// CSC (by item) arrays; a model as k, μ and four f32 arrays (factors `n × k`, biases `n`).
+// lib/ffi/kernels.ts, used by lib/models/). A rating matrix arrives as two `abi.RowsView`s (CSR
+// by user, CSC by item) that `rs_rows_validate` has accepted; a model as one `abi.ModelView`.
+// Argument numbers in `ErrorRecord.argument` are 1-based positions in the export's parameters.
 
-fn constSlice(comptime T: type, ptr: ?[*]const T, len: usize) ?[]const T {
-    if (len == 0) return &.{};
-    return (ptr orelse return null)[0..len];
+/// The full O(nnz) check of one layout (`rows.validate`): pointers from 0 to nnz, non-decreasing,
+/// indices ascending in a row and `< inner`, values finite. On success it marks `view` validated,
+/// which the kernels below require; the wrapper does this once per matrix and keeps the view.
+export fn rs_rows_validate(view: ?*abi.RowsView, record: ?*ErrorRecord) i32 {
+    const rec = record orelse return code(.invalid_argument);
+    const v = view orelse return refused(abi.refuse(rec, 1, 1, 0));
+    return code(abi.validate(v, rec));
 }
 
-fn mutSlice(comptime T: type, ptr: ?[*]T, len: usize) ?[]T {
-    if (len == 0) return &.{};
-    return (ptr orelse return null)[0..len];
-}
-
-/// One layout (`outer` rows over `inner` columns, `nnz` entries), validated.
-fn ratingRows(
-    outer: u32,
-    inner: u32,
-    nnz: u32,
-    ptr: ?[*]const u32,
-    index: ?[*]const u32,
-    values: ?[*]const f32,
-    info: *ErrorInfo,
-) union(enum) { rows: rows_mod.Rows, status: Status } {
-    if (outer == std.math.maxInt(u32)) return .{ .status = .invalid_argument };
-    const rows: rows_mod.Rows = .{
-        .ptr = constSlice(u32, ptr, @as(usize, outer) + 1) orelse return .{ .status = .invalid_argument },
-        .index = constSlice(u32, index, nnz) orelse return .{ .status = .invalid_argument },
-        .values = constSlice(f32, values, nnz) orelse return .{ .status = .invalid_argument },
-    };
-    const status = rows_mod.validate(rows, inner, info);
-    if (status != .ok) return .{ .status = status };
-    return .{ .rows = rows };
-}
-
-fn scoreModel(
-    k: u32,
-    mu: f32,
-    n_users: u32,
-    n_items: u32,
-    user_factors: ?[*]const f32,
-    item_factors: ?[*]const f32,
-    user_bias: ?[*]const f32,
-    item_bias: ?[*]const f32,
-) ?score.Model {
-    if (k > als.k_max or !std.math.isFinite(mu)) return null;
-    return .{
-        .k = k,
-        .mu = mu,
-        .user_factors = constSlice(f32, user_factors, @as(usize, n_users) * k) orelse return null,
-        .item_factors = constSlice(f32, item_factors, @as(usize, n_items) * k) orelse return null,
-        .user_bias = constSlice(f32, user_bias, n_users) orelse return null,
-        .item_bias = constSlice(f32, item_bias, n_items) orelse return null,
-    };
-}
-
-/// One epoch of bias-only ALS (users, then items) on `user_bias` and `item_bias` in place.
-/// `lambda ≥ 0`; `weighted` = 1 multiplies λ by the row's rating count.
+/// One epoch of bias-only ALS (users, then items) on the model's biases in place (its factors
+/// are not read). `lambda ≥ 0`; `weighted` = 1 multiplies λ by the row's rating count.
 export fn rs_bias_als_epoch(
-    n_users: u32,
-    n_items: u32,
-    nnz: u32,
-    user_ptr: ?[*]const u32,
-    user_items: ?[*]const u32,
-    user_ratings: ?[*]const f32,
-    item_ptr: ?[*]const u32,
-    item_users: ?[*]const u32,
-    item_ratings: ?[*]const f32,
-    mu: f32,
+    users: ?*const abi.RowsView,
+    items: ?*const abi.RowsView,
+    model: ?*const abi.ModelView,
     lambda: f32,
     weighted: u32,
-    user_bias: ?[*]f32,
-    item_bias: ?[*]f32,
     threads: u32,
-    info: ?*ErrorInfo,
+    record: ?*ErrorRecord,
 ) i32 {
-    const error_info = info orelse return code(.invalid_argument);
-    if (!std.math.isFinite(mu) or !(lambda >= 0) or !std.math.isFinite(lambda) or weighted > 1) return code(.invalid_argument);
-    const users = switch (ratingRows(n_users, n_items, nnz, user_ptr, user_items, user_ratings, error_info)) {
-        .rows => |rows| rows,
-        .status => |status| return code(status),
-    };
-    const items = switch (ratingRows(n_items, n_users, nnz, item_ptr, item_users, item_ratings, error_info)) {
-        .rows => |rows| rows,
-        .status => |status| return code(status),
-    };
-    const ub = mutSlice(f32, user_bias, n_users) orelse return code(.invalid_argument);
-    const ib = mutSlice(f32, item_bias, n_items) orelse return code(.invalid_argument);
-    bias_als.epoch(users, items, ub, ib, .{ .mu = mu, .lambda = lambda, .weighted = weighted == 1 }, threads);
+    const rec = record orelse return code(.invalid_argument);
+    const matrix = abi.matrixOf(users, items, 1, rec) catch |e| return refused(e);
+    const sides = abi.sidesOf(model, 3, rec) catch |e| return refused(e);
+    abi.checkShape(model, matrix.users, matrix.items, 3, rec) catch |e| return refused(e);
+    if (!(lambda >= 0) or !std.math.isFinite(lambda)) return refused(abi.refuse(rec, 4, 0, 0));
+    if (weighted > 1) return refused(abi.refuse(rec, 5, 1, weighted));
+    const params: bias_als.Params = .{ .mu = model.?.mu, .lambda = lambda, .weighted = weighted == 1 };
+    bias_als.epoch(matrix.users, matrix.items, sides.user.bias, sides.item.bias, params, threads);
     return code(.ok);
 }
 
 /// One epoch of ALS with biases (every user given the items, then every item given the users) on
-/// the four model arrays in place. `1 ≤ k ≤ 1024`, `lambda_factors > 0`, `lambda_bias ≥ 0`.
-/// A system that cannot be solved gives `not_finite` with `info.a` = row, `info.b` = 0 (user) or
-/// 1 (item).
+/// the model's four arrays in place. `1 ≤ k ≤ 1024`, `lambda_factors > 0`, `lambda_bias ≥ 0`.
+/// A system that cannot be solved gives `not_finite` with `record.row` and `record.side`.
 export fn rs_als_epoch(
-    n_users: u32,
-    n_items: u32,
-    nnz: u32,
-    user_ptr: ?[*]const u32,
-    user_items: ?[*]const u32,
-    user_ratings: ?[*]const f32,
-    item_ptr: ?[*]const u32,
-    item_users: ?[*]const u32,
-    item_ratings: ?[*]const f32,
-    k: u32,
-    mu: f32,
+    users: ?*const abi.RowsView,
+    items: ?*const abi.RowsView,
+    model: ?*const abi.ModelView,
     lambda_factors: f32,
     lambda_bias: f32,
     weighted: u32,
-    user_factors: ?[*]f32,
-    item_factors: ?[*]f32,
-    user_bias: ?[*]f32,
-    item_bias: ?[*]f32,
     threads: u32,
-    info: ?*ErrorInfo,
+    record: ?*ErrorRecord,
 ) i32 {
-    const error_info = info orelse return code(.invalid_argument);
+    const rec = record orelse return code(.invalid_argument);
+    const matrix = abi.matrixOf(users, items, 1, rec) catch |e| return refused(e);
+    const sides = abi.sidesOf(model, 3, rec) catch |e| return refused(e);
+    abi.checkShape(model, matrix.users, matrix.items, 3, rec) catch |e| return refused(e);
+    if (weighted > 1) return refused(abi.refuse(rec, 6, 1, weighted));
     const params: als.Params = .{
-        .k = k,
-        .mu = mu,
+        .k = model.?.k,
+        .mu = model.?.mu,
         .lambda_factors = lambda_factors,
         .lambda_bias = lambda_bias,
         .weighted = weighted == 1,
     };
-    if (!params.valid() or weighted > 1) return code(.invalid_argument);
-    const users = switch (ratingRows(n_users, n_items, nnz, user_ptr, user_items, user_ratings, error_info)) {
-        .rows => |rows| rows,
-        .status => |status| return code(status),
-    };
-    const items = switch (ratingRows(n_items, n_users, nnz, item_ptr, item_users, item_ratings, error_info)) {
-        .rows => |rows| rows,
-        .status => |status| return code(status),
-    };
-    const user: als.Side = .{
-        .factors = mutSlice(f32, user_factors, @as(usize, n_users) * k) orelse return code(.invalid_argument),
-        .bias = mutSlice(f32, user_bias, n_users) orelse return code(.invalid_argument),
-    };
-    const item: als.Side = .{
-        .factors = mutSlice(f32, item_factors, @as(usize, n_items) * k) orelse return code(.invalid_argument),
-        .bias = mutSlice(f32, item_bias, n_items) orelse return code(.invalid_argument),
-    };
-    return code(als.epoch(allocator, users, items, user, item, params, threads, error_info));
+    if (params.k == 0) return refused(abi.refuse(rec, 3, 1, 0));
+    if (!params.valid()) return refused(abi.refuse(rec, 4, 0, 0));
+    return code(als.epoch(allocator, matrix.users, matrix.items, sides.user, sides.item, params, threads, rec));
 }
 
 /// `out[j]` = the prediction for (users[j], items[j]) clamped to [rating_min, rating_max]; an
 /// index ≥ n_users / n_items is an unknown id (see kernels/score.zig). `k` may be 0 (biases only).
 export fn rs_predict_pairs(
-    k: u32,
-    mu: f32,
-    n_users: u32,
-    n_items: u32,
-    user_factors: ?[*]const f32,
-    item_factors: ?[*]const f32,
-    user_bias: ?[*]const f32,
-    item_bias: ?[*]const f32,
+    model: ?*const abi.ModelView,
     count: u32,
     users: ?[*]const u32,
     items: ?[*]const u32,
@@ -437,113 +358,73 @@ export fn rs_predict_pairs(
     rating_max: f32,
     out: ?[*]f32,
     threads: u32,
+    record: ?*ErrorRecord,
 ) i32 {
-    const model = scoreModel(k, mu, n_users, n_items, user_factors, item_factors, user_bias, item_bias) orelse
-        return code(.invalid_argument);
+    const rec = record orelse return code(.invalid_argument);
+    const m = abi.scoreModelOf(model, 1, rec) catch |e| return refused(e);
     const scale: score.Scale = .{ .min = rating_min, .max = rating_max };
-    if (!scale.valid()) return code(.invalid_argument);
-    score.predictPairs(
-        model,
-        constSlice(u32, users, count) orelse return code(.invalid_argument),
-        constSlice(u32, items, count) orelse return code(.invalid_argument),
-        scale,
-        mutSlice(f32, out, count) orelse return code(.invalid_argument),
-        threads,
-    );
+    if (!scale.valid()) return refused(abi.refuse(rec, 5, 0, 0));
+    const user_slice = abi.constSlice(u32, users, count, 3, rec) catch |e| return refused(e);
+    const item_slice = abi.constSlice(u32, items, count, 4, rec) catch |e| return refused(e);
+    const out_slice = abi.mutSlice(f32, out, count, 7, rec) catch |e| return refused(e);
+    score.predictPairs(m, user_slice, item_slice, scale, out_slice, threads);
     return code(.ok);
 }
 
-/// Predicts every rating of a matrix given as CSR (`rows` users over `inner` items) and writes
-/// `sums[0]` = Σ squared error, `sums[1]` = Σ absolute error (predictions clamped as in
-/// `rs_predict_pairs`). `out` (nullable) receives the predictions in CSR entry order.
+/// Predicts every rating of a validated CSR view (users over items) and writes `sums[0]` = Σ
+/// squared error, `sums[1]` = Σ absolute error (predictions clamped as in `rs_predict_pairs`).
+/// `out` (nullable) receives the predictions in CSR entry order.
 export fn rs_score_matrix(
-    k: u32,
-    mu: f32,
-    n_users: u32,
-    n_items: u32,
-    user_factors: ?[*]const f32,
-    item_factors: ?[*]const f32,
-    user_bias: ?[*]const f32,
-    item_bias: ?[*]const f32,
-    rows: u32,
-    inner: u32,
-    nnz: u32,
-    ptr: ?[*]const u32,
-    index: ?[*]const u32,
-    values: ?[*]const f32,
+    model: ?*const abi.ModelView,
+    matrix: ?*const abi.RowsView,
     rating_min: f32,
     rating_max: f32,
     out: ?[*]f32,
     sums: ?*[2]f64,
     threads: u32,
-    info: ?*ErrorInfo,
+    record: ?*ErrorRecord,
 ) i32 {
-    const error_info = info orelse return code(.invalid_argument);
-    const model = scoreModel(k, mu, n_users, n_items, user_factors, item_factors, user_bias, item_bias) orelse
-        return code(.invalid_argument);
+    const rec = record orelse return code(.invalid_argument);
+    const m = abi.scoreModelOf(model, 1, rec) catch |e| return refused(e);
+    const rows = abi.rowsOf(matrix, 2, rec) catch |e| return refused(e);
     const scale: score.Scale = .{ .min = rating_min, .max = rating_max };
-    if (!scale.valid() or sums == null) return code(.invalid_argument);
-    const matrix = switch (ratingRows(rows, inner, nnz, ptr, index, values, error_info)) {
-        .rows => |r| r,
-        .status => |status| return code(status),
-    };
-    const predictions: ?[]f32 = if (out) |o| o[0..nnz] else null;
-    const result = score.scoreMatrix(allocator, model, matrix, scale, predictions, threads) catch
+    if (!scale.valid()) return refused(abi.refuse(rec, 3, 0, 0));
+    const total = sums orelse return refused(abi.refuse(rec, 6, 1, 0));
+    const predictions: ?[]f32 = if (out) |o| o[0..rows.index.len] else null;
+    const result = score.scoreMatrix(allocator, m, rows, scale, predictions, threads) catch
         return code(.out_of_memory);
-    sums.?.* = .{ result.sse, result.sae };
+    total.* = .{ result.sse, result.sae };
     return code(.ok);
 }
 
 /// Top-`top` items for each of `count` users into `out_items`/`out_scores` (`count × top`, best
-/// first; padding item 0xFFFFFFFF with score −inf). Items a user rated in the exclusion matrix
-/// (CSR, `exclude_rows` users; pass `exclude_rows = 0` for none) are skipped.
+/// first; padding item 0xFFFFFFFF with score −inf). Items a user rated in `exclude` (a validated
+/// CSR view, or null for none) are skipped.
 export fn rs_recommend(
-    k: u32,
-    mu: f32,
-    n_users: u32,
-    n_items: u32,
-    user_factors: ?[*]const f32,
-    item_factors: ?[*]const f32,
-    user_bias: ?[*]const f32,
-    item_bias: ?[*]const f32,
+    model: ?*const abi.ModelView,
     count: u32,
     users: ?[*]const u32,
     top: u32,
-    exclude_rows: u32,
-    exclude_nnz: u32,
-    exclude_ptr: ?[*]const u32,
-    exclude_index: ?[*]const u32,
-    exclude_values: ?[*]const f32,
+    exclude: ?*const abi.RowsView,
     out_items: ?[*]u32,
     out_scores: ?[*]f32,
     threads: u32,
-    info: ?*ErrorInfo,
+    record: ?*ErrorRecord,
 ) i32 {
-    const error_info = info orelse return code(.invalid_argument);
-    const model = scoreModel(k, mu, n_users, n_items, user_factors, item_factors, user_bias, item_bias) orelse
-        return code(.invalid_argument);
+    const rec = record orelse return code(.invalid_argument);
+    const m = abi.scoreModelOf(model, 1, rec) catch |e| return refused(e);
     const total = @as(u64, count) * top;
-    if (total > std.math.maxInt(u32)) return code(.invalid_argument);
-    const exclude: ?rows_mod.Rows = if (exclude_rows == 0) null else switch (ratingRows(
-        exclude_rows,
-        std.math.maxInt(u32),
-        exclude_nnz,
-        exclude_ptr,
-        exclude_index,
-        exclude_values,
-        error_info,
-    )) {
-        .rows => |r| r,
-        .status => |status| return code(status),
-    };
+    if (total > std.math.maxInt(u32)) return refused(abi.refuse(rec, 4, std.math.maxInt(u32), total));
+    const excluded: ?rows_mod.Rows = if (exclude == null) null else abi.rowsOf(exclude, 5, rec) catch |e|
+        return refused(e);
     const ok = score.recommend(
         allocator,
-        model,
-        constSlice(u32, users, count) orelse return code(.invalid_argument),
+        m,
+        abi.constSlice(u32, users, count, 3, rec) catch |e| return refused(e),
         top,
-        exclude,
-        mutSlice(u32, out_items, total) orelse return code(.invalid_argument),
-        mutSlice(f32, out_scores, total) orelse return code(.invalid_argument),
+        excluded,
+        abi.mutSlice(u32, out_items, total, 6, rec) catch |e| return refused(e),
+        abi.mutSlice(f32, out_scores, total, 7, rec) catch |e| return refused(e),
         threads,
     ) catch return code(.out_of_memory);
     return code(if (ok) .ok else .out_of_memory);
@@ -554,6 +435,7 @@ export fn rs_recommend(
 
 test {
     _ = status_mod;
+    _ = abi;
     _ = threads_mod;
     _ = parse;
     _ = sparse;

@@ -6,7 +6,7 @@ const assert = std.debug.assert;
 const status_mod = @import("status.zig");
 
 const Status = status_mod.Status;
-const ErrorInfo = status_mod.ErrorInfo;
+const ErrorRecord = status_mod.ErrorRecord;
 
 /// Rows `0..count()`: row r owns entries `ptr[r]..ptr[r+1]` of `index` (the other side's dense
 /// index) and `values` (the rating).
@@ -31,28 +31,28 @@ pub const Rows = struct {
 
 /// Checks that `rows` is a well-formed layout over `inner` columns: `ptr[0] = 0`, non-decreasing,
 /// `ptr[count] = index.len`, indices strictly ascending within a row and `< inner`, every value
-/// finite. On failure `info.a` is the row and `info.b` the offending index.
-pub fn validate(rows: Rows, inner: u32, info: *ErrorInfo) Status {
+/// finite. On failure `info.row` is the row and `info.index` the offending column.
+pub fn validate(rows: Rows, inner: u32, info: *ErrorRecord) Status {
     if (rows.ptr.len == 0 or rows.index.len != rows.values.len) return .invalid_argument;
     if (rows.ptr[0] != 0 or rows.ptr[rows.ptr.len - 1] != rows.index.len) return .invalid_argument;
     var r: usize = 0;
     while (r < rows.count()) : (r += 1) {
         if (rows.ptr[r] > rows.ptr[r + 1]) {
-            info.set(0, 0, r, rows.ptr[r + 1]);
+            info.* = .{ .row = r, .expected = rows.ptr[r], .actual = rows.ptr[r + 1] };
             return .invalid_argument;
         }
         var previous: ?u32 = null;
         for (rows.index[rows.begin(r)..rows.end(r)], rows.values[rows.begin(r)..rows.end(r)]) |i, v| {
             if (i >= inner) {
-                info.set(0, 0, r, i);
+                info.* = .{ .row = r, .index = i };
                 return .index_out_of_range;
             }
             if (!std.math.isFinite(v)) {
-                info.set(0, 0, r, i);
+                info.* = .{ .row = r, .index = i };
                 return .not_finite;
             }
             if (previous) |p| if (p >= i) {
-                info.set(0, 0, r, i);
+                info.* = .{ .row = r, .index = i };
                 return if (p == i) .duplicate_pair else .invalid_argument;
             };
             previous = i;
@@ -94,15 +94,15 @@ test "validate accepts a good layout and names the bad entry" {
     const ptr = [_]u32{ 0, 2, 2, 3 };
     const index = [_]u32{ 0, 4, 1 };
     var values = [_]f32{ 1, 2, 3 };
-    var info: ErrorInfo = .{};
+    var info: ErrorRecord = .{};
     const rows: Rows = .{ .ptr = &ptr, .index = &index, .values = &values };
     try testing.expectEqual(Status.ok, validate(rows, 5, &info));
     try testing.expectEqual(Status.index_out_of_range, validate(rows, 4, &info));
-    try testing.expectEqual(@as(u64, 0), info.a);
-    try testing.expectEqual(@as(u64, 4), info.b);
+    try testing.expectEqual(@as(u64, 0), info.row);
+    try testing.expectEqual(@as(u64, 4), info.index);
     values[2] = std.math.inf(f32);
     try testing.expectEqual(Status.not_finite, validate(rows, 5, &info));
-    try testing.expectEqual(@as(u64, 2), info.a);
+    try testing.expectEqual(@as(u64, 2), info.row);
     const unsorted = [_]u32{ 4, 0, 1 };
     try testing.expectEqual(Status.invalid_argument, validate(.{ .ptr = &ptr, .index = &unsorted, .values = &values }, 5, &info));
     const bad_ptr = [_]u32{ 0, 2, 1, 3 };

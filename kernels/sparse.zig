@@ -7,7 +7,7 @@ const status_mod = @import("status.zig");
 const threads_mod = @import("threads.zig");
 
 const Status = status_mod.Status;
-const ErrorInfo = status_mod.ErrorInfo;
+const ErrorRecord = status_mod.ErrorRecord;
 
 /// One compressed layout: `ptr` (outer + 1 entries), and per entry the inner index, value and time.
 pub const Compressed = struct {
@@ -341,7 +341,8 @@ pub fn transposed(
 
 /// Builds CSR (by user) and CSC (by item) from coordinate columns. Within a row items ascend and
 /// within a column users ascend. A repeated (user, item) pair is `duplicate_pair`, with the dense
-/// user in `info.a` and the dense item in `info.b`.
+/// user in `info.row` and the dense item in `info.index`; an index out of range names the
+/// entry in `info.index`.
 pub fn build(
     allocator: std.mem.Allocator,
     users: []const u32,
@@ -351,11 +352,11 @@ pub fn build(
     csr: Compressed,
     csc: Compressed,
     threads: u32,
-    info: *ErrorInfo,
+    info: *ErrorRecord,
 ) !Status {
     for (users, items, 0..) |user, item, i| {
         if (user >= csr.outer() or item >= csc.outer()) {
-            info.set(0, 0, i, 0);
+            info.* = .{ .index = i };
             return .index_out_of_range;
         }
     }
@@ -384,7 +385,7 @@ fn rowsAscending(csr: Compressed) bool {
     return true;
 }
 
-fn findDuplicate(csr: Compressed, info: *ErrorInfo) Status {
+fn findDuplicate(csr: Compressed, info: *ErrorRecord) Status {
     var user: u32 = 0;
     while (user < csr.outer()) : (user += 1) {
         const row = csr.index[csr.ptr[user]..csr.ptr[user + 1]];
@@ -392,7 +393,7 @@ fn findDuplicate(csr: Compressed, info: *ErrorInfo) Status {
         for (row[0 .. row.len - 1], row[1..]) |left, right| {
             assert(left <= right);
             if (left == right) {
-                info.set(0, 0, user, left);
+                info.* = .{ .row = user, .index = left };
                 return .duplicate_pair;
             }
         }
@@ -530,7 +531,7 @@ test "build gives sorted CSR and CSC holding the same triplets, for any thread c
         var value_buffers: [2][6]f32 = undefined;
         const csr: Compressed = .{ .ptr = &user_ptr, .index = &buffers[0], .values = &value_buffers[0], .times = &buffers[1] };
         const csc: Compressed = .{ .ptr = &item_ptr, .index = &buffers[2], .values = &value_buffers[1], .times = &buffers[3] };
-        var info: ErrorInfo = .{};
+        var info: ErrorRecord = .{};
         try testing.expectEqual(Status.ok, try build(testing.allocator, &users, &items, &values, &times, csr, csc, threads, &info));
         try testing.expectEqualSlices(u32, &.{ 0, 2, 4, 6 }, &user_ptr);
         try testing.expectEqualSlices(u32, &.{ 0, 2, 0, 1, 0, 2 }, csr.index);
@@ -553,7 +554,7 @@ test "build takes the sorted-input path and gives the same layout" {
     var value_buffers: [2][5]f32 = undefined;
     const csr: Compressed = .{ .ptr = &user_ptr, .index = &buffers[0], .values = &value_buffers[0], .times = &buffers[1] };
     const csc: Compressed = .{ .ptr = &item_ptr, .index = &buffers[2], .values = &value_buffers[1], .times = &buffers[3] };
-    var info: ErrorInfo = .{};
+    var info: ErrorRecord = .{};
     try testing.expectEqual(Status.ok, try build(testing.allocator, &users, &items, &values, &times, csr, csc, 2, &info));
     try testing.expectEqualSlices(u32, &.{ 0, 2, 1, 0, 2 }, csr.index);
     try testing.expectEqualSlices(u32, &.{ 0, 2, 3, 5 }, &item_ptr);
@@ -570,10 +571,10 @@ test "build reports a duplicate pair and an out-of-range index" {
     const csc: Compressed = .{ .ptr = &item_ptr, .index = &buffers[2], .values = &value_buffers[1], .times = &buffers[3] };
     const values = [_]f32{ 1, 2, 3 };
     const times = [_]u32{ 1, 2, 3 };
-    var info: ErrorInfo = .{};
+    var info: ErrorRecord = .{};
     try testing.expectEqual(Status.duplicate_pair, try build(testing.allocator, &.{ 1, 0, 1 }, &.{ 1, 0, 1 }, &values, &times, csr, csc, 2, &info));
-    try testing.expectEqual(@as(u64, 1), info.a);
-    try testing.expectEqual(@as(u64, 1), info.b);
+    try testing.expectEqual(@as(u64, 1), info.row);
+    try testing.expectEqual(@as(u64, 1), info.index);
     try testing.expectEqual(Status.index_out_of_range, try build(testing.allocator, &.{ 1, 0, 2 }, &.{ 1, 0, 1 }, &values, &times, csr, csc, 2, &info));
-    try testing.expectEqual(@as(u64, 2), info.a);
+    try testing.expectEqual(@as(u64, 2), info.index);
 }

@@ -1,5 +1,5 @@
 //! Status codes returned by every exported kernel function. 0 is success; the TypeScript wrapper
-//! (lib/ffi/kernels.ts) turns every other code into an Error with a message built from `ErrorInfo`.
+//! (lib/ffi/kernels.ts) turns every other code into an Error with a message built from `ErrorRecord`.
 const std = @import("std");
 
 pub const Status = enum(i32) {
@@ -22,30 +22,40 @@ pub const Status = enum(i32) {
     rating_off_grid = 22,
 };
 
-/// Where and why a call failed; filled by the failing call, read by the wrapper.
-/// Layout is fixed: four u64 words, as the TypeScript side reads them.
-pub const ErrorInfo = extern struct {
-    /// 1-based line in the input file (0 where no line applies).
-    line: u64 = 0,
-    /// 1-based field on that line (0 where no field applies).
-    field: u64 = 0,
-    /// Call-specific first value (e.g. the offending dense user index, or a count).
-    a: u64 = 0,
-    /// Call-specific second value.
-    b: u64 = 0,
+/// What each status means, in the words of the error message. The TypeScript side
+/// (lib/ffi/_status.ts) holds the same names and texts; lib/ffi/abi_test.ts parses both.
+pub fn text(status: Status) []const u8 {
+    return switch (status) {
+        .ok => "ok",
+        .invalid_argument => "invalid argument (null pointer, wrong length or an unvalidated view)",
+        .out_of_memory => "out of memory",
+        .io_error => "cannot open or read the file",
+        .empty_file => "the file is empty; expected a header line",
+        .bad_header => "wrong header",
+        .too_few_fields => "too few fields",
+        .too_many_fields => "too many fields",
+        .not_a_number => "not a number",
+        .rating_out_of_range => "rating outside 0.5–5",
+        .duplicate_pair => "duplicate (user, movie) pair",
+        .index_out_of_range => "index out of range",
+        .not_finite => "value is not finite",
+        .thread_spawn_failed => "could not start a thread",
+        .not_converged => "did not converge",
+        .no_ratings => "no ratings after the header",
+        .rating_off_grid => "rating not on the half-star grid",
+    };
+}
 
-    pub fn set(info: *ErrorInfo, line: u64, field: u64, a: u64, b: u64) void {
-        info.* = .{ .line = line, .field = field, .a = a, .b = b };
-    }
-};
+/// Where and why a call failed: the named record of kernels/abi.zig.
+pub const ErrorRecord = @import("abi.zig").ErrorRecord;
 
 /// Keeps the error with the smallest line number: threads that each found an error report the
 /// first one in the file, whatever the thread count.
 pub const FirstError = struct {
     status: Status = .ok,
-    info: ErrorInfo = .{},
+    info: ErrorRecord = .{},
 
-    pub fn offer(self: *FirstError, status: Status, info: ErrorInfo) void {
+    pub fn offer(self: *FirstError, status: Status, info: ErrorRecord) void {
         std.debug.assert(status != .ok);
         if (self.status == .ok or info.line < self.info.line) {
             self.status = status;
@@ -61,4 +71,10 @@ test "FirstError keeps the earliest line" {
     first.offer(.bad_header, .{ .line = 5 });
     try std.testing.expectEqual(Status.too_few_fields, first.status);
     try std.testing.expectEqual(@as(u64, 3), first.info.line);
+}
+
+test "every status has a text" {
+    inline for (@typeInfo(Status).@"enum".fields) |field| {
+        try std.testing.expect(text(@enumFromInt(field.value)).len > 0);
+    }
 }

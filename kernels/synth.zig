@@ -23,7 +23,7 @@ const threads_mod = @import("threads.zig");
 const status_mod = @import("status.zig");
 
 const Status = status_mod.Status;
-const ErrorInfo = status_mod.ErrorInfo;
+const ErrorRecord = status_mod.ErrorRecord;
 
 /// Longest ratings.csv line: two u32 ids (10 digits each), "x.y", a u32 timestamp, 3 commas, CRLF.
 pub const line_bytes_max: u32 = 10 + 1 + 10 + 1 + 3 + 1 + 10 + 2;
@@ -257,33 +257,33 @@ pub const Model = struct {
 };
 
 /// Checks what the lines rely on: k in 1..factors_max, finite μ, finite σ ≥ 0, finite biases and
-/// factors, strictly ascending movieIds, a valid alias table. On failure `info` = (which, index):
-/// which 1 = user bias/factors, 2 = item bias/factors, 3 = movieIds, 4 = alias table, 5 = μ or σ.
-pub fn checkModel(model: *const Model, info: *ErrorInfo) Status {
+/// factors, strictly ascending movieIds, a valid alias table. On failure `info.argument` says which
+/// array and `info.index` where: 1 = user bias/factors, 2 = item bias/factors, 3 = movieIds, 4 = alias table, 5 = μ or σ.
+pub fn checkModel(model: *const Model, info: *ErrorRecord) Status {
     assert(model.nUsers() > 0 and model.nItems() > 0);
     if (model.k == 0 or model.k > factors_max) return .invalid_argument;
     if (!std.math.isFinite(model.mu) or !std.math.isFinite(model.noise_sd) or !(model.noise_sd >= 0)) {
-        info.set(0, 0, 5, 0);
+        info.* = .{ .argument = 5 };
         return .not_finite;
     }
     if (firstNotFinite(model.user_bias) orelse firstNotFinite(model.user_factors)) |index| {
-        info.set(0, 0, 1, index);
+        info.* = .{ .argument = 1, .index = index };
         return .not_finite;
     }
     if (firstNotFinite(model.item_bias) orelse firstNotFinite(model.item_factors)) |index| {
-        info.set(0, 0, 2, index);
+        info.* = .{ .argument = 2, .index = index };
         return .not_finite;
     }
     for (model.movie_ids[0 .. model.nItems() - 1], model.movie_ids[1..], 1..) |before, after, i| {
         if (after <= before) {
-            info.set(0, 0, 3, i);
+            info.* = .{ .argument = 3, .index = i };
             return .invalid_argument;
         }
     }
     const n = model.nItems();
     for (model.table.prob, model.table.alias, 0..) |p, a, i| {
         if (!(p >= 0 and p <= 1) or a >= n) {
-            info.set(0, 0, 4, i);
+            info.* = .{ .argument = 4, .index = i };
             return .invalid_argument;
         }
     }
@@ -424,19 +424,19 @@ const Job = struct {
 };
 
 /// Checks the users of `user_begin..user_end` (count within the catalogue, window inside u32) and
-/// returns their total ratings, or null with `info` = (user index, offending value).
-fn chunkRatings(model: *const Model, user_begin: u32, user_end: u32, info: *ErrorInfo) ?u64 {
+/// returns their total ratings, or null with `info.row` = the user and `info.actual` the offending value.
+fn chunkRatings(model: *const Model, user_begin: u32, user_end: u32, info: *ErrorRecord) ?u64 {
     var total: u64 = 0;
     var user = user_begin;
     while (user < user_end) : (user += 1) {
         const count = model.user_counts[user];
         if (count > model.nItems()) {
-            info.set(0, 0, user, count);
+            info.* = .{ .row = user, .expected = model.nItems(), .actual = count };
             return null;
         }
         const end = @as(u64, model.user_time_begin[user]) + model.user_time_span[user];
         if (end > std.math.maxInt(u32)) {
-            info.set(0, 0, user, end);
+            info.* = .{ .row = user, .expected = std.math.maxInt(u32), .actual = end };
             return null;
         }
         total += count;
@@ -456,7 +456,7 @@ pub fn ratingsCsv(
     out: []u8,
     item_counts: []u32,
     result: *Result,
-    info: *ErrorInfo,
+    info: *ErrorRecord,
 ) !Status {
     return ratingsCsvGrain(allocator, model, user_begin, user_end, threads, grain_ratings, out, item_counts, result, info);
 }
@@ -471,13 +471,13 @@ fn ratingsCsvGrain(
     out: []u8,
     item_counts: []u32,
     result: *Result,
-    info: *ErrorInfo,
+    info: *ErrorRecord,
 ) !Status {
     assert(user_begin <= user_end and user_end <= model.nUsers());
     assert(item_counts.len == model.nItems());
     const total = chunkRatings(model, user_begin, user_end, info) orelse return .invalid_argument;
     if (total * line_bytes_max > out.len) {
-        info.set(0, 0, total, out.len);
+        info.* = .{ .expected = total * line_bytes_max, .actual = out.len };
         return .invalid_argument;
     }
     const parts = threads_mod.clampThreads(threads, total, grain);
@@ -715,7 +715,7 @@ fn generate(model: *const Model, chunks: []const u32, threads: u32, text: *std.A
     var begin: u32 = 0;
     for (chunks) |end| {
         var part: Result = undefined;
-        var info: ErrorInfo = .{};
+        var info: ErrorRecord = .{};
         const status = try ratingsCsvGrain(testing.allocator, model, begin, end, threads, 1, &buffer, item_counts, &part, &info);
         try testing.expectEqual(Status.ok, status);
         try text.appendSlice(testing.allocator, buffer[0..part[result_bytes]]);
@@ -791,11 +791,11 @@ test "ratingsCsv rejects a count above the catalogue and a too small buffer" {
     var buffer: [100 * line_bytes_max]u8 = undefined;
     var counts = [_]u32{0} ** TestModel.n_items;
     var result: Result = undefined;
-    var info: ErrorInfo = .{};
+    var info: ErrorRecord = .{};
     try testing.expectEqual(Status.invalid_argument, try ratingsCsv(testing.allocator, &model, 0, 10, 1, &buffer, &counts, &result, &info));
-    try testing.expectEqual(@as(u64, 100 * line_bytes_max), info.b);
+    try testing.expectEqual(@as(u64, 100 * line_bytes_max), info.actual);
     t.counts[2] = TestModel.n_items + 1;
     model.user_counts = &t.counts;
     try testing.expectEqual(Status.invalid_argument, try ratingsCsv(testing.allocator, &model, 0, 3, 1, &buffer, &counts, &result, &info));
-    try testing.expectEqual(@as(u64, 2), info.a);
+    try testing.expectEqual(@as(u64, 2), info.row);
 }

@@ -68,7 +68,7 @@ function describe(path: string, error: KernelError): Error {
       expected = ": expected at least one line userId,movieId,rating,timestamp";
       break;
   }
-  const reason = error.message.replace(/^[a-z_]+: /, "");
+  const reason = error.text;
   return new Error(`${path}${where}${what}: ${reason}${expected}`, { cause: error });
 }
 
@@ -156,11 +156,11 @@ export async function parseRatings(
     }, { threads });
   } catch (error) {
     if (error instanceof KernelError && error.status === Status.duplicatePair) {
-      const user = userIds[error.info.a] ?? 0;
-      const movie = itemIds[error.info.b] ?? 0;
+      const user = userIds[error.info.row] ?? 0;
+      const movie = itemIds[error.info.index] ?? 0;
       // The columns now hold dense ids, unchanged by the build: find the two lines by those.
       const lines: number[] = [];
-      const { a, b } = error.info;
+      const { row: a, index: b } = error.info;
       for (let j = 0; j < columns.users.length && lines.length < 2; j++) {
         if (columns.users[j] === a && columns.movies[j] === b) lines.push(j + 2);
       }

@@ -98,122 +98,80 @@ export const symbols = {
   },
   // --- end of synthetic MovieLens ---
   // --- Explicit-feedback models (kernels/bias_als.zig, als.zig, score.zig) ---
+  rs_rows_validate: {
+    parameters: [
+      "buffer", // view: ?*abi.RowsView (marked validated on success)
+      "buffer", // record: ?*ErrorRecord
+    ],
+    result: "i32",
+    nonblocking: true,
+  },
   rs_bias_als_epoch: {
     parameters: [
-      "u32", // n_users
-      "u32", // n_items
-      "u32", // nnz
-      "buffer", // user_ptr
-      "buffer", // user_items
-      "buffer", // user_ratings
-      "buffer", // item_ptr
-      "buffer", // item_users
-      "buffer", // item_ratings
-      "f32", // mu
-      "f32", // lambda
-      "u32", // weighted
-      "buffer", // user_bias
-      "buffer", // item_bias
-      "u32", // threads
-      "buffer", // info
+      "buffer", // users: ?*const abi.RowsView (CSR, validated)
+      "buffer", // items: ?*const abi.RowsView (CSC, validated)
+      "buffer", // model: ?*const abi.ModelView (biases updated in place)
+      "f32", // lambda: f32
+      "u32", // weighted: u32 (0 or 1)
+      "u32", // threads: u32
+      "buffer", // record: ?*ErrorRecord
     ],
     result: "i32",
     nonblocking: true,
   },
   rs_als_epoch: {
     parameters: [
-      "u32", // n_users
-      "u32", // n_items
-      "u32", // nnz
-      "buffer", // user_ptr
-      "buffer", // user_items
-      "buffer", // user_ratings
-      "buffer", // item_ptr
-      "buffer", // item_users
-      "buffer", // item_ratings
-      "u32", // k
-      "f32", // mu
-      "f32", // lambda_factors
-      "f32", // lambda_bias
-      "u32", // weighted
-      "buffer", // user_factors
-      "buffer", // item_factors
-      "buffer", // user_bias
-      "buffer", // item_bias
-      "u32", // threads
-      "buffer", // info
+      "buffer", // users: ?*const abi.RowsView (CSR, validated)
+      "buffer", // items: ?*const abi.RowsView (CSC, validated)
+      "buffer", // model: ?*const abi.ModelView (all four arrays updated in place)
+      "f32", // lambda_factors: f32
+      "f32", // lambda_bias: f32
+      "u32", // weighted: u32 (0 or 1)
+      "u32", // threads: u32
+      "buffer", // record: ?*ErrorRecord
     ],
     result: "i32",
     nonblocking: true,
   },
   rs_predict_pairs: {
     parameters: [
-      "u32", // k
-      "f32", // mu
-      "u32", // n_users
-      "u32", // n_items
-      "buffer", // user_factors
-      "buffer", // item_factors
-      "buffer", // user_bias
-      "buffer", // item_bias
-      "u32", // count
-      "buffer", // users
-      "buffer", // items
-      "f32", // rating_min
-      "f32", // rating_max
-      "buffer", // out
-      "u32", // threads
+      "buffer", // model: ?*const abi.ModelView
+      "u32", // count: u32
+      "buffer", // users: ?[*]const u32 (count)
+      "buffer", // items: ?[*]const u32 (count)
+      "f32", // rating_min: f32
+      "f32", // rating_max: f32
+      "buffer", // out: ?[*]f32 (count)
+      "u32", // threads: u32
+      "buffer", // record: ?*ErrorRecord
     ],
     result: "i32",
   },
   rs_score_matrix: {
     parameters: [
-      "u32", // k
-      "f32", // mu
-      "u32", // n_users
-      "u32", // n_items
-      "buffer", // user_factors
-      "buffer", // item_factors
-      "buffer", // user_bias
-      "buffer", // item_bias
-      "u32", // rows
-      "u32", // inner
-      "u32", // nnz
-      "buffer", // ptr
-      "buffer", // index
-      "buffer", // values
-      "f32", // rating_min
-      "f32", // rating_max
-      "buffer", // out (nullable)
-      "buffer", // sums
-      "u32", // threads
-      "buffer", // info
+      "buffer", // model: ?*const abi.ModelView
+      "buffer", // matrix: ?*const abi.RowsView (CSR, validated)
+      "f32", // rating_min: f32
+      "f32", // rating_max: f32
+      "buffer", // out: ?[*]f32 (nnz, nullable)
+      "buffer", // sums: ?*[2]f64
+      "u32", // threads: u32
+      "buffer", // record: ?*ErrorRecord
     ],
     result: "i32",
     nonblocking: true,
   },
   rs_recommend: {
     parameters: [
-      "u32", // k
-      "f32", // mu
-      "u32", // n_users
-      "u32", // n_items
-      "buffer", // user_factors
-      "buffer", // item_factors
-      "buffer", // user_bias
-      "buffer", // item_bias
-      "u32", // count
-      "buffer", // users
-      "u32", // top
-      "u32", // exclude_rows
-      "u32", // exclude_nnz
-      "buffer", // exclude_ptr
-      "buffer", // exclude_index
-      "buffer", // exclude_values
-      "buffer", // out_items
-      "buffer", // out_scores
-      "u32", // threads
-      "buffer", // info
+      "buffer", // model: ?*const abi.ModelView
+      "u32", // count: u32
+      "buffer", // users: ?[*]const u32 (count)
+      "u32", // top: u32
+      "buffer", // exclude: ?*const abi.RowsView (CSR, validated; null for none)
+      "buffer", // out_items: ?[*]u32 (count × top)
+      "buffer", // out_scores: ?[*]f32 (count × top)
+      "u32", // threads: u32
+      "buffer", // record: ?*ErrorRecord
     ],
     result: "i32",
     nonblocking: true,
@@ -222,4 +180,4 @@ export const symbols = {
 } as const satisfies Deno.ForeignLibraryInterface;
 
 /** The ABI version this symbol table matches (`abi_version` in kernels/root.zig). */
-export const ABI_VERSION = 3;
+export const ABI_VERSION = 4;

@@ -9,57 +9,32 @@
  * @module
  */
 import { ABI_VERSION, symbols } from "./_symbols.ts";
+import {
+  errorRecord,
+  type ErrorRecordFields,
+  hold,
+  isValidated,
+  type PackedModel,
+  type PackedRows,
+  packModel,
+  packRows,
+  readErrorRecord,
+} from "./_abi.ts";
+import { Status, STATUS_TEXT } from "./_status.ts";
 
-/** Status codes of kernels/status.zig. */
-export const Status = {
-  ok: 0,
-  invalidArgument: 1,
-  outOfMemory: 2,
-  ioError: 3,
-  emptyFile: 10,
-  badHeader: 11,
-  tooFewFields: 12,
-  tooManyFields: 13,
-  notANumber: 14,
-  ratingOutOfRange: 15,
-  duplicatePair: 16,
-  indexOutOfRange: 17,
-  notFinite: 18,
-  threadSpawnFailed: 19,
-  notConverged: 20,
-  noRatings: 21,
-  ratingOffGrid: 22,
-} as const;
+export { Status };
 
-const STATUS_TEXT: Record<number, string> = {
-  1: "invalid argument (null pointer or wrong length)",
-  2: "out of memory",
-  3: "cannot open or read the file",
-  10: "the file is empty; expected a header line",
-  11: "wrong header",
-  12: "too few fields",
-  13: "too many fields",
-  14: "not a number",
-  15: "rating outside 0.5–5",
-  16: "duplicate (user, movie) pair",
-  17: "index out of range",
-  18: "value is not finite",
-  19: "could not start a thread",
-  20: "did not converge",
-  21: "no ratings after the header",
-  22: "rating not on the half-star grid",
-};
+/**
+ * Where a kernel call failed: the named fields of kernels/abi.zig's `ErrorRecord` (0 where a
+ * field does not apply): `line`/`field` in an input file, `row`/`index` in a matrix,
+ * `expected`/`actual` values, `side` (0 users, 1 items) and the refused `argument` (1-based).
+ */
+export type KernelErrorInfo = ErrorRecordFields;
 
-/** Where a kernel call failed: 1-based line and field when they apply, and two call-specific values. */
-export interface KernelErrorInfo {
-  /** 1-based line (0 when no line applies). */
-  line: number;
-  /** 1-based field (0 when no field applies). */
-  field: number;
-  /** First call-specific value. */
-  a: number;
-  /** Second call-specific value. */
-  b: number;
+function describeRecord(info: Partial<KernelErrorInfo>): string {
+  const parts = Object.entries(info).filter(([, v]) => v !== 0 && v !== undefined)
+    .map(([k, v]) => `${k} ${v}`);
+  return parts.length === 0 ? "" : ` (${parts.join(", ")})`;
 }
 
 /**
@@ -68,21 +43,25 @@ export interface KernelErrorInfo {
  * @example
  * ```ts
  * import { KernelError } from "./kernels.ts";
- * const e = new KernelError("rs_ratings_parse", 15, { line: 3, field: 3, a: 0, b: 0 });
- * if (e.status !== 15 || !e.message.includes("rating")) throw new Error(e.message);
+ * const e = new KernelError("rs_ratings_parse", 15, { line: 3, field: 3 });
+ * if (e.status !== 15 || !e.message.includes("rating") || e.info.row !== 0) throw new Error(e.message);
  * ```
  */
 export class KernelError extends Error {
   /** The status code (see {@linkcode Status}). */
   readonly status: number;
+  /** What the status means (`text` in kernels/status.zig), without the symbol and detail. */
+  readonly text: string;
   /** The detail the kernel reported. */
   readonly info: KernelErrorInfo;
-  /** Builds the error from a status and its detail. */
-  constructor(symbol: string, status: number, info: KernelErrorInfo) {
-    super(`${symbol}: ${STATUS_TEXT[status] ?? `status ${status}`}`);
+  /** Builds the error from a status and its detail (missing fields are 0). */
+  constructor(symbol: string, status: number, info: Partial<KernelErrorInfo>) {
+    const text = STATUS_TEXT[status] ?? `status ${status}`;
+    super(`${symbol}: ${text}${describeRecord(info)}`);
     this.name = "KernelError";
     this.status = status;
-    this.info = info;
+    this.text = text;
+    this.info = { ...readErrorRecord(errorRecord()), ...info };
   }
 }
 
@@ -115,6 +94,8 @@ function open(): Library {
   try {
     opened = Deno.dlopen(path, symbols);
   } catch (cause) {
+    // Missing --allow-ffi is the caller's to fix: rethrown as Deno reported it.
+    if (cause instanceof Deno.errors.PermissionDenied) throw cause;
     throw new Error(
       `cannot load the Zig kernel library at ${path}: build it with \`./run build\` ` +
         "(or `zig build` in the repository root), or point RECSYS_LIB at a built librecsys",
@@ -133,18 +114,9 @@ function open(): Library {
   return library;
 }
 
-function errorBuffer(): BigUint64Array {
-  return new BigUint64Array(4);
-}
-
-function check(symbol: string, status: number, info: BigUint64Array): void {
+function check(symbol: string, status: number, record: BigUint64Array): void {
   if (status === Status.ok) return;
-  throw new KernelError(symbol, status, {
-    line: Number(info[0]),
-    field: Number(info[1]),
-    a: Number(info[2]),
-    b: Number(info[3]),
-  });
+  throw new KernelError(symbol, status, readErrorRecord(record));
 }
 
 function u32(name: string, value: number): number {
@@ -271,7 +243,7 @@ export async function ratingsScan(path: string, parts: number): Promise<RatingsS
   const bytes = new TextEncoder().encode(path);
   const offsets = new BigUint64Array(u32("parts", parts) + 1);
   const lines = new BigUint64Array(parts);
-  const info = errorBuffer();
+  const info = errorRecord();
   const status = await open().rs_ratings_scan(bytes, bytes.length, parts, offsets, lines, info);
   check("rs_ratings_scan", status, info);
   let rows = 0;
@@ -316,7 +288,7 @@ export async function ratingsParse(path: string, scan: RatingsScan): Promise<Rat
     ratings: new Float32Array(n),
     times: new Uint32Array(n),
   };
-  const info = errorBuffer();
+  const info = errorRecord();
   const status = await open().rs_ratings_parse(
     bytes,
     bytes.length,
@@ -348,7 +320,7 @@ export async function ratingsParse(path: string, scan: RatingsScan): Promise<Rat
 export function densifyIds(raw: Uint32Array): Uint32Array {
   const lib = open();
   const out = new Uint32Array(2);
-  const info = errorBuffer();
+  const info = errorRecord();
   check("rs_ids_distinct", lib.rs_ids_distinct(raw, u32("length", raw.length), out), info);
   const ids = new Uint32Array(out[0] ?? 0);
   check(
@@ -381,7 +353,7 @@ export interface MatrixArrays {
 
 /**
  * Builds CSR (by user, items ascending) and CSC (by item, users ascending) from dense coordinates.
- * A repeated (user, item) pair throws a {@linkcode KernelError} with `info.a` = user, `info.b` = item.
+ * A repeated (user, item) pair throws a {@linkcode KernelError} with `info.row` = user, `info.index` = item.
  *
  * @example
  * ```ts
@@ -413,7 +385,7 @@ export async function buildMatrix(
     itemRatings: new Float32Array(nnz),
     itemTimes: new Uint32Array(nnz),
   };
-  const info = errorBuffer();
+  const info = errorRecord();
   const status = await open().rs_matrix_build(
     nUsers,
     nItems,
@@ -475,7 +447,7 @@ export function synthAliasTable(weights: Float64Array): AliasTable {
       `synthAliasTable: every weight must be finite and > 0; weights[${bad}] = ${weights[bad]}`,
     );
   }
-  check("rs_synth_alias", status, errorBuffer());
+  check("rs_synth_alias", status, errorRecord());
   return table;
 }
 
@@ -583,7 +555,7 @@ export async function synthRatingsCsv(
     throw new RangeError(`synthRatingsCsv: users ${userBegin}..${userEnd} outside 0..${nUsers}`);
   }
   const result = new BigUint64Array(13);
-  const info = errorBuffer();
+  const info = errorRecord();
   const status = await open().rs_synth_ratings_csv(
     model.seed,
     nUsers,
@@ -687,7 +659,72 @@ function checkMatrixArrays(fn: string, m: KernelMatrix): void {
   }
 }
 
-function checkModelArrays(fn: string, model: ModelArrays): { nUsers: number; nItems: number } {
+/** Both layouts of a matrix as views `rs_rows_validate` accepted. */
+interface MatrixViews {
+  readonly users: PackedRows;
+  readonly items: PackedRows;
+}
+
+/**
+ * The validated views of every matrix a kernel has seen, made once per matrix object. The views
+ * point into the matrix's arrays, which must not change afterwards (`RatingMatrix` is read-only
+ * by contract); a matrix whose arrays were replaced gets new views and is validated again.
+ */
+const validatedViews = new WeakMap<KernelMatrix, MatrixViews>();
+
+async function validateRows(fn: string, side: string, view: PackedRows): Promise<void> {
+  const record = errorRecord();
+  const status = await hold(view, open().rs_rows_validate(view.bytes, record));
+  if (status !== Status.ok) {
+    const info = readErrorRecord(record);
+    throw new KernelError(`${fn}: the ${side} layout of the matrix is malformed`, status, info);
+  }
+}
+
+function sameArrays(views: MatrixViews, m: KernelMatrix): boolean {
+  const [userPtr, userItems, userRatings] = views.users.arrays;
+  const [itemPtr, itemUsers, itemRatings] = views.items.arrays;
+  return userPtr === m.userPtr && userItems === m.userItems && userRatings === m.userRatings &&
+    itemPtr === m.itemPtr && itemUsers === m.itemUsers && itemRatings === m.itemRatings;
+}
+
+/**
+ * Checks both layouts of a matrix in full once (O(nnz) in Zig: pointers, ascending indices in
+ * range, finite values) and keeps the validated views; later kernel calls on the same matrix
+ * object cost O(1). The kernels call it themselves on first use; call it to check early.
+ *
+ * @example
+ * ```ts
+ * import { validateMatrix } from "./kernels.ts";
+ * import { fromTriplets } from "../data/_coo.ts";
+ * const m = fromTriplets(2, 2, [0, 1], [1, 0], [4, 5], [0, 0]);
+ * await validateMatrix(m);
+ * const broken = { ...m, userRatings: Float32Array.of(4, NaN) };
+ * const error = await validateMatrix(broken).then(() => null, (e: Error) => e);
+ * if (!error?.message.includes("not finite")) throw new Error("NaN refused");
+ * ```
+ */
+export async function validateMatrix(m: KernelMatrix): Promise<void> {
+  await matrixViews("validateMatrix", m);
+}
+
+async function matrixViews(fn: string, m: KernelMatrix): Promise<MatrixViews> {
+  const known = validatedViews.get(m);
+  if (known && sameArrays(known, m) && isValidated(known.users) && isValidated(known.items)) {
+    return known;
+  }
+  checkMatrixArrays(fn, m);
+  const views: MatrixViews = {
+    users: packRows(m.userPtr, m.userItems, m.userRatings, u32("nItems", m.nItems)),
+    items: packRows(m.itemPtr, m.itemUsers, m.itemRatings, u32("nUsers", m.nUsers)),
+  };
+  await validateRows(fn, "CSR (by user)", views.users);
+  await validateRows(fn, "CSC (by item)", views.items);
+  validatedViews.set(m, views);
+  return views;
+}
+
+function checkModelArrays(fn: string, model: ModelArrays): PackedModel {
   const k = u32("k", model.k);
   const nUsers = u32("userBias.length", model.userBias.length);
   const nItems = u32("itemBias.length", model.itemBias.length);
@@ -698,7 +735,43 @@ function checkModelArrays(fn: string, model: ModelArrays): { nUsers: number; nIt
     );
   }
   if (!Number.isFinite(model.mu)) throw new RangeError(`${fn}: mu must be finite, got ${model.mu}`);
-  return { nUsers, nItems };
+  return packModel(model);
+}
+
+function checkShape(fn: string, model: ModelArrays, m: KernelMatrix): void {
+  if (model.userBias.length !== m.nUsers || model.itemBias.length !== m.nItems) {
+    throw new RangeError(
+      `${fn}: the model has ${model.userBias.length} users and ${model.itemBias.length} items, ` +
+        `the matrix ${m.nUsers} and ${m.nItems}`,
+    );
+  }
+}
+
+/**
+ * Refuses λ that is not a finite number ≥ 0 (or > 0 when `positive`), naming the function and
+ * the parameter. The one check of a regularisation weight, shared by fit, epoch and tuning.
+ *
+ * @example
+ * ```ts
+ * import { checkLambda } from "./kernels.ts";
+ * checkLambda("fit", "lambda", 0);
+ * let refused = false;
+ * try { checkLambda("fit", "lambdaFactors", 0, { positive: true }); } catch { refused = true; }
+ * if (!refused) throw new Error("λ_f = 0 is refused");
+ * ```
+ */
+export function checkLambda(
+  fn: string,
+  name: string,
+  value: number,
+  options: { positive?: boolean } = {},
+): void {
+  const ok = Number.isFinite(value) && (options.positive ? value > 0 : value >= 0);
+  if (!ok) {
+    throw new RangeError(
+      `${fn}: ${name} must be a finite number ${options.positive ? "> 0" : "≥ 0"}, got ${value}`,
+    );
+  }
 }
 
 /** Options of the epoch kernels. */
@@ -731,43 +804,35 @@ export async function biasAlsEpoch(
   state: { mu: number; userBias: Float32Array; itemBias: Float32Array },
   options: EpochKernelOptions & { lambda: number },
 ): Promise<void> {
-  checkMatrixArrays("biasAlsEpoch", m);
-  if (state.userBias.length !== m.nUsers || state.itemBias.length !== m.nItems) {
-    throw new RangeError(
-      `biasAlsEpoch: bias arrays have ${state.userBias.length} and ${state.itemBias.length} ` +
-        `entries, expected ${m.nUsers} users and ${m.nItems} items`,
-    );
-  }
-  if (!(options.lambda >= 0) || !Number.isFinite(options.lambda)) {
-    throw new RangeError(`biasAlsEpoch: lambda must be a finite number ≥ 0, got ${options.lambda}`);
-  }
-  const info = errorBuffer();
-  const status = await open().rs_bias_als_epoch(
-    u32("nUsers", m.nUsers),
-    u32("nItems", m.nItems),
-    m.nnz,
-    m.userPtr,
-    m.userItems,
-    m.userRatings,
-    m.itemPtr,
-    m.itemUsers,
-    m.itemRatings,
-    state.mu,
-    options.lambda,
-    options.weighted ? 1 : 0,
-    state.userBias,
-    state.itemBias,
-    u32("threads", options.threads ?? defaultThreads()),
-    info,
+  const model = { k: 0, userFactors: EMPTY_F32, itemFactors: EMPTY_F32, ...state };
+  const packed = checkModelArrays("biasAlsEpoch", model);
+  checkShape("biasAlsEpoch", model, m);
+  checkLambda("biasAlsEpoch", "lambda", options.lambda);
+  const views = await matrixViews("biasAlsEpoch", m);
+  const record = errorRecord();
+  const status = await hold(
+    [views, packed],
+    open().rs_bias_als_epoch(
+      views.users.bytes,
+      views.items.bytes,
+      packed.bytes,
+      options.lambda,
+      options.weighted ? 1 : 0,
+      u32("threads", options.threads ?? defaultThreads()),
+      record,
+    ),
   );
-  check("rs_bias_als_epoch", status, info);
+  check("rs_bias_als_epoch", status, record);
 }
+
+const EMPTY_F32 = new Float32Array(0);
 
 /**
  * One epoch of ALS with biases in place (users given items, then items given users), solving each
  * row's (k+1)×(k+1) regularised least-squares system exactly; see lib/models/als_state.ts for
  * the equations. A system that cannot be factorised throws a {@linkcode KernelError} with
- * `status` {@linkcode Status}.notFinite, `info.a` = row and `info.b` = 0 (user) or 1 (item).
+ * `status` {@linkcode Status}.notFinite, `info.row` = the row and `info.side` = 0 (user) or 1
+ * (item).
  *
  * @example
  * ```ts
@@ -788,47 +853,29 @@ export async function alsEpoch(
   state: ModelArrays,
   options: EpochKernelOptions & { lambdaFactors: number; lambdaBias: number },
 ): Promise<void> {
-  checkMatrixArrays("alsEpoch", m);
-  const { nUsers, nItems } = checkModelArrays("alsEpoch", state);
-  if (nUsers !== m.nUsers || nItems !== m.nItems) {
-    throw new RangeError(
-      `alsEpoch: the model has ${nUsers} users and ${nItems} items, the matrix ` +
-        `${m.nUsers} and ${m.nItems}`,
-    );
-  }
+  const packed = checkModelArrays("alsEpoch", state);
+  checkShape("alsEpoch", state, m);
   if (state.k < 1 || state.k > 1024) {
     throw new RangeError(`alsEpoch: k must be in 1..1024, got ${state.k}`);
   }
-  if (!(options.lambdaFactors > 0) || !Number.isFinite(options.lambdaFactors)) {
-    throw new RangeError(`alsEpoch: lambdaFactors must be > 0, got ${options.lambdaFactors}`);
-  }
-  if (!(options.lambdaBias >= 0) || !Number.isFinite(options.lambdaBias)) {
-    throw new RangeError(`alsEpoch: lambdaBias must be ≥ 0, got ${options.lambdaBias}`);
-  }
-  const info = errorBuffer();
-  const status = await open().rs_als_epoch(
-    nUsers,
-    nItems,
-    m.nnz,
-    m.userPtr,
-    m.userItems,
-    m.userRatings,
-    m.itemPtr,
-    m.itemUsers,
-    m.itemRatings,
-    state.k,
-    state.mu,
-    options.lambdaFactors,
-    options.lambdaBias,
-    options.weighted ? 1 : 0,
-    state.userFactors,
-    state.itemFactors,
-    state.userBias,
-    state.itemBias,
-    u32("threads", options.threads ?? defaultThreads()),
-    info,
+  checkLambda("alsEpoch", "lambdaFactors", options.lambdaFactors, { positive: true });
+  checkLambda("alsEpoch", "lambdaBias", options.lambdaBias);
+  const views = await matrixViews("alsEpoch", m);
+  const record = errorRecord();
+  const status = await hold(
+    [views, packed],
+    open().rs_als_epoch(
+      views.users.bytes,
+      views.items.bytes,
+      packed.bytes,
+      options.lambdaFactors,
+      options.lambdaBias,
+      options.weighted ? 1 : 0,
+      u32("threads", options.threads ?? defaultThreads()),
+      record,
+    ),
   );
-  check("rs_als_epoch", status, info);
+  check("rs_als_epoch", status, record);
 }
 
 /** The rating scale predictions are clamped to. */
@@ -863,20 +910,14 @@ export function predictPairs(
   items: Uint32Array,
   options: RatingScale & { threads?: number },
 ): Float32Array {
-  const { nUsers, nItems } = checkModelArrays("predictPairs", model);
+  const packed = checkModelArrays("predictPairs", model);
   if (users.length !== items.length) {
     throw new RangeError(`predictPairs: ${users.length} users but ${items.length} items`);
   }
   const out = new Float32Array(u32("pairs", users.length));
+  const record = errorRecord();
   const status = open().rs_predict_pairs(
-    model.k,
-    model.mu,
-    nUsers,
-    nItems,
-    model.userFactors,
-    model.itemFactors,
-    model.userBias,
-    model.itemBias,
+    packed.bytes,
     users.length,
     users,
     items,
@@ -884,8 +925,9 @@ export function predictPairs(
     options.ratingMax,
     out,
     u32("threads", options.threads ?? defaultThreads()),
+    record,
   );
-  check("rs_predict_pairs", status, errorBuffer());
+  check("rs_predict_pairs", status, record);
   return out;
 }
 
@@ -923,34 +965,25 @@ export async function scoreMatrix(
   m: KernelMatrix,
   options: RatingScale & { predictions?: boolean; threads?: number },
 ): Promise<MatrixScore> {
-  const { nUsers, nItems } = checkModelArrays("scoreMatrix", model);
-  checkMatrixArrays("scoreMatrix", m);
+  const packed = checkModelArrays("scoreMatrix", model);
+  const views = await matrixViews("scoreMatrix", m);
   const predictions = options.predictions ? new Float32Array(m.nnz) : null;
   const sums = new Float64Array(2);
-  const info = errorBuffer();
-  const status = await open().rs_score_matrix(
-    model.k,
-    model.mu,
-    nUsers,
-    nItems,
-    model.userFactors,
-    model.itemFactors,
-    model.userBias,
-    model.itemBias,
-    u32("nUsers", m.nUsers),
-    u32("nItems", m.nItems),
-    m.nnz,
-    m.userPtr,
-    m.userItems,
-    m.userRatings,
-    options.ratingMin,
-    options.ratingMax,
-    predictions,
-    sums,
-    u32("threads", options.threads ?? defaultThreads()),
-    info,
+  const record = errorRecord();
+  const status = await hold(
+    [views, packed, predictions],
+    open().rs_score_matrix(
+      packed.bytes,
+      views.users.bytes,
+      options.ratingMin,
+      options.ratingMax,
+      predictions,
+      sums,
+      u32("threads", options.threads ?? defaultThreads()),
+      record,
+    ),
   );
-  check("rs_score_matrix", status, info);
+  check("rs_score_matrix", status, record);
   const result: MatrixScore = { sse: sums[0]!, sae: sums[1]!, count: m.nnz };
   if (predictions) result.predictions = predictions;
   return result;
@@ -990,37 +1023,28 @@ export async function recommendTopN(
   n: number,
   options: { exclude?: KernelMatrix; threads?: number } = {},
 ): Promise<TopN> {
-  const { nUsers, nItems } = checkModelArrays("recommendTopN", model);
+  const packed = checkModelArrays("recommendTopN", model);
   const total = users.length * u32("n", n);
   u32("users × n", total);
-  const exclude = options.exclude;
-  if (exclude) checkMatrixArrays("recommendTopN", exclude);
+  const views = options.exclude ? await matrixViews("recommendTopN", options.exclude) : null;
   const items = new Uint32Array(total);
   const scores = new Float32Array(total);
-  const info = errorBuffer();
-  const status = await open().rs_recommend(
-    model.k,
-    model.mu,
-    nUsers,
-    nItems,
-    model.userFactors,
-    model.itemFactors,
-    model.userBias,
-    model.itemBias,
-    users.length,
-    users,
-    n,
-    exclude ? u32("exclude.nUsers", exclude.nUsers) : 0,
-    exclude ? exclude.nnz : 0,
-    exclude ? exclude.userPtr : null,
-    exclude ? exclude.userItems : null,
-    exclude ? exclude.userRatings : null,
-    items,
-    scores,
-    u32("threads", options.threads ?? defaultThreads()),
-    info,
+  const record = errorRecord();
+  const status = await hold(
+    [views, packed, users, items, scores],
+    open().rs_recommend(
+      packed.bytes,
+      users.length,
+      users,
+      n,
+      views ? views.users.bytes : null,
+      items,
+      scores,
+      u32("threads", options.threads ?? defaultThreads()),
+      record,
+    ),
   );
-  check("rs_recommend", status, info);
+  check("rs_recommend", status, record);
   return { n, items, scores };
 }
 

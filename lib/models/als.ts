@@ -57,9 +57,9 @@ export async function runAlsEpoch(
     await alsEpoch(train, state, { lambdaFactors: lambda, lambdaBias, weighted, threads });
   } catch (error) {
     if (error instanceof KernelError && error.status === Status.notFinite) {
-      const side = error.info.b === 0 ? "user" : "item";
+      const side = error.info.side === 0 ? "user" : "item";
       throw new Error(
-        `ALS epoch: the (k+1)×(k+1) system of ${side} ${error.info.a} is not positive definite ` +
+        `ALS epoch: the (k+1)×(k+1) system of ${side} ${error.info.row} is not positive definite ` +
           "or not finite; the parameters have diverged (check for non-finite initial values)",
         { cause: error },
       );

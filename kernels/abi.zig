@@ -1,0 +1,317 @@
+//! The shapes that cross the C ABI, and the only code that turns them into slices.
+//!
+//! Exports take `extern struct` views by pointer instead of long positional lists (as TigerBeetle
+//! passes its `Packet`): a `RowsView` is one compressed layout of a rating matrix (CSR by user or
+//! CSC by item), a `ModelView` the four parameter arrays of r̂ = μ + b_u + b_i + x_u·y_i, and every
+//! export fills an `ErrorRecord` with named fields when it fails. The TypeScript side packs the
+//! same bytes in lib/ffi/_abi.ts (field order and offsets are tied by lib/ffi/abi_test.ts).
+//!
+//! Validation happens once per matrix: `validate` (O(nnz), behind `rs_rows_validate`) checks a
+//! layout in full and sets `RowsView.validated`; the wrapper keeps that view beside its matrix.
+//! Epochs, scoring and top-N accept only a validated view and do O(1) checks here (shape, first
+//! and last pointer), never the O(nnz) pass again.
+const std = @import("std");
+const assert = std.debug.assert;
+const status_mod = @import("status.zig");
+const rows_mod = @import("rows.zig");
+const score = @import("score.zig");
+const als = @import("als.zig");
+
+const Status = status_mod.Status;
+const Rows = rows_mod.Rows;
+
+/// One compressed layout: row r owns entries `ptr[r]..ptr[r+1]` of `index` (the other side's dense
+/// index, ascending in a row, `< inner`) and `values`. Pointers are never null (the wrapper points
+/// empty arrays at a small static buffer).
+pub const RowsView = extern struct {
+    /// Row pointers, `rows + 1` entries.
+    ptr: [*]const u32,
+    /// Column index per entry, `nnz` entries.
+    index: [*]const u32,
+    /// Value per entry, `nnz` entries.
+    values: [*]const f32,
+    /// Number of rows (users for CSR, items for CSC).
+    rows: u32,
+    /// Number of columns: every index is below it.
+    inner: u32,
+    /// Number of entries.
+    nnz: u32,
+    /// `validated_mark` once `validate` accepted this view; 0 when packed.
+    validated: u32,
+};
+
+/// What `validate` writes into `RowsView.validated`.
+pub const validated_mark: u32 = 0x5641_4C44; // "VALD"
+
+/// The parameters of a model: factors `n × k` row-major, biases `n`. `k = 0` is bias-only.
+pub const ModelView = extern struct {
+    user_factors: [*]f32,
+    item_factors: [*]f32,
+    user_bias: [*]f32,
+    item_bias: [*]f32,
+    n_users: u32,
+    n_items: u32,
+    k: u32,
+    mu: f32,
+};
+
+/// Where and why a call failed; every export takes one and fills the fields that apply (the rest
+/// stay 0). The wrapper turns it into the message of a KernelError.
+pub const ErrorRecord = extern struct {
+    /// 1-based line in the input file (0 where no line applies).
+    line: u64 = 0,
+    /// 1-based field on that line (0 where no field applies).
+    field: u64 = 0,
+    /// The row (dense user or item, or generator user) the failure is in.
+    row: u64 = 0,
+    /// The offending index (a column, an entry, a position in an array).
+    index: u64 = 0,
+    /// What was expected (a length, a bound, a count).
+    expected: u64 = 0,
+    /// What was found.
+    actual: u64 = 0,
+    /// Which layout or side: 0 = users (CSR), 1 = items (CSC).
+    side: u64 = 0,
+    /// 1-based position of the export's argument that was refused (0 = not an argument check).
+    argument: u64 = 0,
+};
+
+comptime {
+    assert(@sizeOf(RowsView) == 40);
+    assert(@sizeOf(ModelView) == 48);
+    assert(@sizeOf(ErrorRecord) == 64);
+}
+
+/// A refused argument: the export returns `Status.invalid_argument`.
+pub const Refused = error{InvalidArgument};
+
+pub fn code(status: Status) i32 {
+    return @intFromEnum(status);
+}
+
+/// Records which argument was refused, with what was expected and found.
+pub fn refuse(record: *ErrorRecord, argument: u64, expected: u64, actual: u64) Refused {
+    record.* = .{ .argument = argument, .expected = expected, .actual = actual };
+    return error.InvalidArgument;
+}
+
+/// The slices of a view, without any check of its entries (for `validate` only).
+fn rowsUnchecked(view: *const RowsView) Rows {
+    const nnz: usize = view.nnz;
+    return .{
+        .ptr = view.ptr[0 .. @as(usize, view.rows) + 1],
+        .index = view.index[0..nnz],
+        .values = view.values[0..nnz],
+    };
+}
+
+/// Full O(nnz) check of a layout (see `rows.validate`); on success marks the view validated.
+pub fn validate(view: *RowsView, record: *ErrorRecord) Status {
+    view.validated = 0;
+    if (view.rows == std.math.maxInt(u32)) {
+        record.* = .{ .argument = 1, .actual = view.rows };
+        return .invalid_argument;
+    }
+    const status = rows_mod.validate(rowsUnchecked(view), view.inner, record);
+    if (status == .ok) view.validated = validated_mark;
+    return status;
+}
+
+/// The slices of a validated view: O(1) checks (mark, shape, first and last row pointer).
+pub fn rowsOf(view: ?*const RowsView, argument: u64, record: *ErrorRecord) Refused!Rows {
+    const v = view orelse return refuse(record, argument, 1, 0);
+    if (v.validated != validated_mark) return refuse(record, argument, validated_mark, v.validated);
+    if (v.rows == std.math.maxInt(u32)) return refuse(record, argument, 0, v.rows);
+    const rows = rowsUnchecked(v);
+    if (rows.ptr[0] != 0) return refuse(record, argument, 0, rows.ptr[0]);
+    if (rows.ptr[v.rows] != v.nnz) return refuse(record, argument, v.nnz, rows.ptr[v.rows]);
+    assert(rows.index.len == rows.values.len);
+    assert(rows.count() == v.rows);
+    return rows;
+}
+
+/// Both layouts of one matrix: users (CSR, `rows` = users) and items (CSC), which must agree.
+pub fn matrixOf(
+    users: ?*const RowsView,
+    items: ?*const RowsView,
+    argument: u64,
+    record: *ErrorRecord,
+) Refused!struct { users: Rows, items: Rows } {
+    const by_user = try rowsOf(users, argument, record);
+    const by_item = try rowsOf(items, argument + 1, record);
+    const u = users.?;
+    const i = items.?;
+    if (u.inner != i.rows) return refuse(record, argument, i.rows, u.inner);
+    if (i.inner != u.rows) return refuse(record, argument + 1, u.rows, i.inner);
+    if (u.nnz != i.nnz) return refuse(record, argument + 1, u.nnz, i.nnz);
+    return .{ .users = by_user, .items = by_item };
+}
+
+/// O(1) checks of a model view: `k ≤ als.k_max`, μ finite, counts below maxInt(u32).
+fn checkModel(model: *const ModelView, argument: u64, record: *ErrorRecord) Refused!void {
+    if (model.k > als.k_max) return refuse(record, argument, als.k_max, model.k);
+    if (!std.math.isFinite(model.mu)) return refuse(record, argument, 0, 0);
+    if (model.n_users == std.math.maxInt(u32)) return refuse(record, argument, 0, model.n_users);
+    if (model.n_items == std.math.maxInt(u32)) return refuse(record, argument, 0, model.n_items);
+}
+
+/// A model view as the read-only `score.Model`.
+pub fn scoreModelOf(
+    view: ?*const ModelView,
+    argument: u64,
+    record: *ErrorRecord,
+) Refused!score.Model {
+    const model = view orelse return refuse(record, argument, 1, 0);
+    try checkModel(model, argument, record);
+    const k: usize = model.k;
+    const result: score.Model = .{
+        .k = model.k,
+        .mu = model.mu,
+        .user_factors = model.user_factors[0 .. model.n_users * k],
+        .item_factors = model.item_factors[0 .. model.n_items * k],
+        .user_bias = model.user_bias[0..model.n_users],
+        .item_bias = model.item_bias[0..model.n_items],
+    };
+    assert(result.consistent());
+    return result;
+}
+
+/// A model view as the two writable `als.Side`s.
+pub fn sidesOf(
+    view: ?*const ModelView,
+    argument: u64,
+    record: *ErrorRecord,
+) Refused!struct { user: als.Side, item: als.Side } {
+    const model = view orelse return refuse(record, argument, 1, 0);
+    try checkModel(model, argument, record);
+    const k: usize = model.k;
+    const user: als.Side = .{
+        .factors = model.user_factors[0 .. model.n_users * k],
+        .bias = model.user_bias[0..model.n_users],
+    };
+    const item: als.Side = .{
+        .factors = model.item_factors[0 .. model.n_items * k],
+        .bias = model.item_bias[0..model.n_items],
+    };
+    assert(user.factors.len == user.bias.len * k);
+    assert(item.factors.len == item.bias.len * k);
+    return .{ .user = user, .item = item };
+}
+
+/// Refuses a model whose counts differ from the matrix's (users × items).
+pub fn checkShape(
+    model: ?*const ModelView,
+    users: Rows,
+    items: Rows,
+    argument: u64,
+    record: *ErrorRecord,
+) Refused!void {
+    const m = model.?;
+    if (m.n_users != users.count()) return refuse(record, argument, users.count(), m.n_users);
+    if (m.n_items != items.count()) return refuse(record, argument, items.count(), m.n_items);
+}
+
+/// A caller array of `len` entries; `null` only when `len = 0`.
+pub fn constSlice(
+    comptime T: type,
+    ptr: ?[*]const T,
+    len: usize,
+    argument: u64,
+    record: *ErrorRecord,
+) Refused![]const T {
+    if (len == 0) return &.{};
+    const p = ptr orelse return refuse(record, argument, len, 0);
+    return p[0..len];
+}
+
+/// A writable caller array of `len` entries; `null` only when `len = 0`.
+pub fn mutSlice(
+    comptime T: type,
+    ptr: ?[*]T,
+    len: usize,
+    argument: u64,
+    record: *ErrorRecord,
+) Refused![]T {
+    if (len == 0) return &.{};
+    const p = ptr orelse return refuse(record, argument, len, 0);
+    return p[0..len];
+}
+
+const testing = std.testing;
+
+test "a view is accepted only after validate, and its shape is checked in O(1)" {
+    const ptr = [_]u32{ 0, 2, 3 };
+    const index = [_]u32{ 0, 2, 1 };
+    const values = [_]f32{ 4, 3, 5 };
+    var view: RowsView = .{
+        .ptr = &ptr,
+        .index = &index,
+        .values = &values,
+        .rows = 2,
+        .inner = 3,
+        .nnz = 3,
+        .validated = 0,
+    };
+    var record: ErrorRecord = .{};
+    try testing.expectError(error.InvalidArgument, rowsOf(&view, 2, &record));
+    try testing.expectEqual(@as(u64, 2), record.argument);
+    try testing.expectEqual(Status.ok, validate(&view, &record));
+    const rows = try rowsOf(&view, 1, &record);
+    try testing.expectEqual(@as(u32, 2), rows.count());
+    view.nnz = 2; // a changed view no longer matches its last row pointer
+    try testing.expectError(error.InvalidArgument, rowsOf(&view, 1, &record));
+    try testing.expectEqual(@as(u64, 3), record.actual);
+    view.nnz = 3;
+    view.inner = 2;
+    try testing.expectEqual(Status.index_out_of_range, validate(&view, &record));
+    try testing.expectEqual(@as(u64, 0), record.row);
+    try testing.expectEqual(@as(u64, 2), record.index);
+    try testing.expectError(error.InvalidArgument, rowsOf(&view, 1, &record));
+}
+
+test "matrixOf refuses layouts of different matrices" {
+    const ptr = [_]u32{ 0, 1 };
+    const index = [_]u32{0};
+    const values = [_]f32{1};
+    var users: RowsView = .{
+        .ptr = &ptr,
+        .index = &index,
+        .values = &values,
+        .rows = 1,
+        .inner = 1,
+        .nnz = 1,
+        .validated = 0,
+    };
+    var items = users;
+    var record: ErrorRecord = .{};
+    try testing.expectEqual(Status.ok, validate(&users, &record));
+    try testing.expectEqual(Status.ok, validate(&items, &record));
+    _ = try matrixOf(&users, &items, 1, &record);
+    items.inner = 2;
+    try testing.expectError(error.InvalidArgument, matrixOf(&users, &items, 1, &record));
+    try testing.expectEqual(@as(u64, 2), record.argument);
+}
+
+test "model views become score models and writable sides" {
+    var factors = [_]f32{ 1, 2, 3, 4 };
+    var user_bias = [_]f32{ 0.5, -0.5 };
+    var item_bias = [_]f32{0.25};
+    var model: ModelView = .{
+        .user_factors = &factors,
+        .item_factors = factors[2..],
+        .user_bias = &user_bias,
+        .item_bias = &item_bias,
+        .n_users = 2,
+        .n_items = 1,
+        .k = 1,
+        .mu = 3,
+    };
+    var record: ErrorRecord = .{};
+    const m = try scoreModelOf(&model, 1, &record);
+    try testing.expectEqual(@as(usize, 2), m.users());
+    const sides = try sidesOf(&model, 1, &record);
+    try testing.expectEqual(@as(usize, 1), sides.item.factors.len);
+    model.mu = std.math.nan(f32);
+    try testing.expectError(error.InvalidArgument, scoreModelOf(&model, 3, &record));
+    try testing.expectEqual(@as(u64, 3), record.argument);
+}

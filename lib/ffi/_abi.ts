@@ -1,0 +1,246 @@
+/**
+ * The TypeScript half of kernels/abi.zig: packs the `extern struct` views the exports take by
+ * pointer (`RowsView`, `ModelView`) and reads the `ErrorRecord` every export fills. Only
+ * `kernels.ts` uses this file. Field names, order and types are those of the Zig declarations;
+ * `abi_test.ts` parses kernels/abi.zig and fails when the two drift.
+ *
+ * A view holds the raw addresses of TypeScript-owned typed arrays, so it keeps references to
+ * them: as long as the view object is reachable the arrays are too. {@linkcode hold} keeps a view
+ * reachable while a nonblocking call runs on another thread.
+ *
+ * @module
+ */
+
+/** How a field is stored: a 64-bit address, a u32 or an f32. */
+export type FieldKind = "pointer" | "u32" | "f32";
+
+/** `RowsView` of kernels/abi.zig, in declaration order. */
+export const ROWS_VIEW_FIELDS = [
+  ["ptr", "pointer"],
+  ["index", "pointer"],
+  ["values", "pointer"],
+  ["rows", "u32"],
+  ["inner", "u32"],
+  ["nnz", "u32"],
+  ["validated", "u32"],
+] as const satisfies readonly (readonly [string, FieldKind])[];
+
+/** `ModelView` of kernels/abi.zig, in declaration order. */
+export const MODEL_VIEW_FIELDS = [
+  ["user_factors", "pointer"],
+  ["item_factors", "pointer"],
+  ["user_bias", "pointer"],
+  ["item_bias", "pointer"],
+  ["n_users", "u32"],
+  ["n_items", "u32"],
+  ["k", "u32"],
+  ["mu", "f32"],
+] as const satisfies readonly (readonly [string, FieldKind])[];
+
+/** `ErrorRecord` of kernels/abi.zig: u64 fields in declaration order. */
+export const ERROR_RECORD_FIELDS = [
+  "line",
+  "field",
+  "row",
+  "index",
+  "expected",
+  "actual",
+  "side",
+  "argument",
+] as const;
+
+/** The named fields of an error record, as numbers. */
+export type ErrorRecordFields = Record<typeof ERROR_RECORD_FIELDS[number], number>;
+
+type Fields = readonly (readonly [string, FieldKind])[];
+
+/** Byte offset of every field (C layout: 8-byte pointers, 4-byte scalars, no padding needed). */
+function offsets(fields: Fields): { at: Map<string, number>; bytes: number } {
+  const at = new Map<string, number>();
+  let offset = 0;
+  for (const [name, kind] of fields) {
+    const size = kind === "pointer" ? 8 : 4;
+    offset = Math.ceil(offset / size) * size;
+    at.set(name, offset);
+    offset += size;
+  }
+  return { at, bytes: Math.ceil(offset / 8) * 8 };
+}
+
+const ROWS = offsets(ROWS_VIEW_FIELDS);
+const MODEL = offsets(MODEL_VIEW_FIELDS);
+
+/** Bytes of a packed `RowsView` (40) and `ModelView` (48). */
+export const ROWS_VIEW_BYTES = ROWS.bytes;
+/** Bytes of a packed `ModelView`. */
+export const MODEL_VIEW_BYTES = MODEL.bytes;
+
+/** Where empty arrays point: Zig's view pointers are never null. */
+const EMPTY = new Uint8Array(64);
+
+/**
+ * The address of a typed array's first byte as a bigint, never 0 (an empty array gets the address
+ * of a small static buffer).
+ *
+ * @example
+ * ```ts
+ * import { addressOf } from "./_abi.ts";
+ * const a = new Float32Array(8);
+ * if (addressOf(a.subarray(2)) - addressOf(a) !== 8n) throw new Error("offsets count");
+ * ```
+ */
+export function addressOf(array: ArrayBufferView): bigint {
+  const target = array.byteLength === 0 ? EMPTY : array;
+  // Reading .buffer moves a small typed array's bytes off the V8 heap, so the address is stable.
+  void target.buffer;
+  const pointer = Deno.UnsafePointer.of(target as BufferSource);
+  const address = pointer === null ? 0n : BigInt(Deno.UnsafePointer.value(pointer));
+  if (address === 0n) throw new Error("addressOf: the array has no address");
+  return address;
+}
+
+function write(
+  view: DataView,
+  at: Map<string, number>,
+  values: Record<string, bigint | number>,
+  fields: Fields,
+): void {
+  for (const [name, kind] of fields) {
+    const offset = at.get(name)!;
+    const value = values[name];
+    if (value === undefined) throw new Error(`view field ${name} missing`);
+    if (kind === "pointer") view.setBigUint64(offset, BigInt(value), true);
+    else if (kind === "u32") view.setUint32(offset, Number(value), true);
+    else view.setFloat32(offset, Number(value), true);
+  }
+}
+
+/** A packed `RowsView` and the arrays it points into. */
+export interface PackedRows {
+  /** The 40 bytes the export reads (`*const RowsView`). */
+  readonly bytes: Uint8Array;
+  /** Keeps the arrays reachable as long as the view is. */
+  readonly arrays: readonly [Uint32Array, Uint32Array, Float32Array];
+}
+
+/**
+ * Packs one compressed layout (not validated: `validated` is 0 until `rs_rows_validate` accepts
+ * it).
+ *
+ * @example
+ * ```ts
+ * import { packRows } from "./_abi.ts";
+ * const v = packRows(Uint32Array.of(0, 1), Uint32Array.of(0), Float32Array.of(4), 1);
+ * if (v.bytes.length !== 40) throw new Error("40 bytes");
+ * ```
+ */
+export function packRows(
+  ptr: Uint32Array,
+  index: Uint32Array,
+  values: Float32Array,
+  inner: number,
+): PackedRows {
+  const bytes = new Uint8Array(ROWS_VIEW_BYTES);
+  write(new DataView(bytes.buffer), ROWS.at, {
+    ptr: addressOf(ptr),
+    index: addressOf(index),
+    values: addressOf(values),
+    rows: ptr.length - 1,
+    inner,
+    nnz: index.length,
+    validated: 0,
+  }, ROWS_VIEW_FIELDS);
+  return { bytes, arrays: [ptr, index, values] };
+}
+
+/** A packed `ModelView` and the arrays it points into. */
+export interface PackedModel {
+  /** The 48 bytes the export reads (`*const ModelView`). */
+  readonly bytes: Uint8Array;
+  /** Keeps the arrays reachable as long as the view is. */
+  readonly arrays: readonly Float32Array[];
+}
+
+/**
+ * Packs a model's four arrays with its k and μ (counts come from the bias arrays).
+ *
+ * @example
+ * ```ts
+ * import { packModel } from "./_abi.ts";
+ * const v = packModel({
+ *   k: 0, mu: 3, userFactors: new Float32Array(0), itemFactors: new Float32Array(0),
+ *   userBias: new Float32Array(2), itemBias: new Float32Array(3),
+ * });
+ * if (new DataView(v.bytes.buffer).getUint32(36, true) !== 3) throw new Error("n_items");
+ * ```
+ */
+export function packModel(model: {
+  k: number;
+  mu: number;
+  userFactors: Float32Array;
+  itemFactors: Float32Array;
+  userBias: Float32Array;
+  itemBias: Float32Array;
+}): PackedModel {
+  const bytes = new Uint8Array(MODEL_VIEW_BYTES);
+  write(new DataView(bytes.buffer), MODEL.at, {
+    user_factors: addressOf(model.userFactors),
+    item_factors: addressOf(model.itemFactors),
+    user_bias: addressOf(model.userBias),
+    item_bias: addressOf(model.itemBias),
+    n_users: model.userBias.length,
+    n_items: model.itemBias.length,
+    k: model.k,
+    mu: model.mu,
+  }, MODEL_VIEW_FIELDS);
+  return {
+    bytes,
+    arrays: [model.userFactors, model.itemFactors, model.userBias, model.itemBias],
+  };
+}
+
+/** Whether `rs_rows_validate` marked a packed view validated (`validated_mark` in abi.zig). */
+export function isValidated(view: PackedRows): boolean {
+  const at = ROWS.at.get("validated")!;
+  return new DataView(view.bytes.buffer).getUint32(at, true) === VALIDATED_MARK;
+}
+
+/** `validated_mark` of kernels/abi.zig ("VALD"). */
+export const VALIDATED_MARK = 0x5641_4c44;
+
+/** A zeroed error record for one call. */
+export function errorRecord(): BigUint64Array {
+  return new BigUint64Array(ERROR_RECORD_FIELDS.length);
+}
+
+/**
+ * The named fields of a filled error record.
+ *
+ * @example
+ * ```ts
+ * import { errorRecord, readErrorRecord } from "./_abi.ts";
+ * const r = errorRecord();
+ * r[2] = 7n;
+ * if (readErrorRecord(r).row !== 7) throw new Error("row is the third field");
+ * ```
+ */
+export function readErrorRecord(record: BigUint64Array): ErrorRecordFields {
+  const out = {} as ErrorRecordFields;
+  ERROR_RECORD_FIELDS.forEach((name, i) => out[name] = Number(record[i] ?? 0n));
+  return out;
+}
+
+const inFlight = new Set<unknown>();
+
+/**
+ * Awaits a nonblocking kernel call while keeping `keep` (its views and arrays) reachable, so the
+ * garbage collector cannot free memory the kernel thread is still using.
+ */
+export async function hold<T>(keep: unknown, call: Promise<T>): Promise<T> {
+  inFlight.add(keep);
+  try {
+    return await call;
+  } finally {
+    inFlight.delete(keep);
+  }
+}
