@@ -667,7 +667,7 @@ pub fn halfStepWithPrior(
     params: Params,
     prior: ?Prior,
     threads: u32,
-    info: *ErrorInfo,
+    info: *ErrorRecord,
 ) Status {
     assert(params.valid());
     if (prior) |p| {

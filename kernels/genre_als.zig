@@ -20,7 +20,7 @@ const als = @import("als.zig");
 const sparse = @import("sparse.zig");
 
 const Status = status_mod.Status;
-const ErrorInfo = status_mod.ErrorInfo;
+const ErrorRecord = status_mod.ErrorRecord;
 const Rows = rows_mod.Rows;
 
 /// Most features the kernel accepts (the F × F system is solved densely).
@@ -126,8 +126,8 @@ fn setFeature(model: FeatureModel, k: usize, g: usize, column: usize, value: f32
 }
 
 /// One epoch: users given the items; items given the users, pulled toward their prior; then G, w
-/// refitted and every unrated item set to its new prior. On failure `info.b` is 0 (user
-/// half-step), 1 (item half-step) or 2 (the G/w regression), `info.a` the row.
+/// refitted and every unrated item set to its new prior. On failure `info.side` is 0
+/// (user half-step), 1 (item half-step) or 2 (the G/w regression), `info.row` the row.
 pub fn epoch(
     allocator: std.mem.Allocator,
     users: Rows,
@@ -138,7 +138,7 @@ pub fn epoch(
     model: FeatureModel,
     params: Params,
     threads: u32,
-    info: *ErrorInfo,
+    info: *ErrorRecord,
 ) Status {
     assert(params.valid());
     const k: usize = params.als.k;
@@ -162,13 +162,13 @@ pub fn epoch(
     const user_const: als.SideConst = .{ .factors = user.factors, .bias = user.bias };
     const item_status = als.halfStepWithPrior(allocator, items, user_const, item, params.als, prior, threads, info);
     if (item_status != .ok) {
-        info.b = 1;
+        info.side = 1;
         return item_status;
     }
     const fitted = fitFeatureModel(allocator, items, features, item_const, model, params) catch
         return .out_of_memory;
     if (!fitted) {
-        info.set(0, 0, 0, 2);
+        info.* = .{ .side = 2 };
         return .not_finite;
     }
     priorRows(features, model, k, prior_factors, prior_bias);
@@ -308,7 +308,7 @@ test "item half-step with a prior: every row against a direct solve (primal and 
             defer testing.allocator.free(item_factors);
             const item_bias = try testing.allocator.alloc(f32, n_items);
             defer testing.allocator.free(item_bias);
-            var info: ErrorInfo = .{};
+            var info: ErrorRecord = .{};
             const user: als.SideConst = .{ .factors = user_factors, .bias = user_bias };
             try testing.expectEqual(Status.ok, als.halfStepWithPrior(testing.allocator, f.items, user, .{ .factors = item_factors, .bias = item_bias }, params, prior, 2, &info));
             const want = try testing.allocator.alloc(f64, k + 1);
@@ -362,7 +362,7 @@ const EpochRun = struct {
 
     fn epochs(self: EpochRun, f: Fixture, params: Params, threads: u32, count: usize) !void {
         for (0..count) |_| {
-            var info: ErrorInfo = .{};
+            var info: ErrorRecord = .{};
             try testing.expectEqual(Status.ok, epoch(
                 testing.allocator,
                 f.users,
