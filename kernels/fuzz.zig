@@ -17,7 +17,7 @@ const parse = @import("parse.zig");
 const status_mod = @import("status.zig");
 
 const Status = status_mod.Status;
-const ErrorInfo = status_mod.ErrorInfo;
+const ErrorRecord = status_mod.ErrorRecord;
 
 pub const input_bytes_max = 8 * 1024;
 const window_lines_max = 48;
@@ -56,7 +56,7 @@ fn parseWith(allocator: std.mem.Allocator, input: []const u8, parts: u32) !Outco
     assert(parts >= 1 and parts <= 8);
     var offsets: [9]u64 = undefined;
     var lines: [8]u64 = undefined;
-    var info: ErrorInfo = .{};
+    var info: ErrorRecord = .{};
     const scanned = parse.scan(input, offsets[0 .. parts + 1], lines[0..parts], &info);
     if (scanned != .ok) return .{ .status = scanned, .line = info.line, .field = info.field, .rows = 0, .digest = 0 };
     var rows: u64 = 0;
