@@ -205,8 +205,8 @@ async function buildRatings(path: string, c: RatingColumns, threads?: number) {
     return { userIds, itemIds, ratings, rawUsers, rawMovies };
   } catch (error) {
     if (error instanceof KernelError && error.status === Status.duplicatePair) {
-      const user = userIds[error.info.a] ?? 0;
-      const movie = itemIds[error.info.b] ?? 0;
+      const user = userIds[error.info.row] ?? 0;
+      const movie = itemIds[error.info.index] ?? 0;
       const lines: number[] = [];
       for (let j = 0; j < rawUsers.length && lines.length < 2; j++) {
         if (rawUsers[j] === user && rawMovies[j] === movie) lines.push(c.lines[j]!);
