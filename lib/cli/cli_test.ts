@@ -80,6 +80,8 @@ Deno.test("the tools refuse bad arguments before loading anything, with the usag
       ["fit.ts", ["--lambda", "0"], "--lambda must be > 0 for --model als"],
       ["fit.ts", ["--k", "0x10"], "--k expects a whole number"],
       ["fit.ts", ["--out", ROOT], "is a folder"],
+      ["fit.ts", ["--out", "/proc/recsys-no-such/als.rsm"], "cannot write into /proc ("],
+      ["fit.ts", ["--out", `${ROOT}README.md/models/als.rsm`], `${ROOT}README.md is not a folder`],
       ["recommend.ts", ["--user", "1"], "--model and --user are required"],
       ["synth.ts", ["--out", "/nonexistent/x", "--scale", "tiny"], "--scale is one of small, 32m"],
     ] as const

@@ -145,9 +145,47 @@ function checkOut(out: string | undefined): string | undefined {
       throw new UsageError(`--out ${out} is a folder; give a file path such as ${out}/als.rsm`);
     }
   } catch (error) {
-    if (!(error instanceof Deno.errors.NotFound)) throw error;
+    if (!(error instanceof Deno.errors.NotFound || error instanceof Deno.errors.NotADirectory)) {
+      throw error;
+    }
   }
+  checkWritableFolder(out);
   return out;
+}
+
+/**
+ * The folder that will hold `out` (save creates missing folders) must be writable: the nearest
+ * existing one of its ancestors must be a folder in which a file can be created (probed with a temp
+ * file, removed at once). Refusals are usage errors naming `--out` and the folder.
+ */
+function checkWritableFolder(out: string): void {
+  const slash = out.lastIndexOf("/");
+  let folder = slash < 0 ? "." : slash === 0 ? "/" : out.slice(0, slash);
+  for (let depth = 0; depth < 4096; depth++) {
+    let info: Deno.FileInfo | undefined;
+    try {
+      info = Deno.statSync(folder);
+    } catch (error) {
+      const missing = error instanceof Deno.errors.NotFound ||
+        error instanceof Deno.errors.NotADirectory;
+      if (!missing) {
+        throw new UsageError(`--out ${out}: cannot use ${folder} (${(error as Error).message})`);
+      }
+    }
+    if (info !== undefined) {
+      if (!info.isDirectory) throw new UsageError(`--out ${out}: ${folder} is not a folder`);
+      try {
+        Deno.removeSync(Deno.makeTempFileSync({ dir: folder, prefix: ".fit-out-probe-" }));
+      } catch (error) {
+        throw new UsageError(
+          `--out ${out}: cannot write into ${folder} (${(error as Error).message})`,
+        );
+      }
+      return;
+    }
+    const up = folder.lastIndexOf("/");
+    folder = up < 0 ? "." : up === 0 ? "/" : folder.slice(0, up);
+  }
 }
 
 /** Top-10 quality on the test split: every user with test ratings, their training movies left out. */

@@ -44,8 +44,13 @@ export interface ProgressOptions {
    * terminal, else "silent". "live" outside Jupyter without a `display` sink prints lines.
    */
   mode?: ProgressMode;
-  /** Width of the bar in characters (default 24). */
+  /** Width of the bar in characters (default 24; narrower when the terminal needs it). */
   width?: number;
+  /**
+   * Terminal width the "bar" line must fit in (default: the terminal's, 80 when unknown). The
+   * bar shrinks, then the message is cut with "…", so that a redraw never wraps.
+   */
+  columns?: number;
   /** Names of step values the live output draws as lines against the step (default none). */
   chart?: readonly string[];
   /** What a step is, for the live output's chart axis and table (default "step"). */
@@ -79,6 +84,69 @@ function defaultMode(): ProgressMode {
   } catch {
     return "silent";
   }
+}
+
+function terminalColumns(): number {
+  try {
+    return Deno.consoleSize().columns;
+  } catch {
+    return 80;
+  }
+}
+
+const length = (text: string) => [...text].length;
+
+/** The parts of one redraw of the terminal bar. */
+export interface BarParts {
+  /** Label with its trailing space, or "". */
+  label: string;
+  /** Done fraction, 0..1. */
+  fraction: number;
+  /** The step counter, e.g. " 3/12". */
+  counter: string;
+  /** The step's status text. */
+  message: string;
+  /** Seconds so far, as printed. */
+  seconds: string;
+  /** Widest bar wanted. */
+  width: number;
+  /** Terminal width. */
+  columns: number;
+}
+
+/**
+ * One redraw of the terminal bar that fits in `columns - 1` characters (the last column would
+ * wrap on some terminals): the bar narrows down to 8 cells, then the message is cut with "…",
+ * then the bar goes, and a terminal narrower than the rest gets the line cut.
+ *
+ * @example
+ * ```ts
+ * import { barLine } from "./progress.ts";
+ * const parts = { label: "fit ", fraction: 0.5, counter: "3/6", seconds: "1.2", width: 24 };
+ * const wide = barLine({ ...parts, message: "train 0.71", columns: 120 });
+ * if (wide !== "fit ████████████░░░░░░░░░░░░ 3/6 train 0.71 (1.2 s)") throw new Error(wide);
+ * const narrow = barLine({ ...parts, message: "x".repeat(100), columns: 40 });
+ * if ([...narrow].length !== 39 || !narrow.includes("…")) throw new Error(narrow);
+ * ```
+ */
+export function barLine(parts: BarParts): string {
+  const { label, counter, message, seconds, width } = parts;
+  const room = Math.max(1, parts.columns - 1);
+  const tail = (text: string) => `${counter}${text ? ` ${text}` : ""} (${seconds} s)`;
+  const bar = (cells: number) => {
+    const filled = Math.min(cells, Math.max(0, Math.round(parts.fraction * cells)));
+    return cells === 0 ? "" : "█".repeat(filled) + "░".repeat(cells - filled) + " ";
+  };
+  const spare = room - length(label) - length(tail(message)) - 1;
+  let cells = Math.max(Math.min(width, spare), Math.min(width, 8));
+  let text = message;
+  const over = () => length(label) + length(bar(cells)) + length(tail(text)) - room;
+  if (over() > 0) {
+    text = [...message].slice(0, Math.max(0, length(message) - over() - 1)).join("") + "…";
+  }
+  if (over() > 0) (cells = 0), (text = "");
+  const line = label + bar(cells) + tail(text);
+  return length(line) <= room ? line : [...line].slice(0, room).join("");
 }
 
 function jupyterSink(): DisplaySink {
@@ -186,6 +254,8 @@ export function progress(total: number, options: ProgressOptions = {}): Progress
   const label = options.label ? `${options.label} ` : "";
   if (mode === "live") return liveReporter(total, options.label ?? "", options, display!);
   const width = options.width ?? 24;
+  const columns = options.columns ?? terminalColumns();
+  let drawn = 0; // characters on the bar's line
   const started = performance.now();
   const encoder = new TextEncoder();
   let count = 0;
@@ -199,9 +269,17 @@ export function progress(total: number, options: ProgressOptions = {}): Progress
       if (mode === "lines") {
         console.log(`${label}${stepCounter(count, total)} ${message}`.trimEnd());
       } else if (mode === "bar") {
-        const filled = total === 0 ? width : Math.min(width, Math.round((count / total) * width));
-        const bar = "█".repeat(filled) + "░".repeat(width - filled);
-        write(`\r\x1b[2K${label}${bar} ${stepCounter(count, total)} ${message} (${elapsed()} s)`);
+        const line = barLine({
+          label,
+          fraction: total === 0 ? 1 : count / total,
+          counter: stepCounter(count, total),
+          message,
+          seconds: elapsed(),
+          width,
+          columns,
+        });
+        drawn = length(line);
+        write(`\r\x1b[2K${line}`);
       }
       return Promise.resolve();
     },
@@ -209,7 +287,10 @@ export function progress(total: number, options: ProgressOptions = {}): Progress
       if (finished) return Promise.resolve();
       finished = true;
       if (mode === "lines" && message) console.log(`${label}${message}`);
-      if (mode === "bar") write(`${message ? ` ${message}` : ""}\n`);
+      if (mode === "bar") {
+        const fits = drawn + 1 + length(message) <= columns - 1;
+        write(message === "" ? "\n" : fits ? ` ${message}\n` : `\n${message}\n`);
+      }
       return Promise.resolve();
     },
   };

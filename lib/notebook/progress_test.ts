@@ -1,5 +1,5 @@
-import { assertEquals, assertThrows } from "../../tests/_assert.ts";
-import { inJupyter, progress } from "./progress.ts";
+import { assert, assertEquals, assertThrows } from "../../tests/_assert.ts";
+import { barLine, inJupyter, progress } from "./progress.ts";
 
 Deno.test("progress: outside Jupyter, lines mode prints one line per step", () => {
   assertEquals(inJupyter(), false);
@@ -124,4 +124,46 @@ Deno.test("progress: bar mode redraws one line on stderr and ends it with a newl
   assertEquals(written[0]!.startsWith("\r\x1b[2Kfit ██░░░░░░ 1/4 a ("), true);
   assertEquals(written[1]!.startsWith("\r\x1b[2Kfit ████░░░░ 2/4 b ("), true);
   assertEquals(written[2], " ok\n");
+});
+
+Deno.test("progress: the bar fits terminals of 60, 80 and 120 columns and never wraps", async () => {
+  const message = "train RMSE 0.6123  valid RMSE 0.8456 (best 0.8401 at epoch 11)  λ = 10, K = 64";
+  for (const columns of [60, 80, 120]) {
+    const written: string[] = [];
+    const stderr = Deno.stderr as unknown as { writeSync: (data: Uint8Array) => number };
+    const original = stderr.writeSync;
+    const decoder = new TextDecoder();
+    stderr.writeSync = (data) => (written.push(decoder.decode(data)), data.length);
+    try {
+      const p = progress(20, { label: "ALS K=64", mode: "bar", columns });
+      for (let i = 0; i < 20; i++) await p.step(message);
+      await p.done("done in 12.3 s; best epoch 11");
+    } finally {
+      stderr.writeSync = original;
+    }
+    let line = "";
+    for (const chunk of written) {
+      for (const ch of chunk.replaceAll("\r\x1b[2K", "\r")) {
+        if (ch === "\r" || ch === "\n") line = "";
+        else {
+          line += ch;
+          assert([...line].length <= columns - 1, `${columns} columns: "${line}"`);
+        }
+      }
+    }
+    const last = written[written.length - 2]!;
+    if (columns === 120) assert(last.includes(message), `room for everything: ${last}`);
+    else assert(last.includes("…") && last.includes("20/20"), `cut, counter kept: ${last}`);
+  }
+});
+
+Deno.test("progress: barLine keeps the counter and time on a tiny terminal", () => {
+  const parts = { label: "fit ", fraction: 1, counter: "3/3", seconds: "9.9", width: 24 };
+  assertEquals(
+    barLine({ ...parts, message: "", columns: 30 }),
+    `fit ${"█".repeat(13)} 3/3 (9.9 s)`,
+  );
+  const tiny = barLine({ ...parts, message: "hello", columns: 20 });
+  assert([...tiny].length <= 19, tiny);
+  assert(tiny.startsWith("fit 3/3"), tiny);
 });
