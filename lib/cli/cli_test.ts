@@ -4,10 +4,16 @@ const ROOT = new URL("../../", import.meta.url).pathname;
 const SMALL = new URL("../../../shared/data/ml-latest-small", import.meta.url).pathname;
 
 /** Runs `deno run -A lib/cli/<tool> args…` from the repository root. */
-async function run(tool: string, ...args: string[]) {
+function run(tool: string, ...args: string[]) {
+  return runWith({}, tool, ...args);
+}
+
+/** {@linkcode run} with extra environment variables. */
+async function runWith(env: Record<string, string>, tool: string, ...args: string[]) {
   const output = await new Deno.Command(Deno.execPath(), {
     args: ["run", "-A", "--config", `${ROOT}deno.json`, `${ROOT}lib/cli/${tool}`, ...args],
     cwd: ROOT,
+    env,
     stdout: "piped",
     stderr: "piped",
   }).output();
@@ -37,10 +43,20 @@ Deno.test("fit.ts fits, reports test RMSE against the global mean, saves; recomm
     assert(ranking, fit.stdout);
     assert(Number(ranking[1]) > 0, "users with relevant test ratings");
     for (const value of ranking.slice(2, 5).map(Number)) assert(value > 0 && value < 1, fit.stdout);
-    const rec = await run("recommend.ts", ...["--model", out, "--user", "1", "--n", "60"], ...[
-      "--dataset",
-      SMALL,
-    ]);
+    // The closing hint is a command that runs as printed, and names a user of the dataset.
+    assert(fit.stdout.includes(`; try: ./run recommend --model ${out} --user 1\n`), fit.stdout);
+    // Without --dataset, recommend uses the dataset recorded in the model file (not the default).
+    const elsewhere = { RECSYS_DATASET: "/nonexistent-dataset" };
+    const rec = await runWith(
+      elsewhere,
+      "recommend.ts",
+      "--model",
+      out,
+      "--user",
+      "1",
+      "--n",
+      "60",
+    );
     assertEquals(rec.code, 0, rec.stderr);
     // Every one of the 60 asked for is listed (more than the table's default of 50 rows).
     const top = rec.stdout.slice(rec.stdout.indexOf("top 60 by als"));
@@ -91,5 +107,22 @@ Deno.test("the tools refuse bad arguments before loading anything, with the usag
     assert(result.stderr.includes(message), result.stderr);
     assert(result.stderr.includes(`usage: ${tool}`), result.stderr);
     assertEquals(result.stdout, "", "nothing loaded, nothing printed");
+  }
+});
+
+Deno.test("./run main: a mistyped option or a missing dataset is one line naming the option, exit 2", async () => {
+  for (
+    const [args, message] of [
+      [["--datset", "ml-latest-small"], "./run main: unknown argument --datset"],
+      [["--dataset", "/nonexistent-ml"], "./run main: --dataset /nonexistent-ml: "],
+      [["--dataset"], "./run main: --dataset needs a value"],
+    ] as const
+  ) {
+    const result = await run("main.ts", ...args);
+    assertEquals(result.code, 2, result.stderr);
+    const lines = result.stderr.trimEnd().split("\n");
+    assert(lines[0]!.startsWith(message), result.stderr);
+    assertEquals(lines.slice(1), ["usage: ./run main [--dataset DIR|NAME] [--no-notebooks]"]);
+    assertEquals(result.stdout, "", "nothing loaded");
   }
 });

@@ -136,6 +136,11 @@ function settingsOf(model: AnyModel): string {
   return parts.length === 0 ? "no hyper-parameters" : parts.join(", ");
 }
 
+/** `text` as one shell word: unchanged when it is plain, else single-quoted. */
+function shellWord(text: string): string {
+  return /^[\w@%+=:,./-]+$/.test(text) ? text : `'${text.replaceAll("'", "'\\''")}'`;
+}
+
 /** `--out` must name a file that can be written: checked before hours of fitting, not after. */
 function checkOut(out: string | undefined): string | undefined {
   if (out === undefined) return undefined;
@@ -235,12 +240,15 @@ async function main(): Promise<void> {
   if (model instanceof RankingModel) await reportRanking(model, train, test);
   if (plan.out !== undefined) {
     try {
-      await model.save(plan.out);
+      await model.save(plan.out, { dataset: ds.dir });
     } catch (error) {
       throw new Error(`--out ${plan.out}: cannot write the model`, { cause: error });
     }
     const megabytes = (await Deno.stat(plan.out)).size / 1e6;
-    const hint = model.kind === "global-mean" ? "" : `; try: recommend.ts --model ${plan.out}`;
+    const user = ds.userIds[0];
+    const hint = model.kind === "global-mean" || user === undefined
+      ? ""
+      : `; try: ./run recommend --model ${shellWord(plan.out)} --user ${user}`;
     console.log(`saved ${plan.out} (${megabytes.toFixed(1)} MB)${hint}`);
   }
 }

@@ -12,32 +12,34 @@
  * @module
  */
 import { chooseDataset, formatSummary, loadMovieLens, summarize } from "../mod.ts";
+import { Args, runCli, UsageError } from "./_args.ts";
 
 const ROOT = new URL("../../", import.meta.url).pathname.replace(/\/$/, "");
+const USAGE = "usage: ./run main [--dataset DIR|NAME] [--no-notebooks]";
+const SPEC = { flags: ["--no-notebooks"], values: ["--dataset"] };
 
-function argValue(name: string): string | undefined {
-  const i = Deno.args.indexOf(name);
-  return i >= 0 ? Deno.args[i + 1] : undefined;
-}
+async function main(): Promise<void> {
+  const args = Args.parse(Deno.args, SPEC);
+  const dataset = args.string("--dataset");
+  const choice = await chooseDataset(dataset).catch((error) => {
+    // Name the option the user typed, not the parameter it became.
+    if (dataset === undefined || !(error instanceof Error)) throw error;
+    throw new UsageError(error.message.replace(`dataset ${dataset}:`, `--dataset ${dataset}:`));
+  });
+  if (choice.reason === "synthetic-fallback") {
+    console.log(
+      "NOTE: no MovieLens files were found (data/raw/ml-32m, data/raw/ml-latest-small, " +
+        "../shared/data/ml-latest-small), so this run uses the SYNTHETIC MovieLens-shaped dataset " +
+        `at ${choice.dir}. Download the real data with \`./run download ml-latest-small\`.`,
+    );
+  } else {
+    const why = choice.reason === "best-available" ? "best present" : "as asked";
+    console.log(`dataset: ${choice.dir} (${why})`);
+  }
 
-const dataset = argValue("--dataset");
-if (dataset) Deno.env.set("RECSYS_DATASET", dataset);
-
-const choice = await chooseDataset();
-if (choice.reason === "synthetic-fallback") {
-  console.log(
-    "NOTE: no MovieLens files were found (data/raw/ml-32m, data/raw/ml-latest-small, " +
-      "../shared/data/ml-latest-small), so this run uses the SYNTHETIC MovieLens-shaped dataset at " +
-      `${choice.dir}. Download the real data with \`./run deno task download ml-latest-small\`.`,
-  );
-} else {
-  console.log(`dataset: ${choice.dir} (${choice.reason === "env" ? "as asked" : "best present"})`);
-}
-
-const ds = await loadMovieLens(choice.dir);
-console.log(formatSummary(summarize(ds)));
-
-if (!Deno.args.includes("--no-notebooks")) {
+  const ds = await loadMovieLens(choice.dir);
+  console.log(formatSummary(summarize(ds)));
+  if (args.has("--no-notebooks")) return;
   const out = `${ROOT}/data/executed/${ds.name}`;
   console.log(`\nexecuting every notebook on ${ds.name} …`);
   const status = await new Deno.Command("python", {
@@ -48,5 +50,7 @@ if (!Deno.args.includes("--no-notebooks")) {
   }).spawn().status;
   console.log(`\nexecuted notebooks: ${out}/`);
   console.log(`figures (SVG):      ${ROOT}/figures/<notebook>/`);
-  if (!status.success) Deno.exit(1);
+  if (!status.success) throw new Error("a notebook failed (its error is printed above)");
 }
+
+await runCli("./run main", USAGE, main);

@@ -5,14 +5,14 @@
  *   ./run deno task recommend --model data/models/als.rsm --user 1
  *   ./run deno task recommend --model data/models/als.rsm --user 414 --n 20 --dataset ml-latest-small
  *   options: --model FILE (required)  --user USERID (required)  --n N (default 10)
- *            --dataset DIR|NAME (default: as the notebooks choose; must be the one the model was
- *            fitted on)
+ *            --dataset DIR|NAME (default: the one the model was fitted on, as fit --out records
+ *            it; else as the notebooks choose; must be the one the model was fitted on)
  *
  * @module
  */
 import { itemCatalogueRows, itemLabel } from "../data/catalogue.ts";
 import { RankingModel } from "../models/_explicit.ts";
-import { loadModel } from "../models/load_model.ts";
+import { loadModel, modelDataset } from "../models/load_model.ts";
 import { notebookDataset } from "../notebook/dataset.ts";
 import { rankItems } from "../notebook/item_table.ts";
 import { table } from "../plot/table.ts";
@@ -41,7 +41,14 @@ async function main(): Promise<void> {
   if (!(model instanceof RankingModel)) {
     throw new Error(`${path}: a ${model.kind} model ranks every movie alike; fit bias-als or als`);
   }
-  const ds = await notebookDataset({ dataset });
+  // Default: the dataset the model was fitted on, when its file says and the folder is there.
+  const recorded = dataset === undefined ? await modelDataset(path) : undefined;
+  const usable = recorded !== undefined &&
+    await Deno.stat(`${recorded}/ratings.csv`).then(() => true, () => false);
+  if (recorded !== undefined && !usable) {
+    console.log(`${path} was fitted on ${recorded}, which is gone; using the default dataset`);
+  }
+  const ds = await notebookDataset({ dataset: usable ? recorded : dataset });
   const mismatch = idMismatch("users", model.userIds, ds.userIds) ||
     idMismatch("movies", model.itemIds, ds.itemIds);
   if (mismatch !== "") {

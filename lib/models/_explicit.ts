@@ -168,6 +168,12 @@ function toU32(values: ArrayLike<number>): Uint32Array {
  * if (!(bias!.rmse < mean!.rmse)) throw new Error("bias-als beats the global mean on train");
  * ```
  */
+/** Options of `save`. */
+export interface SaveOptions {
+  /** The dataset folder the model was fitted on, recorded in the file for the tools. */
+  dataset?: string;
+}
+
 export abstract class ExplicitModel {
   /** The model kind, as written in saved files. */
   abstract readonly kind: ModelKind;
@@ -317,7 +323,8 @@ export abstract class ExplicitModel {
   }
 
   /**
-   * Saves the model (format: lib/models/_model_file.ts), atomically.
+   * Saves the model (format: lib/models/_model_file.ts), atomically; `options.dataset` records
+   * the folder it was fitted on (read back by {@linkcode modelDataset}).
    *
    * @example
    * ```ts
@@ -334,9 +341,10 @@ export abstract class ExplicitModel {
    * }
    * ```
    */
-  async save(path: string): Promise<void> {
+  async save(path: string, options: SaveOptions = {}): Promise<void> {
     const { state } = this;
     await writeModelFile(path, {
+      ...(options.dataset === undefined ? {} : { dataset: options.dataset }),
       model: this.kind,
       k: state.k,
       mu: state.mu,

@@ -47,3 +47,31 @@ export async function loadModel(path: string): Promise<AnyModel> {
       );
   }
 }
+
+/**
+ * The dataset folder a saved model was fitted on, as `save(path, { dataset })` recorded it
+ * (`fit --out` does), or `undefined` for a file that does not say.
+ *
+ * @example
+ * ```ts
+ * import { GlobalMean } from "./global_mean.ts";
+ * import { modelDataset } from "./load_model.ts";
+ * import { fromTriplets } from "../data/_coo.ts";
+ * const train = fromTriplets(2, 2, [0, 0, 1], [0, 1, 0], [4, 2, 5], [0, 0, 0]);
+ * const dir = await Deno.makeTempDir();
+ * const model = await GlobalMean.fit(train);
+ * await model.save(`${dir}/a.rsm`, { dataset: "/data/ml-latest-small" });
+ * await model.save(`${dir}/b.rsm`);
+ * const [a, b] = [await modelDataset(`${dir}/a.rsm`), await modelDataset(`${dir}/b.rsm`)];
+ * await Deno.remove(dir, { recursive: true });
+ * if (a !== "/data/ml-latest-small" || b !== undefined) throw new Error(`${a} ${b}`);
+ * ```
+ */
+export async function modelDataset(path: string): Promise<string | undefined> {
+  const { metadata } = await readModelFile(path);
+  const dataset = metadata.dataset;
+  if (dataset !== undefined && typeof dataset !== "string") {
+    throw new Error(`${path}: metadata field "dataset" should be a folder path, got ${dataset}`);
+  }
+  return dataset;
+}

@@ -44,6 +44,7 @@ export type {
   Recommendation,
   RecommendationBatch,
   RecommendOptions,
+  SaveOptions,
 } from "./_explicit.ts";
 export type { LoopOptions } from "./_fit_loop.ts";
 export { MODEL_FORMAT_VERSION } from "./_model_file.ts";
