@@ -2,12 +2,12 @@
  * Seeded random-mutation fuzzing of the saved-model reader (`loadModel`, whatever format it reads).
  * Seeds are real model files (GlobalMean, BiasAls and Als fitted on a tiny matrix and on
  * ml-latest-small); each input is a seed with one to eight mutations (bit flips, random bytes,
- * interesting u32 values, JSON tokens, deletions, duplications, truncation). Three inputs in four
+ * interesting u32 values, non-finite f32 values, JSON tokens, deletions, duplications, truncation). Three inputs in four
  * get their length and checksum fields recomputed when the file starts with the version-1 magic,
  * so that most inputs get past the checksum into the header, metadata and array checks. The
- * oracle: `loadModel` either returns a model whose predictions are finite numbers, or rejects with
- * an `Error` naming the file; anything else (another error type without the path, a NaN, a hang
- * past the time budget) is a failure.
+ * oracle: `loadModel` either returns a model with finite parameters, each raw id once, and
+ * predictions within its rating scale, or rejects with an `Error` naming the file; anything else
+ * (another error type without the path, a NaN or repeated id loaded silently) is a failure.
  *
  * To fuzz another reader, pass `{ target }`: any `(path) => Promise<unknown>` and its checks.
  *
@@ -45,15 +45,32 @@ export interface FuzzOptions {
   dataset?: string | null;
 }
 
-/** The default target: load, then predict known and unknown ids; every number must be finite. */
+/**
+ * The default target: load; then the model must hold what a fitted model holds (finite parameters,
+ * each raw id once) and predict finite numbers within its rating scale. A loaded model that breaks
+ * these would answer wrongly without an error, so it is a failure, not an acceptance.
+ */
 async function loadAndPredict(path: string): Promise<void> {
   const model = await loadModel(path);
+  const { state } = model;
+  for (const [name, array] of Object.entries(state)) {
+    if (!(array instanceof Float32Array)) continue;
+    const j = array.findIndex((x) => !Number.isFinite(x));
+    if (j >= 0) throw new FuzzFailure(`${path}: loaded with ${name}[${j}] = ${array[j]}`);
+  }
+  for (const [name, ids] of [["userIds", model.userIds], ["itemIds", model.itemIds]] as const) {
+    if (new Set(ids).size !== ids.length) {
+      throw new FuzzFailure(`${path}: loaded with repeated ${name}`);
+    }
+  }
   const users = [...model.userIds.subarray(0, 3), 4294967295];
   const items = [...model.itemIds.subarray(0, 3), 0];
   const n = Math.min(users.length, items.length);
-  const predicted = model.predictIds(users.slice(0, n), items.slice(0, n));
-  for (const p of predicted) {
-    if (!Number.isFinite(p)) throw new FuzzFailure(`${path}: prediction ${p} is not finite`);
+  const [lo, hi] = model.ratingScale;
+  for (const p of model.predictIds(users.slice(0, n), items.slice(0, n))) {
+    if (!(p >= lo && p <= hi)) {
+      throw new FuzzFailure(`${path}: prediction ${p} outside [${lo}, ${hi}]`);
+    }
   }
 }
 
@@ -189,7 +206,7 @@ export function mutate(seed: Uint8Array, next: () => number): Uint8Array {
   let bytes = Array.from(seed);
   for (let round = 1 + below(8); round > 0; round--) {
     const at = below(bytes.length + 1);
-    switch (below(7)) {
+    switch (below(8)) {
       case 0:
         if (at < bytes.length) bytes[at] = bytes[at]! ^ (1 << below(8));
         break;
@@ -213,10 +230,21 @@ export function mutate(seed: Uint8Array, next: () => number): Uint8Array {
       case 4:
         bytes.splice(at, 1 + below(16));
         break;
+      case 6: { // a NaN or ±Infinity f32, or a copied u32, in the arrays (past the metadata)
+        const where = bytes.length - 4 * (1 + below(Math.max(1, (bytes.length - 600) >> 2)));
+        if (where < 24) break;
+        const special = [0x7fc00000, 0x7f800000, 0xff800000][below(3)]!;
+        const source = where - 4 * (1 + below(4));
+        const copy = next() < 0.5;
+        for (let k = 0; k < 4; k++) {
+          bytes[where + k] = copy ? bytes[source + k]! : (special >>> (8 * k)) & 0xff;
+        }
+        break;
+      }
       case 5:
         bytes.splice(at, 0, ...bytes.slice(at, at + 1 + below(64)));
         break;
-      default:
+      default: // truncate
         bytes = bytes.slice(0, below(bytes.length + 1));
     }
   }

@@ -3,8 +3,15 @@ import { fuzzModelFile, mutate, seedFiles } from "./fuzz_model_file.ts";
 import { loadModel } from "../lib/models/mod.ts";
 
 Deno.test("fuzz: mutated model files load cleanly or are refused naming the file (bounded run)", async () => {
-  const stats = await fuzzModelFile({ seed: 0xf022, inputs: 3000, seconds: 4 });
-  assert(stats.inputs > 200, `only ${stats.inputs} inputs in ${stats.seconds} s`);
+  // A fixed number of inputs from a fixed seed (the same inputs every run, whatever the machine's
+  // speed); the tiny seed models keep it to a few seconds. `./run fuzz` runs longer and bigger.
+  const stats = await fuzzModelFile({
+    seed: 0xf022,
+    inputs: 1500,
+    seconds: Infinity,
+    dataset: null,
+  });
+  assertEquals(stats.inputs, 1500);
   // The checksum fix-up lets inputs through: some are accepted, most refused with a clean error.
   assert(stats.accepted > 0 && stats.refused > 0, JSON.stringify(stats));
 });

@@ -364,6 +364,36 @@ Deno.test("an array whose length or type does not match the metadata is refused"
   });
 });
 
+Deno.test("a non-finite parameter or a repeated id is refused (found by fuzzing)", async () => {
+  const model = await Als.fit(m, { k: 3, epochs: 1, userIds, itemIds });
+  await withTempFile(async (path) => {
+    const cases: [(file: ModelFile) => void, string][] = [
+      [
+        (f) => (f.arrays.itemFactors as Float32Array)[7] = NaN,
+        'array "itemFactors" holds NaN at index 7; expected finite numbers',
+      ],
+      [
+        (f) => (f.arrays.itemBias as Float32Array)[3] = -Infinity,
+        'array "itemBias" holds -Infinity at index 3',
+      ],
+      [
+        (f) => (f.arrays.userIds as Uint32Array)[5] = userIds[2]!,
+        `array "userIds" lists id ${
+          userIds[2]
+        } twice (at indices 2 and 5); expected each raw id once`,
+      ],
+    ];
+    for (const [edit, expected] of cases) {
+      await model.save(path);
+      await rewrite(path, edit);
+      await assertRejectsIncluding(
+        () => Als.load(path),
+        `${path}: corrupt model file: ${expected}`,
+      );
+    }
+  });
+});
+
 Deno.test("loadModel returns the kind the file holds and refuses an unknown kind", async () => {
   const { loadModel } = await import("./load_model.ts");
   const fitted = [
