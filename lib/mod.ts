@@ -18,6 +18,7 @@ export * from "./models/mod.ts";
 export * from "./metrics/mod.ts";
 export * from "./plot/mod.ts";
 export * from "./stats/mod.ts";
+export * from "./experiments/mod.ts";
 export * from "./app/mod.ts";
 export { defaultThreads, KernelError, kernelInfo, libraryPath } from "./ffi/kernels.ts";
 

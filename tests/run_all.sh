@@ -1,10 +1,14 @@
 #!/usr/bin/env bash
 # Every test of the project, in order: kernels, formatting and lint, the TypeScript tests, then
-# every notebook executed headless on ../shared/data/ml-latest-small. Runs every step even after a
+# every notebook executed headless on ../shared/data/ml-latest-small (notebook 07 on synthetic
+# ML-100K-format data, see below). Runs every step even after a
 # failure and ends with one summary line "N passed, M failed" (test cases plus steps).
 set -uo pipefail
 cd "$(dirname "$0")/.."
 export RECSYS_DATASET="${RECSYS_DATASET:-$(cd .. && pwd)/shared/data/ml-latest-small}"
+# Notebook 07 needs demographics (ML-100K/ML-1M only): the synthetic ML-100K-format set with
+# planted effects, generated offline under data/raw/ on first use, so its claims are asserted.
+export RECSYS_DEMOGRAPHICS_DATASET="${RECSYS_DEMOGRAPHICS_DATASET:-synthetic-ml-100k}"
 
 passed=0
 failed=0

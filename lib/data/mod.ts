@@ -13,6 +13,7 @@ export * from "./side_files.ts";
 export * from "./split.ts";
 export * from "./download.ts";
 export * from "./synthetic.ts";
+export * from "./synthetic_classic.ts";
 export * from "./catalogue.ts";
 export * from "./subsample.ts";
 export * from "./ladder.ts";

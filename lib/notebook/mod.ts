@@ -5,6 +5,7 @@
  * @module
  */
 export * from "./dataset.ts";
+export * from "./demographics_dataset.ts";
 export * from "./format.ts";
 export * from "./item_table.ts";
 export * from "./live_progress.ts";

@@ -17,6 +17,7 @@
 
 export * from "./association.ts";
 export * from "./degrees.ts";
+export * from "./demographics.ts";
 export * from "./genres.ts";
 export * from "./histogram.ts";
 export * from "./hypothesis.ts";

@@ -3,21 +3,17 @@
  * test of independence per demographic, and rating level by segment — done with the **user** as
  * the unit. A user's ratings are not independent trials (each person has tastes), so a χ² on
  * rating counts treated as independent over-states significance; here the χ² statistic is
- * referred to its permutation distribution (segment labels shuffled over users), and lift
- * intervals use the cluster-robust (linearised) variance of a ratio of sums over users. The
- * classical χ² p-value (stdlib) is reported next to it, to show the difference.
+ * referred to its permutation distribution (segment labels shuffled over users), and lifts are
+ * ratios of per-user genre shares, tested with Welch's t over users. The classical χ² p-value
+ * (stdlib) is reported next to it, to show the difference.
  *
  * @module
  */
 import type { Dataset } from "../data/types.ts";
 import { movieRowOfItem } from "./genres.ts";
-import {
-  chiSquareIndependence,
-  kruskalWallis,
-  normalQuantileOf,
-  normalTwoSided,
-  welchTTest,
-} from "./hypothesis.ts";
+import tCdf from "@stdlib/stats-base-dists-t-cdf";
+import tQuantile from "@stdlib/stats-base-dists-t-quantile";
+import { chiSquareIndependence, kruskalWallis, welchTTest } from "./hypothesis.ts";
 import type { EffectResult, TestResult } from "./hypothesis.ts";
 import { Rng, shuffle } from "./rng.ts";
 
@@ -93,38 +89,28 @@ export interface GenreLift {
   readonly genre: number;
   /** Users in the segment. */
   readonly users: number;
-  /** The genre's share of the segment's genre tags. */
+  /** Mean over the segment's users of the genre's share of their genre tags. */
   readonly share: number;
-  /** The genre's share of everyone else's genre tags. */
+  /** The same mean over everyone else. */
   readonly restShare: number;
   /** share / restShare. */
   readonly lift: number;
-  /** CI of the lift (on the log scale, cluster-robust over users). */
+  /** CI of the lift (Welch t on the log scale, users as the units). */
   readonly ci: readonly [number, number];
-  /** z of log lift. */
-  readonly z: number;
+  /** t of log lift. */
+  readonly t: number;
+  /** Welch–Satterthwaite degrees of freedom. */
+  readonly df: number;
   /** Two-sided p-value. */
   readonly pValue: number;
 }
 
-/** Σ Y / Σ N over the users in `mask` and its linearised (cluster-robust) variance. */
-function ratioOverUsers(y: (u: number) => number, n: Float64Array, members: number[]) {
-  let sy = 0, sn = 0;
-  for (const u of members) {
-    sy += y(u);
-    sn += n[u]!;
-  }
-  const r = sy / sn;
-  let ss = 0;
-  for (const u of members) ss += (y(u) - r * n[u]!) ** 2;
-  const k = members.length;
-  return { r, variance: k > 1 ? (k / (k - 1)) * ss / (sn * sn) : NaN };
-}
-
 /**
- * The lift of every genre in every segment: the genre's share of the segment's genre tags over its
- * share of everyone else's, with a confidence interval and a z-test of lift = 1 on log(lift), whose
- * variance treats each **user** as the independent unit (linearised variance of a ratio of sums).
+ * The lift of every genre in every segment: the mean over the segment's users of the genre's share
+ * of their genre tags, over the same mean for everyone else — each **person** counts once, however
+ * many movies they rated (a ratio of rating counts would let a few heavy raters speak for a
+ * segment, and its standard error is too small when they do). The CI and test of lift = 1 are
+ * Welch's on the log scale: var(log m) ≈ s² / (n m²) per side, Welch–Satterthwaite df, stdlib t.
  * Segments with fewer than `minUsers` users, and genres absent from a side, are skipped.
  *
  * @param table From {@linkcode userGenreCounts}.
@@ -136,12 +122,13 @@ function ratioOverUsers(y: (u: number) => number, n: Float64Array, members: numb
  * @example
  * ```ts
  * import { genreLifts } from "./segments.ts";
- * // 4 users × 2 genres; users 0, 1 (segment 1) watch genre 0 three times as often.
- * const table = { users: 4, genreNames: ["A", "B"], counts: Float64Array.of(6, 2, 5, 3, 2, 6, 3, 5),
- *   tags: Float64Array.of(8, 8, 8, 8) };
- * const rows = genreLifts(table, [1, 1, 0, 0], 2, { minUsers: 2 });
+ * // 6 users × 2 genres; users 0–2 (segment 1) give genre 0 about three quarters of their tags.
+ * const table = { users: 6, genreNames: ["A", "B"],
+ *   counts: Float64Array.of(6, 2, 3, 1, 7, 3, 2, 6, 1, 3, 3, 7), tags: Float64Array.of(8, 4, 10, 8, 4, 10) };
+ * const rows = genreLifts(table, [1, 1, 1, 0, 0, 0], 2, { minUsers: 3 });
  * const a = rows.find((r) => r.group === 1 && r.genre === 0)!;
- * if (Math.abs(a.lift - 11 / 5) > 1e-12) throw new Error("(11/16) / (5/16)");
+ * if (Math.abs(a.lift - (0.75 + 0.75 + 0.7) / (0.25 + 0.25 + 0.3)) > 1e-12) throw new Error();
+ * if (!(a.pValue < 0.01 && a.ci[0] > 2)) throw new Error(JSON.stringify(a));
  * ```
  */
 export function genreLifts(
@@ -153,32 +140,55 @@ export function genreLifts(
   const { users, counts, tags } = table;
   const G = table.genreNames.length;
   checkGroups(groups, users, nGroups, "genreLifts");
-  const q = normalQuantileOf(1 - (options.alpha ?? 0.05) / 2);
+  const alpha = options.alpha ?? 0.05;
   const minUsers = options.minUsers ?? 5;
-  const members: number[][] = Array.from({ length: nGroups }, () => []);
-  for (let u = 0; u < users; u++) if (tags[u]! > 0) members[groups[u]!]!.push(u);
+  // Per genre: Σ share and Σ share² over all users and per segment.
+  const n = new Float64Array(nGroups);
+  const s1 = new Float64Array(nGroups * G), s2 = new Float64Array(nGroups * G);
+  for (let u = 0; u < users; u++) {
+    if (!(tags[u]! > 0)) continue;
+    const g = groups[u]!;
+    n[g]!++;
+    for (let j = 0; j < G; j++) {
+      const x = counts[u * G + j]! / tags[u]!;
+      s1[g * G + j]! += x;
+      s2[g * G + j]! += x * x;
+    }
+  }
+  const nAll = n.reduce((a, b) => a + b, 0);
   const out: GenreLift[] = [];
   for (let g = 0; g < nGroups; g++) {
-    const inside = members[g]!;
-    const rest = members.flatMap((m, h) => (h === g ? [] : m));
-    if (inside.length < minUsers || rest.length < minUsers) continue;
+    const n1 = n[g]!, n2 = nAll - n1;
+    if (n1 < minUsers || n2 < minUsers) continue;
     for (let j = 0; j < G; j++) {
-      const y = (u: number) => counts[u * G + j]!;
-      const a = ratioOverUsers(y, tags, inside), b = ratioOverUsers(y, tags, rest);
-      if (!(a.r > 0 && b.r > 0)) continue;
-      const lift = a.r / b.r;
-      const se = Math.sqrt(a.variance / (a.r * a.r) + b.variance / (b.r * b.r));
-      const z = Math.log(lift) / se;
+      let t1 = 0, t2 = 0;
+      for (let h = 0; h < nGroups; h++) {
+        t1 += s1[h * G + j]!;
+        t2 += s2[h * G + j]!;
+      }
+      const a1 = s1[g * G + j]!, a2 = s2[g * G + j]!;
+      const m1 = a1 / n1, m2 = (t1 - a1) / n2;
+      if (!(m1 > 0 && m2 > 0)) continue;
+      const v1 = Math.max(0, (a2 - n1 * m1 * m1) / (n1 - 1));
+      const v2 = Math.max(0, (t2 - a2 - n2 * m2 * m2) / (n2 - 1));
+      const e1 = v1 / (n1 * m1 * m1), e2 = v2 / (n2 * m2 * m2);
+      const se = Math.sqrt(e1 + e2);
+      if (!(se > 0)) continue;
+      const df = (e1 + e2) ** 2 / ((e1 * e1) / (n1 - 1) + (e2 * e2) / (n2 - 1));
+      const lift = m1 / m2;
+      const t = Math.log(lift) / se;
+      const q = tQuantile(1 - alpha / 2, df);
       out.push({
         group: g,
         genre: j,
-        users: inside.length,
-        share: a.r,
-        restShare: b.r,
+        users: n1,
+        share: m1,
+        restShare: m2,
         lift,
         ci: [lift * Math.exp(-q * se), lift * Math.exp(q * se)],
-        z,
-        pValue: normalTwoSided(z),
+        t,
+        df,
+        pValue: 2 * tCdf(-Math.abs(t), df),
       });
     }
   }

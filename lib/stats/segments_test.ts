@@ -4,6 +4,7 @@ import { generateSyntheticClassic } from "../data/synthetic_classic.ts";
 import type { Dataset } from "../data/types.ts";
 import { AGE_BUCKETS, GENDERS } from "../data/users.ts";
 import { benjaminiHochberg } from "./hypothesis.ts";
+import { demographicReport } from "./demographics.ts";
 import {
   genreIndependence,
   genreLifts,
@@ -114,4 +115,18 @@ Deno.test("genreIndependence: random labels are rejected about α of the time", 
     if (r.pValue <= 0.05) rejected++;
   }
   assert(rejected <= 4, `${rejected} of ${trials} null labelings rejected at 0.05`);
+});
+
+Deno.test("demographicReport on planted synthetic ML-100K: the two planted effects are claimed", async () => {
+  const { ds, planted } = await synthetic();
+  const report = demographicReport(ds, { permutations: 199, seed: 2 });
+  const engineer = ds.users!.occupationNames[planted.occupation]!;
+  assert(
+    report.sentences.some((s) => s.startsWith(`occupation "${engineer}" over-weight Sci-Fi`)),
+    report.sentences.join("\n"),
+  );
+  assert(report.sentences.some((s) => s.startsWith(`age "35-44" rate higher`)), "age effect");
+  assert(!report.sentences.some((s) => s.startsWith("gender")), "gender carries nothing");
+  const occupation = report.families.find((f) => f.name === "occupation")!;
+  assert(occupation.independenceQ <= 0.05, `occupation q = ${occupation.independenceQ}`);
 });
