@@ -165,8 +165,9 @@ function describe(error: unknown): string {
 }
 
 /**
- * Runs a tool's `main`: a `UsageError` prints `command: message` and the usage line and exits
- * with code 2; any other error prints `command: message (cause …)` and exits with code 1.
+ * Runs a tool's `main`: `--help` or `-h` prints the usage line instead (exit code 0); a
+ * `UsageError` prints `command: message` and the usage line and exits with code 2; any other error
+ * prints `command: message (cause …)` and exits with code 1.
  *
  * @example
  * ```ts
@@ -181,6 +182,10 @@ export async function runCli(
   usage: string,
   main: () => Promise<void>,
 ): Promise<void> {
+  if (Deno.args.includes("--help") || Deno.args.includes("-h")) {
+    console.log(usage);
+    return;
+  }
   try {
     await main();
   } catch (error) {

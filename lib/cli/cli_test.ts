@@ -126,3 +126,12 @@ Deno.test("./run main: a mistyped option or a missing dataset is one line naming
     assertEquals(result.stdout, "", "nothing loaded");
   }
 });
+
+Deno.test("--help prints the usage line and exits 0, for every tool", async () => {
+  for (const tool of ["fit.ts", "recommend.ts", "main.ts", "synth.ts"]) {
+    const result = await run(tool, "--help");
+    assertEquals(result.code, 0, `${tool}: ${result.stderr}`);
+    assert(result.stdout.startsWith("usage: "), `${tool}: ${result.stdout}`);
+    assertEquals(result.stderr, "");
+  }
+});
