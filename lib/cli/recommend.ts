@@ -43,8 +43,9 @@ async function main(): Promise<void> {
   }
   // Default: the dataset the model was fitted on, when its file says and the folder is there.
   const recorded = dataset === undefined ? await modelDataset(path) : undefined;
+  const present = (file: string) => Deno.stat(`${recorded}/${file}`).then(() => true, () => false);
   const usable = recorded !== undefined &&
-    await Deno.stat(`${recorded}/ratings.csv`).then(() => true, () => false);
+    (await Promise.all(["ratings.csv", "u.data", "ratings.dat"].map(present))).includes(true);
   if (recorded !== undefined && !usable) {
     console.log(`${path} was fitted on ${recorded}, which is gone; using the default dataset`);
   }
