@@ -16,13 +16,14 @@ const linalg = @import("linalg.zig");
 const bias_als = @import("bias_als.zig");
 const als = @import("als.zig");
 const score = @import("score.zig");
+const genre_als = @import("genre_als.zig"); // genre ALS (own section at the end)
 
 const Status = status_mod.Status;
 const ErrorRecord = status_mod.ErrorRecord;
 const allocator = std.heap.c_allocator;
 
 /// Bumped whenever an exported signature changes; the wrapper refuses a library of another version.
-pub const abi_version: u32 = 4;
+pub const abi_version: u32 = 5;
 
 fn code(status: Status) i32 {
     return @intFromEnum(status);
@@ -433,6 +434,69 @@ export fn rs_recommend(
 // End of the explicit-feedback models section.
 // ---------------------------------------------------------------------------------------------
 
+// ---------------------------------------------------------------------------------------------
+// Genre ALS: feature-augmented ALS for cold-start items (kernels/genre_als.zig; wrapped in
+// lib/ffi/kernels.ts as genreAlsEpoch, used by lib/models/genre_als.ts).
+
+/// One epoch of genre ALS on the model and G (`n_features × k`), w (`n_features`) in place:
+/// users as ALS, items pulled toward Gᵀf_i and wᵀf_i with weights τ and τ_b, then G and w refitted
+/// by ridge regression (λ_G) and every item without ratings set to its prior. `features` is a
+/// validated layout of `n_items` rows over `n_features = features.inner` columns. `not_finite`
+/// names the side (0 users, 1 items, 2 the G/w regression) and the row.
+export fn rs_genre_als_epoch(
+    users: ?*const abi.RowsView,
+    items: ?*const abi.RowsView,
+    features: ?*const abi.RowsView,
+    model: ?*const abi.ModelView,
+    feature_factors: ?[*]f32,
+    feature_bias: ?[*]f32,
+    lambda_factors: f32,
+    lambda_bias: f32,
+    weighted: u32,
+    tau: f32,
+    tau_bias: f32,
+    lambda_features: f32,
+    threads: u32,
+    record: ?*ErrorRecord,
+) i32 {
+    const rec = record orelse return code(.invalid_argument);
+    const matrix = abi.matrixOf(users, items, 1, rec) catch |e| return refused(e);
+    const feature_rows = abi.rowsOf(features, 3, rec) catch |e| return refused(e);
+    if (feature_rows.count() != matrix.items.count()) {
+        return refused(abi.refuse(rec, 3, matrix.items.count(), feature_rows.count()));
+    }
+    const n_features: usize = features.?.inner;
+    if (n_features == 0 or n_features > genre_als.features_max) {
+        return refused(abi.refuse(rec, 3, genre_als.features_max, n_features));
+    }
+    const sides = abi.sidesOf(model, 4, rec) catch |e| return refused(e);
+    abi.checkShape(model, matrix.users, matrix.items, 4, rec) catch |e| return refused(e);
+    const k: usize = model.?.k;
+    if (k == 0) return refused(abi.refuse(rec, 4, 1, 0));
+    const feature_model: genre_als.FeatureModel = .{
+        .factors = abi.mutSlice(f32, feature_factors, n_features * k, 5, rec) catch |e| return refused(e),
+        .bias = abi.mutSlice(f32, feature_bias, n_features, 6, rec) catch |e| return refused(e),
+    };
+    if (weighted > 1) return refused(abi.refuse(rec, 9, 1, weighted));
+    const params: genre_als.Params = .{
+        .als = .{
+            .k = model.?.k,
+            .mu = model.?.mu,
+            .lambda_factors = lambda_factors,
+            .lambda_bias = lambda_bias,
+            .weighted = weighted == 1,
+        },
+        .tau = tau,
+        .tau_bias = tau_bias,
+        .lambda_features = lambda_features,
+    };
+    if (!params.valid()) return refused(abi.refuse(rec, 7, 0, 0));
+    return code(genre_als.epoch(allocator, matrix.users, matrix.items, feature_rows, sides.user, sides.item, feature_model, params, threads, rec));
+}
+
+// End of the genre ALS section.
+// ---------------------------------------------------------------------------------------------
+
 test {
     _ = status_mod;
     _ = abi;
@@ -446,6 +510,6 @@ test {
     _ = bias_als;
     _ = als;
     _ = score;
-    _ = @import("genre_als.zig");
+    _ = genre_als;
     _ = @import("pack.zig");
 }

@@ -97,6 +97,10 @@ if (wants("als")) {
   const { benchAls } = await import("./bench_als.ts");
   await benchAls(await load(), emit);
 }
+if (wants("genre_als")) {
+  const { benchGenreAls } = await import("./bench_genre_als.ts");
+  await benchGenreAls(await load(), emit);
+}
 if (wants("baseline")) {
   const { benchBaseline } = await import("./bench_baseline.ts");
   await benchBaseline(await load(), emit);

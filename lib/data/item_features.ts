@@ -271,3 +271,63 @@ export function featureRow(
   const begin = f.ptr[i]!, end = f.ptr[i + 1]!;
   return { index: f.index.subarray(begin, end), values: f.values.subarray(begin, end) };
 }
+
+/** A movie to add to a catalogue (see {@linkcode withMovie}). */
+export interface NewMovie {
+  /** A movieId not in the catalogue. */
+  movieId: number;
+  /** Title without the year. */
+  title: string;
+  /** Release year (0: unknown). */
+  year: number;
+  /** Genre names from the catalogue's vocabulary. */
+  genres: readonly string[];
+}
+
+/**
+ * A copy of the catalogue with one more movie (e.g. a new release nobody has rated), so that a
+ * feature model can score it. Throws for a movieId already present or a genre not in the
+ * vocabulary.
+ *
+ * @example
+ * ```ts
+ * import { withMovie } from "./item_features.ts";
+ * import { emptyMovies } from "./side_files.ts";
+ * const m = withMovie(emptyMovies(), { movieId: 9, title: "New", year: 2024, genres: ["Horror", "Sci-Fi"] });
+ * if (m.movieIds.join() !== "9" || m.genrePtr.join() !== "0,2") throw new Error("added");
+ * ```
+ */
+export function withMovie(movies: Movies, movie: NewMovie): Movies {
+  if (movies.movieIds.includes(movie.movieId)) {
+    throw new RangeError(`withMovie: movieId ${movie.movieId} is already in the catalogue`);
+  }
+  if (movie.genres.length === 0) {
+    throw new RangeError('withMovie: a movie needs at least one genre (or "(no genres listed)")');
+  }
+  const genreIdx = movie.genres.map((g) => {
+    const j = movies.genreNames.indexOf(g);
+    if (j < 0) {
+      throw new RangeError(
+        `withMovie: unknown genre "${g}" (expected one of ${movies.genreNames.join(", ")})`,
+      );
+    }
+    return j;
+  }).sort((a, b) => a - b);
+  const append = <T extends Uint32Array | Uint16Array | Uint8Array>(a: T, values: number[]): T => {
+    const out = new (a.constructor as { new (n: number): T })(a.length + values.length);
+    out.set(a);
+    out.set(values, a.length);
+    return out;
+  };
+  const total = movies.genrePtr[movies.genrePtr.length - 1]!;
+  return {
+    ...movies,
+    movieIds: append(movies.movieIds, [movie.movieId]),
+    titles: [...movies.titles, movie.title],
+    years: append(movies.years, [movie.year]),
+    genrePtr: append(movies.genrePtr, [total + genreIdx.length]),
+    genreIdx: append(movies.genreIdx, genreIdx),
+    imdbIds: append(movies.imdbIds, [0]),
+    tmdbIds: append(movies.tmdbIds, [0]),
+  };
+}

@@ -17,5 +17,6 @@ export * from "./synthetic_classic.ts";
 export * from "./catalogue.ts";
 export * from "./subsample.ts";
 export * from "./ladder.ts";
+export * from "./item_features.ts";
 export * from "./search.ts";
 export * from "./filters.ts";

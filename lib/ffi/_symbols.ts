@@ -177,7 +177,29 @@ export const symbols = {
     nonblocking: true,
   },
   // --- end of explicit-feedback models ---
+  // --- Genre ALS (kernels/genre_als.zig) ---
+  rs_genre_als_epoch: {
+    parameters: [
+      "buffer", // users: ?*const abi.RowsView (CSR, validated)
+      "buffer", // items: ?*const abi.RowsView (CSC, validated)
+      "buffer", // features: ?*const abi.RowsView (items × features, validated)
+      "buffer", // model: ?*const abi.ModelView (all four arrays updated in place)
+      "buffer", // feature_factors: ?[*]f32 (G, n_features × k, updated)
+      "buffer", // feature_bias: ?[*]f32 (w, n_features, updated)
+      "f32", // lambda_factors: f32
+      "f32", // lambda_bias: f32
+      "u32", // weighted: u32 (0 or 1)
+      "f32", // tau: f32
+      "f32", // tau_bias: f32
+      "f32", // lambda_features: f32
+      "u32", // threads: u32
+      "buffer", // record: ?*ErrorRecord
+    ],
+    result: "i32",
+    nonblocking: true,
+  },
+  // --- end of genre ALS ---
 } as const satisfies Deno.ForeignLibraryInterface;
 
 /** The ABI version this symbol table matches (`abi_version` in kernels/root.zig). */
-export const ABI_VERSION = 4;
+export const ABI_VERSION = 5;

@@ -1049,3 +1049,134 @@ export async function recommendTopN(
 }
 
 // --- end of explicit-feedback models ---
+
+// --- Genre ALS (kernels/genre_als.zig) ---
+
+/** Sparse item feature rows as the genre-ALS kernel reads them (CSR, f32 values). */
+export interface KernelFeatures {
+  /** Rows (one per item). */
+  readonly nItems: number;
+  /** Columns. */
+  readonly nFeatures: number;
+  /** Row pointers, `nItems + 1`. */
+  readonly ptr: Uint32Array;
+  /** Feature indices, ascending within a row. */
+  readonly index: Uint32Array;
+  /** Feature values. */
+  readonly values: Float32Array;
+}
+
+/**
+ * One genre-ALS epoch in place (lib/models/genre_als_state.ts has the equations): users as ALS,
+ * items pulled toward Gᵀf_i and wᵀf_i, then G (`featureFactors`, `nFeatures × k`) and w
+ * (`featureBias`) refitted by ridge regression and every item without ratings set to its prior.
+ * A system that cannot be factorised throws a {@linkcode KernelError} with `status`
+ * {@linkcode Status}.notFinite, `info.side` = 0 (user), 1 (item) or 2 (G/w) and `info.row` the row.
+ *
+ * @example
+ * ```ts
+ * import { genreAlsEpoch } from "./kernels.ts";
+ * import { fromTriplets } from "../data/_coo.ts";
+ * const m = fromTriplets(2, 3, [0, 0, 1], [0, 1, 0], [4, 2, 5], [0, 0, 0]);
+ * const features = { nItems: 3, nFeatures: 1, ptr: Uint32Array.of(0, 1, 2, 3),
+ *   index: Uint32Array.of(0, 0, 0), values: Float32Array.of(1, 1, 1) };
+ * const state = {
+ *   k: 1, mu: 11 / 3,
+ *   userFactors: new Float32Array([0.1, -0.1]), itemFactors: new Float32Array([0.2, 0.05, 0]),
+ *   userBias: new Float32Array(2), itemBias: new Float32Array(3),
+ *   featureFactors: new Float32Array(1), featureBias: new Float32Array(1),
+ * };
+ * await genreAlsEpoch(m, state, features, {
+ *   lambdaFactors: 0.1, lambdaBias: 0.1, tau: 1, tauBias: 1, lambdaFeatures: 1,
+ * });
+ * if (state.itemBias[2] !== state.featureBias[0]) throw new Error("item 2 has no ratings: its prior");
+ * ```
+ */
+export async function genreAlsEpoch(
+  m: KernelMatrix,
+  state: ModelArrays & { featureFactors: Float32Array; featureBias: Float32Array },
+  features: KernelFeatures,
+  options: EpochKernelOptions & {
+    lambdaFactors: number;
+    lambdaBias: number;
+    tau: number;
+    tauBias: number;
+    lambdaFeatures: number;
+  },
+): Promise<void> {
+  const fn = "genreAlsEpoch";
+  const packed = checkModelArrays(fn, state);
+  checkShape(fn, state, m);
+  const nItems = m.nItems;
+  if (state.k < 1 || state.k > 1024) {
+    throw new RangeError(`${fn}: k must be in 1..1024, got ${state.k}`);
+  }
+  const nFeatures = u32("nFeatures", features.nFeatures);
+  if (nFeatures < 1 || nFeatures > 4096) {
+    throw new RangeError(`${fn}: nFeatures must be in 1..4096, got ${nFeatures}`);
+  }
+  if (
+    features.nItems !== nItems || features.ptr.length !== nItems + 1 ||
+    features.index.length !== features.values.length
+  ) {
+    throw new RangeError(
+      `${fn}: the feature rows (${features.nItems} rows, ${features.ptr.length} pointers) do ` +
+        `not match the ${nItems} items`,
+    );
+  }
+  if (
+    state.featureFactors.length !== nFeatures * state.k || state.featureBias.length !== nFeatures
+  ) {
+    throw new RangeError(
+      `${fn}: G has ${state.featureFactors.length} and w ${state.featureBias.length} entries, ` +
+        `expected ${nFeatures}×${state.k} and ${nFeatures}`,
+    );
+  }
+  checkLambda(fn, "lambdaFactors", options.lambdaFactors, { positive: true });
+  checkLambda(fn, "lambdaBias", options.lambdaBias);
+  checkLambda(fn, "lambdaFeatures", options.lambdaFeatures, { positive: true });
+  checkLambda(fn, "tau", options.tau);
+  checkLambda(fn, "tauBias", options.tauBias);
+  const views = await matrixViews(fn, m);
+  const featureView = await featureRowsView(fn, features);
+  const record = errorRecord();
+  const status = await hold(
+    [views, featureView, packed, state.featureFactors, state.featureBias],
+    open().rs_genre_als_epoch(
+      views.users.bytes,
+      views.items.bytes,
+      featureView.bytes,
+      packed.bytes,
+      state.featureFactors,
+      state.featureBias,
+      options.lambdaFactors,
+      options.lambdaBias,
+      options.weighted ? 1 : 0,
+      options.tau,
+      options.tauBias,
+      options.lambdaFeatures,
+      u32("threads", options.threads ?? defaultThreads()),
+      record,
+    ),
+  );
+  check("rs_genre_als_epoch", status, record);
+}
+
+/** Validated views of feature rows, one per rows object (checked in full once, as matrices). */
+const featureViews = new WeakMap<KernelFeatures, PackedRows>();
+
+async function featureRowsView(fn: string, f: KernelFeatures): Promise<PackedRows> {
+  const known = featureViews.get(f);
+  if (
+    known && isValidated(known) && known.arrays[0] === f.ptr && known.arrays[1] === f.index &&
+    known.arrays[2] === f.values
+  ) {
+    return known;
+  }
+  const view = packRows(f.ptr, f.index, f.values, u32("nFeatures", f.nFeatures));
+  await validateRows(fn, "feature rows'", view);
+  featureViews.set(f, view);
+  return view;
+}
+
+// --- end of genre ALS ---

@@ -13,3 +13,4 @@
  */
 export * from "./rmse.ts";
 export * from "./ranking.ts";
+export * from "./cold_start.ts";

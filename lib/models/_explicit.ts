@@ -18,7 +18,7 @@ export const MOVIELENS_SCALE: readonly [number, number] = Object.freeze([0.5, 5]
 ];
 
 /** The model kinds this library saves. */
-export type ModelKind = "global-mean" | "bias-als" | "als";
+export type ModelKind = "global-mean" | "bias-als" | "als" | "genre-als";
 
 /** RMSE and MAE of a model on a rating matrix. */
 export interface Evaluation {

@@ -35,6 +35,18 @@ const HYPER_TYPES: Record<ModelKind, Record<string, "number" | "boolean" | "stri
     initScale: "number",
     epochs: "number",
   },
+  "genre-als": {
+    k: "number",
+    lambda: "number",
+    lambdaBias: "number",
+    tau: "number",
+    tauBias: "number",
+    lambdaFeatures: "number",
+    weighted: "boolean",
+    seed: "number",
+    initScale: "number",
+    epochs: "number",
+  },
 };
 
 const isWhole = (v: unknown, min: number, max: number): v is number =>
@@ -136,9 +148,10 @@ export function checkMetadata(
     throw new Error(`${path}: holds a "${metadata.model}" model, expected "${kind}"`);
   }
   const { k, mu, nUsers, nItems, ratingScale: scale } = metadata;
-  const kRange = kind === "als" ? [1, 1024] : [0, 0];
+  const factored = kind === "als" || kind === "genre-als";
+  const kRange = factored ? [1, 1024] : [0, 0];
   if (!isWhole(k, kRange[0]!, kRange[1]!)) {
-    const expected = kind === "als"
+    const expected = factored
       ? "a whole number in 1..1024 (the number of latent factors)"
       : `0 (a ${kind} model has no latent factors)`;
     throw metadataError(path, "k", expected, k);

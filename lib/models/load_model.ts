@@ -1,17 +1,18 @@
 /**
- * Loads a saved model of any kind: the file's metadata names the kind (`global-mean`, `bias-als`
- * or `als`), and the matching class's `load` reads and checks the rest.
+ * Loads a saved model of any kind: the file's metadata names the kind (`global-mean`, `bias-als`,
+ * `als` or `genre-als`), and the matching class's `load` reads and checks the rest.
  *
  * @module
  */
 import { Als } from "./als.ts";
 import { BiasAls } from "./bias_als.ts";
+import { GenreAls } from "./genre_als.ts";
 import { GlobalMean } from "./global_mean.ts";
 import { readModelFile } from "./_model_file.ts";
 import { partsFromFile } from "./_explicit.ts";
 
 /** Any model `loadModel` can return. */
-export type AnyModel = GlobalMean | BiasAls | Als;
+export type AnyModel = GlobalMean | BiasAls | Als | GenreAls;
 
 /**
  * Loads the model saved at `path`, whatever its kind (the file is read once); a file of another
@@ -40,6 +41,8 @@ export async function loadModel(path: string): Promise<AnyModel> {
       return new BiasAls(partsFromFile(path, file, kind));
     case "als":
       return new Als(partsFromFile(path, file, kind));
+    case "genre-als":
+      return GenreAls.fromFile(path, file);
     default:
       throw new Error(
         `${path}: holds a model of kind ${JSON.stringify(kind)}; expected "global-mean", ` +

@@ -35,6 +35,9 @@ export * from "./naive_als.ts";
 export * from "./baseline.ts";
 export * from "./tuning.ts";
 export * from "./embeddings.ts";
+export * from "./genre_als_state.ts";
+export * from "./genre_als.ts";
+export * from "./cold_start.ts";
 export { ExplicitModel, MOVIELENS_SCALE, RankingModel } from "./_explicit.ts";
 export type {
   CommonFitOptions,
