@@ -100,6 +100,7 @@ Deno.test("the tools refuse bad arguments before loading anything, with the usag
       ["fit.ts", ["--out", `${ROOT}README.md/models/als.rsm`], `${ROOT}README.md is not a folder`],
       ["recommend.ts", ["--user", "1"], "--model and --user are required"],
       ["synth.ts", ["--out", "/nonexistent/x", "--scale", "tiny"], "--scale is one of small, 32m"],
+      ["synth.ts", ["--out", "/nonexistent/x", "--format", "ml-10m"], "--format is one of csv"],
     ] as const
   ) {
     const result = await run(tool, ...args);
@@ -133,5 +134,20 @@ Deno.test("--help prints the usage line and exits 0, for every tool", async () =
     assertEquals(result.code, 0, `${tool}: ${result.stderr}`);
     assert(result.stdout.startsWith("usage: "), `${tool}: ${result.stdout}`);
     assertEquals(result.stderr, "");
+  }
+});
+
+Deno.test("synth.ts --format ml-100k writes a loadable folder with demographics", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "synth_classic_cli_" });
+  try {
+    const args = ["--out", `${dir}/ml-100k`, "--format", "ml-100k", "--users", "50"];
+    const result = await run("synth.ts", ...args, "--movies", "100", "--ratings", "2000");
+    assertEquals(result.code, 0, result.stderr);
+    assert(result.stdout.includes("50 users, 100 movies, 2,000 ratings"), result.stdout);
+    assert(result.stdout.includes("planted: engineer × Sci-Fi"), result.stdout);
+    const users = await Deno.readTextFile(`${dir}/ml-100k/u.user`);
+    assertEquals(users.trimEnd().split("\n").length, 50);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
   }
 });
