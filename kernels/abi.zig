@@ -16,6 +16,7 @@ const status_mod = @import("status.zig");
 const rows_mod = @import("rows.zig");
 const score = @import("score.zig");
 const als = @import("als.zig");
+const sparse = @import("sparse.zig");
 
 const Status = status_mod.Status;
 const Rows = rows_mod.Rows;
@@ -38,6 +39,30 @@ pub const RowsView = extern struct {
     nnz: u32,
     /// `validated_mark` once `validate` accepted this view; 0 when packed.
     validated: u32,
+};
+
+/// One compressed layout with timestamps, as the builders fill it (or `rs_matrix_transpose` reads
+/// it): `ptr` has `rows + 1` entries, the other three `nnz`; indices are `< inner`.
+pub const LayoutView = extern struct {
+    ptr: [*]u32,
+    index: [*]u32,
+    values: [*]f32,
+    times: [*]u32,
+    rows: u32,
+    inner: u32,
+    nnz: u32,
+    reserved: u32,
+};
+
+/// Coordinate (COO) entries with dense indices: entry j is (users[j], items[j], values[j],
+/// times[j]).
+pub const CoordinatesView = extern struct {
+    users: [*]const u32,
+    items: [*]const u32,
+    values: [*]const f32,
+    times: [*]const u32,
+    nnz: u32,
+    reserved: u32,
 };
 
 /// What `validate` writes into `RowsView.validated`.
@@ -80,6 +105,8 @@ comptime {
     assert(@sizeOf(RowsView) == 40);
     assert(@sizeOf(ModelView) == 48);
     assert(@sizeOf(ErrorRecord) == 64);
+    assert(@sizeOf(LayoutView) == 48);
+    assert(@sizeOf(CoordinatesView) == 40);
 }
 
 /// A refused argument: the export returns `Status.invalid_argument`.
@@ -209,6 +236,35 @@ pub fn checkShape(
     const m = model.?;
     if (m.n_users != users.count()) return refuse(record, argument, users.count(), m.n_users);
     if (m.n_items != items.count()) return refuse(record, argument, items.count(), m.n_items);
+}
+
+/// The slices of a layout view (no check of its entries): O(1) shape checks only.
+pub fn layoutOf(view: ?*const LayoutView, argument: u64, record: *ErrorRecord) Refused!sparse.Compressed {
+    const v = view orelse return refuse(record, argument, 1, 0);
+    if (v.rows == std.math.maxInt(u32)) return refuse(record, argument, 0, v.rows);
+    const nnz: usize = v.nnz;
+    return .{
+        .ptr = v.ptr[0 .. @as(usize, v.rows) + 1],
+        .index = v.index[0..nnz],
+        .values = v.values[0..nnz],
+        .times = v.times[0..nnz],
+    };
+}
+
+/// The four columns of a coordinate view.
+pub fn coordinatesOf(
+    view: ?*const CoordinatesView,
+    argument: u64,
+    record: *ErrorRecord,
+) Refused!struct { users: []const u32, items: []const u32, values: []const f32, times: []const u32 } {
+    const v = view orelse return refuse(record, argument, 1, 0);
+    const nnz: usize = v.nnz;
+    return .{
+        .users = v.users[0..nnz],
+        .items = v.items[0..nnz],
+        .values = v.values[0..nnz],
+        .times = v.times[0..nnz],
+    };
 }
 
 /// A caller array of `len` entries; `null` only when `len = 0`.

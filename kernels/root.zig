@@ -46,9 +46,10 @@ export fn rs_abi_version() u32 {
 }
 
 /// Advice that a large caller buffer about to be filled be backed by transparent huge pages.
-export fn rs_advise_huge(bytes: ?[*]u8, len: u32) i32 {
-    if (bytes == null and len > 0) return code(.invalid_argument);
-    if (len > 0) io.adviseHugePages(bytes.?[0..len]);
+export fn rs_advise_huge(bytes: ?[*]u8, len: u32, record: ?*ErrorRecord) i32 {
+    const rec = record orelse return code(.invalid_argument);
+    const buffer = abi.mutSlice(u8, bytes, len, 1, rec) catch |e| return refused(e);
+    if (len > 0) io.adviseHugePages(buffer);
     return code(.ok);
 }
 
@@ -68,18 +69,23 @@ export fn rs_ratings_scan(
     parts: u32,
     offsets_ptr: ?[*]u64,
     lines_ptr: ?[*]u64,
-    info: ?*ErrorRecord,
+    record: ?*ErrorRecord,
 ) i32 {
-    const error_info = info orelse return code(.invalid_argument);
-    if (path_ptr == null or path_len == 0 or offsets_ptr == null or lines_ptr == null) return code(.invalid_argument);
-    if (parts == 0 or parts > threads_mod.threads_max) return code(.invalid_argument);
-    const mapped = io.mapFile(path_ptr.?[0..path_len]) catch return code(.io_error);
+    const rec = record orelse return code(.invalid_argument);
+    if (path_len == 0) return refused(abi.refuse(rec, 2, 1, 0));
+    const path = abi.constSlice(u8, path_ptr, path_len, 1, rec) catch |e| return refused(e);
+    if (parts == 0 or parts > threads_mod.threads_max) {
+        return refused(abi.refuse(rec, 3, threads_mod.threads_max, parts));
+    }
+    const offsets = abi.mutSlice(u64, offsets_ptr, parts + 1, 4, rec) catch |e| return refused(e);
+    const lines = abi.mutSlice(u64, lines_ptr, parts, 5, rec) catch |e| return refused(e);
+    const mapped = io.mapFile(path) catch return code(.io_error);
     defer mapped.unmap();
-    return code(parse.scan(mapped.bytes, offsets_ptr.?[0 .. parts + 1], lines_ptr.?[0..parts], error_info));
+    return code(parse.scan(mapped.bytes, offsets, lines, rec));
 }
 
 /// Pass two: parses the partitions `rs_ratings_scan` made into four columns of `rows` entries.
-/// Fails with `invalid_argument` if the file changed size since the scan.
+/// Fails with `invalid_argument` (argument 4) if the file changed since the scan.
 export fn rs_ratings_parse(
     path_ptr: ?[*]const u8,
     path_len: u32,
@@ -91,115 +97,130 @@ export fn rs_ratings_parse(
     movies: ?[*]u32,
     ratings: ?[*]f32,
     times: ?[*]u32,
-    info: ?*ErrorRecord,
+    record: ?*ErrorRecord,
 ) i32 {
-    const error_info = info orelse return code(.invalid_argument);
-    if (path_ptr == null or path_len == 0 or offsets_ptr == null or lines_ptr == null) return code(.invalid_argument);
-    if (users == null or movies == null or ratings == null or times == null) return code(.invalid_argument);
-    if (parts == 0 or parts > threads_mod.threads_max) return code(.invalid_argument);
-    const offsets = offsets_ptr.?[0 .. parts + 1];
-    const lines = lines_ptr.?[0..parts];
+    const rec = record orelse return code(.invalid_argument);
+    if (path_len == 0) return refused(abi.refuse(rec, 2, 1, 0));
+    const path = abi.constSlice(u8, path_ptr, path_len, 1, rec) catch |e| return refused(e);
+    if (parts == 0 or parts > threads_mod.threads_max) {
+        return refused(abi.refuse(rec, 3, threads_mod.threads_max, parts));
+    }
+    const offsets = abi.constSlice(u64, offsets_ptr, parts + 1, 4, rec) catch |e| return refused(e);
+    const lines = abi.constSlice(u64, lines_ptr, parts, 5, rec) catch |e| return refused(e);
     var total: u64 = 0;
     for (lines) |count| total += count;
-    if (total != rows) return code(.invalid_argument);
-    const mapped = io.mapFile(path_ptr.?[0..path_len]) catch return code(.io_error);
-    defer mapped.unmap();
-    if (offsets[0] > mapped.bytes.len) return code(.invalid_argument);
-    if (offsets[parts] != parse.dataEnd(mapped.bytes, offsets[0])) return code(.invalid_argument);
-    for (offsets[0..parts], offsets[1..]) |begin, end| {
-        if (begin > end) return code(.invalid_argument);
-    }
+    if (total != rows) return refused(abi.refuse(rec, 6, total, rows));
     const columns: parse.Columns = .{
-        .users = users.?[0..rows],
-        .movies = movies.?[0..rows],
-        .ratings = ratings.?[0..rows],
-        .times = times.?[0..rows],
+        .users = abi.mutSlice(u32, users, rows, 7, rec) catch |e| return refused(e),
+        .movies = abi.mutSlice(u32, movies, rows, 8, rec) catch |e| return refused(e),
+        .ratings = abi.mutSlice(f32, ratings, rows, 9, rec) catch |e| return refused(e),
+        .times = abi.mutSlice(u32, times, rows, 10, rec) catch |e| return refused(e),
     };
+    const mapped = io.mapFile(path) catch return code(.io_error);
+    defer mapped.unmap();
+    if (offsets[0] > mapped.bytes.len) return refused(abi.refuse(rec, 4, mapped.bytes.len, offsets[0]));
+    const data_end = parse.dataEnd(mapped.bytes, offsets[0]);
+    if (offsets[parts] != data_end) return refused(abi.refuse(rec, 4, data_end, offsets[parts]));
+    for (offsets[0..parts], offsets[1..]) |begin, end| {
+        if (begin > end) return refused(abi.refuse(rec, 4, begin, end));
+    }
     adviseHuge(.{ columns.users, columns.movies, columns.ratings, columns.times });
-    return code(parse.parse(mapped.bytes, offsets, lines, columns, error_info));
+    return code(parse.parse(mapped.bytes, offsets, lines, columns, rec));
 }
 
 /// Distinct count and largest value of `raw`: `out[0] = count`, `out[1] = max`.
-export fn rs_ids_distinct(raw: ?[*]const u32, len: u32, out: ?*[2]u32) i32 {
-    if ((raw == null and len > 0) or out == null) return code(.invalid_argument);
-    const values: []const u32 = if (len == 0) &.{} else raw.?[0..len];
+export fn rs_ids_distinct(raw: ?[*]const u32, len: u32, out: ?*[2]u32, record: ?*ErrorRecord) i32 {
+    const rec = record orelse return code(.invalid_argument);
+    const values = abi.constSlice(u32, raw, len, 1, rec) catch |e| return refused(e);
+    const result_out = out orelse return refused(abi.refuse(rec, 3, 1, 0));
     const result = sparse.distinct(allocator, values) catch return code(.out_of_memory);
-    out.?.* = .{ result.count, result.max };
+    result_out.* = .{ result.count, result.max };
     return code(.ok);
 }
 
 /// Rewrites `raw` in place to dense indices; `ids[dense] = raw id`, ascending.
-export fn rs_ids_densify(raw: ?[*]u32, len: u32, max: u32, ids: ?[*]u32, ids_len: u32) i32 {
-    if ((raw == null and len > 0) or (ids == null and ids_len > 0)) return code(.invalid_argument);
-    const values: []u32 = if (len == 0) &.{} else raw.?[0..len];
-    const out: []u32 = if (ids_len == 0) &.{} else ids.?[0..ids_len];
+export fn rs_ids_densify(
+    raw: ?[*]u32,
+    len: u32,
+    max: u32,
+    ids: ?[*]u32,
+    ids_len: u32,
+    record: ?*ErrorRecord,
+) i32 {
+    const rec = record orelse return code(.invalid_argument);
+    const values = abi.mutSlice(u32, raw, len, 1, rec) catch |e| return refused(e);
+    const out = abi.mutSlice(u32, ids, ids_len, 4, rec) catch |e| return refused(e);
     return code(sparse.densify(allocator, values, max, out) catch return code(.out_of_memory));
 }
 
-/// Builds CSR (by user) and CSC (by item) from `nnz` coordinate entries with dense indices.
-/// `user_ptr` has `n_users + 1` entries and `item_ptr` `n_items + 1`; the rest have `nnz`.
+/// Builds CSR (`by_user`: rows = users, inner = items) and CSC (`by_item`) from coordinate entries
+/// with dense indices. Both layouts have the coordinates' `nnz`; `ptr` arrays `rows + 1` entries.
+/// An index out of range names the entry in `record.index`; a repeated pair the user in
+/// `record.row` and the item in `record.index`.
 export fn rs_matrix_build(
-    n_users: u32,
-    n_items: u32,
-    nnz: u32,
-    users: ?[*]const u32,
-    items: ?[*]const u32,
-    ratings: ?[*]const f32,
-    times: ?[*]const u32,
-    user_ptr: ?[*]u32,
-    user_items: ?[*]u32,
-    user_ratings: ?[*]f32,
-    user_times: ?[*]u32,
-    item_ptr: ?[*]u32,
-    item_users: ?[*]u32,
-    item_ratings: ?[*]f32,
-    item_times: ?[*]u32,
+    coordinates: ?*const abi.CoordinatesView,
+    by_user: ?*const abi.LayoutView,
+    by_item: ?*const abi.LayoutView,
     threads: u32,
-    info: ?*ErrorRecord,
+    record: ?*ErrorRecord,
 ) i32 {
-    const error_info = info orelse return code(.invalid_argument);
-    if (user_ptr == null or item_ptr == null) return code(.invalid_argument);
-    if (nnz > 0 and (users == null or items == null or ratings == null or times == null or
-        user_items == null or user_ratings == null or user_times == null or
-        item_users == null or item_ratings == null or item_times == null)) return code(.invalid_argument);
-    if (n_users == std.math.maxInt(u32) or n_items == std.math.maxInt(u32)) return code(.invalid_argument);
-    const n: usize = nnz;
-    const csr: sparse.Compressed = .{
-        .ptr = user_ptr.?[0 .. @as(usize, n_users) + 1],
-        .index = if (n == 0) &.{} else user_items.?[0..n],
-        .values = if (n == 0) &.{} else user_ratings.?[0..n],
-        .times = if (n == 0) &.{} else user_times.?[0..n],
-    };
-    const csc: sparse.Compressed = .{
-        .ptr = item_ptr.?[0 .. @as(usize, n_items) + 1],
-        .index = if (n == 0) &.{} else item_users.?[0..n],
-        .values = if (n == 0) &.{} else item_ratings.?[0..n],
-        .times = if (n == 0) &.{} else item_times.?[0..n],
-    };
+    const rec = record orelse return code(.invalid_argument);
+    const coo = abi.coordinatesOf(coordinates, 1, rec) catch |e| return refused(e);
+    const csr = abi.layoutOf(by_user, 2, rec) catch |e| return refused(e);
+    const csc = abi.layoutOf(by_item, 3, rec) catch |e| return refused(e);
+    if (csr.index.len != coo.users.len) return refused(abi.refuse(rec, 2, coo.users.len, csr.index.len));
+    if (csc.index.len != coo.users.len) return refused(abi.refuse(rec, 3, coo.users.len, csc.index.len));
+    if (by_user.?.inner != csc.outer()) return refused(abi.refuse(rec, 2, csc.outer(), by_user.?.inner));
+    if (by_item.?.inner != csr.outer()) return refused(abi.refuse(rec, 3, csr.outer(), by_item.?.inner));
     adviseHuge(.{ csr.index, csr.values, csr.times, csc.index, csc.values, csc.times });
-    const status = sparse.build(
-        allocator,
-        if (n == 0) &.{} else users.?[0..n],
-        if (n == 0) &.{} else items.?[0..n],
-        if (n == 0) &.{} else ratings.?[0..n],
-        if (n == 0) &.{} else times.?[0..n],
-        csr,
-        csc,
-        threads,
-        error_info,
-    ) catch return code(.out_of_memory);
+    const status = sparse.build(allocator, coo.users, coo.items, coo.values, coo.times, csr, csc, threads, rec) catch
+        return code(.out_of_memory);
     return code(status);
+}
+
+/// The other layout of a matrix: `to` (rows = `from.inner`, inner = `from.rows`) from `from`,
+/// which is first validated in full (as `rs_rows_validate`), so `to` is valid by construction.
+/// Within a row of `to` the indices ascend.
+export fn rs_matrix_transpose(
+    from: ?*const abi.LayoutView,
+    to: ?*const abi.LayoutView,
+    threads: u32,
+    record: ?*ErrorRecord,
+) i32 {
+    const rec = record orelse return code(.invalid_argument);
+    const source = abi.layoutOf(from, 1, rec) catch |e| return refused(e);
+    const target = abi.layoutOf(to, 2, rec) catch |e| return refused(e);
+    if (to.?.rows != from.?.inner) return refused(abi.refuse(rec, 2, from.?.inner, to.?.rows));
+    if (to.?.inner != from.?.rows) return refused(abi.refuse(rec, 2, from.?.rows, to.?.inner));
+    if (target.index.len != source.index.len) {
+        return refused(abi.refuse(rec, 2, source.index.len, target.index.len));
+    }
+    const rows: rows_mod.Rows = .{ .ptr = source.ptr, .index = source.index, .values = source.values };
+    const status = rows_mod.validate(rows, from.?.inner, rec);
+    if (status != .ok) return code(status);
+    sparse.transpose(allocator, source, target, threads) catch return code(.out_of_memory);
+    return code(.ok);
 }
 
 // ---------------------------------------------------------------------------------------------
 // Synthetic MovieLens (kernels/synth.zig; driven by lib/data/synthetic.ts).
 
 /// Walker/Vose alias table of `n` positive, finite item weights into `prob` and `alias`.
-export fn rs_synth_alias(weights: ?[*]const f64, n: u32, prob: ?[*]f64, alias: ?[*]u32) i32 {
-    if (weights == null or prob == null or alias == null or n == 0) return code(.invalid_argument);
+export fn rs_synth_alias(
+    weights: ?[*]const f64,
+    n: u32,
+    prob: ?[*]f64,
+    alias: ?[*]u32,
+    record: ?*ErrorRecord,
+) i32 {
+    const rec = record orelse return code(.invalid_argument);
+    if (n == 0) return refused(abi.refuse(rec, 2, 1, 0));
+    const w = abi.constSlice(f64, weights, n, 1, rec) catch |e| return refused(e);
+    const p = abi.mutSlice(f64, prob, n, 3, rec) catch |e| return refused(e);
+    const a = abi.mutSlice(u32, alias, n, 4, rec) catch |e| return refused(e);
     const work = allocator.alloc(u32, n) catch return code(.out_of_memory);
     defer allocator.free(work);
-    return code(synth.buildAlias(weights.?[0..n], prob.?[0..n], alias.?[0..n], work));
+    return code(synth.buildAlias(w, p, a, work));
 }
 
 /// Writes the ratings.csv lines of users `user_begin..user_end` (userIds `user_begin + 1 ..`) into
@@ -234,15 +255,24 @@ export fn rs_synth_ratings_csv(
     out_len: u32,
     item_counts: ?[*]u32,
     result: ?*synth.Result,
-    info: ?*ErrorRecord,
+    record: ?*ErrorRecord,
 ) i32 {
-    const error_info = info orelse return code(.invalid_argument);
-    if (user_counts == null or user_time_begin == null or user_time_span == null or user_bias == null or
-        user_factors == null or movie_ids == null or item_weights == null or item_prob == null or
-        item_alias == null or item_bias == null or item_factors == null or out == null or
-        item_counts == null or result == null) return code(.invalid_argument);
-    if (n_users == 0 or n_items == 0 or k == 0 or k > synth.factors_max) return code(.invalid_argument);
-    if (user_begin > user_end or user_end > n_users or crlf > 1) return code(.invalid_argument);
+    const error_info = record orelse return code(.invalid_argument);
+    const arrays = [_]?*const anyopaque{
+        user_counts,  user_time_begin, user_time_span, user_bias,  user_factors,
+        movie_ids,    item_weights,    item_prob,      item_alias, item_bias,
+        item_factors, out,             item_counts,    result,
+    };
+    const positions = [_]u64{ 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 23, 25, 26 };
+    for (arrays, positions) |array, position| {
+        if (array == null) return refused(abi.refuse(error_info, position, 1, 0));
+    }
+    if (n_users == 0) return refused(abi.refuse(error_info, 2, 1, 0));
+    if (n_items == 0) return refused(abi.refuse(error_info, 3, 1, 0));
+    if (k == 0 or k > synth.factors_max) return refused(abi.refuse(error_info, 4, synth.factors_max, k));
+    if (user_begin > user_end) return refused(abi.refuse(error_info, 5, user_end, user_begin));
+    if (user_end > n_users) return refused(abi.refuse(error_info, 6, n_users, user_end));
+    if (crlf > 1) return refused(abi.refuse(error_info, 21, 1, crlf));
     const users: usize = n_users;
     const items: usize = n_items;
     const model: synth.Model = .{
@@ -260,7 +290,11 @@ export fn rs_synth_ratings_csv(
         .movie_ids = movie_ids.?[0..items],
         .item_bias = item_bias.?[0..items],
         .item_factors = item_factors.?[0 .. items * k],
-        .table = .{ .weights = item_weights.?[0..items], .prob = item_prob.?[0..items], .alias = item_alias.?[0..items] },
+        .table = .{
+            .weights = item_weights.?[0..items],
+            .prob = item_prob.?[0..items],
+            .alias = item_alias.?[0..items],
+        },
     };
     const checked = synth.checkModel(&model, error_info);
     if (checked != .ok) return code(checked);

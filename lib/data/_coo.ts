@@ -1,13 +1,15 @@
 /**
- * A pure TypeScript reference builder for {@linkcode RatingMatrix} from coordinate (COO) triplets,
- * and the CSR → CSC transpose that the splits reuse.
+ * Building a {@linkcode RatingMatrix} from coordinate (COO) triplets, and the CSR → CSC transpose
+ * that the splits reuse.
  *
- * Both are counting sorts over typed arrays: O(nnz + nUsers + nItems) time, no per-rating objects.
- * The Zig builder is the fast path for loading; this one is the reference the tests compare against.
+ * `fromTriplets` is a counting sort over typed arrays in TypeScript (O(nnz + nUsers + nItems), no
+ * per-rating objects), the reference the tests compare the Zig builder against; `cscFromCsr`
+ * calls the Zig transpose, which the splits and subsampling use on millions of ratings.
  *
  * @module
  */
 
+import { transposeLayout } from "../ffi/kernels.ts";
 import type { RatingMatrix } from "./types.ts";
 
 const U32_MAX = 0xffff_ffff;
@@ -123,8 +125,10 @@ export function fromTriplets(
 }
 
 /**
- * Complete a CSR matrix with its CSC twin (a counting sort by item that visits rows in order, so
- * each column's user indices come out ascending). The CSR arrays are used as given, not copied.
+ * Complete a CSR matrix with its CSC twin, built in Zig (`transposeLayout`: the CSR is validated
+ * in full, then a stable counting sort by item, so each column's user indices come out ascending).
+ * The CSR arrays are used as given, not copied. A malformed CSR (an item index ≥ `nItems`, items
+ * not ascending in a row, a non-finite rating) throws a `KernelError` naming the row and index.
  *
  * @param nUsers Number of rows; `userPtr.length` must be `nUsers + 1`.
  * @param nItems Number of columns.
@@ -164,28 +168,11 @@ export function cscFromCsr(
         `expected ${nnz}`,
     );
   }
-  const itemPtr = new Uint32Array(nItems + 1);
-  for (let e = 0; e < nnz; e++) {
-    const i = userItems[e]!;
-    if (i >= nItems) {
-      throw new Error(`cscFromCsr: userItems[${e}] = ${i}, expected below nItems = ${nItems}`);
-    }
-    itemPtr[i + 1]!++;
-  }
-  for (let i = 0; i < nItems; i++) itemPtr[i + 1]! += itemPtr[i]!;
-  const cursor = itemPtr.slice(0, nItems);
-  const itemUsers = new Uint32Array(nnz);
-  const itemRatings = new Float32Array(nnz);
-  const itemTimes = new Uint32Array(nnz);
-  for (let u = 0; u < nUsers; u++) {
-    const end = userPtr[u + 1]!;
-    for (let e = userPtr[u]!; e < end; e++) {
-      const p = cursor[userItems[e]!]!++;
-      itemUsers[p] = u;
-      itemRatings[p] = userRatings[e]!;
-      itemTimes[p] = userTimes[e]!;
-    }
-  }
+  const csc = transposeLayout(
+    { ptr: userPtr, index: userItems, values: userRatings, times: userTimes },
+    nItems,
+  );
+  const { ptr: itemPtr, index: itemUsers, values: itemRatings, times: itemTimes } = csc;
   return {
     nUsers,
     nItems,

@@ -37,6 +37,28 @@ export const MODEL_VIEW_FIELDS = [
   ["mu", "f32"],
 ] as const satisfies readonly (readonly [string, FieldKind])[];
 
+/** `LayoutView` of kernels/abi.zig, in declaration order. */
+export const LAYOUT_VIEW_FIELDS = [
+  ["ptr", "pointer"],
+  ["index", "pointer"],
+  ["values", "pointer"],
+  ["times", "pointer"],
+  ["rows", "u32"],
+  ["inner", "u32"],
+  ["nnz", "u32"],
+  ["reserved", "u32"],
+] as const satisfies readonly (readonly [string, FieldKind])[];
+
+/** `CoordinatesView` of kernels/abi.zig, in declaration order. */
+export const COORDINATES_VIEW_FIELDS = [
+  ["users", "pointer"],
+  ["items", "pointer"],
+  ["values", "pointer"],
+  ["times", "pointer"],
+  ["nnz", "u32"],
+  ["reserved", "u32"],
+] as const satisfies readonly (readonly [string, FieldKind])[];
+
 /** `ErrorRecord` of kernels/abi.zig: u64 fields in declaration order. */
 export const ERROR_RECORD_FIELDS = [
   "line",
@@ -197,6 +219,78 @@ export function packModel(model: {
     bytes,
     arrays: [model.userFactors, model.itemFactors, model.userBias, model.itemBias],
   };
+}
+
+const LAYOUT = offsets(LAYOUT_VIEW_FIELDS);
+const COORDINATES = offsets(COORDINATES_VIEW_FIELDS);
+
+/** One layout with timestamps (`LayoutView`): the arrays a builder fills or a transpose reads. */
+export interface LayoutArrays {
+  /** Row pointers, `rows + 1` entries. */
+  ptr: Uint32Array;
+  /** Column index per entry. */
+  index: Uint32Array;
+  /** Value per entry. */
+  values: Float32Array;
+  /** Timestamp per entry. */
+  times: Uint32Array;
+}
+
+/**
+ * Packs a `LayoutView` over `inner` columns (rows = `ptr.length - 1`, nnz = `index.length`).
+ *
+ * @example
+ * ```ts
+ * import { packLayout } from "./_abi.ts";
+ * const one = Uint32Array.of(0);
+ * const v = packLayout({ ptr: Uint32Array.of(0, 1), index: one, values: Float32Array.of(4), times: one }, 3);
+ * if (v.bytes.length !== 48) throw new Error("48 bytes");
+ * ```
+ */
+export function packLayout(
+  layout: LayoutArrays,
+  inner: number,
+): { bytes: Uint8Array; keep: LayoutArrays } {
+  const bytes = new Uint8Array(LAYOUT.bytes);
+  write(new DataView(bytes.buffer), LAYOUT.at, {
+    ptr: addressOf(layout.ptr),
+    index: addressOf(layout.index),
+    values: addressOf(layout.values),
+    times: addressOf(layout.times),
+    rows: layout.ptr.length - 1,
+    inner,
+    nnz: layout.index.length,
+    reserved: 0,
+  }, LAYOUT_VIEW_FIELDS);
+  return { bytes, keep: layout };
+}
+
+/** Coordinate entries (`CoordinatesView`), all of one length. */
+export interface CoordinateArrays {
+  /** Dense user index per entry. */
+  users: Uint32Array;
+  /** Dense item index per entry. */
+  items: Uint32Array;
+  /** Rating per entry. */
+  ratings: Float32Array;
+  /** Timestamp per entry. */
+  times: Uint32Array;
+}
+
+/** Packs a `CoordinatesView` (nnz = `users.length`; the caller checks the four lengths agree). */
+export function packCoordinates(
+  coo: CoordinateArrays,
+): { bytes: Uint8Array; keep: CoordinateArrays } {
+  const bytes = new Uint8Array(COORDINATES.bytes);
+  write(new DataView(bytes.buffer), COORDINATES.at, {
+    users: addressOf(coo.users),
+    items: addressOf(coo.items),
+    values: addressOf(coo.ratings),
+    times: addressOf(coo.times),
+    nnz: coo.users.length,
+    reserved: 0,
+  }, COORDINATES_VIEW_FIELDS);
+  return { bytes, keep: coo };
 }
 
 /** Whether `rs_rows_validate` marked a packed view validated (`validated_mark` in abi.zig). */

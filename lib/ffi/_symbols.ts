@@ -2,8 +2,10 @@
  * The one symbol table of the Zig kernel library (kernels/root.zig). Only `kernels.ts` opens it.
  *
  * Conventions: every array is a `buffer` (a TypedArray allocated on the TypeScript side), every
- * length a u32, every function returns an i32 status (0 = ok) and reports details through a
- * 4-word `BigUint64Array` error buffer. Calls that take more than a few milliseconds on large data
+ * length a u32, every function returns an i32 status (0 = ok) and reports details through an
+ * `ErrorRecord` (kernels/abi.zig; 8 named u64 fields). Matrices and models cross as packed
+ * `extern struct` views (lib/ffi/_abi.ts). Each parameter is commented with its Zig name and type;
+ * `abi_test.ts` checks the kinds against kernels/root.zig. Calls that take more than a few milliseconds on large data
  * are `nonblocking` so a notebook kernel stays responsive.
  *
  * @module
@@ -13,85 +15,125 @@
 export const symbols = {
   rs_abi_version: { parameters: [], result: "u32" },
   rs_simd_f32_lanes: { parameters: [], result: "u32" },
-  rs_advise_huge: { parameters: ["buffer", "u32"], result: "i32" },
+  rs_advise_huge: {
+    parameters: [
+      "buffer", // bytes: ?[*]u8
+      "u32", // len: u32
+      "buffer", // record: ?*ErrorRecord
+    ],
+    result: "i32",
+  },
+  // --- Ingestion (kernels/parse.zig, sparse.zig) ---
   rs_ratings_scan: {
-    parameters: ["buffer", "u32", "u32", "buffer", "buffer", "buffer"],
+    parameters: [
+      "buffer", // path_ptr: ?[*]const u8 (UTF-8)
+      "u32", // path_len: u32
+      "u32", // parts: u32 (1..64)
+      "buffer", // offsets_ptr: ?[*]u64 (parts + 1)
+      "buffer", // lines_ptr: ?[*]u64 (parts)
+      "buffer", // record: ?*ErrorRecord
+    ],
     result: "i32",
     nonblocking: true,
   },
   rs_ratings_parse: {
     parameters: [
-      "buffer",
-      "u32",
-      "u32",
-      "buffer",
-      "buffer",
-      "u32",
-      "buffer",
-      "buffer",
-      "buffer",
-      "buffer",
-      "buffer",
+      "buffer", // path_ptr: ?[*]const u8 (UTF-8)
+      "u32", // path_len: u32
+      "u32", // parts: u32
+      "buffer", // offsets_ptr: ?[*]const u64 (parts + 1, from the scan)
+      "buffer", // lines_ptr: ?[*]const u64 (parts, from the scan)
+      "u32", // rows: u32
+      "buffer", // users: ?[*]u32 (rows)
+      "buffer", // movies: ?[*]u32 (rows)
+      "buffer", // ratings: ?[*]f32 (rows)
+      "buffer", // times: ?[*]u32 (rows)
+      "buffer", // record: ?*ErrorRecord
     ],
     result: "i32",
     nonblocking: true,
   },
-  rs_ids_distinct: { parameters: ["buffer", "u32", "buffer"], result: "i32" },
-  rs_ids_densify: { parameters: ["buffer", "u32", "u32", "buffer", "u32"], result: "i32" },
+  rs_ids_distinct: {
+    parameters: [
+      "buffer", // raw: ?[*]const u32 (len)
+      "u32", // len: u32
+      "buffer", // out: ?*[2]u32 (count, max)
+      "buffer", // record: ?*ErrorRecord
+    ],
+    result: "i32",
+  },
+  rs_ids_densify: {
+    parameters: [
+      "buffer", // raw: ?[*]u32 (len, rewritten in place)
+      "u32", // len: u32
+      "u32", // max: u32
+      "buffer", // ids: ?[*]u32 (ids_len)
+      "u32", // ids_len: u32
+      "buffer", // record: ?*ErrorRecord
+    ],
+    result: "i32",
+  },
   rs_matrix_build: {
     parameters: [
-      "u32",
-      "u32",
-      "u32",
-      "buffer",
-      "buffer",
-      "buffer",
-      "buffer",
-      "buffer",
-      "buffer",
-      "buffer",
-      "buffer",
-      "buffer",
-      "buffer",
-      "buffer",
-      "buffer",
-      "u32",
-      "buffer",
+      "buffer", // coordinates: ?*const abi.CoordinatesView
+      "buffer", // by_user: ?*const abi.LayoutView (CSR, filled)
+      "buffer", // by_item: ?*const abi.LayoutView (CSC, filled)
+      "u32", // threads: u32
+      "buffer", // record: ?*ErrorRecord
     ],
     result: "i32",
     nonblocking: true,
   },
+  rs_matrix_transpose: {
+    parameters: [
+      "buffer", // from: ?*const abi.LayoutView (validated in full first)
+      "buffer", // to: ?*const abi.LayoutView (filled)
+      "u32", // threads: u32
+      "buffer", // record: ?*ErrorRecord
+    ],
+    result: "i32",
+  },
+  // --- end of ingestion ---
   // --- Synthetic MovieLens (kernels/synth.zig) ---
-  rs_synth_alias: { parameters: ["buffer", "u32", "buffer", "buffer"], result: "i32" },
+  rs_synth_alias: {
+    parameters: [
+      "buffer", // weights: ?[*]const f64 (n)
+      "u32", // n: u32
+      "buffer", // prob: ?[*]f64 (n)
+      "buffer", // alias: ?[*]u32 (n)
+      "buffer", // record: ?*ErrorRecord
+    ],
+    result: "i32",
+  },
   rs_synth_ratings_csv: {
     parameters: [
-      "u64", // seed
-      "u32", // n_users
-      "u32", // n_items
-      "u32", // k
-      "u32", // user_begin
-      "u32", // user_end
-      "buffer", // user_counts
-      "buffer", // user_time_begin
-      "buffer", // user_time_span
-      "buffer", // user_bias
-      "buffer", // user_factors
-      "buffer", // movie_ids
-      "buffer", // item_weights
-      "buffer", // item_prob
-      "buffer", // item_alias
-      "buffer", // item_bias
-      "buffer", // item_factors
-      "f64", // mu
-      "f64", // noise_sd
-      "u32", // whole_stars_before
-      "u32", // crlf
-      "u32", // threads
-      "buffer", // out
-      "u32", // out_len
-      "buffer", // item_counts
-      "buffer", // result
-      "buffer", // info
+      "u64", // seed: u64
+      "u32", // n_users: u32
+      "u32", // n_items: u32
+      "u32", // k: u32
+      "u32", // user_begin: u32
+      "u32", // user_end: u32
+      "buffer", // user_counts: ?[*]const u32 (n_users)
+      "buffer", // user_time_begin: ?[*]const u32 (n_users)
+      "buffer", // user_time_span: ?[*]const u32 (n_users)
+      "buffer", // user_bias: ?[*]const f32 (n_users)
+      "buffer", // user_factors: ?[*]const f32 (n_users × k)
+      "buffer", // movie_ids: ?[*]const u32 (n_items)
+      "buffer", // item_weights: ?[*]const f64 (n_items)
+      "buffer", // item_prob: ?[*]const f64 (n_items)
+      "buffer", // item_alias: ?[*]const u32 (n_items)
+      "buffer", // item_bias: ?[*]const f32 (n_items)
+      "buffer", // item_factors: ?[*]const f32 (n_items × k)
+      "f64", // mu: f64
+      "f64", // noise_sd: f64
+      "u32", // whole_stars_before: u32
+      "u32", // crlf: u32 (0 or 1)
+      "u32", // threads: u32
+      "buffer", // out: ?[*]u8 (out_len)
+      "u32", // out_len: u32
+      "buffer", // item_counts: ?[*]u32 (n_items)
+      "buffer", // result: ?*synth.Result ([13]u64)
+      "buffer", // record: ?*ErrorRecord
     ],
     result: "i32",
     nonblocking: true,

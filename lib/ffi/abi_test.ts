@@ -3,7 +3,13 @@
 // parameter and result types (kernels/root.zig) and the ABI version. Any drift fails here.
 import { assertEquals } from "../../tests/_assert.ts";
 import { ABI_VERSION, symbols } from "./_symbols.ts";
-import { ERROR_RECORD_FIELDS, MODEL_VIEW_FIELDS, ROWS_VIEW_FIELDS } from "./_abi.ts";
+import {
+  COORDINATES_VIEW_FIELDS,
+  ERROR_RECORD_FIELDS,
+  LAYOUT_VIEW_FIELDS,
+  MODEL_VIEW_FIELDS,
+  ROWS_VIEW_FIELDS,
+} from "./_abi.ts";
 import { Status, STATUS_TEXT } from "./_status.ts";
 
 const kernels = new URL("../../kernels/", import.meta.url);
@@ -43,6 +49,14 @@ Deno.test("views and error record match kernels/abi.zig", () => {
   assertEquals(
     structFields(zig, "ModelView").map(([n, t]) => [n, kindOf(t)]),
     MODEL_VIEW_FIELDS.map(([n, k]) => [n, k]),
+  );
+  assertEquals(
+    structFields(zig, "LayoutView").map(([n, t]) => [n, kindOf(t)]),
+    LAYOUT_VIEW_FIELDS.map(([n, k]) => [n, k]),
+  );
+  assertEquals(
+    structFields(zig, "CoordinatesView").map(([n, t]) => [n, kindOf(t)]),
+    COORDINATES_VIEW_FIELDS.map(([n, k]) => [n, k]),
   );
   const record = structFields(zig, "ErrorRecord");
   assertEquals(record.map(([n]) => n), [...ERROR_RECORD_FIELDS]);

@@ -14,8 +14,11 @@ import {
   type ErrorRecordFields,
   hold,
   isValidated,
+  type LayoutArrays,
+  packCoordinates,
   type PackedModel,
   type PackedRows,
+  packLayout,
   packModel,
   packRows,
   readErrorRecord,
@@ -181,7 +184,7 @@ export function adviseHugePages(array: ArrayBufferView): void {
     return;
   }
   const bytes = new Uint8Array(array.buffer, array.byteOffset, array.byteLength);
-  lib.rs_advise_huge(bytes, bytes.length);
+  lib.rs_advise_huge(bytes, bytes.length, errorRecord());
 }
 
 /** Byte alignment of {@linkcode alignedFloat32Array}: one cache line. */
@@ -321,11 +324,11 @@ export function densifyIds(raw: Uint32Array): Uint32Array {
   const lib = open();
   const out = new Uint32Array(2);
   const info = errorRecord();
-  check("rs_ids_distinct", lib.rs_ids_distinct(raw, u32("length", raw.length), out), info);
+  check("rs_ids_distinct", lib.rs_ids_distinct(raw, u32("length", raw.length), out, info), info);
   const ids = new Uint32Array(out[0] ?? 0);
   check(
     "rs_ids_densify",
-    lib.rs_ids_densify(raw, raw.length, out[1] ?? 0, ids, ids.length),
+    lib.rs_ids_densify(raw, raw.length, out[1] ?? 0, ids, ids.length, info),
     info,
   );
   return ids;
@@ -385,28 +388,75 @@ export async function buildMatrix(
     itemRatings: new Float32Array(nnz),
     itemTimes: new Uint32Array(nnz),
   };
-  const info = errorRecord();
-  const status = await open().rs_matrix_build(
-    nUsers,
+  const coordinates = packCoordinates(coo);
+  const byUser = packLayout(
+    { ptr: m.userPtr, index: m.userItems, values: m.userRatings, times: m.userTimes },
     nItems,
-    nnz,
-    coo.users,
-    coo.items,
-    coo.ratings,
-    coo.times,
-    m.userPtr,
-    m.userItems,
-    m.userRatings,
-    m.userTimes,
-    m.itemPtr,
-    m.itemUsers,
-    m.itemRatings,
-    m.itemTimes,
-    u32("threads", options.threads ?? defaultThreads()),
-    info,
+  );
+  const byItem = packLayout(
+    { ptr: m.itemPtr, index: m.itemUsers, values: m.itemRatings, times: m.itemTimes },
+    nUsers,
+  );
+  const info = errorRecord();
+  const status = await hold(
+    [coordinates, byUser, byItem],
+    open().rs_matrix_build(
+      coordinates.bytes,
+      byUser.bytes,
+      byItem.bytes,
+      u32("threads", options.threads ?? defaultThreads()),
+      info,
+    ),
   );
   check("rs_matrix_build", status, info);
   return m;
+}
+
+/**
+ * The transpose of one compressed layout with timestamps, in Zig: a CSR over `inner` columns
+ * becomes the CSC (rows = `inner`), indices ascending within each row. `from` is validated in full
+ * first (pointers, indices ascending and `< inner`, values finite), so the result is valid by
+ * construction; a bad layout throws a {@linkcode KernelError} naming the row and index.
+ *
+ * @example
+ * ```ts
+ * import { transposeLayout } from "./kernels.ts";
+ * const t = transposeLayout({
+ *   ptr: Uint32Array.of(0, 1, 2), index: Uint32Array.of(1, 1),
+ *   values: Float32Array.of(3, 4), times: Uint32Array.of(5, 6),
+ * }, 2);
+ * if (t.ptr.join() !== "0,0,2" || t.index.join() !== "0,1" || t.times.join() !== "5,6") {
+ *   throw new Error(`transpose ${t.ptr} ${t.index}`);
+ * }
+ * ```
+ */
+export function transposeLayout(
+  from: LayoutArrays,
+  inner: number,
+  options: { threads?: number } = {},
+): LayoutArrays {
+  const nnz = u32("nnz", from.index.length);
+  if (from.values.length !== nnz || from.times.length !== nnz || from.ptr.length < 1) {
+    throw new RangeError(
+      `transposeLayout: index, values and times have ${nnz}, ${from.values.length} and ` +
+        `${from.times.length} entries; ptr ${from.ptr.length}`,
+    );
+  }
+  const to: LayoutArrays = {
+    ptr: new Uint32Array(u32("inner", inner) + 1),
+    index: new Uint32Array(nnz),
+    values: new Float32Array(nnz),
+    times: new Uint32Array(nnz),
+  };
+  const record = errorRecord();
+  const status = open().rs_matrix_transpose(
+    packLayout(from, inner).bytes,
+    packLayout(to, from.ptr.length - 1).bytes,
+    u32("threads", options.threads ?? defaultThreads()),
+    record,
+  );
+  check("rs_matrix_transpose", status, record);
+  return to;
 }
 
 // --- Synthetic MovieLens (kernels/synth.zig) ---
@@ -440,14 +490,15 @@ export function synthAliasTable(weights: Float64Array): AliasTable {
   const n = u32("weights.length", weights.length);
   if (n === 0) throw new RangeError("synthAliasTable: at least one weight is needed");
   const table: AliasTable = { prob: new Float64Array(n), alias: new Uint32Array(n) };
-  const status = open().rs_synth_alias(weights, n, table.prob, table.alias);
+  const record = errorRecord();
+  const status = open().rs_synth_alias(weights, n, table.prob, table.alias, record);
   if (status === Status.invalidArgument || status === Status.notFinite) {
     const bad = weights.findIndex((w) => !(Number.isFinite(w) && w > 0));
     throw new RangeError(
       `synthAliasTable: every weight must be finite and > 0; weights[${bad}] = ${weights[bad]}`,
     );
   }
-  check("rs_synth_alias", status, errorRecord());
+  check("rs_synth_alias", status, record);
   return table;
 }
 
