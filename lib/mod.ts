@@ -20,6 +20,7 @@ export * from "./plot/mod.ts";
 export * from "./stats/mod.ts";
 export * from "./experiments/mod.ts";
 export * from "./app/mod.ts";
+export * from "./spark/mod.ts";
 export { defaultThreads, KernelError, kernelInfo, libraryPath } from "./ffi/kernels.ts";
 
 // The notebooks' synthetic fallback (data/raw/synthetic-small) when no MovieLens files exist.

@@ -110,7 +110,19 @@ Deno.test("./run --help lists every command and exits 0; an unknown command exit
       const help = await runScript(copy, [flag]);
       assertEquals(help.code, 0, help.stderr);
       for (
-        const command of ["main", "test", "bench", "fit", "recommend", "download", "serve", "lab"]
+        const command of [
+          "main",
+          "test",
+          "bench",
+          "fit",
+          "recommend",
+          "download",
+          "serve",
+          "lab",
+          "export",
+          "spark",
+          "test-spark",
+        ]
       ) {
         assert(
           new RegExp(`^  ${command}\\b`, "m").test(help.stdout),
