@@ -1,5 +1,6 @@
 /**
- * `./run bench [--json] [--only ingest,als,baseline] [--dataset DIR]`: the benchmark figures.
+ * `./run bench [--json] [--only ingest,als,baseline,spark] [--dataset DIR]`: the benchmark figures
+ * (spark: lib/cli/bench_spark.ts, skipped when pyspark is not installed).
  *
  * By default it runs on the ML-32M-scale synthetic dataset (data/raw/synthetic-32m, generated once
  * and kept). Each figure is a line of a table, or with `--json` one JSON object per line:
@@ -104,4 +105,8 @@ if (wants("genre_als")) {
 if (wants("baseline")) {
   const { benchBaseline } = await import("./bench_baseline.ts");
   await benchBaseline(await load(), emit);
+}
+if (wants("spark")) {
+  const { benchSpark } = await import("./bench_spark.ts");
+  await benchSpark(await load(), emit, log);
 }

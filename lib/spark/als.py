@@ -32,6 +32,7 @@ import argparse
 import json
 import math
 import os
+import re
 import shutil
 import sys
 import tempfile
@@ -52,7 +53,8 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     p.add_argument("--cold-start", choices=["drop", "nan"], default="drop",
                    help="coldStartStrategy for Spark's own evaluator (default drop)")
     p.add_argument("--blocks", type=int, default=None,
-                   help="numUserBlocks = numItemBlocks (default: Spark's 10)")
+                   help="numUserBlocks = numItemBlocks (default: the cores of a local[n] master, "
+                        "else Spark's 10)")
     p.add_argument("--checkpoint-dir", default=None,
                    help="checkpoint folder; every --checkpoint-interval iterations the factor "
                         "lineage is cut (needed beyond ~30 iterations on a cluster)")
@@ -112,7 +114,7 @@ def start_spark(master: str | None, driver_memory: str):
         .config("spark.driver.bindAddress", "127.0.0.1")
         .config("spark.driver.host", "127.0.0.1")
         .config("spark.driver.memory", driver_memory)
-        .config("spark.sql.shuffle.partitions", "8")
+        .config("spark.sql.shuffle.partitions", "4")
     )
     # Under spark-submit (which starts this process from its JVM and passes the gateway port)
     # the master comes from --master; a master set here would override it. Only a plain
@@ -167,8 +169,11 @@ def make_als(manifest: dict, args: argparse.Namespace, max_iter: int):
         nonnegative=False, seed=s["seed"], userCol="userId", itemCol="movieId", ratingCol="r",
         coldStartStrategy="nan", checkpointInterval=args.checkpoint_interval,
     )
-    if args.blocks is not None:
-        als.setNumUserBlocks(args.blocks).setNumItemBlocks(args.blocks)
+    blocks = args.blocks
+    if blocks is None and args.local_cores is not None:
+        blocks = args.local_cores  # one block per core: Spark's 10 only add tasks on one machine
+    if blocks is not None:
+        als.setNumUserBlocks(blocks).setNumItemBlocks(blocks)
     return als
 
 
@@ -189,6 +194,7 @@ def score(model, df, mu: float, scale: list[float], cold_start: str):
         F.when(F.isnan("prediction"), F.lit(None)).otherwise(
             F.least(F.lit(hi), F.greatest(F.lit(lo), F.col("prediction") + F.lit(mu)))),
     )
+    pred = pred.cache()  # scored twice below, and written for the test table
     sq = (F.col("rating") - F.col("prediction")) ** 2
     sq_all = (F.col("rating") - F.coalesce(F.col("prediction"),
                                            F.lit(min(hi, max(lo, mu))))) ** 2
@@ -222,7 +228,7 @@ def json_safe(x):
     """NaN (what an evaluator says under coldStartStrategy "nan") as the string "NaN": JSON has
     no NaN, and readers such as JSON.parse refuse Python's bare NaN."""
     if isinstance(x, float) and not math.isfinite(x):
-        return str(x)
+        return "NaN" if math.isnan(x) else ("Infinity" if x > 0 else "-Infinity")
     if isinstance(x, dict):
         return {k: json_safe(v) for k, v in x.items()}
     if isinstance(x, (list, tuple)):
@@ -256,6 +262,8 @@ def main(argv: list[str]) -> int:
         if args.checkpoint_dir:
             spark.sparkContext.setCheckpointDir(args.checkpoint_dir)
         master = spark.sparkContext.master
+        local = re.fullmatch(r"local\[(\d+)\]", master)
+        args.local_cores = int(local.group(1)) if local else (1 if master == "local" else None)
         log(f"spark {spark.version} on {master}, export {args.export} ({manifest['format']})")
         mu = float(manifest["mu"])
         scale = manifest["rating_scale"]
@@ -292,7 +300,8 @@ def main(argv: list[str]) -> int:
             "spark_version": spark.version,
             "master": master,
             "default_parallelism": spark.sparkContext.defaultParallelism,
-            "params": {**s, "coldStartStrategy": args.cold_start, "blocks": args.blocks,
+            "params": {**s, "coldStartStrategy": args.cold_start,
+                       "blocks": args.blocks or args.local_cores or 10,
                        "checkpointInterval": args.checkpoint_interval,
                        "checkpoint_dir": args.checkpoint_dir, "centre_mu": mu},
             "fit_seconds": seconds,
