@@ -238,6 +238,10 @@ const Packed = struct {
 
 /// A bounded min-heap of (score, item) keeping the best `capacity` entries. "Better" is a higher
 /// score, then a lower item index.
+/// A sift down moves one level per step; a binary heap of at most 2^32 entries has 33 levels, so
+/// the loops that walk it are bounded by this (and assert they stopped before it).
+const heap_depth_max: usize = 40;
+
 const Heap = struct {
     scores: []f32,
     items: []u32,
@@ -271,17 +275,24 @@ const Heap = struct {
         }
         if (!worse(self.scores[0], self.items[0], score, item)) return;
         var j: usize = 0;
-        while (true) { // sift down
+        var depth: usize = 0;
+        while (depth < heap_depth_max) : (depth += 1) { // sift down
             const left = 2 * j + 1;
             if (left >= capacity) break;
             var child = left;
             const right = left + 1;
-            if (right < capacity and worse(self.scores[right], self.items[right], self.scores[left], self.items[left])) child = right;
+            if (right < capacity and
+                worse(self.scores[right], self.items[right], self.scores[left], self.items[left]))
+            {
+                child = right;
+            }
             if (!worse(self.scores[child], self.items[child], score, item)) break;
             self.scores[j] = self.scores[child];
             self.items[j] = self.items[child];
             j = child;
         }
+        assert(depth < heap_depth_max);
+        assert(j < capacity);
         self.scores[j] = score;
         self.items[j] = item;
     }
@@ -297,16 +308,22 @@ const Heap = struct {
             std.mem.swap(f32, &self.scores[0], &self.scores[n]);
             std.mem.swap(u32, &self.items[0], &self.items[n]);
             var j: usize = 0;
-            while (true) {
+            var depth: usize = 0;
+            while (depth < heap_depth_max) : (depth += 1) { // sift down
                 const left = 2 * j + 1;
                 if (left >= n) break;
                 var child = left;
-                if (left + 1 < n and worse(self.scores[left + 1], self.items[left + 1], self.scores[left], self.items[left])) child = left + 1;
+                if (left + 1 < n and
+                    worse(self.scores[left + 1], self.items[left + 1], self.scores[left], self.items[left]))
+                {
+                    child = left + 1;
+                }
                 if (!worse(self.scores[child], self.items[child], self.scores[j], self.items[j])) break;
                 std.mem.swap(f32, &self.scores[j], &self.scores[child]);
                 std.mem.swap(u32, &self.items[j], &self.items[child]);
                 j = child;
             }
+            assert(depth < heap_depth_max);
         }
         // Now best first in 0..len.
         for (0..self.scores.len) |j| {

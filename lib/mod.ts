@@ -22,8 +22,3 @@ export * from "./experiments/mod.ts";
 export * from "./app/mod.ts";
 export * from "./spark/mod.ts";
 export { defaultThreads, KernelError, kernelInfo, libraryPath } from "./ffi/kernels.ts";
-
-// The notebooks' synthetic fallback (data/raw/synthetic-small) when no MovieLens files exist.
-import { makeSyntheticFallback } from "./data/synthetic.ts";
-import { setSyntheticMaker } from "./notebook/dataset.ts";
-setSyntheticMaker(makeSyntheticFallback);

@@ -9,7 +9,7 @@
  *
  * @module
  */
-import { padded8, writeChunksAtomic } from "./_atomic_write.ts";
+import { padded8, writeChunksAtomic } from "./atomic.ts";
 import { adviseHugePages } from "../ffi/kernels.ts";
 import type { RatingMatrix } from "./types.ts";
 

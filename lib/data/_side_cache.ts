@@ -11,7 +11,7 @@
  *
  * @module
  */
-import { padded8, writeChunksAtomic } from "./_atomic_write.ts";
+import { padded8, writeChunksAtomic } from "./atomic.ts";
 import type { CacheSource } from "./_cache.ts";
 import type { Movies, Tags } from "./types.ts";
 

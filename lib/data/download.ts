@@ -20,6 +20,7 @@
  * @module
  */
 
+import { publishFolder } from "./atomic.ts";
 import { createHash } from "node:crypto";
 import { extractZip } from "./_unzip.ts";
 
@@ -373,7 +374,6 @@ export async function downloadMovieLens(
   await Deno.mkdir(rawDir, { recursive: true });
   const tmpZip = await Deno.makeTempFile({ dir: rawDir, prefix: `.${name}.`, suffix: ".zip.tmp" });
   let tmpDir: string | undefined;
-  let oldDir: string | undefined;
   try {
     const report = options.onProgress ?? (options.quiet ? undefined : stderrBar());
     const got = await fetchToFile(name, url, tmpZip, report);
@@ -421,23 +421,10 @@ export async function downloadMovieLens(
       );
     }
 
-    if (present) {
-      oldDir = `${tmpDir}.old`;
-      await Deno.rename(target, oldDir);
-    }
-    try {
-      await Deno.rename(root, target);
-    } catch (e) {
-      if (oldDir !== undefined) {
-        await Deno.rename(oldDir, target);
-        oldDir = undefined;
-      }
-      throw new Error(`could not move the extracted files to ${target}: ${e}`, { cause: e });
-    }
+    await publishFolder(root, target, { replace: present });
     return { dir: target, downloaded: true, url, ...got, verifiedWith };
   } finally {
     await removeIfPresent(tmpZip);
     if (tmpDir !== undefined) await removeIfPresent(tmpDir);
-    if (oldDir !== undefined) await removeIfPresent(oldDir);
   }
 }

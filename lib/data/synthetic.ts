@@ -46,6 +46,7 @@ import {
   planSyntheticDataset,
 } from "./_synthetic_plan.ts";
 import type { SyntheticPlan } from "./_synthetic_plan.ts";
+import { publishFolder } from "./atomic.ts";
 import {
   readmeText,
   syntheticJson,
@@ -416,19 +417,7 @@ export async function generateSynthetic(
 
 /** Renames the finished temporary folder to `target`, replacing an old one when `force`. */
 async function publish(temporary: string, target: string, force: boolean): Promise<void> {
-  if (force && await exists(target)) {
-    const old = `${temporary}.old`;
-    await Deno.rename(target, old);
-    await Deno.rename(temporary, target);
-    await Deno.remove(old, { recursive: true });
-    return;
-  }
-  if (await exists(target)) {
-    throw new Error(
-      `${target}: appeared while the synthetic dataset was being written; not replaced`,
-    );
-  }
-  await Deno.rename(temporary, target);
+  await publishFolder(temporary, target, { replace: force });
 }
 
 /**

@@ -28,6 +28,7 @@
  *
  * @module
  */
+import { publishFolder } from "./atomic.ts";
 import { AGE_BUCKETS, ML100K_OCCUPATIONS, ML1M_OCCUPATIONS } from "./users.ts";
 import { MOVIELENS_GENRES } from "./side_files.ts";
 import { planSynthetic, SYNTHETIC_SEED } from "./synthetic.ts";
@@ -481,8 +482,7 @@ export async function generateSyntheticClassic(
     for (const [name, text] of Object.entries(files)) {
       await Deno.writeFile(`${temporary}/${name}`, latin1(text));
     }
-    if (present) await Deno.remove(target, { recursive: true });
-    await Deno.rename(temporary, target);
+    await publishFolder(temporary, target, { replace: present });
   } catch (error) {
     await Deno.remove(temporary, { recursive: true }).catch(() => {});
     throw error;

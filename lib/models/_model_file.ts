@@ -25,7 +25,7 @@
  * @module
  */
 
-import { writeChunksAtomic } from "../data/_atomic_write.ts";
+import { writeChunksAtomic } from "../data/atomic.ts";
 
 /** The format version this code writes and reads. */
 export const MODEL_FORMAT_VERSION = 1;

@@ -24,12 +24,13 @@ export interface DatasetChoice {
   reason: "requested" | "env" | "best-available" | "synthetic-fallback";
 }
 
-/** Hook that makes a synthetic dataset folder when nothing else is present; set by lib/mod.ts. */
+/** Makes a synthetic dataset folder when nothing else is present (default: lib/data/synthetic.ts). */
 export type SyntheticMaker = (dir: string) => Promise<void>;
 let syntheticMaker: SyntheticMaker | undefined;
 
 /**
- * Registers how to generate the synthetic fallback dataset (the generator lives in lib/data).
+ * Replaces how the synthetic fallback dataset is generated (by default `makeSyntheticFallback` of
+ * lib/data/synthetic.ts, imported when first needed).
  *
  * @example
  * ```ts
@@ -91,8 +92,9 @@ export async function chooseDataset(requested?: string): Promise<DatasetChoice> 
   }
   const dir = `${DATA_DIR}/raw/${SYNTHETIC_FALLBACK}`;
   if (!await hasRatings(dir)) {
-    if (!syntheticMaker) throw new Error("no dataset found and no synthetic generator registered");
-    await syntheticMaker(dir);
+    const maker = syntheticMaker ??
+      (await import("../data/synthetic.ts")).makeSyntheticFallback;
+    await maker(dir);
   }
   return { dir, name: SYNTHETIC_FALLBACK, reason: "synthetic-fallback" };
 }

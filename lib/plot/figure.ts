@@ -17,7 +17,7 @@
  */
 
 import { join } from "node:path";
-import { writeFileAtomic } from "./_atomic.ts";
+import { writeFileAtomicSync } from "../data/atomic.ts";
 import { jupyterDisplay } from "./display.ts";
 import { theme } from "./theme.ts";
 
@@ -96,7 +96,7 @@ export class Figure {
   save(dir: string, name: string): string {
     checkName(name, ".svg");
     const path = join(dir, `${name}.svg`);
-    writeFileAtomic(path, this.svg);
+    writeFileAtomicSync(path, this.svg);
     return path;
   }
 
@@ -145,7 +145,7 @@ export class Figure {
   async savePng(dir: string, name: string, options: PngOptions = {}): Promise<string> {
     checkName(name, ".png");
     const path = join(dir, `${name}.png`);
-    writeFileAtomic(path, await this.toPng(options));
+    writeFileAtomicSync(path, await this.toPng(options));
     return path;
   }
 
