@@ -20,7 +20,7 @@
  * @module
  */
 import { join } from "node:path";
-import { writeChunksAtomic } from "../data/_atomic_write.ts";
+import { writeChunksAtomic } from "../data/atomic.ts";
 import {
   coldItemSplit,
   filterMatrix,

@@ -17,7 +17,7 @@
  * @module
  */
 import { parquetWriteBuffer } from "hyparquet-writer";
-import { writeChunksAtomic } from "../data/_atomic_write.ts";
+import { writeChunksAtomic } from "../data/atomic.ts";
 import type { RatingMatrix } from "../data/types.ts";
 
 /** File format of an export. */
