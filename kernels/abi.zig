@@ -239,7 +239,11 @@ pub fn checkShape(
 }
 
 /// The slices of a layout view (no check of its entries): O(1) shape checks only.
-pub fn layoutOf(view: ?*const LayoutView, argument: u64, record: *ErrorRecord) Refused!sparse.Compressed {
+pub fn layoutOf(
+    view: ?*const LayoutView,
+    argument: u64,
+    record: *ErrorRecord,
+) Refused!sparse.Compressed {
     const v = view orelse return refuse(record, argument, 1, 0);
     if (v.rows == std.math.maxInt(u32)) return refuse(record, argument, 0, v.rows);
     const nnz: usize = v.nnz;
@@ -251,12 +255,20 @@ pub fn layoutOf(view: ?*const LayoutView, argument: u64, record: *ErrorRecord) R
     };
 }
 
+/// The four columns of coordinate entries.
+pub const Coordinates = struct {
+    users: []const u32,
+    items: []const u32,
+    values: []const f32,
+    times: []const u32,
+};
+
 /// The four columns of a coordinate view.
 pub fn coordinatesOf(
     view: ?*const CoordinatesView,
     argument: u64,
     record: *ErrorRecord,
-) Refused!struct { users: []const u32, items: []const u32, values: []const f32, times: []const u32 } {
+) Refused!Coordinates {
     const v = view orelse return refuse(record, argument, 1, 0);
     const nnz: usize = v.nnz;
     return .{

@@ -1,6 +1,6 @@
 //! The C ABI of the kernel library: every `export fn` lives here and nowhere else. Each one turns
 //! pointer + length arguments into slices, checks them, calls the kernel behind it and returns a
-//! `Status` code (0 = ok). Details of a failure go into the caller's `ErrorRecord` (four u64 words).
+//! `Status` code (0 = ok). Details of a failure go into the caller's `ErrorRecord` (named fields).
 //! Lengths are u32; all long-lived buffers belong to the caller (TypeScript).
 const std = @import("std");
 const abi = @import("abi.zig");
@@ -118,7 +118,9 @@ export fn rs_ratings_parse(
     };
     const mapped = io.mapFile(path) catch return code(.io_error);
     defer mapped.unmap();
-    if (offsets[0] > mapped.bytes.len) return refused(abi.refuse(rec, 4, mapped.bytes.len, offsets[0]));
+    if (offsets[0] > mapped.bytes.len) {
+        return refused(abi.refuse(rec, 4, mapped.bytes.len, offsets[0]));
+    }
     const data_end = parse.dataEnd(mapped.bytes, offsets[0]);
     if (offsets[parts] != data_end) return refused(abi.refuse(rec, 4, data_end, offsets[parts]));
     for (offsets[0..parts], offsets[1..]) |begin, end| {
@@ -168,13 +170,25 @@ export fn rs_matrix_build(
     const coo = abi.coordinatesOf(coordinates, 1, rec) catch |e| return refused(e);
     const csr = abi.layoutOf(by_user, 2, rec) catch |e| return refused(e);
     const csc = abi.layoutOf(by_item, 3, rec) catch |e| return refused(e);
-    if (csr.index.len != coo.users.len) return refused(abi.refuse(rec, 2, coo.users.len, csr.index.len));
-    if (csc.index.len != coo.users.len) return refused(abi.refuse(rec, 3, coo.users.len, csc.index.len));
-    if (by_user.?.inner != csc.outer()) return refused(abi.refuse(rec, 2, csc.outer(), by_user.?.inner));
-    if (by_item.?.inner != csr.outer()) return refused(abi.refuse(rec, 3, csr.outer(), by_item.?.inner));
+    const nnz = coo.users.len;
+    if (csr.index.len != nnz) return refused(abi.refuse(rec, 2, nnz, csr.index.len));
+    if (csc.index.len != nnz) return refused(abi.refuse(rec, 3, nnz, csc.index.len));
+    const user_inner = by_user.?.inner;
+    const item_inner = by_item.?.inner;
+    if (user_inner != csc.outer()) return refused(abi.refuse(rec, 2, csc.outer(), user_inner));
+    if (item_inner != csr.outer()) return refused(abi.refuse(rec, 3, csr.outer(), item_inner));
     adviseHuge(.{ csr.index, csr.values, csr.times, csc.index, csc.values, csc.times });
-    const status = sparse.build(allocator, coo.users, coo.items, coo.values, coo.times, csr, csc, threads, rec) catch
-        return code(.out_of_memory);
+    const status = sparse.build(
+        allocator,
+        coo.users,
+        coo.items,
+        coo.values,
+        coo.times,
+        csr,
+        csc,
+        threads,
+        rec,
+    ) catch return code(.out_of_memory);
     return code(status);
 }
 
@@ -195,7 +209,11 @@ export fn rs_matrix_transpose(
     if (target.index.len != source.index.len) {
         return refused(abi.refuse(rec, 2, source.index.len, target.index.len));
     }
-    const rows: rows_mod.Rows = .{ .ptr = source.ptr, .index = source.index, .values = source.values };
+    const rows: rows_mod.Rows = .{
+        .ptr = source.ptr,
+        .index = source.index,
+        .values = source.values,
+    };
     const status = rows_mod.validate(rows, from.?.inner, rec);
     if (status != .ok) return code(status);
     sparse.transpose(allocator, source, target, threads) catch return code(.out_of_memory);
@@ -269,7 +287,9 @@ export fn rs_synth_ratings_csv(
     }
     if (n_users == 0) return refused(abi.refuse(error_info, 2, 1, 0));
     if (n_items == 0) return refused(abi.refuse(error_info, 3, 1, 0));
-    if (k == 0 or k > synth.factors_max) return refused(abi.refuse(error_info, 4, synth.factors_max, k));
+    if (k == 0 or k > synth.factors_max) {
+        return refused(abi.refuse(error_info, 4, synth.factors_max, k));
+    }
     if (user_begin > user_end) return refused(abi.refuse(error_info, 5, user_end, user_begin));
     if (user_end > n_users) return refused(abi.refuse(error_info, 6, n_users, user_end));
     if (crlf > 1) return refused(abi.refuse(error_info, 21, 1, crlf));
@@ -347,7 +367,11 @@ export fn rs_bias_als_epoch(
     abi.checkShape(model, matrix.users, matrix.items, 3, rec) catch |e| return refused(e);
     if (!(lambda >= 0) or !std.math.isFinite(lambda)) return refused(abi.refuse(rec, 4, 0, 0));
     if (weighted > 1) return refused(abi.refuse(rec, 5, 1, weighted));
-    const params: bias_als.Params = .{ .mu = model.?.mu, .lambda = lambda, .weighted = weighted == 1 };
+    const params: bias_als.Params = .{
+        .mu = model.?.mu,
+        .lambda = lambda,
+        .weighted = weighted == 1,
+    };
     bias_als.epoch(matrix.users, matrix.items, sides.user.bias, sides.item.bias, params, threads);
     return code(.ok);
 }
@@ -379,11 +403,22 @@ export fn rs_als_epoch(
     };
     if (params.k == 0) return refused(abi.refuse(rec, 3, 1, 0));
     if (!params.valid()) return refused(abi.refuse(rec, 4, 0, 0));
-    return code(als.epoch(allocator, matrix.users, matrix.items, sides.user, sides.item, params, threads, rec));
+    const status = als.epoch(
+        allocator,
+        matrix.users,
+        matrix.items,
+        sides.user,
+        sides.item,
+        params,
+        threads,
+        rec,
+    );
+    return code(status);
 }
 
 /// `out[j]` = the prediction for (users[j], items[j]) clamped to [rating_min, rating_max]; an
-/// index ≥ n_users / n_items is an unknown id (see kernels/score.zig). `k` may be 0 (biases only).
+/// index ≥ n_users / n_items is an unknown id (see kernels/score.zig). `k` may be 0 (biases
+/// only).
 export fn rs_predict_pairs(
     model: ?*const abi.ModelView,
     count: u32,
@@ -449,9 +484,12 @@ export fn rs_recommend(
     const rec = record orelse return code(.invalid_argument);
     const m = abi.scoreModelOf(model, 1, rec) catch |e| return refused(e);
     const total = @as(u64, count) * top;
-    if (total > std.math.maxInt(u32)) return refused(abi.refuse(rec, 4, std.math.maxInt(u32), total));
-    const excluded: ?rows_mod.Rows = if (exclude == null) null else abi.rowsOf(exclude, 5, rec) catch |e|
-        return refused(e);
+    const total_max: u64 = std.math.maxInt(u32);
+    if (total > total_max) return refused(abi.refuse(rec, 4, total_max, total));
+    const excluded: ?rows_mod.Rows = if (exclude == null)
+        null
+    else
+        abi.rowsOf(exclude, 5, rec) catch |e| return refused(e);
     const ok = score.recommend(
         allocator,
         m,
