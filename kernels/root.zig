@@ -569,6 +569,133 @@ export fn rs_genre_als_epoch(
 // End of the genre ALS section.
 // ---------------------------------------------------------------------------------------------
 
+// ---------------------------------------------------------------------------------------------
+// Implicit-feedback models and CG row solves (issue 14: kernels/ials.zig, kernels/bpr.zig,
+// kernels/als_cg.zig; wrapped in the implicit section of lib/ffi/kernels.ts, used by
+// lib/models/ials.ts, bpr.ts and als.ts).
+
+const ials = @import("ials.zig");
+const bpr = @import("bpr.zig");
+const als_cg = @import("als_cg.zig");
+
+/// One iALS epoch (users given items, then items given users) on the model's factors in place
+/// (its biases and μ are not used). The matrix holds the training interactions; a value r ≥ 0
+/// gives the confidence 1 + α·r. `solver` 0 = exact Cholesky, 1 = `cg_steps` conjugate-gradient
+/// steps from the current factors. A system that cannot be solved gives `not_finite` with
+/// `record.row` and `record.side` (0 user, 1 item).
+export fn rs_ials_epoch(
+    users: ?*const abi.RowsView,
+    items: ?*const abi.RowsView,
+    model: ?*const abi.ModelView,
+    lambda: f32,
+    alpha: f32,
+    solver: u32,
+    cg_steps: u32,
+    threads: u32,
+    record: ?*ErrorRecord,
+) i32 {
+    const rec = record orelse return code(.invalid_argument);
+    const matrix = abi.matrixOf(users, items, 1, rec) catch |e| return refused(e);
+    const sides = abi.sidesOf(model, 3, rec) catch |e| return refused(e);
+    abi.checkShape(model, matrix.users, matrix.items, 3, rec) catch |e| return refused(e);
+    if (model.?.k == 0) return refused(abi.refuse(rec, 3, 1, 0));
+    if (solver > 1) return refused(abi.refuse(rec, 6, 1, solver));
+    const params: ials.Params = .{
+        .k = model.?.k,
+        .lambda = lambda,
+        .alpha = alpha,
+        .solver = @enumFromInt(solver),
+        .cg_steps = cg_steps,
+    };
+    if (!params.valid()) return refused(abi.refuse(rec, 4, 0, 0));
+    for (matrix.users.values) |v| if (v < 0) return refused(abi.refuse(rec, 1, 0, 1));
+    const status = ials.epoch(allocator, matrix.users, matrix.items, sides.user.factors, sides.item.factors, params, threads, rec) catch
+        return code(.out_of_memory);
+    return code(status);
+}
+
+/// One BPR epoch of `samples` triples on the model's factors and item bias in place (user bias
+/// and μ unused); `users` is the validated CSR of the training positives. More than one thread
+/// runs Hogwild (lock-free; results vary slightly run to run); one thread and a seed reproduce
+/// exactly. `result` receives [triples drawn, ordered correctly before their update, skipped].
+export fn rs_bpr_epoch(
+    users: ?*const abi.RowsView,
+    model: ?*const abi.ModelView,
+    learning_rate: f32,
+    lambda: f32,
+    lambda_bias: f32,
+    negatives: u32,
+    verify: u32,
+    seed: u32,
+    epoch: u32,
+    samples: u32,
+    threads: u32,
+    result: ?*[3]u64,
+    record: ?*ErrorRecord,
+) i32 {
+    const rec = record orelse return code(.invalid_argument);
+    const by_user = abi.rowsOf(users, 1, rec) catch |e| return refused(e);
+    const sides = abi.sidesOf(model, 2, rec) catch |e| return refused(e);
+    const m = model.?;
+    if (m.n_users != by_user.count()) return refused(abi.refuse(rec, 2, by_user.count(), m.n_users));
+    if (m.n_items != users.?.inner) return refused(abi.refuse(rec, 2, users.?.inner, m.n_items));
+    if (m.k == 0) return refused(abi.refuse(rec, 2, 1, 0));
+    if (negatives > 1) return refused(abi.refuse(rec, 6, 1, negatives));
+    if (verify > 1) return refused(abi.refuse(rec, 7, 1, verify));
+    const out = result orelse return refused(abi.refuse(rec, 12, 1, 0));
+    const params: bpr.Params = .{
+        .k = m.k,
+        .learning_rate = learning_rate,
+        .lambda = lambda,
+        .lambda_bias = lambda_bias,
+        .negatives = @enumFromInt(negatives),
+        .verify = verify == 1,
+        .seed = seed,
+        .epoch = epoch,
+        .samples = samples,
+    };
+    if (!params.valid()) return refused(abi.refuse(rec, 3, 0, 0));
+    const done = bpr.epoch(by_user, m.n_items, sides.user.factors, sides.item.factors, sides.item.bias, params, threads);
+    out.* = .{ done.samples, done.correct, done.skipped };
+    return code(.ok);
+}
+
+/// One epoch of explicit ALS with biases (the model of `rs_als_epoch`) whose row solves are
+/// `cg_steps` conjugate-gradient steps from the current values instead of exact Cholesky solves
+/// (kernels/als_cg.zig).
+export fn rs_als_cg_epoch(
+    users: ?*const abi.RowsView,
+    items: ?*const abi.RowsView,
+    model: ?*const abi.ModelView,
+    lambda_factors: f32,
+    lambda_bias: f32,
+    weighted: u32,
+    cg_steps: u32,
+    threads: u32,
+    record: ?*ErrorRecord,
+) i32 {
+    const rec = record orelse return code(.invalid_argument);
+    const matrix = abi.matrixOf(users, items, 1, rec) catch |e| return refused(e);
+    const sides = abi.sidesOf(model, 3, rec) catch |e| return refused(e);
+    abi.checkShape(model, matrix.users, matrix.items, 3, rec) catch |e| return refused(e);
+    if (weighted > 1) return refused(abi.refuse(rec, 6, 1, weighted));
+    if (cg_steps < 1 or cg_steps > als_cg.cg_steps_max) return refused(abi.refuse(rec, 7, als_cg.cg_steps_max, cg_steps));
+    const params: als.Params = .{
+        .k = model.?.k,
+        .mu = model.?.mu,
+        .lambda_factors = lambda_factors,
+        .lambda_bias = lambda_bias,
+        .weighted = weighted == 1,
+    };
+    if (params.k == 0) return refused(abi.refuse(rec, 3, 1, 0));
+    if (!params.valid()) return refused(abi.refuse(rec, 4, 0, 0));
+    if (!als_cg.epoch(allocator, matrix.users, matrix.items, sides.user, sides.item, params, cg_steps, threads)) return code(.out_of_memory);
+    return code(.ok);
+}
+
+// End of the implicit-feedback models section.
+// ---------------------------------------------------------------------------------------------
+
 test {
     _ = status_mod;
     _ = abi;
@@ -584,4 +711,7 @@ test {
     _ = score;
     _ = genre_als;
     _ = @import("pack.zig");
+    _ = @import("ials.zig");
+    _ = @import("bpr.zig");
+    _ = @import("als_cg.zig");
 }

@@ -22,3 +22,6 @@ export * from "./experiments/mod.ts";
 export * from "./app/mod.ts";
 export * from "./spark/mod.ts";
 export { defaultThreads, KernelError, kernelInfo, libraryPath } from "./ffi/kernels.ts";
+// The implicit baseline model (the stats layer has a `Popularity` record type of its own, which
+// stays reachable from lib/stats/mod.ts).
+export { Popularity } from "./models/popularity.ts";

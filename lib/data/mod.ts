@@ -20,3 +20,4 @@ export * from "./ladder.ts";
 export * from "./item_features.ts";
 export * from "./search.ts";
 export * from "./filters.ts";
+export * from "./implicit.ts";

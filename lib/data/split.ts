@@ -10,6 +10,7 @@
  * | {@linkcode randomSplit} | rating | how well do we fill in missing ratings? |
  * | {@linkcode temporalSplit} | global time cut | how well do we predict the future? |
  * | {@linkcode leaveLastNSplit} | each user's newest ratings | what will this user rate next? |
+ * | {@linkcode leaveLastFractionSplit} | each user's newest share | what will they watch next (ranking)? |
  * | {@linkcode coldItemSplit} | whole items | what about movies nobody has rated yet? |
  *
  * All of them work on typed arrays in a few linear passes (32 million ratings take seconds).
@@ -425,6 +426,62 @@ export function leaveLastNSplit(m: RatingMatrix, options: LeaveLastNOptions = {}
   if (!Number.isInteger(n) || n < 0) {
     throw new Error(`leaveLastNSplit: n must be a whole number ≥ 0, got ${n}`);
   }
+  return splitNewest(m, (len) => (len <= n ? 0 : n));
+}
+
+/** Options of {@linkcode leaveLastFractionSplit}. */
+export interface LeaveLastFractionOptions {
+  /** Share of each user's ratings (the newest) that go to test, in [0, 1). Default 0.2. */
+  fraction?: number;
+  /** At least this many of each user's newest ratings go to test, a whole number ≥ 0. Default 1. */
+  min?: number;
+}
+
+/**
+ * Per-user temporal leave-last-fraction split, the protocol of implicit-feedback ranking: each
+ * user's newest `max(min, round(fraction × n_u))` ratings go to test, but never all of them — at
+ * least one rating of every user stays in train, so every user is in train (a user with a single
+ * rating has no test ratings). "Newest" orders a user's ratings by (time, item index), as in
+ * {@linkcode leaveLastNSplit}.
+ *
+ * @param m The ratings (typically the positives of `implicitPositives`, lib/data/implicit.ts).
+ * @param options `fraction` (default 0.2) and `min` (default 1).
+ * @returns `{ train, test }`.
+ *
+ * @example
+ * ```ts
+ * import { leaveLastFractionSplit } from "./split.ts";
+ * import { fromTriplets } from "./_coo.ts";
+ * // User 0 has 10 ratings at times 0..9, user 1 a single one.
+ * const u = [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1];
+ * const i = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 0];
+ * const m = fromTriplets(2, 10, u, i, u.map(() => 1), [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 5]);
+ * const { train, test } = leaveLastFractionSplit(m, { fraction: 0.2 });
+ * // User 0's two newest (items 8 and 9) are held out; user 1 keeps its only rating in train.
+ * if (test.userItems.join() !== "8,9" || train.userPtr[2]! - train.userPtr[1]! !== 1) {
+ *   throw new Error(`test ${test.userItems}`);
+ * }
+ * ```
+ */
+export function leaveLastFractionSplit(
+  m: RatingMatrix,
+  options: LeaveLastFractionOptions = {},
+): Split {
+  const { fraction = 0.2, min = 1 } = options;
+  if (typeof fraction !== "number" || !(fraction >= 0 && fraction < 1)) {
+    throw new Error(`leaveLastFractionSplit: fraction must be a number in [0, 1), got ${fraction}`);
+  }
+  if (!Number.isInteger(min) || min < 0) {
+    throw new Error(`leaveLastFractionSplit: min must be a whole number ≥ 0, got ${min}`);
+  }
+  return splitNewest(m, (len) => Math.min(len - 1, Math.max(min, Math.round(fraction * len))));
+}
+
+/**
+ * Each user's `held(n_u)` newest ratings (by time, then item index) go to test. `held` must return
+ * a whole number in 0..n_u for every row length.
+ */
+function splitNewest(m: RatingMatrix, held: (len: number) => number): Split {
   const { userPtr, userTimes, userItems } = m;
   const csr = new Uint8Array(m.nnz);
   // Per user: ratings newer than cutTime[u], and those at cutTime[u] with item ≥ cutItem[u], test.
@@ -434,9 +491,10 @@ export function leaveLastNSplit(m: RatingMatrix, options: LeaveLastNOptions = {}
   let maxRow = 0;
   for (let u = 0; u < m.nUsers; u++) maxRow = Math.max(maxRow, userPtr[u + 1]! - userPtr[u]!);
   const scratch = new Uint32Array(maxRow);
-  for (let u = 0; n > 0 && u < m.nUsers; u++) {
+  for (let u = 0; u < m.nUsers; u++) {
     const start = userPtr[u]!, end = userPtr[u + 1]!, len = end - start;
-    if (len <= n) continue;
+    const n = held(len);
+    if (n <= 0 || len === 0) continue;
     for (let j = 0; j < len; j++) scratch[j] = userTimes[start + j]!;
     const cut = selectKth(scratch, len, len - n); // the n-th newest time
     let ties = n;

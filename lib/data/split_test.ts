@@ -4,6 +4,7 @@ import { cscFromCsr, fromTriplets } from "./_coo.ts";
 import {
   coldItemSplit,
   filterMatrix,
+  leaveLastFractionSplit,
   leaveLastNSplit,
   randomSplit,
   type Split,
@@ -385,6 +386,44 @@ Deno.test("leaveLastNSplit: each user's n newest, ties by item, small users trai
     assertEquals(keys(got.test), want.sort((a, b) => a - b), `seed ${seed}`);
   }
   assertThrows(() => leaveLastNSplit(small, { n: 1.5 }), "n must be", "1.5");
+});
+
+Deno.test("leaveLastFractionSplit: each user's newest share, at least min, never all", () => {
+  for (const [fraction, min] of [[0.2, 1], [0.5, 0], [0, 2]] as const) {
+    for (let seed = 0; seed < 10; seed++) {
+      const r = randomMatrix(200 + seed, 12, 30, 0.4);
+      const got = leaveLastFractionSplit(r, { fraction, min });
+      assertPartition(r, got);
+      const want: number[] = [];
+      for (let u = 0; u < r.nUsers; u++) {
+        const row: [number, number][] = [];
+        for (let e = r.userPtr[u]!; e < r.userPtr[u + 1]!; e++) {
+          row.push([r.userTimes[e]!, r.userItems[e]!]);
+        }
+        // By hand: round(fraction × n), raised to min, lowered to n − 1.
+        const held = Math.min(row.length - 1, Math.max(min, Math.round(fraction * row.length)));
+        if (held <= 0) continue;
+        row.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+        want.push(...row.slice(row.length - held).map(([, i]) => u * r.nItems + i));
+        const kept = got.train.userPtr[u + 1]! - got.train.userPtr[u]!;
+        assert(kept >= 1, `user ${u} kept a training rating`);
+      }
+      assertEquals(keys(got.test), want.sort((a, b) => a - b), `seed ${seed}`);
+    }
+  }
+  // Ten ratings → two held out (20 %); three → one (round(0.6) = 1); one → none.
+  const m = fromTriplets(
+    3,
+    10,
+    [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 2],
+    [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 0, 1, 2, 0],
+    new Array(14).fill(1),
+    [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 30, 10, 20, 0],
+  );
+  const s = leaveLastFractionSplit(m);
+  assertEquals(keys(s.test), [8, 9, 10 + 0]);
+  assertThrows(() => leaveLastFractionSplit(m, { fraction: 1 }), "fraction must be", "[0, 1)");
+  assertThrows(() => leaveLastFractionSplit(m, { min: -1 }), "min must be", "-1");
 });
 
 Deno.test("coldItemSplit: whole items held out, seeded", () => {

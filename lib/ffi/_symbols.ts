@@ -241,6 +241,57 @@ export const symbols = {
     nonblocking: true,
   },
   // --- end of genre ALS ---
+  // --- Implicit-feedback models and CG row solves (issue 14) ---
+  rs_ials_epoch: {
+    parameters: [
+      "buffer", // users: ?*const abi.RowsView (CSR of the interactions, validated)
+      "buffer", // items: ?*const abi.RowsView (CSC, validated)
+      "buffer", // model: ?*const abi.ModelView (factors updated in place)
+      "f32", // lambda: f32
+      "f32", // alpha: f32
+      "u32", // solver: u32 (0 Cholesky, 1 CG)
+      "u32", // cg_steps: u32
+      "u32", // threads: u32
+      "buffer", // record: ?*ErrorRecord
+    ],
+    result: "i32",
+    nonblocking: true,
+  },
+  rs_bpr_epoch: {
+    parameters: [
+      "buffer", // users: ?*const abi.RowsView (CSR of the positives, validated)
+      "buffer", // model: ?*const abi.ModelView (factors and item bias updated in place)
+      "f32", // learning_rate: f32
+      "f32", // lambda: f32
+      "f32", // lambda_bias: f32
+      "u32", // negatives: u32 (0 uniform, 1 popularity)
+      "u32", // verify: u32 (0 or 1)
+      "u32", // seed: u32
+      "u32", // epoch: u32
+      "u32", // samples: u32
+      "u32", // threads: u32
+      "buffer", // result: ?*[3]u64
+      "buffer", // record: ?*ErrorRecord
+    ],
+    result: "i32",
+    nonblocking: true,
+  },
+  rs_als_cg_epoch: {
+    parameters: [
+      "buffer", // users: ?*const abi.RowsView (CSR, validated)
+      "buffer", // items: ?*const abi.RowsView (CSC, validated)
+      "buffer", // model: ?*const abi.ModelView (all four arrays updated in place)
+      "f32", // lambda_factors: f32
+      "f32", // lambda_bias: f32
+      "u32", // weighted: u32 (0 or 1)
+      "u32", // cg_steps: u32
+      "u32", // threads: u32
+      "buffer", // record: ?*ErrorRecord
+    ],
+    result: "i32",
+    nonblocking: true,
+  },
+  // --- end of implicit-feedback models ---
 } as const satisfies Deno.ForeignLibraryInterface;
 
 /** The ABI version this symbol table matches (`abi_version` in kernels/root.zig). */

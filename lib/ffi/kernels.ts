@@ -1231,3 +1231,226 @@ async function featureRowsView(fn: string, f: KernelFeatures): Promise<PackedRow
 }
 
 // --- end of genre ALS ---
+
+// --- Implicit-feedback models and CG row solves (issue 14: kernels/ials.zig, bpr.zig, als_cg.zig) ---
+
+/** The model has k ≥ 1 factors and the matrix's shape. */
+function checkFactorModel(fn: string, model: ModelArrays, m: KernelMatrix): PackedModel {
+  const packed = checkModelArrays(fn, model);
+  checkShape(fn, model, m);
+  if (model.k < 1 || model.k > 1024) {
+    throw new RangeError(`${fn}: k must be in 1..1024, got ${model.k}`);
+  }
+  return packed;
+}
+
+/** Options of {@linkcode ialsEpoch}. */
+export interface IalsKernelOptions {
+  /** λ, the factor regularisation (> 0). */
+  lambda: number;
+  /** α in the confidence c = 1 + α·r (≥ 0). */
+  alpha: number;
+  /** Row solver: exact Cholesky (the reference) or warm-started conjugate gradient. */
+  solver: "cholesky" | "cg";
+  /** CG steps per row (1..1024; `cg` only). Default 3. */
+  cgSteps?: number;
+  /** Kernel threads; the result does not depend on it. */
+  threads?: number;
+}
+
+/**
+ * One iALS epoch in place (every user given the items, then every item given the users) on the
+ * factors of `model` (its biases and μ are not used). `m` holds the training interactions; each
+ * value r gives the confidence 1 + α·r (values must be ≥ 0). See kernels/ials.zig.
+ *
+ * @example
+ * ```ts
+ * import { ialsEpoch } from "./kernels.ts";
+ * import { fromTriplets } from "../data/_coo.ts";
+ * const m = fromTriplets(2, 2, [0, 1], [0, 1], [1, 1], [0, 0]);
+ * const model = {
+ *   k: 1, mu: 0, userFactors: Float32Array.of(0.1, 0.2), itemFactors: Float32Array.of(0.3, -0.1),
+ *   userBias: new Float32Array(2), itemBias: new Float32Array(2),
+ * };
+ * await ialsEpoch(m, model, { lambda: 0.1, alpha: 10, solver: "cholesky" });
+ * if (!model.itemFactors.every(Number.isFinite)) throw new Error("finite factors");
+ * ```
+ */
+export async function ialsEpoch(
+  m: KernelMatrix,
+  model: ModelArrays,
+  options: IalsKernelOptions,
+): Promise<void> {
+  const packed = checkFactorModel("ialsEpoch", model, m);
+  const { lambda, alpha, solver, cgSteps = 3 } = options;
+  checkLambda("ialsEpoch", "lambda", lambda, { positive: true });
+  checkLambda("ialsEpoch", "alpha", alpha);
+  if (solver !== "cholesky" && solver !== "cg") {
+    throw new RangeError(`ialsEpoch: solver must be "cholesky" or "cg", got ${solver}`);
+  }
+  if (!Number.isInteger(cgSteps) || cgSteps < 1 || cgSteps > 1024) {
+    throw new RangeError(`ialsEpoch: cgSteps must be a whole number in 1..1024, got ${cgSteps}`);
+  }
+  const views = await matrixViews("ialsEpoch", m);
+  const record = errorRecord();
+  const status = await hold(
+    [views, packed],
+    open().rs_ials_epoch(
+      views.users.bytes,
+      views.items.bytes,
+      packed.bytes,
+      lambda,
+      alpha,
+      solver === "cg" ? 1 : 0,
+      cgSteps,
+      u32("threads", options.threads ?? defaultThreads()),
+      record,
+    ),
+  );
+  check("rs_ials_epoch", status, record);
+}
+
+/** Options of {@linkcode bprEpoch}. */
+export interface BprKernelOptions {
+  /** SGD step size η (> 0). */
+  learningRate: number;
+  /** λ on the factors (≥ 0). */
+  lambda: number;
+  /** λ_b on the item bias (≥ 0). */
+  lambdaBias: number;
+  /** Triples to draw (default: one per positive, `m.nnz`). */
+  samples?: number;
+  /** Negatives drawn uniformly over items (default) or by popularity. */
+  negatives?: "uniform" | "popularity";
+  /** Redraw a negative the user has among their positives (default true). */
+  verify?: boolean;
+  /** Seed (whole number 0..2³²−1). */
+  seed: number;
+  /** Epoch index (selects the random streams). */
+  epoch: number;
+  /** Threads; > 1 runs Hogwild, whose results vary slightly from run to run. */
+  threads?: number;
+}
+
+/** What one BPR epoch did. */
+export interface BprEpochResult {
+  /** Triples drawn. */
+  samples: number;
+  /** Triples ordered correctly (x̂_ui > x̂_uj) before their update. */
+  correct: number;
+  /** Triples skipped: no negative found for the user in 64 draws. */
+  skipped: number;
+}
+
+/**
+ * One BPR-MF epoch in place on the factors and item bias of `model` (user bias and μ unused):
+ * `samples` SGD steps on (user, positive, negative) triples; see kernels/bpr.zig. With one thread
+ * and a seed the result is exactly reproducible; more threads update without locks (Hogwild).
+ *
+ * @example
+ * ```ts
+ * import { bprEpoch } from "./kernels.ts";
+ * import { fromTriplets } from "../data/_coo.ts";
+ * const m = fromTriplets(2, 3, [0, 1], [0, 1], [1, 1], [0, 0]);
+ * const model = {
+ *   k: 2, mu: 0, userFactors: new Float32Array(4).fill(0.1),
+ *   itemFactors: new Float32Array(6).fill(0.1),
+ *   userBias: new Float32Array(2), itemBias: new Float32Array(3),
+ * };
+ * const r = await bprEpoch(m, model, {
+ *   learningRate: 0.1, lambda: 0.01, lambdaBias: 0.01, seed: 1, epoch: 0,
+ * });
+ * if (r.samples !== 2 || r.skipped !== 0) throw new Error(JSON.stringify(r));
+ * ```
+ */
+export async function bprEpoch(
+  m: KernelMatrix,
+  model: ModelArrays,
+  options: BprKernelOptions,
+): Promise<BprEpochResult> {
+  const packed = checkFactorModel("bprEpoch", model, m);
+  const { learningRate, lambda, lambdaBias, negatives = "uniform", verify = true } = options;
+  const samples = options.samples ?? m.nnz;
+  checkLambda("bprEpoch", "learningRate", learningRate, { positive: true });
+  checkLambda("bprEpoch", "lambda", lambda);
+  checkLambda("bprEpoch", "lambdaBias", lambdaBias);
+  if (negatives !== "uniform" && negatives !== "popularity") {
+    throw new RangeError(`bprEpoch: negatives must be "uniform" or "popularity", got ${negatives}`);
+  }
+  const views = await matrixViews("bprEpoch", m);
+  const result = new BigUint64Array(3);
+  const record = errorRecord();
+  const status = await hold(
+    [views, packed, result],
+    open().rs_bpr_epoch(
+      views.users.bytes,
+      packed.bytes,
+      learningRate,
+      lambda,
+      lambdaBias,
+      negatives === "popularity" ? 1 : 0,
+      verify ? 1 : 0,
+      u32("seed", options.seed),
+      u32("epoch", options.epoch),
+      u32("samples", samples),
+      u32("threads", options.threads ?? defaultThreads()),
+      result,
+      record,
+    ),
+  );
+  check("rs_bpr_epoch", status, record);
+  return { samples: Number(result[0]), correct: Number(result[1]), skipped: Number(result[2]) };
+}
+
+/**
+ * One epoch of explicit ALS with biases in place whose row solves are `cgSteps` conjugate-gradient
+ * steps started from the current parameters (kernels/als_cg.zig) instead of the exact Cholesky
+ * solves of {@linkcode alsEpoch}: the same model and loss, cheaper rows, an approximation that
+ * improves across epochs.
+ *
+ * @example
+ * ```ts
+ * import { alsCgEpoch } from "./kernels.ts";
+ * import { fromTriplets } from "../data/_coo.ts";
+ * const m = fromTriplets(2, 2, [0, 0, 1], [0, 1, 0], [4, 2, 5], [0, 0, 0]);
+ * const state = {
+ *   k: 1, mu: 11 / 3,
+ *   userFactors: new Float32Array([0.1, -0.1]), itemFactors: new Float32Array([0.2, 0.05]),
+ *   userBias: new Float32Array(2), itemBias: new Float32Array(2),
+ * };
+ * await alsCgEpoch(m, state, { lambdaFactors: 0.1, lambdaBias: 0.1, cgSteps: 3 });
+ * if (!state.userFactors.every(Number.isFinite)) throw new Error("finite factors");
+ * ```
+ */
+export async function alsCgEpoch(
+  m: KernelMatrix,
+  state: ModelArrays,
+  options: EpochKernelOptions & { lambdaFactors: number; lambdaBias: number; cgSteps: number },
+): Promise<void> {
+  const packed = checkFactorModel("alsCgEpoch", state, m);
+  checkLambda("alsCgEpoch", "lambdaFactors", options.lambdaFactors, { positive: true });
+  checkLambda("alsCgEpoch", "lambdaBias", options.lambdaBias);
+  const { cgSteps } = options;
+  if (!Number.isInteger(cgSteps) || cgSteps < 1 || cgSteps > 1024) {
+    throw new RangeError(`alsCgEpoch: cgSteps must be a whole number in 1..1024, got ${cgSteps}`);
+  }
+  const views = await matrixViews("alsCgEpoch", m);
+  const record = errorRecord();
+  const status = await hold(
+    [views, packed],
+    open().rs_als_cg_epoch(
+      views.users.bytes,
+      views.items.bytes,
+      packed.bytes,
+      options.lambdaFactors,
+      options.lambdaBias,
+      options.weighted ? 1 : 0,
+      cgSteps,
+      u32("threads", options.threads ?? defaultThreads()),
+      record,
+    ),
+  );
+  check("rs_als_cg_epoch", status, record);
+}
+
+// --- end of implicit-feedback models ---

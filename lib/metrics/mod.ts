@@ -14,3 +14,5 @@
 export * from "./rmse.ts";
 export * from "./ranking.ts";
 export * from "./cold_start.ts";
+export * from "./auc.ts";
+export * from "./diversity.ts";

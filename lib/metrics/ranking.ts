@@ -110,6 +110,11 @@ export interface RankingMetrics {
    * divided by the ideal DCG of min(k, relevant) hits at ranks 1, 2, ….
    */
   ndcg: number;
+  /**
+   * Mean average precision at k: AP@k = Σ over hit ranks r of (hits in the top r) / r, divided by
+   * min(k, relevant) (so a perfect list scores 1).
+   */
+  map: number;
   /** Share of evaluated users with at least one hit in their top k. */
   hitRate: number;
   /** Distinct items in the top k of all lists (skipped users' too) / test.nItems. */
@@ -144,6 +149,8 @@ export interface RankingMetrics {
  * // Hits at ranks 1 and 3: DCG = 1 + 1/log2(4) = 1.5; ideal DCG of 2 hits = 1 + 1/log2(3).
  * if (Math.abs(m.ndcg - 1.5 / (1 + 1 / Math.log2(3))) > 1e-12) throw new Error(`${m.ndcg}`);
  * if (m.precision !== 2 / 3 || m.recall !== 1 || m.coverage !== 3 / 5) throw new Error();
+ * // AP@3 = (1/1 + 2/3) / min(3, 2): precision at each hit rank, over the relevant count.
+ * if (Math.abs(m.map - (1 + 2 / 3) / 2) > 1e-12) throw new Error(`${m.map}`);
  * ```
  */
 export function rankingMetrics(
@@ -188,6 +195,7 @@ export function rankingMetrics(
   let recall = 0;
   let recallCapped = 0;
   let ndcg = 0;
+  let map = 0;
   let hitUsers = 0;
 
   for (let j = 0; j < users.length; j++) {
@@ -208,6 +216,7 @@ export function rankingMetrics(
     }
     let hits = 0;
     let dcg = 0;
+    let precisionSum = 0;
     for (let r = 0, base = j * n; r < k; r++) {
       const i = items[base + r]!;
       if (i === PAD) continue;
@@ -225,6 +234,7 @@ export function rankingMetrics(
         mark[i] = 0; // a repeat of this item in the list is no second hit
         hits++;
         dcg += discount[r]!;
+        precisionSum += hits / (r + 1);
       }
     }
     if (relevant === 0) continue;
@@ -234,6 +244,7 @@ export function rankingMetrics(
     recall += hits / relevant;
     recallCapped += hits / capped;
     ndcg += dcg / ideal[capped]!;
+    map += precisionSum / capped;
     if (hits > 0) hitUsers++;
   }
 
@@ -243,6 +254,7 @@ export function rankingMetrics(
     recall: recall / evaluated,
     recallCapped: recallCapped / evaluated,
     ndcg: ndcg / evaluated,
+    map: map / evaluated,
     hitRate: hitUsers / evaluated,
     coverage: nItems === 0 ? 0 : distinct / nItems,
   };

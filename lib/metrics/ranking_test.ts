@@ -56,6 +56,8 @@ Deno.test("every metric of a hand-computed 3-user, 5-item example", () => {
   assertAlmostEquals(m.ndcg, (0.9197207891481876 + 0.5307212739772434) / 2, 1e-15);
   assertEquals(m.hitRate, 1);
   assertEquals(m.coverage, 1); // the lists name all five items
+  // MAP@3: user 0 (1/1 + 2/3) / min(3, 2) = 5/6; user 1 (1/2 + 2/3) / min(3, 4) = 7/18.
+  assertAlmostEquals(m.map, (5 / 6 + 7 / 18) / 2, 1e-15);
 });
 
 Deno.test("the threshold decides relevance with ≥", () => {
@@ -140,10 +142,12 @@ Deno.test("cut-off k < n: only the first k entries count, and precision divides 
   assertAlmostEquals(INV_LOG2_3 / (1 + INV_LOG2_3), 0.3868528072345416, 1e-15);
   assertAlmostEquals(m.ndcg, 0.3868528072345416, 1e-15);
   assertEquals(m.coverage, 2 / 5); // items 1 and 0; 2 and 3 lie beyond k
+  assertEquals(m.map, 0.25); // AP@2 = (1/2) / min(2, 3)
   // The full list: three hits at ranks 2, 3, 4 of an ideal 1, 2, 3.
   const full = rankingMetrics(lists, test);
   assertEquals([full.precision, full.recall, full.recallCapped, full.coverage], [0.75, 1, 1, 0.8]);
   assertAlmostEquals(full.ndcg, (INV_LOG2_3 + 0.5 + 1 / Math.log2(5)) / (1.5 + INV_LOG2_3), 1e-15);
+  assertAlmostEquals(full.map, (1 / 2 + 2 / 3 + 3 / 4) / 3, 1e-15);
   // k = 1 misses; the hit at rank 1 of a one-item cut scores 1 in every metric.
   assertEquals(rankingMetrics(lists, test, { k: 1 }).hitRate, 0);
   const first = { users: Uint32Array.of(0), n: 4, items: Uint32Array.of(3, 1, 4, 0) };

@@ -8,7 +8,7 @@
  * @module
  */
 import type { RatingMatrix } from "../data/types.ts";
-import { alsEpoch, KernelError, Status } from "../ffi/kernels.ts";
+import { alsCgEpoch, alsEpoch, KernelError, Status } from "../ffi/kernels.ts";
 import { commonParts, loadParts, RankingModel, trainMean } from "./_explicit.ts";
 import type { CommonFitOptions, ModelKind } from "./_explicit.ts";
 import { fitLoop } from "./_fit_loop.ts";
@@ -25,6 +25,14 @@ export interface AlsEpochOptions {
   weighted?: boolean;
   /** Kernel threads; the result is identical for any count. */
   threads?: number;
+  /**
+   * Row solver: `"cholesky"` (default) solves every row exactly; `"cg"` takes `cgSteps`
+   * conjugate-gradient steps from the current parameters (cheaper rows, approximate; see
+   * kernels/als_cg.zig).
+   */
+  solver?: "cholesky" | "cg";
+  /** CG steps per row with `solver: "cg"`. Default 3. */
+  cgSteps?: number;
 }
 
 /**
@@ -53,8 +61,14 @@ export async function runAlsEpoch(
   options: AlsEpochOptions,
 ): Promise<void> {
   const { lambda, lambdaBias = lambda, weighted = true, threads } = options;
+  const { solver = "cholesky", cgSteps = 3 } = options;
+  if (solver !== "cholesky" && solver !== "cg") {
+    throw new RangeError(`runAlsEpoch: solver must be "cholesky" or "cg", got ${solver}`);
+  }
   try {
-    await alsEpoch(train, state, { lambdaFactors: lambda, lambdaBias, weighted, threads });
+    const kernelOptions = { lambdaFactors: lambda, lambdaBias, weighted, threads };
+    if (solver === "cg") await alsCgEpoch(train, state, { ...kernelOptions, cgSteps });
+    else await alsEpoch(train, state, kernelOptions);
   } catch (error) {
     if (error instanceof KernelError && error.status === Status.notFinite) {
       const side = error.info.side === 0 ? "user" : "item";
@@ -82,6 +96,10 @@ export interface AlsOptions extends CommonFitOptions, LoopOptions {
   seed?: number;
   /** Standard deviation of the initial factors. Default 0.1. */
   initScale?: number;
+  /** Row solver: `"cholesky"` (default, exact) or `"cg"` (see {@linkcode AlsEpochOptions}). */
+  solver?: "cholesky" | "cg";
+  /** CG steps per row with `solver: "cg"`. Default 3. */
+  cgSteps?: number;
 }
 
 /** A similar item and its cosine similarity. */
@@ -174,6 +192,8 @@ export class Als extends RankingModel {
       seed = 0,
       initScale = 0.1,
       threads,
+      solver = "cholesky",
+      cgSteps = 3,
     } = options;
     if (!Number.isInteger(k) || k < 1 || k > 1024) {
       throw new RangeError(`Als.fit: k must be a whole number in 1..1024, got ${k}`);
@@ -192,7 +212,8 @@ export class Als extends RankingModel {
     const history = await fitLoop(
       {
         state,
-        epoch: () => runAlsEpoch(train, state, { lambda, lambdaBias, weighted, threads }),
+        epoch: () =>
+          runAlsEpoch(train, state, { lambda, lambdaBias, weighted, threads, solver, cgSteps }),
         ratingScale: common.ratingScale,
         threads,
         label: `ALS k=${k} λ=${lambda}`,
@@ -204,7 +225,16 @@ export class Als extends RankingModel {
     return new Als({
       ...common,
       state,
-      hyper: { k, lambda, lambdaBias, weighted, seed, initScale, epochs: history.length },
+      hyper: {
+        k,
+        lambda,
+        lambdaBias,
+        weighted,
+        seed,
+        initScale,
+        epochs: history.length,
+        ...(solver === "cg" ? { solver, cgSteps } : {}),
+      },
       history,
     });
   }

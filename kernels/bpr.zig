@@ -1,0 +1,370 @@
+//! BPR-MF (Rendle et al. 2009) with an item bias: x̂_ui = b_i + x_u·y_i, and stochastic gradient
+//! ascent on Σ ln σ(x̂_ui − x̂_uj) − (λ/2)(‖x_u‖² + ‖y_i‖² + ‖y_j‖²) − (λ_b/2)(b_i² + b_j²) over
+//! triples (u, i, j): (u, i) a training positive drawn uniformly, j a negative drawn uniformly from
+//! all items (or by popularity: the item of another uniformly drawn positive) and — unless
+//! `verify` is off — checked against u's sorted positives by binary search and redrawn if u has
+//! it. One epoch draws `samples` triples (usually one per positive).
+//!
+//! Threads run Hogwild (Recht et al. 2011): each thread draws its own triples from its own seeded
+//! stream and updates the shared factors without locks. Updates of different threads can
+//! interleave, so with more than one thread the numbers vary slightly from run to run; with one
+//! thread and a seed they are exactly reproducible.
+const std = @import("std");
+const assert = std.debug.assert;
+const rows_mod = @import("rows.zig");
+const threads_mod = @import("threads.zig");
+const linalg = @import("linalg.zig");
+const rng_mod = @import("rng.zig");
+
+const Rows = rows_mod.Rows;
+
+pub const k_max: u32 = 1024;
+/// Redraws of a negative before the triple is skipped (a user who has almost every item).
+pub const redraws_max: u32 = 64;
+
+pub const Negatives = enum(u32) { uniform = 0, popularity = 1 };
+
+pub const Params = struct {
+    k: u32,
+    learning_rate: f32,
+    lambda: f32,
+    lambda_bias: f32,
+    negatives: Negatives,
+    /// Redraw a negative the user has among their positives.
+    verify: bool,
+    seed: u64,
+    /// Which epoch this is: selects the random streams, so epochs differ.
+    epoch: u32,
+    /// Triples to draw.
+    samples: u64,
+
+    pub fn valid(self: Params) bool {
+        if (self.k < 1 or self.k > k_max) return false;
+        if (!(self.learning_rate > 0) or !std.math.isFinite(self.learning_rate)) return false;
+        if (!(self.lambda >= 0) or !std.math.isFinite(self.lambda)) return false;
+        return self.lambda_bias >= 0 and std.math.isFinite(self.lambda_bias);
+    }
+};
+
+/// What an epoch did: triples drawn, those with x̂_ui > x̂_uj before their update (the training
+/// AUC estimate is correct / (samples − skipped)), and those skipped for want of a negative.
+pub const Result = extern struct {
+    samples: u64 = 0,
+    correct: u64 = 0,
+    skipped: u64 = 0,
+};
+
+/// The parameters one triple touches.
+pub const Triple = struct {
+    x: []f32,
+    y_i: []f32,
+    y_j: []f32,
+    b_i: *f32,
+    b_j: *f32,
+};
+
+/// One SGD step on a triple: all gradients from the old values, then
+///   x += η (g (y_i − y_j) − λ x),  y_i += η (g x − λ y_i),  y_j += η (−g x − λ y_j),
+///   b_i += η (g − λ_b b_i),  b_j += η (−g − λ_b b_j),   g = σ(−(x̂_ui − x̂_uj)).
+/// Returns whether the pair was ordered correctly before the step.
+pub fn step(t: Triple, learning_rate: f32, lambda: f32, lambda_bias: f32) bool {
+    const k = t.x.len;
+    assert(t.y_i.len == k and t.y_j.len == k);
+    const difference = t.b_i.* - t.b_j.* + linalg.dot(t.x, t.y_i) - linalg.dot(t.x, t.y_j);
+    const g = 1 / (1 + @exp(difference)); // σ(−difference)
+    const lanes = linalg.lanes;
+    const V = linalg.V;
+    const eta: V = @splat(learning_rate);
+    const gv: V = @splat(g);
+    const lv: V = @splat(lambda);
+    var f: usize = 0;
+    while (f + lanes <= k) : (f += lanes) {
+        const x: V = t.x[f..][0..lanes].*;
+        const yi: V = t.y_i[f..][0..lanes].*;
+        const yj: V = t.y_j[f..][0..lanes].*;
+        t.x[f..][0..lanes].* = x + eta * (gv * (yi - yj) - lv * x);
+        t.y_i[f..][0..lanes].* = yi + eta * (gv * x - lv * yi);
+        t.y_j[f..][0..lanes].* = yj + eta * (-gv * x - lv * yj);
+    }
+    while (f < k) : (f += 1) {
+        const x = t.x[f];
+        const yi = t.y_i[f];
+        const yj = t.y_j[f];
+        t.x[f] = x + learning_rate * (g * (yi - yj) - lambda * x);
+        t.y_i[f] = yi + learning_rate * (g * x - lambda * yi);
+        t.y_j[f] = yj + learning_rate * (-g * x - lambda * yj);
+    }
+    const bi = t.b_i.*;
+    const bj = t.b_j.*;
+    t.b_i.* = bi + learning_rate * (g - lambda_bias * bi);
+    t.b_j.* = bj + learning_rate * (-g - lambda_bias * bj);
+    return difference > 0;
+}
+
+/// The row (user) that owns entry `e`: the first u with ptr[u+1] > e.
+pub fn rowOf(ptr: []const u32, e: u64) u32 {
+    assert(ptr.len >= 2);
+    assert(e < ptr[ptr.len - 1]);
+    var lo: usize = 0;
+    var hi: usize = ptr.len - 1;
+    while (lo < hi) {
+        const mid = lo + (hi - lo) / 2;
+        if (ptr[mid + 1] <= e) lo = mid + 1 else hi = mid;
+    }
+    return @intCast(lo);
+}
+
+/// Whether the ascending `row` holds `item` (binary search).
+pub fn contains(row: []const u32, item: u32) bool {
+    var lo: usize = 0;
+    var hi: usize = row.len;
+    while (lo < hi) {
+        const mid = lo + (hi - lo) / 2;
+        if (row[mid] < item) lo = mid + 1 else hi = mid;
+    }
+    return lo < row.len and row[lo] == item;
+}
+
+/// A negative item for a user with positives `row`, or null after `redraws_max` draws.
+pub fn drawNegative(rng: *rng_mod.Rng, users: Rows, n_items: u32, row: []const u32, params: Params) ?u32 {
+    var draw: u32 = 0;
+    while (draw < redraws_max) : (draw += 1) {
+        const j: u32 = switch (params.negatives) {
+            .uniform => @intCast(rng.below(n_items)),
+            .popularity => users.index[rng.below(users.index.len)],
+        };
+        if (!params.verify or !contains(row, j)) return j;
+    }
+    return null;
+}
+
+const Epoch = struct {
+    users: Rows,
+    n_items: u32,
+    user_factors: []f32,
+    item_factors: []f32,
+    item_bias: []f32,
+    params: Params,
+    parts: u32,
+    results: []Result,
+
+    fn run(self: *const Epoch, part: u32) void {
+        const k: usize = self.params.k;
+        const range = threads_mod.partRange(self.params.samples, self.parts, part);
+        var rng = rng_mod.Rng.stream(self.params.seed, @as(u64, self.params.epoch) * threads_mod.threads_max + part);
+        var result: Result = .{};
+        const nnz = self.users.index.len;
+        var s = range.begin;
+        while (s < range.end) : (s += 1) {
+            const e = rng.below(nnz);
+            const u = rowOf(self.users.ptr, e);
+            const i = self.users.index[e];
+            const row = self.users.index[self.users.begin(u)..self.users.end(u)];
+            const j = drawNegative(&rng, self.users, self.n_items, row, self.params) orelse {
+                result.skipped += 1;
+                continue;
+            };
+            const triple: Triple = .{
+                .x = self.user_factors[@as(usize, u) * k ..][0..k],
+                .y_i = self.item_factors[@as(usize, i) * k ..][0..k],
+                .y_j = self.item_factors[@as(usize, j) * k ..][0..k],
+                .b_i = &self.item_bias[i],
+                .b_j = &self.item_bias[j],
+            };
+            if (step(triple, self.params.learning_rate, self.params.lambda, self.params.lambda_bias)) result.correct += 1;
+        }
+        result.samples = range.end - range.begin;
+        self.results[part] = result;
+    }
+};
+
+/// One epoch of `params.samples` triples over `threads` Hogwild threads. `users` is the CSR of
+/// the training positives (`n_items` columns), factors are row-major `× k`.
+pub fn epoch(
+    users: Rows,
+    n_items: u32,
+    user_factors: []f32,
+    item_factors: []f32,
+    item_bias: []f32,
+    params: Params,
+    threads: u32,
+) Result {
+    assert(params.valid());
+    assert(user_factors.len == @as(usize, users.count()) * params.k);
+    assert(item_factors.len == @as(usize, n_items) * params.k);
+    assert(item_bias.len == n_items);
+    if (users.index.len == 0 or n_items == 0) return .{ .samples = params.samples, .skipped = params.samples };
+    const parts = threads_mod.clampThreads(threads, params.samples, 4096);
+    var results: [threads_mod.threads_max]Result = [_]Result{.{}} ** threads_mod.threads_max;
+    const context: Epoch = .{
+        .users = users,
+        .n_items = n_items,
+        .user_factors = user_factors,
+        .item_factors = item_factors,
+        .item_bias = item_bias,
+        .params = params,
+        .parts = parts,
+        .results = results[0..parts],
+    };
+    threads_mod.run(parts, &context, Epoch.run);
+    var total: Result = .{};
+    for (results[0..parts]) |r| {
+        total.samples += r.samples;
+        total.correct += r.correct;
+        total.skipped += r.skipped;
+    }
+    assert(total.samples == params.samples);
+    return total;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Tests
+
+const testing = std.testing;
+
+/// −ln σ(x̂_ui − x̂_uj) + (λ/2)(‖x‖² + ‖y_i‖² + ‖y_j‖²) + (λ_b/2)(b_i² + b_j²), in f64: the loss
+/// whose gradient one `step` descends.
+fn tripleLoss(x: []const f64, yi: []const f64, yj: []const f64, bi: f64, bj: f64, lambda: f64, lambda_bias: f64) f64 {
+    var d = bi - bj;
+    var norms: f64 = 0;
+    for (x, yi, yj) |a, b, c| {
+        d += a * (b - c);
+        norms += a * a + b * b + c * c;
+    }
+    return @log(1 + @exp(-d)) + lambda / 2 * norms + lambda_bias / 2 * (bi * bi + bj * bj);
+}
+
+test "one BPR step moves every parameter by −η × the finite-difference gradient" {
+    const k = 19; // a SIMD part and a scalar tail
+    var rng = rng_mod.Rng.stream(5, 0);
+    var params: [3 * k + 2]f64 = undefined;
+    for (&params) |*p| p.* = 0.4 * rng.normal();
+    const lambda = 0.05;
+    const lambda_bias = 0.02;
+    const eta: f32 = 1e-3;
+    var x: [k]f32 = undefined;
+    var yi: [k]f32 = undefined;
+    var yj: [k]f32 = undefined;
+    for (0..k) |f| {
+        x[f] = @floatCast(params[f]);
+        yi[f] = @floatCast(params[k + f]);
+        yj[f] = @floatCast(params[2 * k + f]);
+    }
+    // Work from the f32-rounded values in f64.
+    for (0..k) |f| {
+        params[f] = x[f];
+        params[k + f] = yi[f];
+        params[2 * k + f] = yj[f];
+    }
+    var bi: f32 = @floatCast(params[3 * k]);
+    var bj: f32 = @floatCast(params[3 * k + 1]);
+    params[3 * k] = bi;
+    params[3 * k + 1] = bj;
+    const before = params;
+    _ = step(.{ .x = &x, .y_i = &yi, .y_j = &yj, .b_i = &bi, .b_j = &bj }, eta, lambda, lambda_bias);
+    var after: [3 * k + 2]f64 = undefined;
+    for (0..k) |f| {
+        after[f] = x[f];
+        after[k + f] = yi[f];
+        after[2 * k + f] = yj[f];
+    }
+    after[3 * k] = bi;
+    after[3 * k + 1] = bj;
+    const h = 1e-6;
+    for (0..params.len) |p| {
+        var plus = before;
+        var minus = before;
+        plus[p] += h;
+        minus[p] -= h;
+        const f_plus = tripleLoss(plus[0..k], plus[k .. 2 * k], plus[2 * k .. 3 * k], plus[3 * k], plus[3 * k + 1], lambda, lambda_bias);
+        const f_minus = tripleLoss(minus[0..k], minus[k .. 2 * k], minus[2 * k .. 3 * k], minus[3 * k], minus[3 * k + 1], lambda, lambda_bias);
+        const gradient = (f_plus - f_minus) / (2 * h);
+        const moved = (after[p] - before[p]) / -@as(f64, eta);
+        try testing.expectApproxEqAbs(gradient, moved, 2e-3 * (1 + @abs(gradient)));
+    }
+}
+
+test "verified negatives are never among the user's positives; popularity draws follow counts" {
+    // User 0 has items 0..7 of 10, user 1 items {3}.
+    const ptr = [_]u32{ 0, 8, 9 };
+    const index = [_]u32{ 0, 1, 2, 3, 4, 5, 6, 7, 3 };
+    const values = [_]f32{1} ** 9;
+    const users: Rows = .{ .ptr = &ptr, .index = &index, .values = &values };
+    var rng = rng_mod.Rng.stream(1, 2);
+    var params: Params = .{ .k = 4, .learning_rate = 0.1, .lambda = 0, .lambda_bias = 0, .negatives = .uniform, .verify = true, .seed = 0, .epoch = 0, .samples = 0 };
+    for (0..2000) |_| {
+        const own = drawNegative(&rng, users, 10, index[0..8], params).?;
+        try testing.expect(own == 8 or own == 9);
+        const j = drawNegative(&rng, users, 10, index[8..9], params).?;
+        try testing.expect(j != 3 and j < 10);
+    }
+    params.negatives = .popularity;
+    for (0..2000) |_| {
+        // Popularity draws are items of positives: 0..7 (user 1's item 3 is refused).
+        const j = drawNegative(&rng, users, 10, index[8..9], params).?;
+        try testing.expect(j != 3 and j <= 7);
+    }
+    // A user with every item gets no negative.
+    const all = [_]u32{ 0, 1 };
+    params.negatives = .uniform;
+    try testing.expectEqual(@as(?u32, null), drawNegative(&rng, users, 2, &all, params));
+    // Unverified draws do hit positives.
+    params.verify = false;
+    var hits: u32 = 0;
+    for (0..1000) |_| {
+        if (contains(index[0..8], drawNegative(&rng, users, 10, index[0..8], params).?)) hits += 1;
+    }
+    try testing.expect(hits > 700); // 80 % of uniform draws are positives
+}
+
+test "rowOf and contains agree with linear scans" {
+    const ptr = [_]u32{ 0, 0, 3, 3, 4, 7 };
+    for (0..7) |e| {
+        var u: u32 = 0;
+        while (ptr[u + 1] <= e) u += 1;
+        try testing.expectEqual(u, rowOf(&ptr, e));
+    }
+    const row = [_]u32{ 2, 5, 9 };
+    for (0..12) |i| try testing.expectEqual(i == 2 or i == 5 or i == 9, contains(&row, @intCast(i)));
+    try testing.expect(!contains(&.{}, 0));
+}
+
+test "epochs raise the training AUC, reproducibly with one thread" {
+    const allocator = testing.allocator;
+    // 200 users, 100 items: user u likes items with (u + i) % 4 == 0 (a planted structure).
+    var ptr: [201]u32 = undefined;
+    var index: std.ArrayList(u32) = .empty;
+    defer index.deinit(allocator);
+    ptr[0] = 0;
+    for (0..200) |u| {
+        for (0..100) |i| if ((u + i) % 4 == 0) try index.append(allocator, @intCast(i));
+        ptr[u + 1] = @intCast(index.items.len);
+    }
+    const values = try allocator.alloc(f32, index.items.len);
+    defer allocator.free(values);
+    @memset(values, 1);
+    const users: Rows = .{ .ptr = &ptr, .index = index.items, .values = values };
+    const k = 8;
+    var runs: [2][100 * k]f32 = undefined;
+    for (0..2) |run| {
+        const uf = try allocator.alloc(f32, 200 * k);
+        defer allocator.free(uf);
+        var rng = rng_mod.Rng.stream(3, 0);
+        for (uf) |*v| v.* = @floatCast(0.1 * rng.normal());
+        for (&runs[run]) |*v| v.* = @floatCast(0.1 * rng.normal());
+        var bias = [_]f32{0} ** 100;
+        var first_auc: f64 = 0;
+        var last_auc: f64 = 0;
+        for (0..20) |e| {
+            const params: Params = .{ .k = k, .learning_rate = 0.05, .lambda = 0.01, .lambda_bias = 0.01, .negatives = .uniform, .verify = true, .seed = 9, .epoch = @intCast(e), .samples = index.items.len };
+            const result = epoch(users, 100, uf, &runs[run], &bias, params, 1);
+            try testing.expectEqual(@as(u64, 0), result.skipped);
+            const auc = @as(f64, @floatFromInt(result.correct)) / @as(f64, @floatFromInt(result.samples));
+            if (e == 0) first_auc = auc;
+            last_auc = auc;
+        }
+        try testing.expect(first_auc < 0.7);
+        try testing.expect(last_auc > 0.9);
+    }
+    try testing.expectEqualSlices(f32, &runs[0], &runs[1]);
+}
