@@ -23,7 +23,7 @@ const ErrorRecord = status_mod.ErrorRecord;
 const allocator = std.heap.c_allocator;
 
 /// Bumped whenever an exported signature changes; the wrapper refuses a library of another version.
-pub const abi_version: u32 = 6;
+pub const abi_version: u32 = 7;
 
 fn code(status: Status) i32 {
     return @intFromEnum(status);

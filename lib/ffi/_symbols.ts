@@ -295,4 +295,4 @@ export const symbols = {
 } as const satisfies Deno.ForeignLibraryInterface;
 
 /** The ABI version this symbol table matches (`abi_version` in kernels/root.zig). */
-export const ABI_VERSION = 6;
+export const ABI_VERSION = 7;
