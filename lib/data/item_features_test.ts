@@ -1,5 +1,5 @@
 import { assert, assertEquals } from "../../tests/_assert.ts";
-import { buildItemFeatures, encodeMovies, featureRow } from "./item_features.ts";
+import { buildItemFeatures, encodeMovies, featureRow, withMovie } from "./item_features.ts";
 import { readMovies, readTags } from "./side_files.ts";
 import type { Movies } from "./types.ts";
 
@@ -69,6 +69,37 @@ Deno.test("features: bad input is a clear error", () => {
   );
   const spec = { groups: ["genres" as const], names: ["genre:Comedy"] };
   assertThrows(() => encodeMovies(spec, tiny, [0]), '"(intercept)"');
+});
+
+Deno.test("withMovie: appends one movie; empty genres, an unknown genre or a known id are errors", () => {
+  const catalogue = { ...tiny, imdbIds: Uint32Array.of(1, 2, 3), tmdbIds: Uint32Array.of(4, 5, 6) };
+  const added = withMovie(catalogue, {
+    movieId: 40,
+    title: "D",
+    year: 2024,
+    genres: ["Horror", "Comedy"],
+  });
+  assertEquals([...added.movieIds], [10, 20, 30, 40]);
+  assertEquals([...added.genrePtr], [0, 2, 3, 4, 6]);
+  assertEquals([...added.genreIdx.subarray(4)], [0, 1]);
+  assertEquals([added.years[3], added.imdbIds[3], added.tmdbIds[3]], [2024, 0, 0]);
+  assertEquals(tiny.movieIds.length, 3, "the input catalogue is not changed");
+  const row = featureRow(buildItemFeatures(Uint32Array.of(40), added, { groups: ["genres"] }), 0);
+  assertEquals(row.index.length, 3, "intercept, Comedy and Horror");
+  assertThrows(
+    () => withMovie(tiny, { movieId: 41, title: "E", year: 2024, genres: [] }),
+    "withMovie: a movie needs at least one genre",
+    "(no genres listed)",
+  );
+  assertThrows(
+    () => withMovie(tiny, { movieId: 41, title: "E", year: 2024, genres: ["Western"] }),
+    'unknown genre "Western"',
+    "Comedy, Horror",
+  );
+  assertThrows(
+    () => withMovie(tiny, { movieId: 20, title: "E", year: 2024, genres: ["Horror"] }),
+    "movieId 20 is already in the catalogue",
+  );
 });
 
 Deno.test("features on ml-latest-small: top tags from the allowed movies only", async () => {
