@@ -52,7 +52,13 @@ export interface FuzzOptions {
  */
 async function loadAndPredict(path: string): Promise<void> {
   const model = await loadModel(path);
-  const { state } = model;
+  // Rating models hold their arrays in `state`; the implicit rankers (popularity, bpr, ials) as
+  // fields, and predict no stars (their checks end after the ids).
+  const state = "state" in model ? model.state : {
+    userFactors: model.userFactors,
+    itemFactors: model.itemFactors,
+    itemBias: model.itemBias,
+  };
   for (const [name, array] of Object.entries(state)) {
     if (!(array instanceof Float32Array)) continue;
     const j = array.findIndex((x) => !Number.isFinite(x));
@@ -63,6 +69,7 @@ async function loadAndPredict(path: string): Promise<void> {
       throw new FuzzFailure(`${path}: loaded with repeated ${name}`);
     }
   }
+  if (!("ratingScale" in model)) return;
   const users = [...model.userIds.subarray(0, 3), 4294967295];
   const items = [...model.itemIds.subarray(0, 3), 0];
   const n = Math.min(users.length, items.length);

@@ -10,7 +10,7 @@
 import { summarize } from "../data/summary.ts";
 import type { Dataset } from "../data/types.ts";
 import { loadModel } from "../models/load_model.ts";
-import { bars, histogram, line } from "../plot/charts.ts";
+import { bars, histogram, line } from "../plot/mod.ts";
 import type { RecommenderApp } from "./app.ts";
 
 /** The Explore view: dataset card and figures. */
@@ -162,11 +162,13 @@ export async function modelsView(
     return {
       name,
       kind: model.kind,
-      k: model.state.k,
+      k: "state" in model ? model.state.k : model.k, // implicit rankers hold k themselves
       hyper,
       epochs: model.history.length,
-      trainRmse: last?.trainRmse ?? null,
-      validationRmse: last?.validationRmse ?? null,
+      trainRmse: last !== undefined && "trainRmse" in last ? last.trainRmse ?? null : null,
+      validationRmse: last !== undefined && "validationRmse" in last
+        ? last.validationRmse ?? null
+        : null,
       serving,
     };
   };
@@ -200,11 +202,17 @@ export async function modelsView(
   const series = histories.flatMap(({ name, history }) => {
     const out = [];
     const x = history.map((h) => h.epoch);
-    if (history.some((h) => h.trainRmse !== undefined)) {
-      out.push({ name: `${name} train`, x, y: history.map((h) => h.trainRmse ?? NaN) });
+    const rmse = (h: (typeof history)[number], key: "trainRmse" | "validationRmse") =>
+      key in h ? (h as Record<typeof key, number | undefined>)[key] : undefined;
+    if (history.some((h) => rmse(h, "trainRmse") !== undefined)) {
+      out.push({ name: `${name} train`, x, y: history.map((h) => rmse(h, "trainRmse") ?? NaN) });
     }
-    if (history.some((h) => h.validationRmse !== undefined)) {
-      out.push({ name: `${name} validation`, x, y: history.map((h) => h.validationRmse ?? NaN) });
+    if (history.some((h) => rmse(h, "validationRmse") !== undefined)) {
+      out.push({
+        name: `${name} validation`,
+        x,
+        y: history.map((h) => rmse(h, "validationRmse") ?? NaN),
+      });
     }
     return out;
   });

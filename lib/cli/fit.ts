@@ -24,7 +24,7 @@ import { rankingMetrics } from "../metrics/ranking.ts";
 import { Als } from "../models/als.ts";
 import { BiasAls } from "../models/bias_als.ts";
 import { GlobalMean } from "../models/global_mean.ts";
-import type { AnyModel } from "../models/load_model.ts";
+import type { AnyRatingModel } from "../models/load_model.ts";
 import { RankingModel } from "../models/_explicit.ts";
 import { notebookDataset } from "../notebook/dataset.ts";
 import { Args, runCli, UsageError } from "./_args.ts";
@@ -103,7 +103,7 @@ function planOf(args: Args): FitPlan {
 }
 
 /** Fits the planned model on `train` (with patience, on 90 % of it, stopping on the other 10 %). */
-async function fitModel(plan: FitPlan, train: RatingMatrix, ids: object): Promise<AnyModel> {
+async function fitModel(plan: FitPlan, train: RatingMatrix, ids: object): Promise<AnyRatingModel> {
   const { kind, patience, threads, seed } = plan;
   if (kind === "global-mean") return await GlobalMean.fit(train, { ...ids, threads });
   const carved = patience === undefined
@@ -122,7 +122,7 @@ async function fitModel(plan: FitPlan, train: RatingMatrix, ids: object): Promis
 }
 
 /** "K = 64, λ = 10, …" from the model's hyper-parameters. */
-function settingsOf(model: AnyModel): string {
+function settingsOf(model: AnyRatingModel): string {
   const names: Record<string, string> = { k: "K", lambda: "λ", lambdaBias: "λ_b" };
   const parts = Object.entries(model.hyper)
     .filter(([key]) => key in names || key === "weighted" || key === "epochs")

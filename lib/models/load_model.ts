@@ -1,22 +1,45 @@
 /**
- * Loads a saved model of any kind: the file's metadata names the kind (`global-mean`, `bias-als`,
- * `als` or `genre-als`), and the matching class's `load` reads and checks the rest.
+ * Loads a saved model of any kind: the file's metadata names the kind (the rating models
+ * `global-mean`, `bias-als`, `als` and `genre-als`; the implicit-feedback rankers `popularity`,
+ * `bpr` and `ials`), and the matching class reads and checks the rest.
  *
  * @module
  */
 import { Als } from "./als.ts";
 import { BiasAls } from "./bias_als.ts";
+import { Bpr } from "./bpr.ts";
 import { GenreAls } from "./genre_als.ts";
 import { GlobalMean } from "./global_mean.ts";
+import { Ials } from "./ials.ts";
+import { Popularity } from "./popularity.ts";
 import { readModelFile } from "./_model_file.ts";
 import { partsFromFile } from "./_explicit.ts";
 
+/** A rating model `loadModel` can return (these predict stars: `predict`, `evaluate`, `state`). */
+export type AnyRatingModel = GlobalMean | BiasAls | Als | GenreAls;
+
+/** An implicit-feedback ranker `loadModel` can return (scores for ranking, no star scale). */
+export type AnyImplicitModel = Popularity | Bpr | Ials;
+
 /** Any model `loadModel` can return. */
-export type AnyModel = GlobalMean | BiasAls | Als | GenreAls;
+export type AnyModel = AnyRatingModel | AnyImplicitModel;
+
+/** The kinds `loadModel` reads, as written in the files' metadata. */
+export const MODEL_KINDS: readonly string[] = [
+  "global-mean",
+  "bias-als",
+  "als",
+  "genre-als",
+  "popularity",
+  "bpr",
+  "ials",
+];
 
 /**
- * Loads the model saved at `path`, whatever its kind (the file is read once); a file of another
- * kind than these three is an error naming the file and the kind it holds.
+ * Loads the model saved at `path`, whatever its kind; a file of a kind not in
+ * {@linkcode MODEL_KINDS} is an error naming the file, the kind it holds and the kinds known.
+ * (A rating model's file is read once; an implicit model's is read again by its class's `load`,
+ * which checks every field.)
  *
  * @example
  * ```ts
@@ -43,10 +66,16 @@ export async function loadModel(path: string): Promise<AnyModel> {
       return new Als(partsFromFile(path, file, kind));
     case "genre-als":
       return GenreAls.fromFile(path, file);
+    case "popularity":
+      return await Popularity.load(path);
+    case "bpr":
+      return await Bpr.load(path);
+    case "ials":
+      return await Ials.load(path);
     default:
       throw new Error(
-        `${path}: holds a model of kind ${JSON.stringify(kind)}; expected "global-mean", ` +
-          '"bias-als" or "als"',
+        `${path}: holds a model of kind ${JSON.stringify(kind)}; expected one of ` +
+          MODEL_KINDS.map((k) => JSON.stringify(k)).join(", "),
       );
   }
 }

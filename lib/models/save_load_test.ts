@@ -406,12 +406,13 @@ Deno.test("loadModel returns the kind the file holds and refuses an unknown kind
       await model.save(path);
       const back = await loadModel(path);
       assertEquals(back.constructor, model.constructor);
+      assert("state" in back, `${back.kind} is a rating model`);
       assertEquals(back.state, model.state);
     });
   }
   await withTempFile(async (path) => {
     await fitted[0]!.save(path);
-    await rewrite(path, (file) => void (file.metadata.model = "bpr"));
-    await assertRejectsIncluding(() => loadModel(path), path, '"bpr"', '"als"');
+    await rewrite(path, (file) => void (file.metadata.model = "svd++"));
+    await assertRejectsIncluding(() => loadModel(path), path, '"svd++"', '"als"', '"ials"');
   });
 });
