@@ -7,9 +7,9 @@
  *
  * @module
  */
-import { line } from "../plot/charts.ts";
-import { escapeXml } from "../plot/_svg.ts";
+import { line } from "../plot/lines.ts";
 import { table } from "../plot/table.ts";
+import { escapeXml } from "../plot/xml.ts";
 import { stepCounter } from "./progress.ts";
 
 /** One finished step of a progress report. */

@@ -11,6 +11,7 @@
 
 import { parseHTML } from "linkedom";
 import { theme } from "./theme.ts";
+import { escapeXml } from "./xml.ts";
 
 /** The few DOM element features used here (the project compiles without the DOM library). */
 export interface DomElement {
@@ -43,12 +44,6 @@ export function plotDocument(): DomDocument {
     sharedDocument = window.document;
   }
   return sharedDocument;
-}
-
-/** Escapes text for XML content and attribute values. */
-export function escapeXml(text: string): string {
-  return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;")
-    .replace(/"/g, "&quot;").replace(/'/g, "&apos;");
 }
 
 /** An SVG fragment with its size; its origin is its top-left corner. */
@@ -97,6 +92,12 @@ export interface Header {
   readonly ramp?: Fragment;
 }
 
+/** Markup parts laid out from the top, and the height `y` reached below them. */
+interface Placed {
+  readonly parts: string[];
+  readonly y: number;
+}
+
 /** Approximate rendered width of `text` at `size` px in a sans-serif font. */
 export function textWidth(text: string, size: number): number {
   return text.length * size * 0.58;
@@ -135,16 +136,10 @@ function swatchMark(s: Swatch, x: number, y: number): string {
   }
 }
 
-/** Composes the header, the plot fragment and the caption into a standalone SVG document. */
-export function compose(
-  plot: Fragment,
-  header: Header,
-): { svg: string; width: number; height: number } {
-  const width = Math.max(plot.width, header.ramp?.width ?? 0);
-  const pad = theme.padding;
-  const textWidthMax = width - 2 * pad;
+/** The title and subtitle lines, each wrapped to `textWidthMax`, starting at height `y`. */
+function headingParts(header: Header, textWidthMax: number, y: number): Placed {
   const parts: string[] = [];
-  let y = pad;
+  const pad = theme.padding;
   if (header.title !== undefined && header.title !== "") {
     for (const line of wrap(header.title, theme.titleSize, textWidthMax)) {
       y += theme.titleSize * 1.25;
@@ -167,29 +162,64 @@ export function compose(
       );
     }
   }
-  const swatches = header.swatches ?? [];
-  if (swatches.length > 0) {
-    y += 6;
-    let x = pad;
-    let rowY = y + theme.fontSize * 0.8;
-    for (const s of swatches) {
-      const w = 18 + textWidth(s.label, theme.fontSize) + 14;
-      if (x > pad && x + w > width - pad) {
-        x = pad;
-        rowY += theme.fontSize * 1.7;
-      }
-      parts.push(swatchMark(s, x, rowY));
-      parts.push(
-        `<text x="${
-          x + 18
-        }" y="${rowY}" dy="0.35em" font-size="${theme.fontSize}" fill="${theme.ink}">${
-          escapeXml(s.label)
-        }</text>`,
-      );
-      x += w;
+  return { parts, y };
+}
+
+/** The legend entries in rows no wider than `width`, starting at height `y`. */
+function legendParts(swatches: readonly Swatch[], width: number, y: number): Placed {
+  const parts: string[] = [];
+  if (swatches.length === 0) return { parts, y };
+  const pad = theme.padding;
+  y += 6;
+  let x = pad;
+  let rowY = y + theme.fontSize * 0.8;
+  for (const s of swatches) {
+    const w = 18 + textWidth(s.label, theme.fontSize) + 14;
+    if (x > pad && x + w > width - pad) {
+      x = pad;
+      rowY += theme.fontSize * 1.7;
     }
-    y = rowY + theme.fontSize;
+    parts.push(swatchMark(s, x, rowY));
+    parts.push(
+      `<text x="${
+        x + 18
+      }" y="${rowY}" dy="0.35em" font-size="${theme.fontSize}" fill="${theme.ink}">${
+        escapeXml(s.label)
+      }</text>`,
+    );
+    x += w;
   }
+  return { parts, y: rowY + theme.fontSize };
+}
+
+/** The caption lines under the plot, wrapped to `textWidthMax`, starting at height `y`. */
+function captionParts(caption: string | undefined, textWidthMax: number, y: number): Placed {
+  const parts: string[] = [];
+  if (caption === undefined || caption === "") return { parts, y };
+  y += 4;
+  for (const line of wrap(caption, theme.fontSize, textWidthMax)) {
+    y += theme.fontSize * 1.4;
+    parts.push(
+      `<text x="${theme.padding}" y="${
+        y - 3
+      }" font-size="${theme.fontSize}" fill="${theme.muted}">${escapeXml(line)}</text>`,
+    );
+  }
+  return { parts, y };
+}
+
+/** Composes the header, the plot fragment and the caption into a standalone SVG document. */
+export function compose(
+  plot: Fragment,
+  header: Header,
+): { svg: string; width: number; height: number } {
+  const width = Math.max(plot.width, header.ramp?.width ?? 0);
+  const pad = theme.padding;
+  const textWidthMax = width - 2 * pad;
+  const heading = headingParts(header, textWidthMax, pad);
+  const legend = legendParts(header.swatches ?? [], width, heading.y);
+  const parts = [...heading.parts, ...legend.parts];
+  let y = legend.y;
   if (header.ramp !== undefined) {
     y += 4;
     parts.push(`<g transform="translate(${pad},${y})">${header.ramp.body}</g>`);
@@ -197,19 +227,9 @@ export function compose(
   }
   if (parts.length > 0) y += 6;
   parts.push(`<g transform="translate(0,${y})">${plot.body}</g>`);
-  y += plot.height;
-  if (header.caption !== undefined && header.caption !== "") {
-    y += 4;
-    for (const line of wrap(header.caption, theme.fontSize, textWidthMax)) {
-      y += theme.fontSize * 1.4;
-      parts.push(
-        `<text x="${pad}" y="${y - 3}" font-size="${theme.fontSize}" fill="${theme.muted}">${
-          escapeXml(line)
-        }</text>`,
-      );
-    }
-  }
-  const height = Math.ceil(y + pad / 2);
+  const caption = captionParts(header.caption, textWidthMax, y + plot.height);
+  parts.push(...caption.parts);
+  const height = Math.ceil(caption.y + pad / 2);
   const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" ` +
     `viewBox="0 0 ${width} ${height}" font-family="${escapeXml(theme.fontFamily)}" ` +
     `font-size="${theme.fontSize}" color="${theme.ink}" text-anchor="start">` +

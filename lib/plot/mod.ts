@@ -16,9 +16,16 @@
  * @module
  */
 
-export * from "./charts.ts";
+export * from "./bars.ts";
 export * from "./display.ts";
 export * from "./figure.ts";
+export * from "./heatmap.ts";
+export * from "./histogram.ts";
+export * from "./lines.ts";
 export * from "./paths.ts";
+export * from "./render.ts";
+export * from "./scatter.ts";
+export * from "./spy.ts";
 export * from "./table.ts";
 export * from "./theme.ts";
+export * from "./xml.ts";

@@ -1,0 +1,160 @@
+/**
+ * One value per label: {@linkcode bars} draws a bar or dot chart, vertical or horizontal, sorted
+ * or as given, with optional interval whiskers (e.g. 95 % intervals).
+ *
+ * @example
+ * ```ts
+ * import { bars } from "./bars.ts";
+ * const fig = bars(["a", "b"], [3, 1], { sort: "ascending", yLabel: "things (count)" });
+ * if (fig.svg.indexOf(">b<") > fig.svg.indexOf(">a<")) throw new Error("ascending: b first");
+ * ```
+ *
+ * @module
+ */
+
+import * as Plot from "@observablehq/plot";
+import {
+  checkLength,
+  countFormat,
+  finiteMax,
+  headerOf,
+  labelMargin,
+  logFormat,
+  type Row,
+  size,
+  yMargin,
+} from "./_layout.ts";
+import type { Figure } from "./figure.ts";
+import { type ChartOptions, plotFigure } from "./render.ts";
+import { theme } from "./theme.ts";
+
+/** Options of {@linkcode bars}. */
+export interface BarOptions extends ChartOptions {
+  /** Horizontal bars (labels on the y axis); the default for more than 12 labels. */
+  readonly horizontal?: boolean;
+  /** Lower ends of intervals to draw as whiskers (e.g. 95 % intervals). */
+  readonly lo?: ArrayLike<number>;
+  /** Upper ends of intervals. */
+  readonly hi?: ArrayLike<number>;
+  /** Order of the bars: as given (default), or by value. */
+  readonly sort?: "none" | "ascending" | "descending";
+  /** "bar" (default) or "dot": a dot plot, better when the value axis should not start at zero. */
+  readonly mark?: "bar" | "dot";
+  /** Logarithmic value axis. */
+  readonly logValue?: boolean;
+}
+
+/**
+ * A bar (or dot) chart of one value per label, with optional interval whiskers.
+ *
+ * @example
+ * ```ts
+ * import { bars } from "./bars.ts";
+ * const fig = bars(["Drama", "Comedy", "Action"], [4361, 3756, 1828], {
+ *   title: "Movies per genre", xLabel: "movies (count)", sort: "descending",
+ * });
+ * if (!fig.svg.includes("Drama")) throw new Error("labelled");
+ * ```
+ */
+export function bars(
+  labels: readonly string[],
+  values: ArrayLike<number>,
+  options: BarOptions = {},
+): Figure {
+  checkLength("labels and values", labels, values, "bars");
+  if (options.lo !== undefined) checkLength("labels and lo", labels, options.lo, "bars");
+  if (options.hi !== undefined) checkLength("labels and hi", labels, options.hi, "bars");
+  const rows: Row[] = [];
+  for (let i = 0; i < labels.length; i++) {
+    const value = values[i]!;
+    if (!Number.isFinite(value) || (options.logValue && value <= 0)) continue;
+    const lo = options.lo?.[i];
+    const hi = options.hi?.[i];
+    rows.push({
+      label: labels[i],
+      value,
+      lo: lo !== undefined && Number.isFinite(lo) ? lo : undefined,
+      hi: hi !== undefined && Number.isFinite(hi) ? hi : undefined,
+    });
+  }
+  if (rows.length === 0) throw new Error("bars: no finite values to plot");
+  if (options.sort === "ascending") rows.sort((a, b) => (a.value as number) - (b.value as number));
+  if (options.sort === "descending") rows.sort((a, b) => (b.value as number) - (a.value as number));
+  const order = rows.map((r) => r.label as string);
+  const horizontal = options.horizontal ?? order.length > 12;
+  const hasIntervals = rows.some((r) => r.lo !== undefined && r.hi !== undefined);
+  const intervals = rows.filter((r) => r.lo !== undefined && r.hi !== undefined);
+  const vMax = finiteMax(
+    rows.map((r) => Math.max(r.value as number, (r.hi as number) ?? -Infinity)),
+  );
+  let base = 0;
+  if (options.logValue) base = Math.min(...rows.map((r) => r.value as number)) / 2;
+  const mark = options.mark ?? "bar";
+  const valueScale = {
+    type: options.logValue ? "log" : "linear",
+    grid: true,
+    tickFormat: options.logValue ? logFormat(vMax) : countFormat(vMax),
+    zero: mark === "bar" && !options.logValue,
+  } as const;
+  const sz = size(
+    options,
+    theme.width,
+    horizontal ? Math.max(160, 22 * order.length + 50) : theme.height,
+  );
+  const longLabels = order.some((l) => l.length > 6);
+  if (horizontal) {
+    return plotFigure({
+      ...sz,
+      marginLeft: labelMargin(order),
+      y: { domain: order, label: options.yLabel ?? null },
+      x: { ...valueScale, label: options.xLabel ?? null },
+      marks: [
+        mark === "bar"
+          ? Plot.barX(rows, { y: "label", x1: () => base, x2: "value", fill: theme.palette[0] })
+          : null,
+        hasIntervals
+          ? Plot.ruleY(intervals, {
+            y: "label",
+            x1: "lo",
+            x2: "hi",
+            stroke: theme.ink,
+            strokeWidth: 1.5,
+          })
+          : null,
+        mark === "dot"
+          ? Plot.dot(rows, { y: "label", x: "value", fill: theme.palette[0], r: 4 })
+          : null,
+        mark === "bar" && !options.logValue ? Plot.ruleX([0], { stroke: theme.ink }) : null,
+      ],
+    }, headerOf(options));
+  }
+  return plotFigure({
+    ...sz,
+    marginLeft: yMargin(
+      rows.flatMap((r) => [r.value as number, (r.hi as number) ?? NaN, base]),
+      !!options.logValue,
+      valueScale.tickFormat,
+    ),
+    marginBottom: longLabels ? labelMargin(order, 30) : undefined,
+    x: { domain: order, label: options.xLabel ?? null, tickRotate: longLabels ? -45 : 0 },
+    y: { ...valueScale, label: options.yLabel ?? null },
+    marks: [
+      mark === "bar"
+        ? Plot.barY(rows, { x: "label", y1: () => base, y2: "value", fill: theme.palette[0] })
+        : null,
+      hasIntervals
+        ? Plot.ruleX(intervals, {
+          x: "label",
+          y1: "lo",
+          y2: "hi",
+          stroke: theme.ink,
+          strokeWidth: 1.5,
+        })
+        : null,
+      mark === "dot"
+        ? Plot.dot(rows, { x: "label", y: "value", fill: theme.palette[0], r: 4 })
+        : null,
+      mark === "bar" && !options.logValue ? Plot.ruleY([0], { stroke: theme.ink }) : null,
+    ],
+  }, headerOf(options));
+}
