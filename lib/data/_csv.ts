@@ -8,10 +8,13 @@
  * may hold commas, doubled quotes (`""` stands for `"`) and line breaks; after its closing quote
  * only a comma, a line end or the end of the file may follow. A double quote inside an unquoted
  * field is kept as a character. Rows end in LF, CRLF or a lone CR; the last row may lack a line
- * end. A UTF-8 byte order mark before the header is skipped; blank lines are skipped.
+ * end. A UTF-8 byte order mark before the header is skipped. Blank lines at the end of the file
+ * are ignored; a blank line followed by a row is an error ("line N is blank"), the rule of every
+ * MovieLens reader here (ratings.csv in Zig, the ML-100K/ML-1M files in `load_classic.ts`).
+ * Fields are UTF-8, or Latin-1 where a field is not valid UTF-8 ({@linkcode decodeField}).
  *
  * Errors name the file, the line (1 = header; a row's line is the one it starts on) and what was
- * expected, in the same words as the d3-dsv based readers of `side_files.ts`.
+ * expected.
  *
  * @module
  */
@@ -29,7 +32,28 @@ export interface CsvReaderOptions {
   chunkBytes?: number;
 }
 
-const decoder = new TextDecoder("utf-8", { ignoreBOM: true });
+const utf8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
+const latin1 = new TextDecoder("latin1");
+
+/**
+ * The text of one field: UTF-8, or Latin-1 (WHATWG's `latin1`, i.e. windows-1252, the encoding of
+ * GroupLens' older releases) when the bytes are not valid UTF-8, so no byte becomes U+FFFD. One
+ * Latin-1 field leaves every other field's UTF-8 intact.
+ *
+ * @example
+ * ```ts
+ * import { decodeField } from "./_csv.ts";
+ * if (decodeField(new Uint8Array([0x43, 0x61, 0x66, 0xe9])) !== "Café") throw new Error("Latin-1");
+ * if (decodeField(new Uint8Array([0xc3, 0xa9])) !== "é") throw new Error("UTF-8");
+ * ```
+ */
+export function decodeField(bytes: Uint8Array): string {
+  try {
+    return utf8.decode(bytes);
+  } catch {
+    return latin1.decode(bytes);
+  }
+}
 
 /** Describe one byte for an error message. */
 function showByte(byte: number): string {
@@ -94,6 +118,12 @@ export class CsvReader {
   #closed = false;
   #nextLine = 1;
   #count = 0;
+  /** The line of the first blank line met so far (0 = none): an error once a row follows it. */
+  #blankLine = 0;
+  #headerRead = false;
+  /** Scratch of the row being parsed: the line it has reached, whether a field holds `""`. */
+  #scanLines = 1;
+  #scanDoubled = 0;
   #starts: Int32Array;
   #ends: Int32Array;
   #escaped: Uint8Array;
@@ -165,6 +195,7 @@ export class CsvReader {
     if (got !== expected) {
       throw new Error(`${this.path} line 1: expected header "${expected}", got "${got}"`);
     }
+    this.#headerRead = true;
   }
 
   /** Number of fields of the current row (always `header.length` for a data row). */
@@ -205,7 +236,7 @@ export class CsvReader {
   /**
    * Advances to the next data row in the buffer. Returns false when the buffer holds no complete
    * row (call {@linkcode CsvReader.fill}). Throws on a row with the wrong number of fields, an
-   * unclosed double quote, or text after a closing double quote.
+   * unclosed double quote, text after a closing double quote, or a row after a blank line.
    */
   next(): boolean {
     const n = this.header.length;
@@ -228,120 +259,160 @@ export class CsvReader {
    * Nothing is committed (position, line, unescaping) unless the row is complete.
    */
   #row(capacity: number): "row" | "more" | "end" {
+    const skipped = this.#skipBlankLines();
+    if (skipped !== "row") return skipped;
+    if (this.#blankLine > 0 && this.#headerRead) this.#blankError();
     const b = this.bytes;
     const n = this.#length;
-    const eof = this.#eof;
-    const starts = this.#starts;
-    const ends = this.#ends;
-    const escaped = this.#escaped;
-    const stored = Math.min(capacity, starts.length);
+    const stored = Math.min(capacity, this.#starts.length);
     let p = this.#pos;
-    let lines = this.#nextLine;
-    // Blank lines.
-    for (;;) {
-      if (p >= n) {
-        this.#pos = p;
-        this.#nextLine = lines;
-        return eof ? "end" : "more";
-      }
-      const c = b[p]!;
-      if (c === LF) p++;
-      else if (c === CR) {
-        if (p + 1 >= n && !eof) return "more";
-        p += p + 1 < n && b[p + 1] === LF ? 2 : 1;
-      } else break;
-      lines++;
-      this.#pos = p;
-      this.#nextLine = lines;
-    }
-    const rowLine = lines;
+    this.#scanLines = this.#nextLine;
     let k = 0;
     let anyEscaped = false;
     for (;;) {
-      let start: number;
+      let start = p;
       let end: number;
-      let doubled = 0;
+      this.#scanDoubled = 0;
       if (p < n && b[p] === QUOTE) {
-        const quoteLine = lines;
-        let r = p + 1;
-        start = r;
-        for (;;) {
-          if (r >= n) {
-            if (!eof) return "more";
-            throw new Error(
-              `${this.path} line ${quoteLine}: unclosed double quote in field ${
-                k + 1
-              }; expected a closing " before the end of the file`,
-            );
-          }
-          const c = b[r]!;
-          if (c === QUOTE) {
-            if (r + 1 < n && b[r + 1] === QUOTE) {
-              doubled = 1;
-              r += 2;
-              continue;
-            }
-            break;
-          }
-          if (c === LF || (c === CR && (r + 1 >= n || b[r + 1] !== LF))) lines++;
-          r++;
-        }
-        end = r;
-        p = r + 1;
-        if (p < n) {
-          const c = b[p]!;
-          if (c !== COMMA && c !== LF && c !== CR) {
-            throw new Error(
-              `${this.path} line ${lines}: expected a comma or a line end after the closing ` +
-                `double quote of field ${k + 1}, got ${showByte(c)}`,
-            );
-          }
-        } else if (!eof) return "more";
+        end = this.#closingQuote(p, k);
+        if (end < 0) return "more";
+        start = p + 1;
+        p = end + 1;
       } else {
-        start = p;
-        while (p < n) {
-          const c = b[p]!;
-          if (c === COMMA || c === LF || c === CR) break;
-          p++;
-        }
-        if (p >= n && !eof) return "more";
-        end = p;
+        end = p = this.#plainEnd(p);
+        if (p < 0) return "more";
       }
       if (k < stored) {
-        starts[k] = start;
-        ends[k] = end;
-        escaped[k] = doubled;
-        if (doubled) anyEscaped = true;
+        this.#starts[k] = start;
+        this.#ends[k] = end;
+        this.#escaped[k] = this.#scanDoubled;
+        if (this.#scanDoubled) anyEscaped = true;
       } else if (k === stored && capacity > stored) {
         this.#grow(k);
         return this.#row(capacity);
       }
       k++;
       if (p >= n) break;
-      const c = b[p]!;
-      if (c === COMMA) {
+      if (b[p] === COMMA) {
         p++;
         continue;
       }
-      if (c === LF) p++;
-      else {
-        if (p + 1 >= n && !eof) return "more";
-        p += p + 1 < n && b[p + 1] === LF ? 2 : 1;
-      }
-      lines++;
+      p = this.#pastLineEnd(p);
+      if (p < 0) return "more";
+      this.#scanLines++;
       break;
     }
-    // The row is complete: commit, then turn doubled quotes into single ones in place.
-    this.#pos = p;
-    this.#nextLine = lines;
-    this.line = rowLine;
-    this.#count = k;
-    if (anyEscaped) {
-      for (let f = 0; f < Math.min(k, stored); f++) {
-        if (escaped[f]) ends[f] = unescapeQuotes(b, starts[f]!, ends[f]!);
+    this.#commit(p, k, Math.min(k, stored), anyEscaped);
+    return "row";
+  }
+
+  /**
+   * Skips blank lines before the next row, noting the first one met in `#blankLine`. Returns "row"
+   * when a row starts at `#pos`, else "more" or "end" as {@linkcode CsvReader.next} means them.
+   */
+  #skipBlankLines(): "row" | "more" | "end" {
+    const b = this.bytes;
+    const n = this.#length;
+    for (;;) {
+      const p = this.#pos;
+      if (p >= n) return this.#eof ? "end" : "more";
+      const c = b[p]!;
+      if (c !== LF && c !== CR) return "row";
+      const next = this.#pastLineEnd(p);
+      if (next < 0) return "more";
+      if (this.#blankLine === 0) this.#blankLine = this.#nextLine;
+      this.#pos = next;
+      this.#nextLine++;
+    }
+  }
+
+  /** Past the line end (LF, CRLF or a lone CR) at `p`; -1 when a CR ends the buffer early. */
+  #pastLineEnd(p: number): number {
+    const b = this.bytes;
+    if (b[p] === LF) return p + 1;
+    if (p + 1 < this.#length) return b[p + 1] === LF ? p + 2 : p + 1;
+    return this.#eof ? p + 1 : -1;
+  }
+
+  /** Where the unquoted field at `p` ends (a comma, a line end, the file's end); -1 for "more". */
+  #plainEnd(p: number): number {
+    const b = this.bytes;
+    const n = this.#length;
+    while (p < n) {
+      const c = b[p]!;
+      if (c === COMMA || c === LF || c === CR) return p;
+      p++;
+    }
+    return this.#eof ? p : -1;
+  }
+
+  /**
+   * The closing quote of field `k`, quoted from `open`; -1 when the buffer ends first. Adds the
+   * line breaks inside to `#scanLines`, sets `#scanDoubled` when the field holds a `""`. Throws on
+   * an unclosed quote or on text after the closing quote.
+   */
+  #closingQuote(open: number, k: number): number {
+    const b = this.bytes;
+    const n = this.#length;
+    let lines = this.#scanLines;
+    let r = open + 1;
+    for (;;) {
+      if (r >= n) {
+        if (!this.#eof) return -1;
+        throw new Error(
+          `${this.path} line ${this.#scanLines}: unclosed double quote in field ${
+            k + 1
+          }; expected a closing " before the end of the file`,
+        );
+      }
+      const c = b[r]!;
+      if (c === QUOTE) {
+        if (r + 1 < n && b[r + 1] === QUOTE) {
+          this.#scanDoubled = 1;
+          r += 2;
+          continue;
+        }
+        break;
+      }
+      if (c === LF || (c === CR && (r + 1 >= n || b[r + 1] !== LF))) lines++;
+      r++;
+    }
+    if (r + 1 >= n) {
+      if (!this.#eof) return -1;
+    } else {
+      const c = b[r + 1]!;
+      if (c !== COMMA && c !== LF && c !== CR) {
+        throw new Error(
+          `${this.path} line ${lines}: expected a comma or a line end after the closing ` +
+            `double quote of field ${k + 1}, got ${showByte(c)}`,
+        );
       }
     }
-    return "row";
+    this.#scanLines = lines;
+    return r;
+  }
+
+  /** A row follows a blank line: the blank line is the error. */
+  #blankError(): never {
+    throw new Error(
+      `${this.path} line ${this.#blankLine} is blank; expected ${this.header.length} fields (${
+        this.header.join(",")
+      }) (blank lines may only end the file)`,
+    );
+  }
+
+  /** Commits a complete row of `k` fields ending before `p`; unescapes doubled quotes in place. */
+  #commit(p: number, k: number, stored: number, anyEscaped: boolean): void {
+    this.line = this.#nextLine;
+    this.#pos = p;
+    this.#nextLine = this.#scanLines;
+    this.#count = k;
+    if (!anyEscaped) return;
+    const starts = this.#starts;
+    const ends = this.#ends;
+    for (let f = 0; f < stored; f++) {
+      if (this.#escaped[f]) ends[f] = unescapeQuotes(this.bytes, starts[f]!, ends[f]!);
+    }
   }
 
   /** Room for more stored fields (only the header row asks for more than `header.length`). */
@@ -367,9 +438,9 @@ export class CsvReader {
     return this.#ends[k]!;
   }
 
-  /** Field `k` of the current row as a string. */
+  /** Field `k` of the current row as a string, decoded by {@linkcode decodeField}. */
   text(k: number): string {
-    return decoder.decode(this.bytes.subarray(this.#starts[k], this.#ends[k]));
+    return decodeField(this.bytes.subarray(this.#starts[k], this.#ends[k]));
   }
 
   /**

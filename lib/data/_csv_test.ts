@@ -2,7 +2,7 @@
 import { csvParseRows } from "d3-dsv";
 import { assert, assertEquals, assertRejects } from "../../tests/_assert.ts";
 import { CsvReader } from "./_csv.ts";
-import { readTags } from "./side_files.ts";
+import { readMovies, readTags, splitTitle } from "./side_files.ts";
 
 const SMALL = new URL("../../../shared/data/ml-latest-small", import.meta.url).pathname;
 
@@ -87,11 +87,6 @@ function randomCsv(seed: number): { text: string; expected: Parsed } {
   const lines: number[] = [];
   const nRows = 1 + Math.floor(next() * 40);
   for (let r = 0; r < nRows; r++) {
-    if (next() < 0.1) {
-      // A blank line; after a lone CR, an LF would merely complete a CRLF.
-      text += text.endsWith("\r") ? "\r" : pick(eols);
-      line++;
-    }
     const row = [pick(PIECES), pick(PIECES), pick(PIECES)];
     const fields = row.map((f) => {
       // A field holding a quote or a line break must be quoted; one starting with a quote too.
@@ -106,6 +101,11 @@ function randomCsv(seed: number): { text: string; expected: Parsed } {
       text += fields.join(",") + pick(eols);
       line++;
     } else text += fields.join(",");
+  }
+  // Blank lines may end the file (after a lone CR, an LF would merely complete a CRLF).
+  if (text.endsWith("\r") || text.endsWith("\n")) {
+    const blank = Math.floor(next() * 3);
+    for (let k = 0; k < blank; k++) text += text.endsWith("\r") ? "\r" : pick(eols);
   }
   return { text, expected: { rows, lines } };
 }
@@ -124,6 +124,38 @@ Deno.test("CsvReader: random well-formed files match d3-dsv, for many chunk size
       }
     });
   }
+});
+
+Deno.test("CsvReader: blank lines at the end of the file are ignored, whatever the chunk", async () => {
+  const endings = ["\n", "\n\n", "\r\n\r\n\r\n", "\r\r", "\n\r\n\r", "\r\n\n"];
+  for (const ending of endings) {
+    await withFile(`a,b\r\n1,"x\n\ny"${ending}`, async (path) => {
+      for (const chunkBytes of [16, 17, 1 << 22]) {
+        const got = await readAll(path, ["a", "b"], chunkBytes);
+        assertEquals(got, { rows: [["1", "x\n\ny"]], lines: [2] }, JSON.stringify(ending));
+      }
+    });
+  }
+  await withFile("a,b\n\n\r\n", async (path) => {
+    assertEquals(await readAll(path, ["a", "b"]), { rows: [], lines: [] }, "header only");
+  });
+});
+
+Deno.test("CsvReader: a field that is not valid UTF-8 is read as Latin-1, the others as UTF-8", async () => {
+  const utf8 = (text: string) => [...new TextEncoder().encode(text)];
+  // Row 2 holds "Café" with é as the Latin-1 byte 0xE9; rows 3 and 4 are UTF-8 (é is C3 A9).
+  const bytes = new Uint8Array([
+    ...utf8("a,b\n1,Caf"),
+    0xe9,
+    ...utf8("\n2,Café\n3,\u00e0 \u65e5\n"),
+    ...utf8('4,"x'),
+    0xff,
+    ...utf8('"\n'),
+  ]);
+  await withFile(bytes, async (path) => {
+    const got = await readAll(path, ["a", "b"], 16);
+    assertEquals(got.rows.map((r) => r[1]), ["Café", "Café", "\u00e0 \u65e5", "x\u00ff"]);
+  });
 });
 
 Deno.test("CsvReader: a row longer than the chunk grows the buffer", async () => {
@@ -170,7 +202,7 @@ Deno.test("CsvReader: bad input names file, line and what was expected", async (
     ["a,b,c\n", 'line 1: expected header "a,b", got "a,b,c"'],
     ["\na,b\n", 'line 1: expected header "a,b", got ""'],
     ["a,b\n1,2\n1,2,3\n", "line 3: expected 2 fields (a,b), got 3"],
-    ["a,b\n1,2\r\n\r\n3\r\n", "line 4: expected 2 fields (a,b), got 1"],
+    ["a,b\n1,2\r\n3\r\n", "line 3: expected 2 fields (a,b), got 1"],
     [
       'a,b\n"x\ny",1\n"p\nq"\n',
       "line 4: expected 2 fields (a,b), got 1 (an unclosed double quote?)",
@@ -182,6 +214,15 @@ Deno.test("CsvReader: bad input names file, line and what was expected", async (
       'line 2: expected a comma or a line end after the closing double quote of field 2, got "y"',
     ],
     ['a,b\n"x\n" 1,2\n', "line 3: expected a comma or a line end after the closing double quote"],
+    [
+      "a,b\n1,2\n\n3,4\n",
+      "line 3 is blank; expected 2 fields (a,b) (blank lines may only end the file)",
+    ],
+    ["a,b\r\n\r\n1,2\r\n", "line 2 is blank; expected 2 fields (a,b)"],
+    ["a,b\n1,2\r\r\r3,4", "line 3 is blank; expected 2 fields (a,b)"],
+    ["a,b\n1,2\n\n\n3\n", "line 3 is blank; expected 2 fields (a,b)"],
+    ['a,b\n\n1,"x\n', "line 2 is blank; expected 2 fields (a,b)"],
+    ['a,b\n"p\n\nq",1\n\n"r",2', "line 5 is blank; expected 2 fields (a,b)"],
   ];
   for (const [text, message] of cases) {
     for (const chunkBytes of [16, 1 << 22]) {
@@ -212,17 +253,39 @@ Deno.test("readTags: ml-latest-small equals the d3-dsv parse", async () => {
   }
 });
 
+Deno.test("readMovies: ml-latest-small equals the d3-dsv parse (ids, titles, years, genres, links)", async () => {
+  const movies = csvParseRows(await Deno.readTextFile(`${SMALL}/movies.csv`)).slice(1);
+  const links = csvParseRows(await Deno.readTextFile(`${SMALL}/links.csv`)).slice(1);
+  const m = await readMovies(SMALL);
+  assertEquals(Array.from(m.movieIds), movies.map((r) => Number(r[0])));
+  const split = movies.map((r) => splitTitle(r[1]!));
+  assertEquals(m.titles, split.map((t) => t.title));
+  assertEquals(Array.from(m.years), split.map((t) => t.year));
+  const genres = movies.map((r) => [...new Set(r[2] === "" ? [] : r[2]!.split("|"))]);
+  const got = movies.map((_, row) => {
+    const names: string[] = [];
+    for (let k = m.genrePtr[row]!; k < m.genrePtr[row + 1]!; k++) {
+      names.push(m.genreNames[m.genreIdx[k]!]!);
+    }
+    return names;
+  });
+  assertEquals(got, genres);
+  const link = new Map(links.map((r) => [Number(r[0]), [Number(r[1]), Number(r[2] || 0)]]));
+  assertEquals(link.size, m.movieIds.length, "one links.csv row per movie");
+  assertEquals(Array.from(m.imdbIds), Array.from(m.movieIds, (id) => link.get(id)?.[0] ?? -1));
+  assertEquals(Array.from(m.tmdbIds), Array.from(m.movieIds, (id) => link.get(id)?.[1] ?? -1));
+});
+
 Deno.test("readTags: quoted commas, quotes, line breaks, BOM, CRLF, odd bytes", async () => {
   const text = "\uFEFFuserId,movieId,tag,timestamp\r\n" +
     '1,10,"funny, really",100\r\n' +
     '2,10,"the ""best"" one",200\n' +
     '3,11,"two\r\nlines",300\r\n' +
-    "\r\n" +
     "4,11,funny,400\r\n" +
     '5,12,"",500\n' +
     '6,12,"nul\u0000inside",600\n' +
     "7,12,日本語 ☃,700\n" +
-    '8,13,"funny, really",800';
+    '8,13,"funny, really",800\r\n\r\n';
   const dir = await Deno.makeTempDir({ prefix: "csv_test_tags_" });
   try {
     await Deno.writeTextFile(`${dir}/tags.csv`, text);
@@ -246,19 +309,24 @@ Deno.test("readTags: quoted commas, quotes, line breaks, BOM, CRLF, odd bytes", 
     assertEquals(Array.from(t.tagIndex), [0, 1, 2, 3, 4, 5, 6, 0]);
     assertEquals(Array.from(t.userIds), [1, 2, 3, 4, 5, 6, 7, 8]);
     assertEquals(Array.from(t.times), [100, 200, 300, 400, 500, 600, 700, 800]);
-    // Two distinct malformed byte strings both decode to U+FFFD and become one vocabulary entry.
+    // Tags that are not valid UTF-8 are Latin-1 (as in movies.csv), never U+FFFD: 0xFF is ÿ, 0xFE
+    // is þ, and Latin-1 "Caf\xE9" meets UTF-8 "Café" as one vocabulary entry.
+    const utf8 = (text: string) => [...new TextEncoder().encode(text)];
     const bytes = new Uint8Array([
-      ...new TextEncoder().encode("userId,movieId,tag,timestamp\n1,2,"),
+      ...utf8("userId,movieId,tag,timestamp\n1,2,"),
       0xff,
-      ...new TextEncoder().encode(",3\n1,2,"),
+      ...utf8(",3\n1,2,"),
       0xfe,
-      ...new TextEncoder().encode(",4\n1,2,ok,5\n"),
+      ...utf8(",4\n1,2,ok,5\n1,2,Café,6\n1,2,Caf"),
+      0xe9,
+      ...utf8(",7\n"),
     ]);
     await Deno.writeFile(`${dir}/tags.csv`, bytes);
     const odd = await readTags(dir);
-    assertEquals(odd.tagVocab, ["\uFFFD", "ok"]);
-    assertEquals(Array.from(odd.tagIndex), [0, 0, 1]);
-    assertEquals(odd.tags, ["\uFFFD", "\uFFFD", "ok"]);
+    assertEquals(odd.tagVocab, ["\u00ff", "\u00fe", "ok", "Café"]);
+    assertEquals(Array.from(odd.tagIndex), [0, 1, 2, 3, 3]);
+    assertEquals(odd.tags, ["\u00ff", "\u00fe", "ok", "Café", "Café"]);
+    assert(!odd.tags.some((t) => t.includes("\uFFFD")), "no replacement characters");
   } finally {
     await Deno.remove(dir, { recursive: true });
   }

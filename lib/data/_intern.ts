@@ -1,11 +1,13 @@
 /**
  * Interning of UTF-8 byte strings: each distinct byte sequence gets a dense id (in order of first
  * appearance), kept once in a growing byte blob. Decoding to JavaScript strings happens once at the
- * end, with a single `TextDecoder` call over the blob, instead of once per occurrence. Tags of
- * ML-32M: 2 million occurrences, far fewer distinct strings.
+ * end, with a single `TextDecoder` call over the blob (when it is all UTF-8), instead of once per
+ * occurrence. Tags of ML-32M: 2 million occurrences, far fewer distinct strings.
  *
  * @module
  */
+
+import { decodeField } from "./_csv.ts";
 
 const FNV_OFFSET = 0x811c_9dc5;
 const FNV_PRIME = 0x0100_0193;
@@ -118,44 +120,61 @@ export class ByteInterner {
   }
 
   /**
-   * The distinct strings, decoded from UTF-8 (malformed bytes become U+FFFD, as with
-   * `Deno.readTextFile`). Distinct malformed byte strings may decode to equal strings; those are
-   * merged and `remap` says where each old id went.
+   * The distinct strings, decoded by the side files' one rule ({@linkcode decodeField}): UTF-8, or
+   * Latin-1 for a byte string that is not valid UTF-8, so no byte becomes U+FFFD. A Latin-1 string
+   * may equal a UTF-8 one (`Caf\xE9` and `Caf\xC3\xA9` are both "Café"); those are merged and
+   * `remap` says where each old id went.
    */
   decode(): DecodedVocab {
     const n = this.#size;
     if (n === 0) return { strings: [], remap: undefined };
-    const decoder = new TextDecoder("utf-8", { ignoreBOM: true });
     const blob = this.#blob;
     const offsets = this.#offsets;
-    let strings: string[];
-    let text = "";
     if (!this.#hasSeparator) {
-      text = decoder.decode(blob.subarray(0, offsets[n]! - 1));
-      strings = text.split("\0");
-    } else {
-      strings = new Array(n);
-      for (let id = 0; id < n; id++) {
-        strings[id] = decoder.decode(blob.subarray(offsets[id], offsets[id + 1]! - 1));
+      // One call over the blob when it is all valid UTF-8 (U+0000 separates the entries).
+      const text = wholeUtf8(blob.subarray(0, offsets[n]! - 1));
+      if (text !== undefined) {
+        const strings = text.split("\0");
+        if (strings.length !== n) {
+          throw new Error(`intern: ${strings.length} strings, expected ${n}`);
+        }
+        return { strings, remap: undefined };
       }
     }
-    if (strings.length !== n) throw new Error(`intern: ${strings.length} strings, expected ${n}`);
-    const suspicious = this.#hasSeparator ? strings.some((s) => s.includes("\uFFFD")) : text
-      .includes("\uFFFD");
-    if (!suspicious) return { strings, remap: undefined };
-    const seen = new Map<string, number>();
-    const remap = new Uint32Array(n);
-    const merged: string[] = [];
+    const strings: string[] = new Array(n);
     for (let id = 0; id < n; id++) {
-      const s = strings[id]!;
-      let to = seen.get(s);
-      if (to === undefined) {
-        to = merged.length;
-        merged.push(s);
-        seen.set(s, to);
-      }
-      remap[id] = to;
+      strings[id] = decodeField(blob.subarray(offsets[id], offsets[id + 1]! - 1));
     }
-    return merged.length === n ? { strings, remap: undefined } : { strings: merged, remap };
+    return mergeEqual(strings);
   }
+}
+
+const utf8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
+
+/** `bytes` as UTF-8, or `undefined` when they are not valid UTF-8. */
+function wholeUtf8(bytes: Uint8Array): string | undefined {
+  try {
+    return utf8.decode(bytes);
+  } catch {
+    return undefined;
+  }
+}
+
+/** Merges equal strings (first appearance keeps its place); `remap` only when some merged. */
+function mergeEqual(strings: string[]): DecodedVocab {
+  const n = strings.length;
+  const seen = new Map<string, number>();
+  const remap = new Uint32Array(n);
+  const merged: string[] = [];
+  for (let id = 0; id < n; id++) {
+    const s = strings[id]!;
+    let to = seen.get(s);
+    if (to === undefined) {
+      to = merged.length;
+      merged.push(s);
+      seen.set(s, to);
+    }
+    remap[id] = to;
+  }
+  return merged.length === n ? { strings, remap: undefined } : { strings: merged, remap };
 }

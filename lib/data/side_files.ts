@@ -1,21 +1,19 @@
 /**
  * Readers for the MovieLens side files: movies.csv (titles and genres), links.csv (IMDb and TMDb
  * ids) and tags.csv (free-text tags), into the {@linkcode Movies} and {@linkcode Tags} shapes of
- * `types.ts`. movies.csv and links.csv (87 thousand rows at most) are parsed with the d3-dsv CSV
- * parser; tags.csv (2 million rows in ML-32M) with the streaming byte-level reader of `_csv.ts`,
- * which makes no object per row and keeps each distinct tag text once. Both follow RFC 4180
- * (quoted fields with commas, doubled quotes and line breaks; CRLF or LF line endings).
+ * `types.ts`. All three are read by the one streaming byte-level CSV reader of `_csv.ts` (RFC 4180:
+ * quoted fields with commas, doubled quotes and line breaks; LF, CRLF or CR line endings), which
+ * makes no object per row; tags.csv (2 million rows in ML-32M) keeps each distinct tag text once.
  *
  * Bad input throws an `Error` naming the file, the line number (1 = header) and what was expected:
- * a wrong header, a wrong number of fields, a non-numeric id or timestamp, a duplicate movieId.
- * Blank lines are skipped. movies.csv and links.csv are UTF-8; a line that is not valid UTF-8 is
- * read as Latin-1, the encoding of GroupLens' older releases (see {@linkcode decodeText}).
+ * a wrong header, a wrong number of fields, a non-numeric id or timestamp, a duplicate movieId, a
+ * blank line followed by more rows (blank lines may only end a file). The files are UTF-8; a field
+ * that is not valid UTF-8 is read as Latin-1, the encoding of GroupLens' older releases, in all
+ * three files alike (never U+FFFD).
  *
  * @module
  */
 
-// @ts-types="npm:@types/d3-dsv@3.0.7"
-import { csvParseRows } from "d3-dsv";
 import { CsvReader } from "./_csv.ts";
 import { ByteInterner } from "./_intern.ts";
 import type { Movies, Tags } from "./types.ts";
@@ -213,117 +211,8 @@ export function tagsFromStrings(rows: TagRows): Tags {
   };
 }
 
-/** CSV rows after the header, with the line number each row starts on. */
-interface Table {
-  rows: string[][];
-  lines: number[];
-}
-
 function joinPath(dir: string, file: string): string {
   return dir === "" ? file : `${dir.replace(/\/+$/, "")}/${file}`;
-}
-
-/** Read a file as text, or `undefined` when it does not exist. */
-async function readOptional(path: string): Promise<string | undefined> {
-  try {
-    return decodeText(await Deno.readFile(path));
-  } catch (e) {
-    if (e instanceof Deno.errors.NotFound) return undefined;
-    throw e;
-  }
-}
-
-const utf8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
-const latin1 = new TextDecoder("latin1");
-
-/**
- * The text of a side file: UTF-8, except that a line which is not valid UTF-8 is read as Latin-1
- * (the encoding of GroupLens' older releases; WHATWG's `latin1`, i.e. windows-1252) instead of
- * turning its bytes into U+FFFD. Lines are decoded apart, so one Latin-1 line in a UTF-8 file
- * leaves the other lines' accents intact (a '\n' byte never occurs inside a UTF-8 sequence).
- *
- * @example
- * ```ts
- * import { decodeText } from "./side_files.ts";
- * const bytes = new Uint8Array([0x43, 0x61, 0x66, 0xe9, 0x0a, 0xc3, 0xa9]); // "Caf\xe9\n" + UTF-8 "é"
- * if (decodeText(bytes) !== "Café\né") throw new Error(decodeText(bytes));
- * ```
- */
-export function decodeText(bytes: Uint8Array): string {
-  try {
-    return utf8.decode(bytes);
-  } catch {
-    const lines: string[] = [];
-    let start = 0;
-    while (start <= bytes.length) {
-      let end = bytes.indexOf(0x0a, start);
-      if (end < 0) end = bytes.length;
-      const line = bytes.subarray(start, end);
-      try {
-        lines.push(utf8.decode(line));
-      } catch {
-        lines.push(latin1.decode(line));
-      }
-      start = end + 1;
-    }
-    return lines.join("\n");
-  }
-}
-
-function parseTable(text: string, path: string, header: readonly string[]): Table {
-  const all = csvParseRows(text.startsWith("\uFEFF") ? text.slice(1) : text);
-  const expected = header.join(",");
-  const first = all[0];
-  if (first === undefined) {
-    throw new Error(`${path} line 1: expected header "${expected}", got an empty file`);
-  }
-  if (first.join(",") !== expected) {
-    throw new Error(`${path} line 1: expected header "${expected}", got "${first.join(",")}"`);
-  }
-  const rows: string[][] = [];
-  const lines: number[] = [];
-  let line = 1 + newlines(first);
-  for (let r = 1; r < all.length; r++) {
-    const row = all[r]!;
-    line++;
-    if (row.length === 1 && row[0] === "") continue;
-    if (row.length !== header.length) {
-      const hint = newlines(row) > 0 ? " (an unclosed double quote?)" : "";
-      throw new Error(
-        `${path} line ${line}: expected ${header.length} fields (${expected}), got ${row.length}${hint}`,
-      );
-    }
-    rows.push(row);
-    lines.push(line);
-    line += newlines(row);
-  }
-  return { rows, lines };
-}
-
-/** Line breaks inside quoted fields, which make a row span several lines. */
-function newlines(row: string[]): number {
-  let n = 0;
-  for (const field of row) {
-    if (!field.includes("\n")) continue;
-    for (let i = 0; i < field.length; i++) if (field.charCodeAt(i) === 10) n++;
-  }
-  return n;
-}
-
-function parseU32(value: string, path: string, line: number, field: string): number {
-  let n = 0;
-  let digits = value.length > 0;
-  for (let i = 0; i < value.length && digits; i++) {
-    const d = value.charCodeAt(i) - 48;
-    digits = d >= 0 && d <= 9;
-    n = n * 10 + d;
-  }
-  if (!digits || n > 0xffff_ffff) {
-    throw new Error(
-      `${path} line ${line}: expected ${field} to be a whole number in 0..4294967295, got "${value}"`,
-    );
-  }
-  return n;
 }
 
 /**
@@ -335,9 +224,11 @@ function parseU32(value: string, path: string, line: number, field: string): num
  * kept once). IMDb and TMDb ids are 0 where links.csv is absent, lacks the movie or leaves the
  * field empty.
  *
- * Throws an `Error` naming file and line for: a missing movies.csv, a wrong header, a wrong field
- * count, a non-numeric movieId/imdbId/tmdbId, a duplicate movieId in either file, a links.csv row
- * for a movieId not in movies.csv, an empty genre name (`"Action||Drama"`), or more than 256 genres.
+ * Both files are read by the streaming reader of `_csv.ts`; a field that is not valid UTF-8 (a
+ * Latin-1 title) is decoded as Latin-1. Throws an `Error` naming file and line for: a missing
+ * movies.csv, a wrong header, a wrong field count, a blank line followed by more rows, a
+ * non-numeric movieId/imdbId/tmdbId, a duplicate movieId in either file, a links.csv row for a
+ * movieId not in movies.csv, an empty genre name (`"Action||Drama"`), or more than 256 genres.
  *
  * @param dir The dataset folder, e.g. `data/raw/ml-latest-small`.
  * @returns The catalogue.
@@ -359,112 +250,166 @@ function parseU32(value: string, path: string, line: number, field: string): num
  */
 export async function readMovies(dir: string): Promise<Movies> {
   const path = joinPath(dir, "movies.csv");
-  const text = await readOptional(path);
-  if (text === undefined) {
-    throw new Error(`${path}: file not found (use emptyMovies() for a dataset without movies.csv)`);
-  }
-  const { rows, lines } = parseTable(text, path, ["movieId", "title", "genres"]);
-  const n = rows.length;
-  const movieIds = new Uint32Array(n);
-  const titles: string[] = new Array(n);
-  const years = new Uint16Array(n);
-  const genreNames = [...MOVIELENS_GENRES];
-  const genreIndex = new Map(genreNames.map((g, i) => [g, i]));
+  const rows = await readMovieRows(path);
+  const n = rows.movieIds.length;
   const genrePtr = new Uint32Array(n + 1);
-  // Few distinct genre fields ("Comedy|Drama", …): each is split and looked up once.
-  const genreSets = new Map<string, number[]>();
-  const rowGenres: number[][] = new Array(n);
-  const rowOf = new Map<number, number>();
-  for (let r = 0; r < n; r++) {
-    const row = rows[r]!;
-    const line = lines[r]!;
-    const movieId = parseU32(row[0]!, path, line, "movieId");
-    const seen = rowOf.get(movieId);
-    if (seen !== undefined) {
-      throw new Error(
-        `${path} line ${line}: duplicate movieId ${movieId} (first on line ${lines[seen]})`,
-      );
-    }
-    rowOf.set(movieId, r);
-    movieIds[r] = movieId;
-    const { title, year } = splitTitle(row[1]!);
-    titles[r] = title;
-    years[r] = year;
-    const genres = row[2]!;
-    let set = genreSets.get(genres);
-    if (set === undefined) {
-      set = [];
-      if (genres !== "") {
-        for (const name of genres.split("|")) {
-          if (name === "") {
-            throw new Error(
-              `${path} line ${line}: expected genre names separated by single "|", got "${genres}"`,
-            );
-          }
-          let g = genreIndex.get(name);
-          if (g === undefined) {
-            g = genreNames.length;
-            if (g > 255) {
-              throw new Error(`${path} line ${line}: more than 256 distinct genres (at "${name}")`);
-            }
-            genreNames.push(name);
-            genreIndex.set(name, g);
-          }
-          if (!set.includes(g)) set.push(g);
-        }
-      }
-      genreSets.set(genres, set);
-    }
-    rowGenres[r] = set;
-    genrePtr[r + 1] = genrePtr[r]! + set.length;
-  }
+  for (let r = 0; r < n; r++) genrePtr[r + 1] = genrePtr[r]! + rows.genres[r]!.length;
   const genreIdx = new Uint8Array(genrePtr[n]!);
-  for (let r = 0; r < n; r++) genreIdx.set(rowGenres[r]!, genrePtr[r]);
-
-  const imdbIds = new Uint32Array(n);
-  const tmdbIds = new Uint32Array(n);
-  const linksPath = joinPath(dir, "links.csv");
-  const linksText = await readOptional(linksPath);
-  if (linksText !== undefined) {
-    const links = parseTable(linksText, linksPath, ["movieId", "imdbId", "tmdbId"]);
-    const linkLine = new Map<number, number>();
-    for (let k = 0; k < links.rows.length; k++) {
-      const [id, imdb, tmdb] = links.rows[k]! as [string, string, string];
-      const line = links.lines[k]!;
-      const movieId = parseU32(id, linksPath, line, "movieId");
-      const r = rowOf.get(movieId);
-      if (r === undefined) {
-        throw new Error(`${linksPath} line ${line}: movieId ${movieId} is not in ${path}`);
-      }
-      const first = linkLine.get(movieId);
-      if (first !== undefined) {
-        throw new Error(
-          `${linksPath} line ${line}: duplicate movieId ${movieId} (first on line ${first})`,
-        );
-      }
-      linkLine.set(movieId, line);
-      imdbIds[r] = imdb === "" ? 0 : parseU32(imdb, linksPath, line, "imdbId");
-      tmdbIds[r] = tmdb === "" ? 0 : parseU32(tmdb, linksPath, line, "tmdbId");
-    }
-  }
+  for (let r = 0; r < n; r++) genreIdx.set(rows.genres[r]!, genrePtr[r]);
+  const links = await readLinks(joinPath(dir, "links.csv"), path, rows.rowOf);
   return {
-    movieIds,
-    titles,
-    years,
-    genreNames,
+    movieIds: Uint32Array.from(rows.movieIds),
+    titles: rows.titles,
+    years: Uint16Array.from(rows.years),
+    genreNames: rows.genreNames,
     genrePtr,
     genreIdx,
-    imdbIds,
-    tmdbIds,
+    imdbIds: links.imdbIds,
+    tmdbIds: links.tmdbIds,
   };
+}
+
+/** movies.csv as read: one entry per row in file order, genres as indices into `genreNames`. */
+interface MovieRows {
+  movieIds: number[];
+  titles: string[];
+  years: number[];
+  genres: number[][];
+  genreNames: string[];
+  /** movieId → row. */
+  rowOf: Map<number, number>;
+}
+
+async function readMovieRows(path: string): Promise<MovieRows> {
+  const csv = await CsvReader.open(path, ["movieId", "title", "genres"]);
+  if (csv === undefined) {
+    throw new Error(`${path}: file not found (use emptyMovies() for a dataset without movies.csv)`);
+  }
+  const genres = new GenreLists(path);
+  const rows: MovieRows = {
+    movieIds: [],
+    titles: [],
+    years: [],
+    genres: [],
+    genreNames: genres.names,
+    rowOf: new Map(),
+  };
+  const lines: number[] = [];
+  try {
+    while (await csv.fill()) {
+      while (csv.next()) {
+        const movieId = csv.u32(0, "movieId");
+        const seen = rows.rowOf.get(movieId);
+        if (seen !== undefined) {
+          throw new Error(
+            `${path} line ${csv.line}: duplicate movieId ${movieId} (first on line ${lines[seen]})`,
+          );
+        }
+        rows.rowOf.set(movieId, rows.movieIds.length);
+        rows.movieIds.push(movieId);
+        lines.push(csv.line);
+        const { title, year } = splitTitle(csv.text(1));
+        rows.titles.push(title);
+        rows.years.push(year);
+        rows.genres.push(genres.of(csv.text(2), csv.line));
+      }
+    }
+  } finally {
+    csv.close();
+  }
+  return rows;
+}
+
+/**
+ * The genre vocabulary of one movies.csv: {@linkcode MOVIELENS_GENRES}, then unknown names in order
+ * of first appearance. Few distinct genres fields occur ("Comedy|Drama", …): each is split once.
+ */
+class GenreLists {
+  readonly names: string[] = [...MOVIELENS_GENRES];
+  readonly #path: string;
+  readonly #index = new Map(this.names.map((g, i) => [g, i]));
+  readonly #lists = new Map<string, number[]>();
+
+  constructor(path: string) {
+    this.#path = path;
+  }
+
+  /** The genre indices of a genres field, each once, in the field's order. */
+  of(field: string, line: number): number[] {
+    let list = this.#lists.get(field);
+    if (list !== undefined) return list;
+    list = [];
+    if (field !== "") {
+      for (const name of field.split("|")) {
+        if (name === "") {
+          throw new Error(
+            `${this.#path} line ${line}: expected genre names separated by single "|", got "${field}"`,
+          );
+        }
+        const g = this.#indexOf(name, line);
+        if (!list.includes(g)) list.push(g);
+      }
+    }
+    this.#lists.set(field, list);
+    return list;
+  }
+
+  #indexOf(name: string, line: number): number {
+    let g = this.#index.get(name);
+    if (g !== undefined) return g;
+    g = this.names.length;
+    if (g > 255) {
+      throw new Error(`${this.#path} line ${line}: more than 256 distinct genres (at "${name}")`);
+    }
+    this.names.push(name);
+    this.#index.set(name, g);
+    return g;
+  }
+}
+
+/** IMDb and TMDb ids per movies.csv row from links.csv (0 where absent, missing or empty). */
+async function readLinks(
+  path: string,
+  moviesPath: string,
+  rowOf: ReadonlyMap<number, number>,
+): Promise<{ imdbIds: Uint32Array; tmdbIds: Uint32Array }> {
+  const imdbIds = new Uint32Array(rowOf.size);
+  const tmdbIds = new Uint32Array(rowOf.size);
+  const csv = await CsvReader.open(path, ["movieId", "imdbId", "tmdbId"]);
+  if (csv === undefined) return { imdbIds, tmdbIds };
+  const linkLine = new Map<number, number>();
+  try {
+    while (await csv.fill()) {
+      while (csv.next()) {
+        const movieId = csv.u32(0, "movieId");
+        const r = rowOf.get(movieId);
+        if (r === undefined) {
+          throw new Error(`${path} line ${csv.line}: movieId ${movieId} is not in ${moviesPath}`);
+        }
+        const first = linkLine.get(movieId);
+        if (first !== undefined) {
+          throw new Error(
+            `${path} line ${csv.line}: duplicate movieId ${movieId} (first on line ${first})`,
+          );
+        }
+        linkLine.set(movieId, csv.line);
+        imdbIds[r] = csv.start(1) === csv.end(1) ? 0 : csv.u32(1, "imdbId");
+        tmdbIds[r] = csv.start(2) === csv.end(2) ? 0 : csv.u32(2, "tmdbId");
+      }
+    }
+  } finally {
+    csv.close();
+  }
+  return { imdbIds, tmdbIds };
 }
 
 /**
  * Read tags.csv from `dir` (header `userId,movieId,tag,timestamp`), one entry per row in file
  * order, tag text as written (quoted tags unquoted, no trimming), each distinct text decoded once
- * into `tagVocab`. The file is streamed in chunks through the byte-level reader of `_csv.ts` (no
- * object per row). Throws an `Error` naming file and line for a missing file, a wrong header, a
- * wrong field count, an unclosed double quote, text after a closing double quote, or a userId,
+ * into `tagVocab` (UTF-8, or Latin-1 for a tag that is not valid UTF-8, as in movies.csv). The file
+ * is streamed in chunks through the byte-level reader of `_csv.ts` (no object per row). Throws an
+ * `Error` naming file and line for a missing file, a wrong header, a wrong field count, an unclosed
+ * double quote, text after a closing double quote, a blank line followed by more rows, or a userId,
  * movieId or timestamp that is not a whole number in 0..2³²−1.
  *
  * @param dir The dataset folder.

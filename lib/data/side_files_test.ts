@@ -137,13 +137,12 @@ Deno.test("readTags: ml-latest-small", async () => {
   assert(t.tags.every((s) => !s.endsWith("\r")), "a tag kept its CR");
 });
 
-Deno.test("readMovies: CRLF, LF, BOM, quotes, blank lines, unknown genre, missing links", async () => {
+Deno.test("readMovies: CRLF, LF, BOM, quotes, trailing blank lines, unknown genre, missing links", async () => {
   const movies = "\uFEFFmovieId,title,genres\r\n" +
     '5,"Good, the Bad and the Ugly, The (1966) ",Western|Action\r\n' +
-    "\r\n" +
     "7,Babylon 5,Space Opera|Sci-Fi|Space Opera\n" +
     "9,Nothing (2001),(no genres listed)\r\n" +
-    "11,Empty genres (2002),\r\n";
+    "11,Empty genres (2002),\r\n\r\n\n";
   await withFiles({ "movies.csv": movies }, async (dir) => {
     const m = await readMovies(dir);
     assertEquals([...m.movieIds], [5, 7, 9, 11]);
@@ -165,7 +164,7 @@ Deno.test("readMovies: CRLF, LF, BOM, quotes, blank lines, unknown genre, missin
   });
   await withFiles({
     "movies.csv": "movieId,title,genres\n1,A (2000),Drama\n2,B (2001),Comedy\n",
-    "links.csv": "movieId,imdbId,tmdbId\r\n2,0000042,\r\n",
+    "links.csv": "movieId,imdbId,tmdbId\r\n2,0000042,\r\n\r\n",
   }, async (dir) => {
     const m = await readMovies(dir);
     assertEquals([...m.imdbIds], [0, 42], "movie 1 lacks a link row");
@@ -271,6 +270,16 @@ Deno.test("readMovies / readTags: bad input names file, line and expectation", a
       "movies.csv": header + "1,A,Drama\r\n",
       "links.csv": "movieId,imdbId,tmdbId\r\n1,2,3\r\n1,2,3\r\n",
     }, ["links.csv line 3", "duplicate movieId 1", "first on line 2"]],
+    [{ "movies.csv": header + "1,A,Drama\r\n\r\n2,B,Drama\r\n" }, [
+      "movies.csv line 3 is blank",
+      "expected 3 fields (movieId,title,genres)",
+      "blank lines may only end the file",
+    ]],
+    [{ "movies.csv": header + "\n\n1,A,Drama\n" }, ["movies.csv line 2 is blank"]],
+    [{
+      "movies.csv": header + "1,A,Drama\r\n2,B,Drama\r\n",
+      "links.csv": "movieId,imdbId,tmdbId\r\n1,2,3\r\n\r\n2,4,5\r\n",
+    }, ["links.csv line 3 is blank", "expected 3 fields (movieId,imdbId,tmdbId)"]],
   ];
   for (const [files, parts] of cases) {
     await withFiles(files, (dir) => assertRejects(() => readMovies(dir), ...parts));
@@ -288,11 +297,18 @@ Deno.test("readMovies / readTags: bad input names file, line and expectation", a
     [tagHeader + "1,m,x,3\r\n", ["tags.csv line 2", "movieId", 'got "m"']],
     [tagHeader + "1,2,x,1.5e9\r\n", ["tags.csv line 2", "timestamp", 'got "1.5e9"']],
     [tagHeader + "1,2,x,\r\n", ["tags.csv line 2", "timestamp", 'got ""']],
+    [tagHeader + "1,2,x,3\r\n\r\n\r\n1,2,y,4\r\n", [
+      "tags.csv line 3 is blank",
+      "expected 4 fields (userId,movieId,tag,timestamp)",
+    ]],
   ];
   for (const [text, parts] of tagCases) {
     await withFiles({ "tags.csv": text }, (dir) => assertRejects(() => readTags(dir), ...parts));
   }
   await withFiles({}, (dir) => assertRejects(() => readTags(dir), "tags.csv", "not found"));
+  await withFiles({ "tags.csv": tagHeader + "1,2,x,3\r\n\r\n\n" }, async (dir) => {
+    assertEquals((await readTags(dir)).tags, ["x"], "blank lines at the end are ignored");
+  });
 });
 
 Deno.test("emptyMovies / emptyTags: zero rows, fixed vocabulary", () => {
