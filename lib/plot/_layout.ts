@@ -26,10 +26,12 @@ export function niceTicks(lo: number, hi: number, count: number): number[] {
   return ticks;
 }
 
+/** The chart's title, subtitle and caption, plus `extra` (legend, colour ramp). */
 export function headerOf(options: ChartOptions, extra: Partial<FigureHeader> = {}): FigureHeader {
   return { title: options.title, subtitle: options.subtitle, caption: options.caption, ...extra };
 }
 
+/** The chart's size (or the given defaults); throws below 100 × 80 px. */
 export function size(options: ChartOptions, width = theme.width, height = theme.height) {
   const w = options.width ?? width;
   const h = options.height ?? height;
@@ -37,6 +39,7 @@ export function size(options: ChartOptions, width = theme.width, height = theme.
   return { width: w, height: h };
 }
 
+/** Throws an Error naming `chart` and `what` when `a` and `b` differ in length. */
 export function checkLength(
   what: string,
   a: { length: number },
@@ -58,6 +61,7 @@ export function countFormat(max: number): string | undefined {
   return Math.abs(max) >= 1e4 ? "~s" : undefined;
 }
 
+/** The largest finite value (-Infinity when there is none). */
 export function finiteMax(values: Iterable<number>): number {
   let m = -Infinity;
   for (const v of values) if (Number.isFinite(v) && v > m) m = v;
@@ -107,6 +111,10 @@ export function labelMargin(labels: readonly string[], min = 40): number {
   return Math.max(min, Math.ceil(longest + 14));
 }
 
+/**
+ * One row per point of every series (`series`, `x`, `y`, `ok`); a point that cannot be drawn
+ * (non-finite, or <= 0 on a log axis) gets y = NaN so that Plot breaks the line there.
+ */
 export function seriesRows(
   series: readonly Series[],
   logX: boolean,

@@ -42,19 +42,8 @@ export interface HeatmapOptions extends ChartOptions {
   readonly colorLabel?: string;
 }
 
-/**
- * A heatmap of a labelled matrix (e.g. genre co-occurrence P(B|A), a K × λ validation grid).
- *
- * @example
- * ```ts
- * import { heatmap } from "./heatmap.ts";
- * const fig = heatmap({ values: [1, 0.5, 0.25, 1], rows: ["A", "B"], cols: ["A", "B"] }, {
- *   title: "P(column | row)", colorLabel: "probability",
- * });
- * if (!fig.svg.includes("0.25")) throw new Error("values written");
- * ```
- */
-export function heatmap(matrix: LabelledMatrix, options: HeatmapOptions = {}): Figure {
+/** One row per finite value (row label, column label, value) and the range of the values. */
+function heatmapCells(matrix: LabelledMatrix): { cells: Row[]; lo: number; hi: number } {
   const { rows: rowLabels, cols: colLabels, values } = matrix;
   if (values.length !== rowLabels.length * colLabels.length) {
     throw new Error(
@@ -74,9 +63,12 @@ export function heatmap(matrix: LabelledMatrix, options: HeatmapOptions = {}): F
     }
   }
   if (cells.length === 0) throw new Error("heatmap: no finite values to plot");
-  const domain = options.domain ?? [lo, hi > lo ? hi : lo + 1];
-  const digits = options.digits ?? 2;
-  const showValues = options.showValues ?? values.length <= 400;
+  return { cells, lo, hi };
+}
+
+/** Margins that fit the labels (column labels longer than 3 characters are rotated) and the cell side. */
+function heatmapLayout(matrix: LabelledMatrix, options: HeatmapOptions) {
+  const { rows: rowLabels, cols: colLabels } = matrix;
   const rotate = colLabels.some((l) => l.length > 3);
   const marginLeft = labelMargin(rowLabels);
   const marginBottom = rotate ? labelMargin(colLabels, 30) * 0.75 + 10 : 30;
@@ -89,21 +81,53 @@ export function heatmap(matrix: LabelledMatrix, options: HeatmapOptions = {}): F
     Math.round(marginLeft + 20 + cell * colLabels.length),
     Math.round(cell * rowLabels.length + marginBottom + 30),
   );
+  return { ...sz, rotate, marginLeft, marginBottom, cell };
+}
+
+/** The values written in their cells, white on the darkest 40 % of the colour domain. */
+function valueText(cells: Row[], domain: readonly [number, number], digits: number, cell: number) {
   const mid = domain[0] + 0.6 * (domain[1] - domain[0]);
+  return Plot.text(cells, {
+    x: "col",
+    y: "row",
+    text: (d: Row) => (d.value as number).toFixed(digits),
+    fill: (d: Row) => ((d.value as number) > mid ? "white" : theme.ink),
+    fontSize: Math.min(11, cell / 3.2),
+  });
+}
+
+/**
+ * A heatmap of a labelled matrix (e.g. genre co-occurrence P(B|A), a K × λ validation grid).
+ *
+ * @example
+ * ```ts
+ * import { heatmap } from "./heatmap.ts";
+ * const fig = heatmap({ values: [1, 0.5, 0.25, 1], rows: ["A", "B"], cols: ["A", "B"] }, {
+ *   title: "P(column | row)", colorLabel: "probability",
+ * });
+ * if (!fig.svg.includes("0.25")) throw new Error("values written");
+ * ```
+ */
+export function heatmap(matrix: LabelledMatrix, options: HeatmapOptions = {}): Figure {
+  const { cells, lo, hi } = heatmapCells(matrix);
+  const domain = options.domain ?? [lo, hi > lo ? hi : lo + 1];
+  const showValues = options.showValues ?? matrix.values.length <= 400;
+  const { width, height, rotate, marginLeft, marginBottom, cell } = heatmapLayout(matrix, options);
   return plotFigure(
     {
-      ...sz,
+      width,
+      height,
       marginLeft,
       marginBottom,
       marginTop: 10,
       marginRight: 20,
       x: {
-        domain: colLabels,
+        domain: matrix.cols,
         label: options.xLabel ?? null,
         tickRotate: rotate ? -45 : 0,
         axis: "bottom",
       },
-      y: { domain: rowLabels, label: options.yLabel ?? null },
+      y: { domain: matrix.rows, label: options.yLabel ?? null },
       color: {
         type: "linear",
         scheme: (options.scheme ?? theme.sequential) as Plot.ColorScheme,
@@ -112,15 +136,7 @@ export function heatmap(matrix: LabelledMatrix, options: HeatmapOptions = {}): F
       },
       marks: [
         Plot.cell(cells, { x: "col", y: "row", fill: "value", inset: 0.5 }),
-        showValues
-          ? Plot.text(cells, {
-            x: "col",
-            y: "row",
-            text: (d: Row) => (d.value as number).toFixed(digits),
-            fill: (d: Row) => ((d.value as number) > mid ? "white" : theme.ink),
-            fontSize: Math.min(11, cell / 3.2),
-          })
-          : null,
+        showValues ? valueText(cells, domain, options.digits ?? 2, cell) : null,
       ],
     },
     headerOf(options, {

@@ -50,6 +50,80 @@ export interface ScatterOptions extends ChartOptions {
   readonly seed?: number;
 }
 
+/** Indices of the points with finite coordinates (positive on a log axis). */
+function drawable(x: ArrayLike<number>, y: ArrayLike<number>, options: ScatterOptions): number[] {
+  checkLength("x and y", x, y, "scatter");
+  if (options.group !== undefined) checkLength("x and group", x, options.group, "scatter");
+  if (options.labels !== undefined) checkLength("x and labels", x, options.labels, "scatter");
+  const keep: number[] = [];
+  for (let i = 0; i < x.length; i++) {
+    const xi = x[i]!;
+    const yi = y[i]!;
+    if (!Number.isFinite(xi) || !Number.isFinite(yi)) continue;
+    if ((options.logX && xi <= 0) || (options.logY && yi <= 0)) continue;
+    keep.push(i);
+  }
+  if (keep.length === 0) throw new Error("scatter: no finite points to plot");
+  return keep;
+}
+
+/**
+ * The points drawn: all of `keep`, or past `maxPoints` a seeded random sample of the unlabelled
+ * ones plus every labelled one, in index order; the caption then says it is a sample.
+ */
+function thinned(keep: number[], options: ScatterOptions): { shown: number[]; caption?: string } {
+  const maxPoints = options.maxPoints ?? 20000;
+  if (keep.length <= maxPoints) return { shown: keep, caption: options.caption };
+  const isLabelled = (i: number) => (options.labels?.[i] ?? "") !== "";
+  const labelled = keep.filter(isLabelled);
+  const others = keep.filter((i) => !isLabelled(i));
+  const pick = sampleIndices(
+    new Rng(options.seed ?? 0),
+    others.length,
+    Math.max(0, maxPoints - labelled.length),
+  );
+  const shown = [...Array.from(pick, (k) => others[k]!), ...labelled].sort((a, b) => a - b);
+  const note = `Showing a random sample of ${shown.length.toLocaleString("en-US")} of ${
+    keep.length.toLocaleString("en-US")
+  } points.`;
+  return { shown, caption: options.caption === undefined ? note : `${options.caption} ${note}` };
+}
+
+/** The distinct groups of the kept points, in order of first appearance. */
+function groupsOf(keep: number[], group: readonly string[] | undefined): string[] {
+  const groups: string[] = [];
+  if (group === undefined) return groups;
+  const seen = new Set<string>();
+  for (const i of keep) {
+    const g = group[i]!;
+    if (!seen.has(g)) {
+      seen.add(g);
+      groups.push(g);
+    }
+  }
+  return groups;
+}
+
+/** A ring around each labelled point and its text to the right, on a white halo. */
+function labelMarks(labelled: readonly Row[], radius: number): Plot.Markish[] {
+  if (labelled.length === 0) return [null, null];
+  return [
+    Plot.dot(labelled, { x: "x", y: "y", r: radius + 2, stroke: theme.ink, strokeWidth: 1.2 }),
+    Plot.text(labelled, {
+      x: "x",
+      y: "y",
+      text: "label",
+      dx: 7,
+      textAnchor: "start",
+      fill: theme.ink,
+      stroke: "white",
+      strokeWidth: 3,
+      paintOrder: "stroke",
+      fontSize: theme.fontSize,
+    }),
+  ];
+}
+
 /**
  * A scatter plot, optionally coloured by category and with a few points labelled (e.g. movie
  * embeddings in 2-D, popularity vs mean rating with log x).
@@ -68,47 +142,9 @@ export function scatter(
   y: ArrayLike<number>,
   options: ScatterOptions = {},
 ): Figure {
-  checkLength("x and y", x, y, "scatter");
-  if (options.group !== undefined) checkLength("x and group", x, options.group, "scatter");
-  if (options.labels !== undefined) checkLength("x and labels", x, options.labels, "scatter");
-  const keep: number[] = [];
-  for (let i = 0; i < x.length; i++) {
-    const xi = x[i]!;
-    const yi = y[i]!;
-    if (!Number.isFinite(xi) || !Number.isFinite(yi)) continue;
-    if ((options.logX && xi <= 0) || (options.logY && yi <= 0)) continue;
-    keep.push(i);
-  }
-  if (keep.length === 0) throw new Error("scatter: no finite points to plot");
-  const maxPoints = options.maxPoints ?? 20000;
-  let shown = keep;
-  let caption = options.caption;
-  if (keep.length > maxPoints) {
-    const isLabelled = (i: number) => (options.labels?.[i] ?? "") !== "";
-    const labelled = keep.filter(isLabelled);
-    const others = keep.filter((i) => !isLabelled(i));
-    const pick = sampleIndices(
-      new Rng(options.seed ?? 0),
-      others.length,
-      Math.max(0, maxPoints - labelled.length),
-    );
-    shown = [...Array.from(pick, (k) => others[k]!), ...labelled].sort((a, b) => a - b);
-    const note = `Showing a random sample of ${shown.length.toLocaleString("en-US")} of ${
-      keep.length.toLocaleString("en-US")
-    } points.`;
-    caption = caption === undefined ? note : `${caption} ${note}`;
-  }
-  const groups: string[] = [];
-  if (options.group !== undefined) {
-    const seen = new Set<string>();
-    for (const i of keep) {
-      const g = options.group[i]!;
-      if (!seen.has(g)) {
-        seen.add(g);
-        groups.push(g);
-      }
-    }
-  }
+  const keep = drawable(x, y, options);
+  const { shown, caption } = thinned(keep, options);
+  const groups = groupsOf(keep, options.group);
   const colors = groups.map((_, i) => categoryColor(i));
   const rows = shown.map((i) => ({
     x: x[i]!,
@@ -116,18 +152,16 @@ export function scatter(
     group: options.group?.[i],
     label: options.labels?.[i] ?? "",
   }));
-  const labelled = rows.filter((r) => r.label !== "");
-  const yMaxScatter = finiteMax(rows.map((r) => r.y));
-  const yFormat = options.logY ? logFormat(yMaxScatter) : countFormat(yMaxScatter);
+  const xMax = finiteMax(rows.map((r) => r.x));
+  const yMax = finiteMax(rows.map((r) => r.y));
+  const yFormat = options.logY ? logFormat(yMax) : countFormat(yMax);
   return plotFigure({
     ...size(options),
     marginLeft: yMargin(rows.map((r) => r.y), !!options.logY, yFormat),
     x: {
       type: options.logX ? "log" : "linear",
       label: options.xLabel ?? null,
-      tickFormat: options.logX
-        ? logFormat(finiteMax(rows.map((r) => r.x)))
-        : countFormat(finiteMax(rows.map((r) => r.x))),
+      tickFormat: options.logX ? logFormat(xMax) : countFormat(xMax),
       grid: true,
     },
     y: {
@@ -145,29 +179,7 @@ export function scatter(
         fillOpacity: rows.length > 2000 ? 0.35 : 0.75,
         r: options.radius ?? 2.5,
       }),
-      labelled.length > 0
-        ? Plot.dot(labelled, {
-          x: "x",
-          y: "y",
-          r: (options.radius ?? 2.5) + 2,
-          stroke: theme.ink,
-          strokeWidth: 1.2,
-        })
-        : null,
-      labelled.length > 0
-        ? Plot.text(labelled, {
-          x: "x",
-          y: "y",
-          text: "label",
-          dx: 7,
-          textAnchor: "start",
-          fill: theme.ink,
-          stroke: "white",
-          strokeWidth: 3,
-          paintOrder: "stroke",
-          fontSize: theme.fontSize,
-        })
-        : null,
+      ...labelMarks(rows.filter((r) => r.label !== ""), options.radius ?? 2.5),
     ],
   }, {
     title: options.title,

@@ -37,6 +37,100 @@ export interface SpyOptions extends ChartOptions {
   readonly colorLabel?: string;
 }
 
+/** Throws unless the block is rows × cols with positive integer sides and that many cells. */
+function checkBlock({ rows, cols, cells }: SpyBlock): void {
+  if (!Number.isInteger(rows) || !Number.isInteger(cols) || rows < 1 || cols < 1) {
+    throw new Error(`spy: rows and cols must be positive integers, got ${rows} × ${cols}`);
+  }
+  if (cells.length !== rows * cols) {
+    throw new Error(`spy: ${cells.length} cells for ${rows} × ${cols}`);
+  }
+}
+
+/** How many cells are present (non-zero, finite) and the range of their values. */
+function presentRange(cells: ArrayLike<number>): { filled: number; lo: number; hi: number } {
+  let lo = Infinity;
+  let hi = -Infinity;
+  let filled = 0;
+  for (let k = 0; k < cells.length; k++) {
+    const v = cells[k]!;
+    if (v !== 0 && Number.isFinite(v)) {
+      filled++;
+      lo = Math.min(lo, v);
+      hi = Math.max(hi, v);
+    }
+  }
+  return { filled, lo, hi };
+}
+
+/** The plotting area Plot hands a custom mark. */
+interface Dimensions {
+  width: number;
+  height: number;
+  marginLeft: number;
+  marginRight: number;
+  marginTop: number;
+  marginBottom: number;
+}
+
+/**
+ * Path data per colour: one rectangle `M x,y h w v h h -w z` per run of equal present cells in a
+ * row, coordinates rounded to 0.01 px.
+ */
+function runPaths(
+  block: SpyBlock,
+  colorOf: (value: number) => string,
+  dims: Dimensions,
+): Map<string, string[]> {
+  const { rows, cols, cells } = block;
+  const cw = (dims.width - dims.marginLeft - dims.marginRight) / cols;
+  const ch = (dims.height - dims.marginTop - dims.marginBottom) / rows;
+  const paths = new Map<string, string[]>();
+  const f = (v: number) => Math.round(v * 100) / 100;
+  for (let r = 0; r < rows; r++) {
+    let c = 0;
+    while (c < cols) {
+      const v = cells[r * cols + c]!;
+      if (v === 0 || !Number.isFinite(v)) {
+        c++;
+        continue;
+      }
+      const color = colorOf(v);
+      let end = c + 1;
+      while (end < cols && cells[r * cols + end] === v) end++;
+      const x = dims.marginLeft + c * cw;
+      const y = dims.marginTop + r * ch;
+      const list = paths.get(color) ?? [];
+      list.push(`M${f(x)},${f(y)}h${f((end - c) * cw)}v${f(ch)}h${f(-(end - c) * cw)}z`);
+      paths.set(color, list);
+      c = end;
+    }
+  }
+  return paths;
+}
+
+/** A custom Plot mark drawing the cells as one `<path>` per colour in a `<g aria-label="cells">`. */
+function cellsMark(block: SpyBlock, colorOf: (value: number) => string): Plot.Markish {
+  const render = (
+    _index: number[],
+    _scales: unknown,
+    _values: unknown,
+    dims: Dimensions,
+    context: { document: DomDocument },
+  ) => {
+    const g = context.document.createElementNS("http://www.w3.org/2000/svg", "g");
+    g.setAttribute("aria-label", "cells");
+    for (const [color, segments] of runPaths(block, colorOf, dims)) {
+      const path = context.document.createElementNS("http://www.w3.org/2000/svg", "path");
+      path.setAttribute("fill", color);
+      path.setAttribute("d", segments.join(""));
+      g.appendChild(path);
+    }
+    return g;
+  };
+  return render as unknown as Plot.Markish;
+}
+
 /**
  * A sparsity picture: one small square per non-empty cell, rows top to bottom, columns left to
  * right. Drawn as one SVG path per colour (not one element per cell), so it stays small.
@@ -49,29 +143,12 @@ export interface SpyOptions extends ChartOptions {
  * ```
  */
 export function spy(block: SpyBlock, options: SpyOptions = {}): Figure {
-  const { rows, cols, cells } = block;
-  if (!Number.isInteger(rows) || !Number.isInteger(cols) || rows < 1 || cols < 1) {
-    throw new Error(`spy: rows and cols must be positive integers, got ${rows} × ${cols}`);
-  }
-  if (cells.length !== rows * cols) {
-    throw new Error(`spy: ${cells.length} cells for ${rows} × ${cols}`);
-  }
-  let lo = Infinity;
-  let hi = -Infinity;
-  let filled = 0;
-  for (let k = 0; k < cells.length; k++) {
-    const v = cells[k]!;
-    if (v !== 0 && Number.isFinite(v)) {
-      filled++;
-      lo = Math.min(lo, v);
-      hi = Math.max(hi, v);
-    }
-  }
-  const byValue = options.byValue === true && filled > 0;
-  const colorScale = byValue
-    ? Plot.scale({
-      color: { type: "linear", domain: [lo, hi > lo ? hi : lo + 1], scheme: "viridis" },
-    })
+  checkBlock(block);
+  const { rows, cols } = block;
+  const { filled, lo, hi } = presentRange(block.cells);
+  const domain: [number, number] = [lo, hi > lo ? hi : lo + 1];
+  const colorScale = options.byValue === true && filled > 0
+    ? Plot.scale({ color: { type: "linear", domain, scheme: "viridis" } })
     : undefined;
   const colorOf = (v: number) => (colorScale ? String(colorScale.apply(v)) : theme.palette[0]!);
   const sz = size(
@@ -79,53 +156,6 @@ export function spy(block: SpyBlock, options: SpyOptions = {}): Figure {
     theme.width,
     Math.round(Math.min(theme.height, (theme.width - 70) * rows / cols) + 50),
   );
-  const renderCells = (
-    _index: number[],
-    _scales: unknown,
-    _values: unknown,
-    dims: {
-      width: number;
-      height: number;
-      marginLeft: number;
-      marginRight: number;
-      marginTop: number;
-      marginBottom: number;
-    },
-    context: { document: DomDocument },
-  ) => {
-    const cw = (dims.width - dims.marginLeft - dims.marginRight) / cols;
-    const ch = (dims.height - dims.marginTop - dims.marginBottom) / rows;
-    const paths = new Map<string, string[]>();
-    const f = (v: number) => Math.round(v * 100) / 100;
-    for (let r = 0; r < rows; r++) {
-      let c = 0;
-      while (c < cols) {
-        const v = cells[r * cols + c]!;
-        if (v === 0 || !Number.isFinite(v)) {
-          c++;
-          continue;
-        }
-        const color = colorOf(v);
-        let end = c + 1;
-        while (end < cols && cells[r * cols + end] === v) end++;
-        const x = dims.marginLeft + c * cw;
-        const y = dims.marginTop + r * ch;
-        const list = paths.get(color) ?? [];
-        list.push(`M${f(x)},${f(y)}h${f((end - c) * cw)}v${f(ch)}h${f(-(end - c) * cw)}z`);
-        paths.set(color, list);
-        c = end;
-      }
-    }
-    const g = context.document.createElementNS("http://www.w3.org/2000/svg", "g");
-    g.setAttribute("aria-label", "cells");
-    for (const [color, segments] of paths) {
-      const path = context.document.createElementNS("http://www.w3.org/2000/svg", "path");
-      path.setAttribute("fill", color);
-      path.setAttribute("d", segments.join(""));
-      g.appendChild(path);
-    }
-    return g;
-  };
   const density = filled / (rows * cols);
   return plotFigure(
     {
@@ -149,7 +179,7 @@ export function spy(block: SpyBlock, options: SpyOptions = {}): Figure {
         Plot.frame({ stroke: theme.muted }),
         // invisible corner points make Plot build the x and y scales
         Plot.dot([[0, 0], [cols, rows]], { r: 0 }),
-        renderCells as unknown as Plot.Markish,
+        cellsMark(block, colorOf),
       ],
     },
     headerOf(options, {
@@ -158,11 +188,7 @@ export function spy(block: SpyBlock, options: SpyOptions = {}): Figure {
           (rows * cols).toLocaleString("en-US")
         } cells rated (${(100 * density).toFixed(2)} %)`,
       colorRamp: colorScale
-        ? {
-          label: options.colorLabel ?? "rating (stars)",
-          domain: [lo, hi > lo ? hi : lo + 1],
-          scheme: "viridis",
-        }
+        ? { label: options.colorLabel ?? "rating (stars)", domain, scheme: "viridis" }
         : undefined,
     }),
   );
