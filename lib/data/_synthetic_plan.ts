@@ -46,6 +46,10 @@ export const MODEL_CONSTANTS = Object.freeze({
   popularityRecencyDrop: 1.0,
   /** Genre logit per standard deviation of the projection of y_i on the genre's direction. */
   genreFactorStrength: 1.25,
+  /** Logit of "an old film" (a release long before it entered the catalogue) per σ_b of b_i. */
+  decadeBiasStrength: 1.5,
+  /** Logit of "an old film" per standard deviation of the projection of y_i on an era direction. */
+  decadeFactorStrength: 1.5,
   /** Share of users tagging anything. */
   taggerShare: 0.08,
   /** σ of ln(tags per tagger). */
@@ -381,10 +385,51 @@ function titleOf(rng: Rng, id: number, year: number): string {
   return rng.next() < 0.002 ? title : `${title} (${year})`;
 }
 
-function releaseYear(rng: Rng, row: number, n: number): number {
+/**
+ * A release year: the year the movie entered the catalogue (later rows, later years, 1995–2023)
+ * minus a gap, short (mean 4 years) for a new release, long (mean 30 years) for an old film. The
+ * odds of an old film are 1 : 3 times e^`oldLogit` (see {@linkcode oldFilmLogits}), so the decade
+ * says a little about the planted item. Two draws whatever `oldLogit`, so no other draw moves.
+ */
+function releaseYear(rng: Rng, row: number, n: number, oldLogit: number): number {
   const added = 1995 + 28.8 * (row / Math.max(1, n));
-  const gap = -Math.log(1 - rng.next()) * (rng.next() < 0.75 ? 4 : 30);
+  const pNew = 1 / (1 + Math.exp(logit(0.25) + oldLogit));
+  const gap = -Math.log(1 - rng.next()) * (rng.next() < pNew ? 4 : 30);
   return Math.max(1902, Math.min(2023, Math.floor(added - gap)));
+}
+
+/**
+ * Per movie, the logit shift of being an old film: `decadeBiasStrength` · b_i/σ_b +
+ * `decadeFactorStrength` · (y_i·e)/s with `e` a unit "era" direction in factor space. Old films
+ * that are still in a catalogue were selected by time: they rate higher and share a taste.
+ */
+function oldFilmLogits(
+  spec: PlanSpec,
+  itemFactors: Float32Array,
+  itemBias: Float32Array,
+  era: Float64Array,
+): Float64Array {
+  const c = MODEL_CONSTANTS;
+  const { k, movies } = spec;
+  const s = factorSd(k);
+  const out = new Float64Array(movies);
+  for (let i = 0; i < movies; i++) {
+    let projection = 0;
+    for (let j = 0; j < k; j++) projection += itemFactors[i * k + j]! * era[j]!;
+    out[i] = c.decadeBiasStrength * itemBias[i]! / c.itemBiasSd +
+      c.decadeFactorStrength * projection / s;
+  }
+  return out;
+}
+
+/** A unit vector of `k` entries, uniform on the sphere. */
+function unitDirection(rng: Rng, k: number): Float64Array {
+  const v = normals(rng, k);
+  let norm = 0;
+  for (const x of v) norm += x * x;
+  norm = Math.sqrt(norm) || 1;
+  for (let j = 0; j < k; j++) v[j]! /= norm;
+  return v;
 }
 
 function logit(p: number): number {
@@ -539,6 +584,8 @@ export function planSyntheticDataset(spec: PlanSpec): SyntheticPlan {
   const genreRng = new Rng(genreSeed);
   const directions = genreDirections(genreRng, k);
   const { genrePtr, genreIdx } = genres(genreRng, spec, itemFactors, itemBias, directions);
+  // Drawn after the genres, so the genres do not depend on the era direction.
+  const oldLogits = oldFilmLogits(spec, itemFactors, itemBias, unitDirection(genreRng, k));
 
   const catalogueRng = new Rng(catalogueSeed);
   const movieIds = catalogueIds(catalogueRng, movies);
@@ -546,7 +593,11 @@ export function planSyntheticDataset(spec: PlanSpec): SyntheticPlan {
   const imdbIds = new Uint32Array(movies);
   const tmdbIds = new Uint32Array(movies);
   for (let i = 0; i < movies; i++) {
-    titles[i] = titleOf(catalogueRng, movieIds[i]!, releaseYear(catalogueRng, i, movies));
+    titles[i] = titleOf(
+      catalogueRng,
+      movieIds[i]!,
+      releaseYear(catalogueRng, i, movies, oldLogits[i]!),
+    );
     imdbIds[i] = 1000 + 80 * i + catalogueRng.int(80);
     tmdbIds[i] = catalogueRng.next() < 0.002 ? 0 : 2 + 11 * i + catalogueRng.int(11);
   }

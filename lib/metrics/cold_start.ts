@@ -118,3 +118,29 @@ function correlation(
   if (x.length < 2 || x.every((v) => v === x[0]) || y.every((v) => v === y[0])) return NaN;
   return f(x, y);
 }
+
+/**
+ * The rows of a cold-start table, one per model, with the column names notebook 05 prints:
+ * RMSE, MAE, the per-movie Pearson and Spearman correlations and the per-user AUC.
+ *
+ * @example
+ * ```ts
+ * import { coldStartMetrics, coldStartRows } from "./cold_start.ts";
+ * import { fromTriplets } from "../data/_coo.ts";
+ * const test = fromTriplets(1, 3, [0, 0, 0], [0, 1, 2], [5, 2, 4], [0, 0, 0]);
+ * const rows = coldStartRows([{ model: "m", ...coldStartMetrics(test, Float32Array.of(4.5, 2.5, 3.5)) }]);
+ * if (rows[0]!["AUC (users)"] !== 1 || rows[0]!.model !== "m") throw new Error(JSON.stringify(rows));
+ * ```
+ */
+export function coldStartRows(
+  rows: readonly ({ model: string } & ColdStartMetrics)[],
+): Record<string, string | number>[] {
+  return rows.map((r) => ({
+    model: r.model,
+    RMSE: r.rmse,
+    MAE: r.mae,
+    "Pearson (movies)": r.moviePearson,
+    "Spearman (movies)": r.movieSpearman,
+    "AUC (users)": r.auc,
+  }));
+}

@@ -288,3 +288,65 @@ export function percentileAmongWarm(
     return below / warm.length;
   });
 }
+
+/**
+ * The vector G_g of the named feature `name` (e.g. `"genre:Horror"`) in a feature model's G
+ * (`features × k`, row-major): where that feature sits in the space of the user factors. A view
+ * into `model.featureFactors`. Throws for a name not in the vocabulary.
+ *
+ * @example
+ * ```ts
+ * import { featureFactorRow } from "./cold_start.ts";
+ * const model = { k: 2, features: { spec: { groups: [], names: ["(intercept)", "genre:Horror"] } },
+ *   featureFactors: Float32Array.of(0, 0, 0.5, -1) };
+ * if (featureFactorRow(model, "genre:Horror").join() !== "0.5,-1") throw new Error("row 1");
+ * ```
+ */
+export function featureFactorRow(
+  model: {
+    k: number;
+    features: { spec: { names: readonly string[] } };
+    featureFactors: Float32Array;
+  },
+  name: string,
+): Float32Array {
+  const { k } = model;
+  const names = model.features.spec.names;
+  const g = names.indexOf(name);
+  if (g < 0) {
+    throw new RangeError(
+      `featureFactorRow: unknown feature "${name}" (expected one of ${names.join(", ")})`,
+    );
+  }
+  if (model.featureFactors.length !== names.length * k) {
+    throw new RangeError(
+      `featureFactorRow: G has ${model.featureFactors.length} entries, expected ${names.length}×${k}`,
+    );
+  }
+  return model.featureFactors.subarray(g * k, (g + 1) * k);
+}
+
+/**
+ * The centroid of the genre `name` from `genreCentroids` (lib/models/embeddings.ts). Throws when
+ * the genre is not among them (unknown, or fewer items than `minItems`).
+ *
+ * @example
+ * ```ts
+ * import { genreCentroidOf } from "./cold_start.ts";
+ * const c = { names: ["Comedy", "Horror"], centroids: [Float64Array.of(1, 0), Float64Array.of(0, 1)],
+ *   counts: [3, 4] };
+ * if (genreCentroidOf(c, "Horror")[1] !== 1) throw new Error("Horror's centroid");
+ * ```
+ */
+export function genreCentroidOf(
+  centroids: { names: readonly string[]; centroids: readonly Float64Array[] },
+  name: string,
+): Float64Array {
+  const g = centroids.names.indexOf(name);
+  if (g < 0) {
+    throw new RangeError(
+      `genreCentroidOf: no centroid for "${name}" (have ${centroids.names.join(", ")})`,
+    );
+  }
+  return centroids.centroids[g]!;
+}
