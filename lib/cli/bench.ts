@@ -1,6 +1,7 @@
 /**
- * `./run bench [--json] [--only ingest,als,baseline,spark] [--dataset DIR]`: the benchmark figures
- * (spark: lib/cli/bench_spark.ts, skipped when pyspark is not installed).
+ * `./run bench [--json] [--only ingest,als,genre_als,implicit,baseline,spark] [--dataset DIR]`: the
+ * benchmark figures, by family (implicit: BPR, iALS and the CG rows of explicit ALS,
+ * lib/cli/bench_implicit.ts; spark: lib/cli/bench_spark.ts, skipped when pyspark is not installed).
  *
  * By default it runs on the ML-32M-scale synthetic dataset (data/raw/synthetic-32m, generated once
  * and kept). Each figure is a line of a table, or with `--json` one JSON object per line:
@@ -102,6 +103,10 @@ if (wants("genre_als")) {
   const { benchGenreAls } = await import("./bench_genre_als.ts");
   await benchGenreAls(await load(), emit);
 }
+if (wants("implicit")) {
+  const { benchImplicit } = await import("./bench_implicit.ts");
+  await benchImplicit(await load(), emit);
+}
 if (wants("baseline")) {
   const { benchBaseline } = await import("./bench_baseline.ts");
   await benchBaseline(await load(), emit);
@@ -109,4 +114,8 @@ if (wants("baseline")) {
 if (wants("spark")) {
   const { benchSpark } = await import("./bench_spark.ts");
   await benchSpark(await load(), emit, log);
+}
+if (wants("serve")) {
+  const { benchServe } = await import("./bench_serve.ts");
+  await benchServe(await load(), emit, log);
 }

@@ -13,7 +13,8 @@ import type { RatingMatrix } from "../data/types.ts";
  * every other item that is not in `seen`; items in `seen` (the training interactions) are ignored.
  * AUC = P(score(pos) > score(neg)) + ½ P(equal). NaN when there is no positive or no negative.
  *
- * Time O(n log n) for n items (one sort of the candidate scores).
+ * Time O(n log p) for n items and p positives (the positives' scores sorted, a binary search per
+ * negative).
  *
  * @param scores One score per item (higher = recommended first); length = number of items.
  * @param seen Items to leave out (the user's training items).
@@ -45,21 +46,35 @@ export function userAuc(
     if (role[i] === 0) nPos++;
     role[i] = 1;
   }
-  const order: number[] = [];
-  for (let i = 0; i < n; i++) if (role[i] !== 2) order.push(i);
-  const nNeg = order.length - nPos;
+  let nNeg = 0;
+  for (let i = 0; i < n; i++) if (role[i] === 0) nNeg++;
   if (nPos === 0 || nNeg === 0) return NaN;
-  order.sort((a, b) => scores[a]! - scores[b]!);
-  // Mann–Whitney: sum of the positives' (mid-)ranks among the candidates, ascending.
-  let rankSum = 0;
-  for (let lo = 0; lo < order.length;) {
-    let hi = lo + 1;
-    while (hi < order.length && scores[order[hi]!] === scores[order[lo]!]) hi++;
-    const midRank = (lo + 1 + hi) / 2; // ranks lo+1 .. hi share their mean
-    for (let j = lo; j < hi; j++) if (role[order[j]!] === 1) rankSum += midRank;
-    lo = hi;
+  // The positives' scores, sorted (a short typed-array sort); then each negative counts the
+  // positives above it (binary search) and half of those it ties with: O(n log n_pos).
+  const above = new Float64Array(nPos);
+  for (let i = 0, j = 0; i < n; i++) if (role[i] === 1) above[j++] = scores[i]!;
+  above.sort();
+  let ordered = 0;
+  for (let i = 0; i < n; i++) {
+    if (role[i] !== 0) continue;
+    const s = scores[i]!;
+    const atLeast = firstAtLeast(above, s);
+    let over = atLeast;
+    while (over < nPos && above[over] === s) over++;
+    ordered += nPos - over + (over - atLeast) / 2;
   }
-  return (rankSum - (nPos * (nPos + 1)) / 2) / (nPos * nNeg);
+  return ordered / (nPos * nNeg);
+}
+
+/** The index of the first entry ≥ `value` in the ascending `sorted` (its length when none). */
+function firstAtLeast(sorted: Float64Array, value: number): number {
+  let lo = 0, hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (sorted[mid]! < value) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
 
 function checkItem(i: number, n: number, name: string): number {

@@ -12,7 +12,7 @@
  */
 import type { ItemGenres } from "../data/catalogue.ts";
 import type { RatingMatrix } from "../data/types.ts";
-import { type ModelArrays, recommendTopN } from "../ffi/kernels.ts";
+import { type ModelArrays, predictPairs, recommendTopN } from "../ffi/kernels.ts";
 import { meanAuc } from "../metrics/auc.ts";
 import { intraListDiversity } from "../metrics/diversity.ts";
 import { rankingMetrics } from "../metrics/ranking.ts";
@@ -71,19 +71,40 @@ export function genreVectors(genres: ItemGenres): Float32Array {
   return out;
 }
 
-/** μ + b_u + b_i + x_u·y_i for every item, for one user. */
-function scoreAll(model: ModelArrays, u: number): Float32Array {
-  const { k, userFactors, itemFactors, itemBias } = model;
-  const out = new Float32Array(itemBias.length);
-  const base = model.mu + model.userBias[u]!;
-  for (let i = 0; i < out.length; i++) {
-    let s = base + itemBias[i]!;
-    for (let f = 0, a = u * k, b = i * k; f < k; f++) {
-      s += userFactors[a + f]! * itemFactors[b + f]!;
+/** The widest f32 range: predictPairs then clamps nothing (ranking scores, not star ratings). */
+const UNCLAMPED = { ratingMin: -3.4e38, ratingMax: 3.4e38 };
+
+/**
+ * A `scoreUser(u)` for meanAuc over `users` (in that order): μ + b_u + b_i + x_u·y_i of every item,
+ * computed by the Zig kernel for a block of users at a time (about 4M scores per call).
+ */
+function blockScorer(
+  model: ModelArrays,
+  users: readonly number[],
+  threads: number | undefined,
+): (u: number) => Float32Array {
+  const nItems = model.itemBias.length;
+  const block = Math.max(1, Math.floor(4_000_000 / Math.max(1, nItems)));
+  const rowOf = new Map<number, number>();
+  let scores: Float32Array = new Float32Array(0);
+  return (u) => {
+    let row = rowOf.get(u);
+    if (row === undefined) {
+      const start = users.indexOf(u);
+      const batch = start < 0 ? [u] : users.slice(start, start + block);
+      const pairUsers = new Uint32Array(batch.length * nItems);
+      const pairItems = new Uint32Array(batch.length * nItems);
+      for (let j = 0; j < batch.length; j++) {
+        pairUsers.fill(batch[j]!, j * nItems, (j + 1) * nItems);
+        for (let i = 0; i < nItems; i++) pairItems[j * nItems + i] = i;
+      }
+      scores = predictPairs(model, pairUsers, pairItems, { ...UNCLAMPED, threads });
+      rowOf.clear();
+      batch.forEach((v, j) => rowOf.set(v, j));
+      row = 0;
     }
-    out[i] = s;
-  }
-  return out;
+    return scores.subarray(row * nItems, (row + 1) * nItems);
+  };
 }
 
 /**
@@ -132,7 +153,8 @@ export async function evaluateRanking(
   const [m10, m20, m50, m100] = [at(10), at(20), at(50), at(100)];
   const step = Math.max(1, Math.ceil(users.length / (options.aucUsers ?? users.length)));
   const aucUsers = users.filter((_, j) => j % step === 0);
-  const { auc } = meanAuc((u) => scoreAll(model, u), train, test, { users: aucUsers });
+  const scoreUser = blockScorer(model, aucUsers, options.threads);
+  const { auc } = meanAuc(scoreUser, train, test, { users: aucUsers });
   const diversity10 = options.genres
     ? intraListDiversity(lists, genreVectors(options.genres), options.genres.names.length, {
       k: 10,
