@@ -12,12 +12,13 @@
  *            --threads N  --out FILE  --quiet
  *
  * Defaults: the dataset the notebooks would use (RECSYS_DATASET, else the best present), ALS with
- * `Als.fit`'s defaults (K = 32, λ = 0.05 with ALS-WR weighting, 15 epochs), a 10 % test split with
- * seed 42. `--patience N` carves a validation set (10 % of train) and stops early on it; the test
+ * `Als.fit`'s defaults (K = 32, λ = 0.1 with ALS-WR weighting, 15 epochs), the rating scale inferred
+ * from the training ratings (printed), a 10 % test split with seed 42. `--patience N` carves a validation set (10 % of train) and stops early on it; the test
  * ratings are never used for a choice.
  *
  * @module
  */
+import { inferRatingScale } from "../data/id_maps.ts";
 import { randomSplit } from "../data/split.ts";
 import type { RatingMatrix } from "../data/types.ts";
 import { rankingMetrics } from "../metrics/ranking.ts";
@@ -233,6 +234,12 @@ async function main(): Promise<void> {
     (await GlobalMean.fit(train, ids)).evaluate(test),
   ]);
   console.log(`${model.kind}: ${settingsOf(model)}; fitted in ${seconds.toFixed(2)} s`);
+  const [lo, hi] = model.ratingScale;
+  const { step } = inferRatingScale(train);
+  console.log(
+    `rating scale ${lo}–${hi}${step > 0 ? ` in steps of ${step}` : ""} (inferred from the ` +
+      "training ratings; predictions are clamped to it)",
+  );
   console.log(
     `test RMSE ${score.rmse.toFixed(4)}, MAE ${score.mae.toFixed(4)} (global mean: RMSE ` +
       `${baseline.rmse.toFixed(4)}, MAE ${baseline.mae.toFixed(4)})`,

@@ -38,7 +38,10 @@ export interface CachedRatings {
   itemIds: Uint32Array;
 }
 
-type ArrayName = Exclude<keyof RatingMatrix, "nUsers" | "nItems" | "nnz"> | "userIds" | "itemIds";
+type ArrayName =
+  | Exclude<keyof RatingMatrix, "nUsers" | "nItems" | "nnz" | "ids">
+  | "userIds"
+  | "itemIds";
 const ARRAY_ORDER: readonly ArrayName[] = [
   "userIds",
   "itemIds",

@@ -13,6 +13,7 @@ import { readMoviesCache, readTagsCache, writeMoviesCache, writeTagsCache } from
 import { emptyMovies, emptyTags, readMovies, readTags } from "./side_files.ts";
 import { detectRelease, loadClassicMovieLens } from "./load_classic.ts";
 import type { Dataset, Movies, Tags } from "./types.ts";
+import { withIdMaps } from "./id_maps.ts";
 import {
   buildMatrix,
   defaultThreads,
@@ -29,7 +30,7 @@ export interface LoadOptions {
   threads?: number;
   /** Read and write the binary caches of ratings and side files (default true). */
   cache?: boolean;
-  /** Where caches live (default `data/processed/` under the repository root). */
+  /** Where caches live (default: {@linkcode defaultCacheDir} of the folder). */
   cacheDir?: string;
   /** Read movies.csv, links.csv and tags.csv too (default true). */
   sideFiles?: boolean;
@@ -37,6 +38,35 @@ export interface LoadOptions {
 
 /** The repository's data/ folder, resolved from this module, not from the working directory. */
 export const DATA_DIR: string = new URL("../../data/", import.meta.url).pathname.replace(/\/$/, "");
+
+/**
+ * Where the binary caches of a dataset folder go unless `cacheDir` is given: `RECSYS_CACHE_DIR`
+ * when set; else `data/processed/` for a folder inside this repository; else the user's cache
+ * folder (`$XDG_CACHE_HOME/movielens-recsys`, default `~/.cache/movielens-recsys`), so that
+ * loading a folder elsewhere writes nothing into the project (or beside read-only data). The
+ * dataset card names the folder used.
+ *
+ * @param dir The dataset folder (absolute).
+ * @returns The cache folder.
+ *
+ * @example
+ * ```ts
+ * import { DATA_DIR, defaultCacheDir } from "./load.ts";
+ * if (Deno.env.get("RECSYS_CACHE_DIR") === undefined) {
+ *   if (defaultCacheDir(`${DATA_DIR}/raw/x`) !== `${DATA_DIR}/processed`) throw new Error("inside");
+ *   if (defaultCacheDir("/srv/movielens/ml-32m").startsWith(DATA_DIR)) throw new Error("outside");
+ * }
+ * ```
+ */
+export function defaultCacheDir(dir: string): string {
+  const env = (name: string) => Deno.env.get(name) || undefined;
+  const chosen = env("RECSYS_CACHE_DIR");
+  if (chosen) return chosen;
+  const root = DATA_DIR.slice(0, DATA_DIR.lastIndexOf("/"));
+  const home = env("XDG_CACHE_HOME") ?? (env("HOME") ? `${env("HOME")}/.cache` : undefined);
+  if (dir.startsWith(`${root}/`) || home === undefined) return `${DATA_DIR}/processed`;
+  return `${home}/movielens-recsys`;
+}
 
 const FIELD_NAMES = ["", "userId", "movieId", "rating", "timestamp"];
 
@@ -180,6 +210,7 @@ export async function parseRatings(
       nItems: itemIds.length,
       nnz: columns.ratings.length,
       ...arrays,
+      ids: { userIds, itemIds },
     },
   };
 }
@@ -221,9 +252,8 @@ export async function loadMovieLens(dir: string, options: LoadOptions = {}): Pro
   const name = absDir.slice(absDir.lastIndexOf("/") + 1);
   const source = sourceOf(ratingsPath, stat);
   const useCache = options.cache ?? true;
-  const cacheBase = `${options.cacheDir ?? `${DATA_DIR}/processed`}/${name}-${await cacheKey(
-    ratingsPath,
-  )}`;
+  const cacheDir = options.cacheDir ?? defaultCacheDir(absDir);
+  const cacheBase = `${cacheDir}/${name}-${await cacheKey(ratingsPath)}`;
   const cachePath = `${cacheBase}.ratings.bin`;
   let content = useCache ? await readCache(cachePath, source) : undefined;
   const fromCache = content !== undefined;
@@ -241,12 +271,13 @@ export async function loadMovieLens(dir: string, options: LoadOptions = {}): Pro
   return {
     name,
     dir: absDir,
-    ratings: content.ratings,
+    ratings: withIdMaps(content.ratings, { userIds: content.userIds, itemIds: content.itemIds }),
     userIds: content.userIds,
     itemIds: content.itemIds,
     movies,
     tags,
     loadSeconds: (performance.now() - started) / 1000,
     fromCache,
+    ...(useCache ? { cacheDir } : {}),
   };
 }

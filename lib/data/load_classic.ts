@@ -201,6 +201,7 @@ async function buildRatings(path: string, c: RatingColumns, threads?: number) {
       nItems: itemIds.length,
       nnz: c.ratings.length,
       ...arrays,
+      ids: { userIds, itemIds },
     };
     return { userIds, itemIds, ratings, rawUsers, rawMovies };
   } catch (error) {
@@ -416,6 +417,37 @@ function alignUsers(
     users.zips[u] = rec.zip;
   }
   return users;
+}
+
+/**
+ * Reads one ratings file of ML-100K's format (u.data and its folds u1.base … u5.test:
+ * tab-separated userId, movieId, rating, timestamp) or ML-1M's (ratings.dat, `::`-separated) into
+ * a matrix with its own id maps (`ids`), with the same strict errors as the folder loader.
+ *
+ * @param path The file.
+ * @param release Its format.
+ * @param options Threads.
+ * @returns The ratings, dense ids in ascending raw id.
+ *
+ * @example
+ * ```ts
+ * import { loadClassicRatings } from "./load_classic.ts";
+ * const dir = await Deno.makeTempDir();
+ * await Deno.writeTextFile(`${dir}/u1.test`, "7\t50\t5\t881250949\n3\t50\t4\t881250950\n");
+ * const m = await loadClassicRatings(`${dir}/u1.test`, "ml-100k");
+ * await Deno.remove(dir, { recursive: true });
+ * if (m.nnz !== 2 || m.ids?.userIds.join() !== "3,7" || m.ids.itemIds.join() !== "50") {
+ *   throw new Error("two ratings of movie 50 by users 3 and 7");
+ * }
+ * ```
+ */
+export async function loadClassicRatings(
+  path: string,
+  release: ClassicRelease,
+  options: ClassicLoadOptions = {},
+): Promise<RatingMatrix> {
+  const columns = await readRatings(path, release === "ml-100k" ? "\t" : "::");
+  return (await buildRatings(path, columns, options.threads)).ratings;
 }
 
 /** Options of {@linkcode loadClassicMovieLens}. */

@@ -20,6 +20,7 @@
 
 import { Rng, sampleIndices } from "../stats/rng.ts";
 import { cscFromCsr } from "./_coo.ts";
+import { withIdMaps } from "./id_maps.ts";
 import type { RatingMatrix } from "./types.ts";
 
 /** A train/test pair over the same users and items. */
@@ -132,7 +133,8 @@ export function filterMatrix(m: RatingMatrix, keep: Uint8Array): RatingMatrix {
   const csr = new Uint8Array(m.nnz);
   for (let e = 0; e < m.nnz; e++) csr[e] = keep[e] !== 0 ? 1 : 0;
   const rows = compactLayout(m.nUsers, m.userPtr, m.userItems, m.userRatings, m.userTimes, csr, 1);
-  return cscFromCsr(m.nUsers, m.nItems, rows.ptr, rows.idx, rows.ratings, rows.times);
+  const out = cscFromCsr(m.nUsers, m.nItems, rows.ptr, rows.idx, rows.ratings, rows.times);
+  return withIdMaps(out, m.ids);
 }
 
 /** One compressed layout (CSR or CSC) restricted to the entries whose flag equals `want`. */
@@ -217,6 +219,7 @@ function compact(m: RatingMatrix, csr: Uint8Array, csc: Uint8Array, want: 0 | 1)
     itemUsers: cols.idx,
     itemRatings: cols.ratings,
     itemTimes: cols.times,
+    ...(m.ids === undefined ? {} : { ids: m.ids }),
   };
 }
 

@@ -13,6 +13,7 @@
 
 import { Rng, sampleIndices } from "../stats/rng.ts";
 import { cscFromCsr } from "./_coo.ts";
+import { withIdMaps } from "./id_maps.ts";
 import { filterMatrix } from "./split.ts";
 import type { RatingMatrix } from "./types.ts";
 
@@ -118,5 +119,17 @@ export function compactMatrix(m: RatingMatrix): RatingMatrix {
   }
   const userItems = new Uint32Array(m.nnz);
   for (let e = 0; e < m.nnz; e++) userItems[e] = itemMap[m.userItems[e]!]!;
-  return cscFromCsr(nUsers, nItems, userPtr, userItems, m.userRatings.slice(), m.userTimes.slice());
+  const out = cscFromCsr(
+    nUsers,
+    nItems,
+    userPtr,
+    userItems,
+    m.userRatings.slice(),
+    m.userTimes.slice(),
+  );
+  if (m.ids === undefined) return out;
+  // The kept users and items keep their raw ids, in their original order.
+  const userIds = m.ids.userIds.filter((_, u) => m.userPtr[u + 1]! > m.userPtr[u]!);
+  const itemIds = m.ids.itemIds.filter((_, i) => m.itemPtr[i + 1]! > m.itemPtr[i]!);
+  return withIdMaps(out, { userIds, itemIds });
 }

@@ -37,6 +37,8 @@ export interface DatasetSummary {
   loadSeconds: number;
   /** Whether the binary cache served the ratings. */
   fromCache: boolean;
+  /** Where the binary caches are (absent when caching was off). */
+  cacheDir?: string;
 }
 
 /**
@@ -91,6 +93,7 @@ export function summarize(ds: Dataset): DatasetSummary {
     last: new Date((m.nnz ? last : 0) * 1000),
     loadSeconds: ds.loadSeconds,
     fromCache: ds.fromCache,
+    ...(ds.cacheDir === undefined ? {} : { cacheDir: ds.cacheDir }),
   };
 }
 
@@ -124,6 +127,7 @@ export function formatSummary(s: DatasetSummary): string {
       "load seconds",
       `${s.loadSeconds.toFixed(2)}${s.fromCache ? " (binary cache)" : " (parsed CSV)"}`,
     ],
+    ...(s.cacheDir === undefined ? [] : [["cache folder", s.cacheDir] as [string, string]]),
   ];
   const width = Math.max(...rows.map(([k]) => k.length));
   return rows.map(([k, v]) => `${k.padEnd(width)}  ${v}`).join("\n");

@@ -2,7 +2,8 @@
  * The typed shapes every part of the library shares: a sparse rating matrix held twice (CSR by user,
  * CSC by item), the movie catalogue, and a loaded dataset with both id mappings.
  *
- * Dense ids are `u32` indices `0..nUsers` and `0..nItems`; ratings are `f32` on the 0.5–5 scale;
+ * Dense ids are `u32` indices `0..nUsers` and `0..nItems`; ratings are `f32` (0.5–5 in half stars
+ * for the CSV releases, 1–5 in whole stars for ML-100K and ML-1M);
  * timestamps are whole seconds since the Unix epoch (UTC), held as `u32` (valid until 2106).
  *
  * @module
@@ -45,6 +46,32 @@ export interface RatingMatrix {
   readonly itemRatings: Float32Array;
   /** CSC timestamp of each entry, length `nnz`. */
   readonly itemTimes: Uint32Array;
+  /**
+   * The raw ids the dense indices stand for: set by every loader and kept by every matrix derived
+   * from a loaded one (splits, positives, filters). Models refuse a matrix whose maps differ from
+   * theirs (lib/data/id_maps.ts). Absent on a matrix built by hand from dense indices.
+   */
+  readonly ids?: IdMaps;
+}
+
+/**
+ * Raw MovieLens ids of a matrix's (or a model's, or a dataset's) dense indices: `userIds[u]` is the
+ * userId of dense user `u`, `itemIds[i]` the movieId of dense item `i`. A model and a dataset have
+ * these two fields themselves, so either can be passed where `IdMaps` is asked for.
+ *
+ * @example
+ * ```ts
+ * import type { IdMaps } from "./types.ts";
+ * const ids: IdMaps = { userIds: Uint32Array.of(1, 7), itemIds: Uint32Array.of(296, 318) };
+ * const movieOf = (m: IdMaps, item: number) => m.itemIds[item];
+ * if (movieOf(ids, 1) !== 318) throw new Error("dense item 1 is movieId 318");
+ * ```
+ */
+export interface IdMaps {
+  /** Raw userId of each dense user index. */
+  readonly userIds: Uint32Array;
+  /** Raw movieId of each dense item index. */
+  readonly itemIds: Uint32Array;
 }
 
 /**
@@ -135,6 +162,8 @@ export interface Dataset {
   readonly loadSeconds: number;
   /** Whether the ratings came from the binary cache. */
   readonly fromCache: boolean;
+  /** The folder holding the binary caches (absent when caching was off or for ML-100K/ML-1M). */
+  readonly cacheDir?: string;
 }
 
 /**

@@ -6,6 +6,7 @@
  * @module
  */
 import type { RatingMatrix } from "../data/types.ts";
+import { checkIdMaps, inferRatingScale } from "../data/id_maps.ts";
 import { predictPairs, recommendTopN, scoreMatrix } from "../ffi/kernels.ts";
 import type { AlsState } from "./als_state.ts";
 import { type ModelFile, readModelFile, writeModelFile } from "./_model_file.ts";
@@ -28,6 +29,14 @@ export interface Evaluation {
   mae: number;
   /** Number of ratings scored. */
   count: number;
+  /**
+   * How many of them belong to a user the model was not trained on (scored by the fallback
+   * μ + b_i, or μ when the movie is unknown too): users beyond the model's, as a matrix aligned to
+   * the model by `alignRatings` or `loadRatings(path, { ids: model })` holds them.
+   */
+  unknownUserRatings: number;
+  /** How many of them are of a movie the model was not trained on (fallback μ + b_u, or μ). */
+  unknownItemRatings: number;
 }
 
 /** One epoch of training, as reported by `fit`. */
@@ -48,7 +57,11 @@ export interface CommonFitOptions {
   userIds?: Uint32Array;
   /** Raw MovieLens movieId of each dense item (e.g. `dataset.itemIds`); default: the index. */
   itemIds?: Uint32Array;
-  /** [lowest, highest] rating; predictions are clamped to it. Default [0.5, 5]. */
+  /**
+   * [lowest, highest] rating; predictions are clamped to it. Default: inferred from the training
+   * ratings, their lowest and highest value (1–5 on ML-100K and ML-1M, 0.5–5 on the CSV releases;
+   * see `inferRatingScale`); the fit's progress summary says which scale it used.
+   */
   ratingScale?: readonly [number, number];
   /** Kernel threads (default: `RECSYS_THREADS` or all cores). Results do not depend on it. */
   threads?: number;
@@ -104,14 +117,31 @@ export interface ModelParts {
   history: EpochRecord[];
 }
 
-/** Checks `ratingScale`, the id arrays and the matrix; fills in identity ids. */
+/** What {@linkcode commonParts} settles for every `fit`. */
+export interface CommonParts {
+  /** Raw userId per dense user: `options.userIds`, else the training matrix's, else the index. */
+  userIds: Uint32Array;
+  /** Raw movieId per dense item, likewise. */
+  itemIds: Uint32Array;
+  /** The rating scale, given or inferred. */
+  ratingScale: readonly [number, number];
+  /** A sentence for the fit's summary: which scale, and whether it was given or inferred. */
+  scaleNote: string;
+}
+
+/**
+ * Checks `ratingScale` (inferring it from the training ratings when not given), the id arrays and
+ * the matrices: the ids default to the training matrix's id maps, and given ids or a validation
+ * matrix built with other id maps are refused (lib/data/id_maps.ts).
+ */
 export function commonParts(
   fn: string,
   train: RatingMatrix,
-  options: CommonFitOptions,
-): { userIds: Uint32Array; itemIds: Uint32Array; ratingScale: readonly [number, number] } {
+  options: CommonFitOptions & { validation?: RatingMatrix },
+): CommonParts {
   if (train.nnz === 0) throw new Error(`${fn}: the training matrix has no ratings`);
-  const ratingScale = options.ratingScale ?? MOVIELENS_SCALE;
+  const inferred = options.ratingScale === undefined ? inferRatingScale(train) : undefined;
+  const ratingScale = options.ratingScale ?? [inferred!.min, inferred!.max];
   const [lo, hi] = ratingScale;
   if (!(Number.isFinite(lo) && Number.isFinite(hi) && lo <= hi)) {
     throw new RangeError(
@@ -119,15 +149,22 @@ export function commonParts(
     );
   }
   const identity = (n: number) => Uint32Array.from({ length: n }, (_, j) => j);
-  const userIds = options.userIds ?? identity(train.nUsers);
-  const itemIds = options.itemIds ?? identity(train.nItems);
+  const userIds = options.userIds ?? train.ids?.userIds ?? identity(train.nUsers);
+  const itemIds = options.itemIds ?? train.ids?.itemIds ?? identity(train.nItems);
   if (userIds.length !== train.nUsers || itemIds.length !== train.nItems) {
     throw new RangeError(
       `${fn}: userIds/itemIds have ${userIds.length}/${itemIds.length} entries, expected ` +
         `${train.nUsers}/${train.nItems} (one per dense user/item of the training matrix)`,
     );
   }
-  return { userIds, itemIds, ratingScale: [lo, hi] };
+  const ids = { userIds, itemIds };
+  checkIdMaps(`${fn} (options.userIds/itemIds against the training matrix)`, ids, train);
+  if (options.validation) checkIdMaps(`${fn} (validation matrix)`, ids, options.validation);
+  const steps = inferred && inferred.step > 0 ? ` in steps of ${inferred.step}` : "";
+  const scaleNote = inferred
+    ? `rating scale ${lo}–${hi}${steps} (inferred from the training ratings)`
+    : `rating scale ${lo}–${hi} (given)`;
+  return { userIds, itemIds, ratingScale: [lo, hi], scaleNote };
 }
 
 /** The mean training rating, summed in f64. */
@@ -135,6 +172,20 @@ export function trainMean(train: RatingMatrix): number {
   let sum = 0;
   for (const r of train.userRatings) sum += r;
   return sum / train.nnz;
+}
+
+/** Ratings of `m` whose user (item) lies beyond the model's `nUsers` (`nItems`). */
+export function unknownRatings(
+  m: RatingMatrix,
+  nUsers: number,
+  nItems: number,
+): { unknownUserRatings: number; unknownItemRatings: number } {
+  const beyond = (ptr: Uint32Array, n: number, known: number) =>
+    n > known ? ptr[n]! - ptr[known]! : 0;
+  return {
+    unknownUserRatings: beyond(m.userPtr, m.nUsers, nUsers),
+    unknownItemRatings: beyond(m.itemPtr, m.nItems, nItems),
+  };
 }
 
 function toU32(values: ArrayLike<number>): Uint32Array {
@@ -314,12 +365,44 @@ export abstract class ExplicitModel {
    */
   async evaluate(m: RatingMatrix, options: { threads?: number } = {}): Promise<Evaluation> {
     if (m.nnz === 0) throw new Error("evaluate: the matrix has no ratings");
+    this.checkMatrix("evaluate", m);
     const s = await scoreMatrix(this.state, m, {
       ratingMin: this.ratingScale[0],
       ratingMax: this.ratingScale[1],
       threads: options.threads,
     });
-    return { rmse: Math.sqrt(s.sse / s.count), mae: s.sae / s.count, count: s.count };
+    return {
+      rmse: Math.sqrt(s.sse / s.count),
+      mae: s.sae / s.count,
+      count: s.count,
+      ...unknownRatings(m, this.nUsers, this.nItems),
+    };
+  }
+
+  /**
+   * Refuses a matrix whose dense ids mean other users or movies than the model's (see
+   * `checkIdMaps` in lib/data/id_maps.ts); `fn` names the call in the message.
+   *
+   * @example
+   * ```ts
+   * import { BiasAls } from "./bias_als.ts";
+   * import { fromTriplets } from "../data/_coo.ts";
+   * import { withIdMaps } from "../data/id_maps.ts";
+   * const ids = (movies: number[]) => ({ userIds: Uint32Array.of(1), itemIds: Uint32Array.from(movies) });
+   * const train = withIdMaps(fromTriplets(1, 2, [0, 0], [0, 1], [4, 2], [0, 0]), ids([10, 20]));
+   * const model = await BiasAls.fit(train);
+   * const other = withIdMaps(fromTriplets(1, 2, [0], [0], [5], [0]), ids([20, 30]));
+   * let message = "";
+   * try {
+   *   await model.evaluate(other); // dense item 0 is movieId 20 there, 10 here
+   * } catch (e) {
+   *   message = (e as Error).message;
+   * }
+   * if (!message.includes("other id maps")) throw new Error(message);
+   * ```
+   */
+  checkMatrix(fn: string, m: RatingMatrix): void {
+    checkIdMaps(`${this.constructor.name}.${fn}`, this, m);
   }
 
   /**
@@ -548,6 +631,7 @@ export abstract class RankingModel extends ExplicitModel {
     if (!Number.isInteger(n) || n < 1) {
       throw new RangeError(`recommend: n must be a whole number ≥ 1, got ${n}`);
     }
+    if (options.exclude) this.checkMatrix("recommend (exclude)", options.exclude);
     const dense = toU32(users);
     const top = await recommendTopN(this.state, dense, n, {
       exclude: options.exclude,

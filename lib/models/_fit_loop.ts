@@ -54,6 +54,8 @@ export interface LoopModel {
   threads?: number;
   /** Progress label. */
   label: string;
+  /** A sentence added to the closing summary (e.g. the rating scale used). */
+  note?: string;
 }
 
 function checkLoop(options: LoopOptions, defaultEpochs: number): number {
@@ -198,6 +200,8 @@ export async function fitLoop(
     ? `best validation RMSE ${best.rmse.toFixed(4)} at epoch ${best.epoch}` +
       (restored ? " (its parameters restored)" : "")
     : "";
-  await report.done(stoppedEarly ? `stopped early: ${summary}` : summary);
+  const closing = [stoppedEarly ? `stopped early: ${summary}` : summary, model.note ?? ""]
+    .filter((part) => part !== "").join("; ");
+  await report.done(closing);
   return history;
 }

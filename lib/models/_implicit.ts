@@ -8,6 +8,7 @@
  * @module
  */
 import type { RatingMatrix } from "../data/types.ts";
+import { checkIdMaps } from "../data/id_maps.ts";
 import { type ModelArrays, recommendTopN } from "../ffi/kernels.ts";
 import { rankingMetrics } from "../metrics/ranking.ts";
 import { progress as startProgress } from "../notebook/progress.ts";
@@ -74,21 +75,31 @@ export interface ImplicitLoopOptions {
   progress?: boolean | ProgressMode;
 }
 
-/** Checks the training matrix and id arrays; fills in identity ids. */
+/**
+ * Checks the training matrix and id arrays: the ids default to the training matrix's id maps
+ * (else the index), and given ids or a validation matrix built with other id maps are refused.
+ */
 export function implicitIds(
   fn: string,
   train: RatingMatrix,
-  options: ImplicitFitOptions,
+  options: ImplicitFitOptions & { validation?: RatingMatrix },
 ): { userIds: Uint32Array; itemIds: Uint32Array } {
   if (train.nnz === 0) throw new Error(`${fn}: the training matrix has no interactions`);
   const identity = (n: number) => Uint32Array.from({ length: n }, (_, j) => j);
-  const userIds = options.userIds ?? identity(train.nUsers);
-  const itemIds = options.itemIds ?? identity(train.nItems);
+  const userIds = options.userIds ?? train.ids?.userIds ?? identity(train.nUsers);
+  const itemIds = options.itemIds ?? train.ids?.itemIds ?? identity(train.nItems);
   if (userIds.length !== train.nUsers || itemIds.length !== train.nItems) {
     throw new RangeError(
       `${fn}: userIds/itemIds have ${userIds.length}/${itemIds.length} entries, expected ` +
         `${train.nUsers}/${train.nItems} (one per dense user/item of the training matrix)`,
     );
+  }
+  checkIdMaps(`${fn} (options.userIds/itemIds against the training matrix)`, {
+    userIds,
+    itemIds,
+  }, train);
+  if (options.validation) {
+    checkIdMaps(`${fn} (validation matrix)`, { userIds, itemIds }, options.validation);
   }
   for (let e = 0; e < train.nnz; e++) {
     const v = train.userRatings[e]!;
@@ -303,6 +314,9 @@ export abstract class ImplicitModel {
     const n = options.n ?? 10;
     if (!Number.isInteger(n) || n < 1) {
       throw new RangeError(`recommend: n must be a whole number ≥ 1, got ${n}`);
+    }
+    if (options.exclude) {
+      checkIdMaps(`${this.constructor.name}.recommend (exclude)`, this, options.exclude);
     }
     if (options.exclude && options.exclude.nItems !== this.nItems) {
       throw new RangeError(

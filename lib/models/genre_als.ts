@@ -190,6 +190,7 @@ export class GenreAls extends RankingModel {
         state,
         epoch: () => runGenreEpoch(train, state, features, params, threads),
         ratingScale: common.ratingScale,
+        note: common.scaleNote,
         threads,
         label: `genre ALS k=${k} τ=${tau}`,
       },

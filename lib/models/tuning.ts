@@ -1,7 +1,11 @@
 /**
- * Hyper-parameter search for {@linkcode Als}: grid search over K × λ and random search with λ drawn
- * log-uniformly, each fit run by the Zig kernel with early stopping on a validation matrix and,
- * optionally, warm-started from the previous fit of the same K.
+ * Hyper-parameter search. {@linkcode tune} searches any subset of any model's options (K, λ_f,
+ * λ_b, ALS-WR, α, learning rate, …; epochs by early stopping) for every model kind — bias-only,
+ * ALS, genre ALS, BPR, iALS — and returns a table and the best options ready for `fit`.
+ * {@linkcode gridSearch} and {@linkcode randomSearch} are the fast path for {@linkcode Als}'s
+ * K × λ: grid search over K × λ and random search with λ drawn log-uniformly, each fit run by the
+ * Zig kernel with early stopping on a validation matrix and, optionally, warm-started from the
+ * previous fit of the same K.
  *
  * The protocol these helpers assume: `validation` is carved out of the training data (e.g.
  * `validationSplit(train, …)`); the test matrix is never seen here, and is used once, for the
@@ -18,7 +22,8 @@
 import type { RatingMatrix } from "../data/types.ts";
 import { Rng } from "../stats/rng.ts";
 import type { EpochRecord } from "./_explicit.ts";
-import { MOVIELENS_SCALE, trainMean } from "./_explicit.ts";
+import { checkIdMaps, inferRatingScale } from "../data/id_maps.ts";
+import { trainMean } from "./_explicit.ts";
 import { fitLoop } from "./_fit_loop.ts";
 import { runAlsEpoch } from "./als.ts";
 import { type AlsState, cloneAlsState, copyAlsState, initAlsState } from "./als_state.ts";
@@ -35,6 +40,8 @@ export interface TrialOptions {
   warmStart?: boolean;
   /** ALS-WR weighting (default true, as {@linkcode Als.fit}). */
   weighted?: boolean;
+  /** λ_b, the bias regularisation of every trial (default: the trial's λ, as {@linkcode Als.fit}). */
+  lambdaBias?: number;
   /** Seed of the initial factors of cold starts (default 0, as {@linkcode Als.fit}). */
   seed?: number;
   /** Kernel threads (default: all). */
@@ -112,7 +119,7 @@ export async function fitTrial(
   validation: RatingMatrix,
   setting: TrialOptions & { k: number; lambda: number; init?: AlsState },
 ): Promise<{ trial: Trial; state: AlsState }> {
-  const { k, lambda, init, threads } = setting;
+  const { k, lambda, init, threads, lambdaBias = lambda } = setting;
   const { maxEpochs = 20, patience = 2, minDelta = 1e-4, weighted = true, seed = 0 } = setting;
   checkSetting("fitTrial", k, lambda);
   if (!Number.isInteger(maxEpochs) || maxEpochs < 1) {
@@ -128,9 +135,11 @@ export async function fitTrial(
         `${validation.nUsers}×${validation.nItems}; expected the same users and items`,
     );
   }
+  if (train.ids) checkIdMaps("fitTrial (validation matrix)", train.ids, validation);
   if (init && (init.k !== k || init.userBias.length !== train.nUsers)) {
     throw new RangeError(`fitTrial: the warm-start state has K = ${init.k}, expected ${k}`);
   }
+  const scale = inferRatingScale(train);
   const state = init
     ? cloneAlsState(init)
     : initAlsState(train.nUsers, train.nItems, k, { seed, mu: trainMean(train) });
@@ -142,8 +151,8 @@ export async function fitTrial(
   const history = await fitLoop(
     {
       state,
-      epoch: () => runAlsEpoch(train, state, { lambda, weighted, threads }),
-      ratingScale: MOVIELENS_SCALE,
+      epoch: () => runAlsEpoch(train, state, { lambda, lambdaBias, weighted, threads }),
+      ratingScale: [scale.min, scale.max],
       threads,
       label: `ALS k=${k} λ=${lambda}`,
     },
@@ -343,4 +352,276 @@ export function drawSettings(
     const lambda = Math.exp(Math.log(low) + rng.next() * (Math.log(high) - Math.log(low)));
     return { k, lambda };
   });
+}
+
+/** The model kinds {@linkcode tune} can search: the explicit ones and the implicit rankers. */
+export type TunableKind = "bias-als" | "als" | "genre-als" | "bpr" | "ials";
+
+/** An option value a search can set. */
+export type OptionValue = number | boolean | string;
+
+/** A range {@linkcode tune}'s random search draws from: uniform, or log-uniform with `log`. */
+export interface DrawRange {
+  /** Lowest value. */
+  low: number;
+  /** Highest value. */
+  high: number;
+  /** Draw log-uniformly (for λ, learning rates, α); needs 0 < low. Default false. */
+  log?: boolean;
+  /** Round to a whole number (for K). Default false. */
+  integer?: boolean;
+}
+
+/** Options of {@linkcode tune}. */
+export interface TuneOptions {
+  /** Which model to fit. */
+  model: TunableKind;
+  /**
+   * Grid search: every combination of these option values (any subset of the model's `fit`
+   * options, e.g. `{ k: [32, 64], lambda: [5, 10], lambdaBias: [3, 10, 30], weighted: [false] }`).
+   */
+  grid?: Readonly<Record<string, readonly OptionValue[]>>;
+  /**
+   * Random search: `trials` settings, each option drawn from its list (uniformly) or range, from
+   * a seeded generator (`seed`, in the order of the space's keys).
+   */
+  random?: {
+    space: Readonly<Record<string, readonly OptionValue[] | DrawRange>>;
+    trials: number;
+    seed: number;
+  };
+  /** Options every trial shares (e.g. `features` for genre ALS, `threads`, `seed`). */
+  fixed?: Readonly<Record<string, unknown>>;
+  /** Most epochs per fit; the best epoch on validation is kept. Default 30. */
+  maxEpochs?: number;
+  /** Stop a fit after this many epochs without improving on validation. Default 3. */
+  patience?: number;
+  /** Called after every trial. */
+  onTrial?: (trial: TuneTrial) => void;
+}
+
+/** One fit of {@linkcode tune}. */
+export interface TuneTrial {
+  /** The searched options of this trial. */
+  setting: Record<string, OptionValue>;
+  /** Validation RMSE (explicit models, lower is better) or NDCG@10 (implicit, higher). */
+  score: number;
+  /** Which score. */
+  metric: "validation RMSE" | "validation NDCG@10";
+  /** The epoch of the best score (1-based). */
+  bestEpoch: number;
+  /** Epochs run. */
+  epochs: number;
+  /** Seconds of the fit. */
+  seconds: number;
+}
+
+/** What {@linkcode tune} returns. */
+export interface TuneResult {
+  /** Every trial, in the order run. */
+  trials: TuneTrial[];
+  /** The best trial (ties: the earlier). */
+  best: TuneTrial;
+  /**
+   * The options that reproduce the best trial: `fixed`, the best setting and `epochs` = its best
+   * epoch, ready to pass to the model's `fit` (without `validation`).
+   */
+  bestOptions: Record<string, unknown>;
+  /** One row per trial, for a table: the setting, the score, epochs and seconds. */
+  table: Record<string, OptionValue>[];
+  /** Seconds of the whole search. */
+  seconds: number;
+}
+
+/** One fitted trial: the per-epoch validation scores of the fit. */
+type FitScores = (
+  train: RatingMatrix,
+  options: Record<string, unknown>,
+) => Promise<number[]>;
+
+const LOWER_IS_BETTER: Record<TunableKind, boolean> = {
+  "bias-als": true,
+  "als": true,
+  "genre-als": true,
+  "bpr": false,
+  "ials": false,
+};
+
+/** The per-epoch validation scores of one fit of `kind` (models imported on first use). */
+async function fitScores(kind: TunableKind): Promise<FitScores> {
+  const explicit = (history: readonly EpochRecord[]) =>
+    history.map((r) => r.validationRmse ?? Number.NaN);
+  const implicit = (history: readonly { validationNdcg?: number }[]) =>
+    history.map((r) => r.validationNdcg ?? Number.NaN);
+  switch (kind) {
+    case "bias-als": {
+      const { BiasAls } = await import("./bias_als.ts");
+      return async (t, o) => explicit((await BiasAls.fit(t, o)).history);
+    }
+    case "als": {
+      const { Als } = await import("./als.ts");
+      return async (t, o) => explicit((await Als.fit(t, o)).history);
+    }
+    case "genre-als": {
+      const { GenreAls } = await import("./genre_als.ts");
+      // deno-lint-ignore no-explicit-any
+      return async (t, o) => explicit((await GenreAls.fit(t, o as any)).history);
+    }
+    case "bpr": {
+      const { Bpr } = await import("./bpr.ts");
+      return async (t, o) => implicit((await Bpr.fit(t, o)).history);
+    }
+    case "ials": {
+      const { Ials } = await import("./ials.ts");
+      return async (t, o) => implicit((await Ials.fit(t, o)).history);
+    }
+  }
+}
+
+/** Every combination of the grid's values, in key order (the last key varies fastest). */
+function gridSettings(grid: Readonly<Record<string, readonly OptionValue[]>>) {
+  let settings: Record<string, OptionValue>[] = [{}];
+  for (const [name, values] of Object.entries(grid)) {
+    if (values.length === 0) throw new RangeError(`tune: grid.${name} holds no values`);
+    settings = settings.flatMap((s) => values.map((v) => ({ ...s, [name]: v })));
+  }
+  return settings;
+}
+
+function drawOne(rng: Rng, name: string, space: readonly OptionValue[] | DrawRange): OptionValue {
+  if (Array.isArray(space)) {
+    if (space.length === 0) throw new RangeError(`tune: random.space.${name} holds no values`);
+    return space[rng.int(space.length)]!;
+  }
+  const { low, high, log = false, integer = false } = space as DrawRange;
+  if (!(Number.isFinite(low) && Number.isFinite(high) && low <= high && (!log || low > 0))) {
+    throw new RangeError(
+      `tune: random.space.${name} must have low ≤ high (and 0 < low with log), got [${low}, ${high}]`,
+    );
+  }
+  const u = rng.next();
+  const v = log
+    ? Math.exp(Math.log(low) + u * (Math.log(high) - Math.log(low)))
+    : low + u * (high - low);
+  return integer ? Math.round(v) : v;
+}
+
+function settingsOf(options: TuneOptions): Record<string, OptionValue>[] {
+  const { grid, random } = options;
+  if ((grid === undefined) === (random === undefined)) {
+    throw new Error("tune: give exactly one of grid and random");
+  }
+  if (grid) return gridSettings(grid);
+  const { space, trials, seed } = random!;
+  if (!Number.isInteger(trials) || trials < 1) {
+    throw new RangeError(`tune: random.trials must be a whole number ≥ 1, got ${trials}`);
+  }
+  const rng = new Rng(seed);
+  return Array.from({ length: trials }, () => {
+    const s: Record<string, OptionValue> = {};
+    for (const [name, range] of Object.entries(space)) s[name] = drawOne(rng, name, range);
+    return s;
+  });
+}
+
+/**
+ * Hyper-parameter search over any subset of a model's `fit` options, for every model kind: each
+ * setting is fitted on `train` with the validation matrix reporting after every epoch (RMSE for
+ * the explicit models, NDCG@10 over all unseen items for BPR and iALS), stopped after `patience`
+ * epochs without improvement, and scored by its best epoch. The test set is never seen; fit the
+ * winner with `bestOptions`.
+ *
+ * @param train Ratings (or positives, for bpr/ials) to fit on.
+ * @param validation Ratings to choose on, carved from the training data.
+ * @param options The model kind, a grid or a random space, and the shared options.
+ * @returns Every trial, the best, the options that reproduce it and a table.
+ *
+ * @example
+ * ```ts
+ * import { tune } from "./tuning.ts";
+ * import { BiasAls } from "./bias_als.ts";
+ * import { fromTriplets } from "../data/_coo.ts";
+ * const train = fromTriplets(3, 3, [0, 0, 1, 1, 2, 2], [0, 1, 1, 2, 0, 2], [5, 4, 2, 1, 4, 2], [
+ *   0, 0, 0, 0, 0, 0,
+ * ]);
+ * const validation = fromTriplets(3, 3, [0, 1, 2], [2, 0, 1], [4, 2, 3], [0, 0, 0]);
+ * const result = await tune(train, validation, {
+ *   model: "bias-als",
+ *   grid: { lambda: [0.1, 1, 10], weighted: [false] },
+ *   maxEpochs: 10,
+ * });
+ * if (result.trials.length !== 3) throw new Error("three settings of λ");
+ * const refit = await BiasAls.fit(train, { ...result.bestOptions, validation, progress: false });
+ * if (Math.abs(refit.history.at(-1)!.validationRmse! - result.best.score) > 1e-6) {
+ *   throw new Error("bestOptions reproduce the best trial");
+ * }
+ * ```
+ */
+export async function tune(
+  train: RatingMatrix,
+  validation: RatingMatrix,
+  options: TuneOptions,
+): Promise<TuneResult> {
+  const { model, fixed = {}, maxEpochs = 30, patience = 3 } = options;
+  if (!(model in LOWER_IS_BETTER)) throw new RangeError(`tune: unknown model ${model}`);
+  if (!Number.isInteger(maxEpochs) || maxEpochs < 1) {
+    throw new RangeError(`tune: maxEpochs must be a whole number ≥ 1, got ${maxEpochs}`);
+  }
+  if (!Number.isInteger(patience) || patience < 1) {
+    throw new RangeError(`tune: patience must be a whole number ≥ 1, got ${patience}`);
+  }
+  const settings = settingsOf(options);
+  const lower = LOWER_IS_BETTER[model];
+  const better = (a: number, b: number) => (lower ? a < b : a > b);
+  const fit = await fitScores(model);
+  const started = performance.now();
+  const trials: TuneTrial[] = [];
+  let best: TuneTrial | undefined;
+  for (const setting of settings) {
+    const t0 = performance.now();
+    let bestScore = lower ? Infinity : -Infinity, bestEpoch = 0, epoch = 0;
+    const scores = await fit(train, {
+      ...fixed,
+      ...setting,
+      epochs: maxEpochs,
+      validation,
+      progress: false,
+      onEpoch: (record: { validationRmse?: number; validationNdcg?: number }) => {
+        epoch++;
+        const score = lower ? record.validationRmse : record.validationNdcg;
+        if (score !== undefined && better(score, bestScore)) {
+          [bestScore, bestEpoch] = [score, epoch];
+        }
+        return epoch - bestEpoch < patience;
+      },
+    });
+    if (bestEpoch === 0) {
+      throw new Error(`tune: ${model} with ${JSON.stringify(setting)} gave no validation score`);
+    }
+    const trial: TuneTrial = {
+      setting,
+      score: bestScore,
+      metric: lower ? "validation RMSE" : "validation NDCG@10",
+      bestEpoch,
+      epochs: scores.length,
+      seconds: (performance.now() - t0) / 1000,
+    };
+    trials.push(trial);
+    options.onTrial?.(trial);
+    if (!best || better(trial.score, best.score)) best = trial;
+  }
+  if (!best) throw new Error("tune: no settings to try");
+  return {
+    trials,
+    best,
+    bestOptions: { ...fixed, ...best.setting, epochs: best.bestEpoch },
+    table: trials.map((t) => ({
+      ...t.setting,
+      [t.metric]: t.score,
+      "best epoch": t.bestEpoch,
+      epochs: t.epochs,
+      seconds: t.seconds,
+    })),
+    seconds: (performance.now() - started) / 1000,
+  };
 }

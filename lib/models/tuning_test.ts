@@ -130,3 +130,55 @@ Deno.test("randomSearch fits the drawn settings", async () => {
   assertEquals(r.trials.map(key).sort(), drawn.map(key).sort());
   assertEquals(r.best.validationRmse, Math.min(...r.trials.map((t) => t.validationRmse)));
 });
+
+Deno.test("tune searches any subset of a model's options: λ_b of ALS, and bias-only λ", async () => {
+  const { train, validation } = await data();
+  const { tune } = await import("./tuning.ts");
+  const { Als } = await import("./als.ts");
+  const als = await tune(train, validation, {
+    model: "als",
+    grid: { lambdaBias: [0.3, 3, 30, 300] },
+    fixed: { k: 8, lambda: 5, weighted: false },
+    maxEpochs: 12,
+  });
+  assertEquals(als.trials.map((t) => t.setting.lambdaBias), [0.3, 3, 30, 300]);
+  const scores = als.trials.map((t) => t.score);
+  assert(new Set(scores).size === 4, `λ_b changes the fit: ${scores}`);
+  assertEquals(als.best.score, Math.min(...scores));
+  assertEquals(als.bestOptions.lambdaBias, als.best.setting.lambdaBias);
+  assertEquals(als.table.length, 4);
+  // The best options reproduce the best trial's validation RMSE when fitted again.
+  const refit = await Als.fit(train, { ...als.bestOptions, validation, progress: false });
+  assertAlmostEquals(refit.history.at(-1)!.validationRmse!, als.best.score, 1e-6);
+
+  const bias = await tune(train, validation, {
+    model: "bias-als",
+    random: { space: { lambda: { low: 0.5, high: 50, log: true } }, trials: 4, seed: 9 },
+  });
+  assert(
+    bias.trials.every((t) => Number(t.setting.lambda) >= 0.5 && Number(t.setting.lambda) <= 50),
+  );
+  assertEquals(bias.best.metric, "validation RMSE");
+});
+
+Deno.test("tune ranks implicit models by validation NDCG@10 (higher is better) and refuses bad spaces", async () => {
+  const { train, validation } = await data();
+  const { tune } = await import("./tuning.ts");
+  const { implicitPositives } = await import("../data/implicit.ts");
+  const positives = implicitPositives(train, { threshold: 3.5 });
+  const held = implicitPositives(validation, { threshold: 3.5 });
+  const result = await tune(positives, held, {
+    model: "ials",
+    grid: { alpha: [1, 10] },
+    fixed: { k: 8, lambda: 1, threads: 1 },
+    maxEpochs: 4,
+  });
+  assertEquals(result.best.metric, "validation NDCG@10");
+  assertEquals(result.best.score, Math.max(...result.trials.map((t) => t.score)));
+  await assertRejects(() => tune(train, validation, { model: "als" }), Error, "exactly one");
+  await assertRejects(
+    () => tune(train, validation, { model: "als", grid: { k: [] } }),
+    RangeError,
+    "no values",
+  );
+});
