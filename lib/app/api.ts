@@ -14,7 +14,7 @@
  * | `GET /api/explain?movieId=…&ratings=2571:5,296:4.5` | a movie and the person's ratings | the prediction's parts, every contribution |
  * | `GET /api/similar?movieId=…&n=10&minRatings=10` | a movie | `{ movie, similar: MovieCard[] }` |
  * | `GET /api/movie/:id` | – | one movie's card, bias, IMDb/TMDb ids |
- * | `POST /api/new-movie` | `{ genres: string[], year? }` | predicted appeal and the users it suits |
+ * | `POST /api/new-movie` | `{ genres: string[], year?, tags? }` | predicted appeal and the users it suits |
  * | `GET /api/explore` | – | dataset card and figures (SVG) |
  * | `GET /api/models` | – | saved models: table and convergence curves (SVG) |
  *
@@ -303,7 +303,13 @@ export function createHandler(
     }],
     ["POST", /^\/api\/new-movie$/, async (req) => {
       const body = await readJson(req);
-      const { genres, year } = body;
+      const { genres, year, tags } = body;
+      const known = new Set(["genres", "year", "tags"]);
+      for (const key of Object.keys(body)) {
+        if (!known.has(key)) {
+          throw new ApiError(400, key, `${key}: unknown field; known: ${[...known].join(", ")}`);
+        }
+      }
       if (
         !Array.isArray(genres) || genres.length === 0 || !genres.every((g) => typeof g === "string")
       ) {
@@ -312,7 +318,17 @@ export function createHandler(
       if (year !== undefined && year !== null && typeof year !== "number") {
         throw new ApiError(400, "year", "year must be a number");
       }
-      return json(200, app.newMovie({ genres, year: (year ?? undefined) as number | undefined }));
+      if (tags !== undefined && tags !== null && !Array.isArray(tags)) {
+        throw new ApiError(400, "tags", "tags: expected an array of tag texts");
+      }
+      return json(
+        200,
+        app.newMovie({
+          genres,
+          year: (year ?? undefined) as number | undefined,
+          tags: (tags ?? undefined) as string[] | undefined,
+        }),
+      );
     }],
     [
       "GET",
@@ -396,6 +412,11 @@ export function info(app: RecommenderApp): Record<string, unknown> {
     },
     genres: app.filters.genreNames.filter((g) => g !== "(no genres listed)"),
     limits: { maxRatings: MAX_PERSON_RATINGS, maxN: MAX_N, maxBodyBytes: MAX_BODY_BYTES },
-    newMovieModel: "feature average (fallback)",
+    newMovieModel: app.genreModel ? "genre ALS (Practical 5)" : "feature average (fallback)",
+    newMovie: {
+      model: app.genreModel ? "genre-als" : "feature-average",
+      method: app.newMovieMethod,
+      tags: app.newMovieTags,
+    },
   };
 }

@@ -1,7 +1,10 @@
 // deno-lint-ignore-file no-explicit-any -- JSON responses are checked field by field
 import { assert, assertEquals } from "../../tests/_assert.ts";
+import { buildItemFeatures, withMovie } from "../data/item_features.ts";
 import { loadMovieLens } from "../data/load.ts";
 import { Als } from "../models/als.ts";
+import { scorePerson } from "../models/fold_in.ts";
+import { GenreAls } from "../models/genre_als.ts";
 import { createHandler, MAX_BODY_BYTES } from "./api.ts";
 import { RecommenderApp } from "./app.ts";
 import { serveApp } from "./server.ts";
@@ -259,6 +262,11 @@ Deno.test("GET /api/similar, /api/movie/:id, /api/info, POST /api/new-movie, sta
   assertEquals(fresh.body.users.length, 10);
   assertEquals(fresh.body.histogram.reduce((a: number, b: number) => a + b, 0), ds.ratings.nUsers);
   assert(fresh.body.method.startsWith("feature average"));
+  assertEquals(fresh.body.model, "feature-average");
+  assertEquals(info.body.newMovie.model, "feature-average");
+  assertEquals(info.body.newMovie.tags, []);
+  const tagged = await call("/api/new-movie", { body: { genres: ["Sci-Fi"], tags: ["aliens"] } });
+  assertEquals([tagged.status, tagged.body.field], [400, "tags"]);
   const page = await call("/");
   assert(page.body.text.includes("<title>MovieLens recommender</title>"));
   assertEquals((await call("/static/app.js")).status, 200);
@@ -297,4 +305,129 @@ Deno.test("the server on 127.0.0.1 answers garbage with 4xx and keeps serving", 
     stop.abort();
     await server.finished;
   }
+});
+
+/** An app whose New movie view uses genre ALS (Practical 5's model), with or without tags. */
+async function genreApp(groups: ("genres" | "decade" | "tags")[]) {
+  const features = buildItemFeatures(ds.itemIds, ds.movies, { groups, tags: ds.tags, topTags: 50 });
+  const genre = await GenreAls.fit(ds.ratings, {
+    features,
+    k: 8,
+    lambda: 2,
+    lambdaBias: 3,
+    tau: 50,
+    tauBias: 30,
+    lambdaFeatures: 1,
+    weighted: false,
+    epochs: 4,
+    seed: 42,
+    progress: false,
+    userIds: ds.userIds,
+    itemIds: ds.itemIds,
+  });
+  const app = new RecommenderApp(ds, model, { genreModel: genre });
+  return { genre, app, handle: createHandler(app) };
+}
+
+async function post(handler: (r: Request) => Promise<Response>, path: string, body: unknown) {
+  const res = await handler(
+    new Request(`http://127.0.0.1${path}`, { method: "POST", body: JSON.stringify(body) }),
+  );
+  return { status: res.status, body: await res.json() };
+}
+
+Deno.test("POST /api/new-movie uses a genre-ALS model when one is loaded: its prior Gᵀf, wᵀf", async () => {
+  const { genre, handle: h } = await genreApp(["genres", "decade"]);
+  const info = await (await h(new Request("http://127.0.0.1/api/info"))).json();
+  assertEquals(info.newMovie.model, "genre-als");
+  assert(info.newMovie.method.startsWith("genre ALS (Practical 5"), info.newMovie.method);
+  assertEquals(info.newMovie.tags, []);
+  const { status, body } = await post(h, "/api/new-movie", {
+    genres: ["Sci-Fi", "Horror"],
+    year: 1995,
+  });
+  assertEquals(status, 200);
+  assertEquals(body.model, "genre-als");
+  assert(body.method.startsWith("genre ALS"), body.method);
+  assertEquals(
+    body.features.map((f: any) => f.feature),
+    ["(intercept)", "genre:Horror", "genre:Sci-Fi", "decade:1990s"],
+  );
+  // The bias shares add up to the baseline: μ + Σ w_g f_g.
+  const w = body.features.reduce((s: number, f: any) => s + f.bias, 0);
+  assert(Math.abs(genre.mu + w - body.baseline) < 2e-3, `${genre.mu + w} vs ${body.baseline}`);
+  // The users it suits are scored as the model itself scores a catalogue movie it never saw.
+  const newId = Math.max(...ds.movies.movieIds) + 1;
+  const movies = withMovie(ds.movies, {
+    movieId: newId,
+    title: "A new one",
+    year: 1995,
+    genres: ["Horror", "Sci-Fi"],
+  });
+  const users = body.users.map((u: any) => u.userId);
+  const expected = genre.predictIds(users, users.map(() => newId), { movies });
+  body.users.forEach((u: any, j: number) => {
+    assert(
+      Math.abs(u.predicted - expected[j]!) < 0.006,
+      `${u.userId}: ${u.predicted} vs ${expected[j]}`,
+    );
+  });
+  assertEquals(body.users.length, 10);
+  assertEquals(body.histogram.reduce((a: number, b: number) => a + b, 0), ds.ratings.nUsers);
+  // A different movie gets a different prior; bad input is still a 400 naming the field.
+  const comedy = await post(h, "/api/new-movie", { genres: ["Children", "Comedy"], year: 1995 });
+  assert(comedy.body.baseline !== body.baseline);
+  assertEquals((await post(h, "/api/new-movie", { genres: ["Martian"] })).body.field, "genres");
+  assertEquals(
+    (await post(h, "/api/new-movie", { genres: ["Drama"], tags: ["x"] })).body.field,
+    "tags",
+  );
+  assertEquals(
+    (await post(h, "/api/new-movie", { genres: ["Drama"], colour: 1 })).body.field,
+    "colour",
+  );
+});
+
+Deno.test("POST /api/new-movie with a tag-feature genre-ALS model takes tags", async () => {
+  const { app, handle: h } = await genreApp(["genres", "decade", "tags"]);
+  const vocabulary = app.newMovieTags;
+  assertEquals(vocabulary.length, 50);
+  const tag = vocabulary[0]!;
+  const info = await (await h(new Request("http://127.0.0.1/api/info"))).json();
+  assertEquals(info.newMovie.tags, vocabulary);
+  const plain = await post(h, "/api/new-movie", { genres: ["Drama"], year: 2001 });
+  const tagged = await post(h, "/api/new-movie", {
+    genres: ["Drama"],
+    year: 2001,
+    tags: [` ${tag.toUpperCase()} `, "no such tag at all"],
+  });
+  assertEquals(tagged.status, 200);
+  assert(tagged.body.features.some((f: any) => f.feature === `tag:${tag}`), "the tag is a feature");
+  assert(!plain.body.features.some((f: any) => f.feature.startsWith("tag:")));
+  assertEquals(tagged.body.unknownTags, ["no such tag at all"]);
+  assert(tagged.body.baseline !== plain.body.baseline, "the tag moves the prediction");
+  const many = await post(h, "/api/new-movie", {
+    genres: ["Drama"],
+    tags: Array.from({ length: 21 }, (_, j) => `t${j}`),
+  });
+  assertEquals([many.status, many.body.field], [400, "tags"]);
+  const bad = await post(h, "/api/new-movie", { genres: ["Drama"], tags: [""] });
+  assertEquals([bad.status, bad.body.field], [400, "tags[0]"]);
+});
+
+Deno.test("the page scores every movie by the kernel as scorePerson does in f64", () => {
+  const person = app.person([{ movieId: MATRIX, rating: 5 }, { movieId: TOY_STORY, rating: 1.5 }]);
+  const kernel = app.scoreAll(person);
+  const reference = scorePerson(model.state, person);
+  assertEquals(kernel.length, ds.ratings.nItems);
+  let worst = 0;
+  for (let i = 0; i < kernel.length; i++) {
+    worst = Math.max(worst, Math.abs(kernel[i]! - reference[i]!));
+  }
+  assert(worst < 1e-4, `largest difference ${worst}`);
+  // Nothing is clamped: a person 3★ above everyone still gets the exact sums.
+  const high = { ...person, bias: person.bias + 3 };
+  const [k2, r2] = [app.scoreAll(high), scorePerson(model.state, high)];
+  assert(r2.some((s) => s > 5.5));
+  assert(k2.every((s, i) => Math.abs(s - r2[i]!) < 1e-4), "unclamped");
 });

@@ -10,11 +10,17 @@
  */
 import { itemCatalogueRows } from "../data/catalogue.ts";
 import { type FilterIndex, filterIndex, filterMask, type ItemFilters } from "../data/filters.ts";
+import { encodeMovies, withMovie } from "../data/item_features.ts";
 import { displayTitle, type SearchHit, TitleIndex } from "../data/search.ts";
+import { emptyMovies } from "../data/side_files.ts";
 import type { Dataset } from "../data/types.ts";
 import type { Als } from "../models/als.ts";
+import type { AlsState } from "../models/als_state.ts";
 import { explain, type Explanation, explanationSentence } from "../models/explain.ts";
-import { foldIn, type Person, scorePerson } from "../models/fold_in.ts";
+import { predictPairs } from "../ffi/kernels.ts";
+import { foldIn, type Person } from "../models/fold_in.ts";
+import type { GenreAls } from "../models/genre_als.ts";
+import { featurePrior } from "../models/genre_als_state.ts";
 import { topN } from "../models/top_n.ts";
 
 /** A bad request: HTTP status, the offending field and a message naming it. */
@@ -117,14 +123,22 @@ export interface NewMovieInput {
   genres: string[];
   /** Release year (optional). */
   year?: number;
+  /** User tags (only when the genre-ALS model has tag features; at most 20). */
+  tags?: string[];
 }
 
 /** The predicted appeal of a new movie. */
 export interface NewMovieOutput {
-  /** Which model made the prediction. */
+  /** "genre-als" (Practical 5's model) or "feature-average" (the fallback without it). */
+  model: "genre-als" | "feature-average";
+  /** Which model made the prediction, in words. */
   method: string;
-  /** How many rated movies the estimate was built from. */
+  /** How many rated movies the estimate was built from (genre ALS: those that fitted G, w). */
   basedOn: number;
+  /** Genre ALS: the movie's features and each one's share w_g of its bias (empty otherwise). */
+  features: { feature: string; bias: number }[];
+  /** Tags given that are not in the model's tag vocabulary (they add nothing). */
+  unknownTags: string[];
   /** μ + b (the movie's predicted mean before user effects). */
   baseline: number;
   /** The mean predicted rating over all users. */
@@ -143,7 +157,16 @@ export interface NewMovieOutput {
 export interface AppOptions {
   /** A name for the model shown on the page (e.g. its file). */
   modelName?: string;
+  /**
+   * Practical 5's genre ALS fitted on the same dataset, for the New movie view (a new movie's
+   * factors and bias are its feature prior v = Gᵀf, b = wᵀf). Without it the view uses the
+   * feature-average fallback.
+   */
+  genreModel?: GenreAls;
 }
+
+/** The most tags a new movie may carry. */
+export const MAX_NEW_MOVIE_TAGS = 20;
 
 /**
  * The page's engine for one dataset and one ALS model fitted on it (same dense ids).
@@ -177,21 +200,29 @@ export class RecommenderApp {
   readonly rows: Int32Array;
   /** Mean rating per dense item. */
   readonly meanRatings: Float32Array;
+  /** The New movie view's model, when one was given. */
+  readonly genreModel: GenreAls | undefined;
   #titles: TitleIndex | undefined;
-  #scores: Float32Array;
   #mask: Uint8Array;
+  #masks = new Map<string, { mask: Uint8Array; count: number }>();
+  #pairs: { users: Uint32Array; items: Uint32Array } | undefined;
   #itemOf: Map<number, number>;
 
   /** Checks that the model belongs to the dataset and precomputes the indexes. */
   constructor(ds: Dataset, model: Als, options: AppOptions = {}) {
-    const mismatch = idMismatch("users", model.userIds, ds.userIds) ||
-      idMismatch("movies", model.itemIds, ds.itemIds);
-    if (mismatch !== "") {
-      throw new Error(
-        `the model was fitted on another dataset than ${ds.name} (${mismatch}); fit it on ` +
-          `${ds.name} (./run deno task fit --dataset ${ds.dir} --out FILE) or pick its dataset`,
-      );
+    for (const m of [model, options.genreModel]) {
+      if (m === undefined) continue;
+      const mismatch = idMismatch("users", m.userIds, ds.userIds) ||
+        idMismatch("movies", m.itemIds, ds.itemIds);
+      if (mismatch !== "") {
+        throw new Error(
+          `the ${m.kind} model was fitted on another dataset than ${ds.name} (${mismatch}); fit ` +
+            `it on ${ds.name} (./run deno task fit --dataset ${ds.dir} --out FILE) or pick its ` +
+            "dataset",
+        );
+      }
     }
+    this.genreModel = options.genreModel;
     this.ds = ds;
     this.model = model;
     this.modelName = options.modelName ?? `${model.kind} k=${model.k}`;
@@ -205,7 +236,6 @@ export class RecommenderApp {
       const n = m.itemPtr[i + 1]! - m.itemPtr[i]!;
       this.meanRatings[i] = n > 0 ? s / n : 0;
     }
-    this.#scores = new Float32Array(m.nItems);
     this.#mask = new Uint8Array(m.nItems);
     this.#itemOf = new Map(Array.from(ds.itemIds, (id, i) => [id, i]));
   }
@@ -309,18 +339,67 @@ export class RecommenderApp {
     return foldIn(this.model, items, values);
   }
 
+  /**
+   * The 0/1 mask of a filter set and how many movies pass, computed once per distinct filter set
+   * (a request copies it; at most 64 kept).
+   */
+  #filterMask(filters: ItemFilters): { mask: Uint8Array; count: number } {
+    const key = JSON.stringify(filters);
+    let hit = this.#masks.get(key);
+    if (hit === undefined) {
+      const mask = filterMask(this.filters, filters);
+      let count = 0;
+      for (let i = 0; i < mask.length; i++) count += mask[i]!;
+      if (this.#masks.size >= 64) this.#masks.clear();
+      this.#masks.set(key, hit = { mask, count });
+    }
+    return hit;
+  }
+
+  /**
+   * The person's unclamped score μ + b + b_i + x·y_i of every movie, by the SIMD kernel's
+   * predictPairs on (the person, every item) — the pair list is built once per app — with the
+   * scale opened so nothing is clamped; the result equals `scorePerson`'s f64 sums to f32
+   * rounding (checked in api_test.ts).
+   */
+  scoreAll(person: Person): Float32Array {
+    const { k, mu, itemFactors, itemBias } = this.model.state;
+    const n = itemBias.length;
+    this.#pairs ??= {
+      users: new Uint32Array(n),
+      items: Uint32Array.from({ length: n }, (_, i) => i),
+    };
+    return predictPairs(
+      {
+        k,
+        mu,
+        userFactors: Float32Array.from(person.factors),
+        userBias: Float32Array.of(person.bias),
+        itemFactors,
+        itemBias,
+      },
+      this.#pairs.users,
+      this.#pairs.items,
+      { ratingMin: -3e38, ratingMax: 3e38, threads: 1 },
+    );
+  }
+
   /** The top-n for a person, filtered inside the top-n, each with its explanation. */
   recommend(input: RecommendInput): RecommendOutput {
     const n = checkN(input.n ?? 10);
     const person = this.person(input.ratings);
-    const mask = filterMask(this.filters, input.filters ?? {}, {
-      exclude: input.excludeSeen === false ? undefined : person.items,
-      out: this.#mask,
-    });
-    const scores = scorePerson(this.model.state, person, this.#scores);
+    const base = this.#filterMask(input.filters ?? {});
+    const mask = this.#mask;
+    mask.set(base.mask);
+    let candidates = base.count;
+    if (input.excludeSeen !== false) {
+      for (const i of person.items) {
+        candidates -= mask[i]!;
+        mask[i] = 0;
+      }
+    }
+    const scores = this.scoreAll(person);
     const top = topN(scores, n, { allowed: mask });
-    let candidates = 0;
-    for (let i = 0; i < mask.length; i++) candidates += mask[i]!;
     const items = Array.from(top.items, (item, j) => {
       const e = explain(this.model.state, person, item);
       return {
@@ -379,20 +458,67 @@ export class RecommenderApp {
     };
   }
 
+  /** What the New movie view uses, in words (shown on the page). */
+  get newMovieMethod(): string {
+    const g = this.genreModel;
+    if (g === undefined) {
+      return "feature average (fallback): no genre-ALS model is loaded, so a new movie gets the " +
+        "mean factors and bias of the rated movies with the same genres";
+    }
+    return `genre ALS (Practical 5; ${g.features.spec.groups.join(" + ")}, K = ${g.k}): a new ` +
+      "movie's factors and bias are its feature prior v = Gᵀf, b = wᵀf";
+  }
+
+  /** The tag vocabulary of the genre-ALS model (empty when it has no tag features). */
+  get newMovieTags(): string[] {
+    const g = this.genreModel;
+    if (g === undefined || !g.features.spec.groups.includes("tags")) return [];
+    return g.features.spec.names.filter((n) => n.startsWith("tag:")).map((n) => n.slice(4));
+  }
+
   /**
-   * A movie nobody rated, from its genres (and year): the feature-average fallback. Its vector
-   * and bias are the means of the rated movies that have all the given genres (within ±5 years
-   * when a year is given and at least 20 such movies exist); the users it suits are those with
-   * the highest μ + b_u + b + x_u·v.
+   * A movie nobody rated, from its genres, year (and tags, when the model has tag features).
+   *
+   * With Practical 5's genre ALS (`options.genreModel`): the movie is encoded with the model's
+   * feature vocabulary and gets its prior, v = Gᵀf and b = wᵀf — what the model gives every
+   * movie without ratings; users are scored by the genre model's own μ + b_u + b + x_u·v.
+   *
+   * Without it, the feature-average fallback: its vector and bias are the means of the rated
+   * movies that have all the given genres (within ±5 years when a year is given and at least 20
+   * such movies exist), scored with the ALS model.
+   *
+   * Either way the users it suits are those with the highest prediction.
    */
   newMovie(input: NewMovieInput): NewMovieOutput {
-    const { genres, year } = input;
+    const { genres, year, tags = [] } = input;
     const bits = this.genreBits(genres, "genres");
     if (year !== undefined && (!Number.isInteger(year) || year < 1870 || year > 2100)) {
       throw new ApiError(400, "year", `year must be a whole number from 1870 to 2100`);
     }
+    if (tags.length > MAX_NEW_MOVIE_TAGS) {
+      throw new ApiError(400, "tags", `tags: ${tags.length} tags, at most ${MAX_NEW_MOVIE_TAGS}`);
+    }
+    tags.forEach((t, j) => {
+      if (typeof t !== "string" || t.trim() === "" || t.length > 100) {
+        throw new ApiError(
+          400,
+          `tags[${j}]`,
+          `tags[${j}] must be a non-empty text of ≤ 100 characters`,
+        );
+      }
+    });
+    const g = this.genreModel;
+    if (tags.length > 0 && this.newMovieTags.length === 0) {
+      throw new ApiError(
+        400,
+        "tags",
+        `tags: the new-movie model (${g === undefined ? "feature average" : "genre ALS"}) ` +
+          "has no tag features",
+      );
+    }
+    if (g !== undefined) return this.#newMovieGenreAls(g, genres, year ?? 0, tags);
     const { genreBits, years, counts } = this.filters;
-    const { k, itemFactors, itemBias, userFactors, userBias, mu } = this.model.state;
+    const { k, itemFactors, itemBias } = this.model.state;
     const pick = (useYear: boolean) => {
       const chosen: number[] = [];
       for (let i = 0; i < genreBits.length; i++) {
@@ -415,6 +541,63 @@ export class RecommenderApp {
     }
     b /= chosen.length;
     for (let f = 0; f < k; f++) v[f]! /= chosen.length;
+    return {
+      model: "feature-average",
+      method: `feature average (fallback): the mean factors and bias of the ${chosen.length} ` +
+        "rated movies with these genres" +
+        (year !== undefined ? " (near that year when enough)" : "") +
+        "; no genre-ALS model is loaded",
+      basedOn: chosen.length,
+      features: [],
+      unknownTags: [],
+      ...this.#appeal(this.model.state, v, b),
+    };
+  }
+
+  #newMovieGenreAls(g: GenreAls, genres: string[], year: number, tags: string[]): NewMovieOutput {
+    const spec = g.features.spec;
+    const catalogue = this.ds.movies.genreNames.length > 0
+      ? { ...emptyMovies(), genreNames: this.ds.movies.genreNames }
+      : emptyMovies();
+    const movies = withMovie(catalogue, { movieId: 0, title: "new movie", year, genres });
+    const known = new Set(this.newMovieTags);
+    const normalised = [...new Set(tags.map((t) => t.trim().toLowerCase()))];
+    const f = encodeMovies(spec, movies, [0], {
+      tags: new Map([[0, new Set(normalised.filter((t) => known.has(t)))]]),
+    });
+    const { factors, bias } = featurePrior(f, g.k, g.featureFactors, g.featureBias);
+    const features: { feature: string; bias: number }[] = [];
+    for (let e = f.ptr[0]!; e < f.ptr[1]!; e++) {
+      const j = f.index[e]!;
+      features.push({ feature: spec.names[j]!, bias: round(f.values[e]! * g.featureBias[j]!, 4) });
+    }
+    let warm = 0;
+    for (let i = 0; i < g.itemCounts.length; i++) if (g.itemCounts[i]! > 0) warm++;
+    const names = features.map((x) => x.feature).join(", ");
+    const noDecade = spec.groups.includes("decade") && year > 0 &&
+      !features.some((x) => x.feature.startsWith("decade:"));
+    return {
+      model: "genre-als",
+      method: `${this.newMovieMethod}, from ${features.length} features (${names}); G and w ` +
+        `were fitted on ${warm} rated movies` +
+        (noDecade
+          ? `; the ${Math.floor(year / 10) * 10}s are not among the model's decades, so the year ` +
+            "adds nothing"
+          : ""),
+      basedOn: warm,
+      features,
+      unknownTags: normalised.filter((t) => !known.has(t)),
+      ...this.#appeal(g.state, factors, bias[0]!),
+    };
+  }
+
+  /** Scores a movie (v, b) for every user of `state`: the appeal figures of the New movie view. */
+  #appeal(state: AlsState, v: Float64Array, b: number): Omit<
+    NewMovieOutput,
+    "model" | "method" | "basedOn" | "features" | "unknownTags"
+  > {
+    const { k, itemFactors, userFactors, userBias, mu } = state;
+    const counts = this.filters.counts;
     const nUsers = userBias.length;
     const predicted = new Float32Array(nUsers);
     const histogram = new Array(10).fill(0);
@@ -446,7 +629,7 @@ export class RecommenderApp {
     let vn = 0;
     for (let f = 0; f < k; f++) vn += v[f]! ** 2;
     vn = Math.sqrt(vn);
-    const cos = new Float32Array(genreBits.length);
+    const cos = new Float32Array(counts.length);
     for (let i = 0; i < cos.length; i++) {
       let dot = 0, nn = 0;
       for (let f = 0; f < k; f++) {
@@ -457,10 +640,6 @@ export class RecommenderApp {
       cos[i] = counts[i]! >= 10 && nn > 0 && vn > 0 ? dot / Math.sqrt(nn) / vn : NaN;
     }
     return {
-      method: `feature average (fallback): the mean factors and bias of the ${chosen.length} ` +
-        "rated movies with these genres" +
-        (year !== undefined ? " (near that year when enough)" : ""),
-      basedOn: chosen.length,
       baseline: round(mu + b, 3),
       meanPredicted: round(sum / nUsers, 3),
       shareAbove4: round(above4 / nUsers, 4),

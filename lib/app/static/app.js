@@ -21,6 +21,7 @@ const state = {
   n: 10,
   newGenres: [],
   newYear: "",
+  newTags: "",
 };
 const titles = new Map(); // movieId → { title, year }
 let info = null;
@@ -58,6 +59,7 @@ function readUrl() {
   state.n = Math.min(100, Math.max(1, Number(p.get("n") ?? 10) || 10));
   state.newGenres = (p.get("ng") ?? "").split(",").filter(Boolean);
   state.newYear = p.get("year") ?? "";
+  state.newTags = p.get("tags") ?? "";
 }
 
 function writeUrl() {
@@ -77,6 +79,7 @@ function writeUrl() {
   if (state.n !== 10) p.set("n", String(state.n));
   if (state.newGenres.length) p.set("ng", state.newGenres.join(","));
   if (state.newYear) p.set("year", state.newYear);
+  if (state.newTags) p.set("tags", state.newTags);
   history.replaceState(null, "", `?${p}`);
 }
 
@@ -362,9 +365,17 @@ function setupNew() {
     writeUrl();
   });
   $("new-go").addEventListener("click", predictNew);
-  $("new-method").textContent = `Model: ${info.newMovieModel}. ` +
-    "The genre-aware ALS of Practical 5 is not part of this server yet, so a new movie gets the mean " +
-    "factors and bias of the rated movies with the same genres.";
+  const tags = info.newMovie.tags;
+  $("new-tags-row").hidden = tags.length === 0;
+  if (tags.length > 0) {
+    $("new-tags-list").innerHTML = tags.map((t) => `<option value="${esc(t)}">`).join("");
+    $("new-tags").value = state.newTags;
+    $("new-tags").addEventListener("change", (e) => {
+      state.newTags = e.target.value;
+      writeUrl();
+    });
+  }
+  $("new-method").textContent = `Model: ${info.newMovie.method}.`;
 }
 
 async function predictNew() {
@@ -378,10 +389,22 @@ async function predictNew() {
     const r = await api("/api/new-movie", {
       genres: state.newGenres,
       year: state.newYear ? Number(state.newYear) : undefined,
+      tags: info.newMovie.tags.length > 0
+        ? state.newTags.split(",").map((t) => t.trim()).filter(Boolean)
+        : undefined,
     });
     const max = Math.max(...r.histogram, 1);
     out.innerHTML = `
-      <p class="method">${esc(r.method)}</p>
+      <p class="method">${esc(r.method)}</p>${
+      r.features.length > 0
+        ? `<p class="hint features">bias shares w·f: ${
+          r.features.map((f) => `${esc(f.feature)} ${f.bias >= 0 ? "+" : ""}${f.bias.toFixed(2)}`)
+            .join(" · ")
+        }${
+          r.unknownTags.length ? ` (tags not in the model: ${esc(r.unknownTags.join(", "))})` : ""
+        }</p>`
+        : ""
+    }
       <div class="stats">
         <div><div class="big">${
       r.meanPredicted.toFixed(2)
