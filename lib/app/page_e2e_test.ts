@@ -10,7 +10,7 @@
  *
  * @module
  */
-import puppeteer, { type Browser, type Page } from "puppeteer-core";
+import { type Browser, type Page, puppeteer } from "../deps/puppeteer.ts";
 import { assert, assertEquals } from "../../tests/_assert.ts";
 import { loadMovieLens } from "../data/load.ts";
 import { buildItemFeatures } from "../data/item_features.ts";

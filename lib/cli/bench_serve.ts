@@ -22,7 +22,7 @@
  *
  * @module
  */
-import autocannon from "autocannon";
+import { autocannon } from "../deps/autocannon.ts";
 import { displayTitle, normalizeText } from "../data/search.ts";
 import { readMovies } from "../data/side_files.ts";
 import type { Dataset } from "../data/types.ts";

@@ -1,5 +1,4 @@
-// @ts-types="npm:@types/d3-dsv@3.0.7"
-import { csvParseRows } from "d3-dsv";
+import { csvParseRows } from "../deps/d3_dsv.ts";
 import { assert, assertEquals, assertRejects } from "../../tests/_assert.ts";
 import { CsvReader } from "./_csv.ts";
 import { readMovies, readTags, splitTitle } from "./side_files.ts";

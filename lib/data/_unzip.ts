@@ -11,7 +11,7 @@
  * @module
  */
 
-import { Inflate } from "fflate";
+import { Inflate } from "../deps/fflate.ts";
 
 const CHUNK_BYTES = 1 << 20;
 const EOCD_SIGNATURE = 0x0605_4b50;
@@ -241,7 +241,7 @@ function hex8(x: number): string {
  * @example
  * ```ts
  * import { extractZip } from "./_unzip.ts";
- * import { zipSync } from "fflate";
+ * import { zipSync } from "../deps/fflate.ts";
  * const dir = await Deno.makeTempDir();
  * await Deno.writeFile(`${dir}/a.zip`, zipSync({ "x/hello.txt": new TextEncoder().encode("hi") }));
  * await Deno.mkdir(`${dir}/out`);

@@ -311,7 +311,7 @@ async function datasetRoot(
  * @example
  * ```ts
  * import { downloadMovieLens } from "./download.ts";
- * import { strToU8, zipSync } from "fflate";
+ * import { strToU8, zipSync } from "../deps/fflate.ts";
  * const zip = zipSync({
  *   "ml-latest-small/ratings.csv": strToU8("userId,movieId,rating,timestamp\r\n1,1,4.0,964982703\r\n"),
  *   "ml-latest-small/movies.csv": strToU8("movieId,title,genres\r\n1,Toy Story (1995),Comedy\r\n"),

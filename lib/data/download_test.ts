@@ -4,7 +4,7 @@ import {
   assertRejectsIncluding as assertRejects,
 } from "../../tests/_assert.ts";
 import { createHash } from "node:crypto";
-import { strToU8, type Zippable, zipSync } from "fflate";
+import { strToU8, type Zippable, zipSync } from "../deps/fflate.ts";
 import { downloadMovieLens, type DownloadProgress, movieLensUrl } from "./download.ts";
 import { crc32, extractZip } from "./_unzip.ts";
 

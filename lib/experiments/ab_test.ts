@@ -9,7 +9,7 @@
  *
  * @module
  */
-import tCdf from "@stdlib/stats-base-dists-t-cdf";
+import { tCdf } from "../deps/stdlib.ts";
 import type { ClickSampler } from "./click_model.ts";
 import { twoProportionZTest, welchTTest } from "../stats/hypothesis.ts";
 import type { EffectResult, ProportionsResult } from "../stats/hypothesis.ts";

@@ -6,7 +6,7 @@
  *
  * @module
  */
-import normalCdf from "@stdlib/stats-base-dists-normal-cdf";
+import { normalCdf } from "../deps/stdlib.ts";
 import { positionBias } from "./click_model.ts";
 import type { ClickSampler } from "./click_model.ts";
 import { type ArmSums, welchFromSums } from "./ab_test.ts";

@@ -15,8 +15,8 @@
  * @module
  */
 
-import { PCA } from "ml-pca";
-import { UMAP } from "umap-js";
+import { PCA } from "../deps/ml.ts";
+import { UMAP } from "../deps/ml.ts";
 import type { ItemGenres } from "../data/catalogue.ts";
 import { Rng } from "../stats/rng.ts";
 

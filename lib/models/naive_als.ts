@@ -20,7 +20,7 @@
  * @module
  */
 
-import { Matrix, solve } from "ml-matrix";
+import { Matrix, solve } from "../deps/ml.ts";
 import type { RatingMatrix } from "../data/types.ts";
 import { type AlsState, initAlsState } from "./als_state.ts";
 

@@ -9,7 +9,7 @@
  * @module
  */
 
-import { parseHTML } from "linkedom";
+import { parseHTML } from "../deps/linkedom.ts";
 import { theme } from "./theme.ts";
 import { escapeXml } from "./xml.ts";
 

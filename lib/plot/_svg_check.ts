@@ -7,7 +7,7 @@
  * @module
  */
 
-import { DOMParser } from "linkedom";
+import { DOMParser } from "../deps/linkedom.ts";
 import { assertEquals } from "../stats/_assert.ts";
 import type { DomElement } from "./_svg.ts";
 import type { Figure } from "./figure.ts";

@@ -13,7 +13,7 @@
  * @module
  */
 
-import * as Plot from "@observablehq/plot";
+import * as Plot from "../deps/plot.ts";
 import {
   checkLength,
   countFormat,

@@ -117,7 +117,7 @@ export class Figure {
     if (!(scale > 0 && scale <= 16)) {
       throw new Error(`toPng: scale must be in (0, 16], got ${scale}`);
     }
-    const { Resvg } = await import("@resvg/resvg-js");
+    const { Resvg } = await import("../deps/resvg.ts");
     const resvg = new Resvg(this.svg, {
       fitTo: { mode: "zoom", value: scale },
       background: theme.background,

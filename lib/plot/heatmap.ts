@@ -12,7 +12,7 @@
  * @module
  */
 
-import * as Plot from "@observablehq/plot";
+import * as Plot from "../deps/plot.ts";
 import { headerOf, labelMargin, type Row, size } from "./_layout.ts";
 import type { Figure } from "./figure.ts";
 import { type ChartOptions, plotFigure } from "./render.ts";

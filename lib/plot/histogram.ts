@@ -12,7 +12,7 @@
  * @module
  */
 
-import * as Plot from "@observablehq/plot";
+import * as Plot from "../deps/plot.ts";
 import { binCounts, linearBins, logBins } from "../stats/histogram.ts";
 import { countFormat, finiteMax, headerOf, logFormat, type Row, size, yMargin } from "./_layout.ts";
 import type { Figure } from "./figure.ts";

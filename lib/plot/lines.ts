@@ -14,7 +14,7 @@
  * @module
  */
 
-import * as Plot from "@observablehq/plot";
+import * as Plot from "../deps/plot.ts";
 import {
   countFormat,
   finiteMax,

@@ -6,7 +6,7 @@
  *
  * @example
  * ```ts
- * import * as Plot from "@observablehq/plot";
+ * import * as Plot from "../deps/plot.ts";
  * import { plotFigure } from "./render.ts";
  * const fig = plotFigure({ marks: [Plot.dot([{ a: 1, b: 2 }], { x: "a", y: "b" })] }, {
  *   title: "One point", colorRamp: { label: "value (units)", domain: [0, 10], scheme: "blues" },
@@ -17,7 +17,7 @@
  * @module
  */
 
-import * as Plot from "@observablehq/plot";
+import * as Plot from "../deps/plot.ts";
 import {
   compose,
   type DomElement,
@@ -83,7 +83,7 @@ export interface FigureHeader {
  *
  * @example
  * ```ts
- * import * as Plot from "@observablehq/plot";
+ * import * as Plot from "../deps/plot.ts";
  * import { plotFigure } from "./render.ts";
  * const fig = plotFigure(
  *   { marks: [Plot.dot([{ a: 1, b: 2 }, { a: 2, b: 3 }], { x: "a", y: "b" })], x: { label: "a (units)" } },

@@ -15,7 +15,7 @@
  * @module
  */
 
-import * as Plot from "@observablehq/plot";
+import * as Plot from "../deps/plot.ts";
 import { Rng, sampleIndices } from "../stats/rng.ts";
 import {
   checkLength,

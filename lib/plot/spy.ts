@@ -12,7 +12,7 @@
  * @module
  */
 
-import * as Plot from "@observablehq/plot";
+import * as Plot from "../deps/plot.ts";
 import type { DomDocument } from "./_svg.ts";
 import { headerOf, size } from "./_layout.ts";
 import type { Figure } from "./figure.ts";

@@ -1,4 +1,4 @@
-import { parquetReadObjects } from "hyparquet";
+import { parquetReadObjects } from "../deps/hyparquet.ts";
 import { assert, assertEquals } from "../../tests/_assert.ts";
 import { loadMovieLens } from "../data/load.ts";
 import { fromTriplets } from "../data/_coo.ts";

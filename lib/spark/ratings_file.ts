@@ -16,7 +16,7 @@
  *
  * @module
  */
-import { parquetWriteBuffer } from "hyparquet-writer";
+import { parquetWriteBuffer } from "../deps/hyparquet.ts";
 import { writeChunksAtomic } from "../data/atomic.ts";
 import type { RatingMatrix } from "../data/types.ts";
 

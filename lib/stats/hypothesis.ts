@@ -6,13 +6,15 @@
  *
  * @module
  */
-import chi2test from "@stdlib/stats-chi2test";
-import kruskalTest from "@stdlib/stats-kruskal-test";
-import ttest2 from "@stdlib/stats-ttest2";
-import normalCdf from "@stdlib/stats-base-dists-normal-cdf";
-import normalQuantile from "@stdlib/stats-base-dists-normal-quantile";
-import tCdf from "@stdlib/stats-base-dists-t-cdf";
-import tQuantile from "@stdlib/stats-base-dists-t-quantile";
+import {
+  chi2test,
+  kruskalTest,
+  normalCdf,
+  normalQuantile,
+  tCdf,
+  tQuantile,
+  ttest2,
+} from "../deps/stdlib.ts";
 
 /** A test's statistic, degrees of freedom (NaN where none) and two-sided p-value. */
 export interface TestResult {

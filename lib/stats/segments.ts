@@ -11,8 +11,7 @@
  */
 import type { Dataset } from "../data/types.ts";
 import { movieRowOfItem } from "./genres.ts";
-import tCdf from "@stdlib/stats-base-dists-t-cdf";
-import tQuantile from "@stdlib/stats-base-dists-t-quantile";
+import { tCdf, tQuantile } from "../deps/stdlib.ts";
 import { chiSquareIndependence, kruskalWallis, welchTTest } from "./hypothesis.ts";
 import type { EffectResult, TestResult } from "./hypothesis.ts";
 import { Rng, shuffle } from "./rng.ts";

@@ -13,7 +13,7 @@
  * @module
  */
 
-import erfcStdlib from "@stdlib/math-base-special-erfc";
+import { erfc as erfcStdlib } from "../deps/stdlib.ts";
 
 const SQRT_PI = Math.sqrt(Math.PI);
 const LOG_SQRT_PI = Math.log(SQRT_PI);

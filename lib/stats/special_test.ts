@@ -7,7 +7,7 @@ import {
   logNormalSf,
   normalSf,
 } from "./special.ts";
-import normalCdf from "@stdlib/stats-base-dists-normal-cdf";
+import { normalCdf } from "../deps/stdlib.ts";
 
 // Reference values computed with mpmath (30 significant digits).
 Deno.test("erfc matches reference values to ~1e-15 relative", () => {
