@@ -16,6 +16,7 @@
  *
  * @module
  */
+import { checkIdMaps } from "../data/id_maps.ts";
 import { parquetWriteBuffer } from "../deps/hyparquet.ts";
 import { writeChunksAtomic } from "../data/atomic.ts";
 import type { RatingMatrix } from "../data/types.ts";
@@ -113,6 +114,7 @@ export async function writeRatings(
         `matrix of ${m.nUsers} users and ${m.nItems} movies; the ids belong to another dataset`,
     );
   }
+  checkIdMaps(`writeRatings ${path}`, { userIds, itemIds }, m);
   const chunks = format === "parquet"
     ? parquetChunks(m, userIds, itemIds)
     : csvChunks(m, userIds, itemIds);
