@@ -507,6 +507,7 @@ export class GenreAls extends RankingModel {
         return Number.isInteger(u) && u >= 0 && u < NONE ? u : NONE;
       },
     );
+    if (options.exclude) this.checkMatrix("recommend (exclude)", options.exclude);
     const exclude = options.exclude ? warmExclude(options.exclude, dense, warm.items) : undefined;
     const top = await recommendTopN(warm.state, dense, n, { exclude, threads: options.threads });
     const items = top.items.map((i) => (i === NONE ? NONE : warm.items[i]!));

@@ -10,6 +10,7 @@
  *
  * @module
  */
+import { checkIdMaps } from "../data/id_maps.ts";
 import type { ItemGenres } from "../data/catalogue.ts";
 import type { RatingMatrix } from "../data/types.ts";
 import { type ModelArrays, predictPairs, recommendTopN } from "../ffi/kernels.ts";
@@ -135,6 +136,7 @@ export async function evaluateRanking(
   test: RatingMatrix,
   options: EvaluateRankingOptions = {},
 ): Promise<RankingReport> {
+  if (train.ids) checkIdMaps("evaluateRanking (test against train)", train.ids, test);
   if (
     train.nUsers !== test.nUsers || train.nItems !== test.nItems ||
     model.itemBias.length !== train.nItems || model.userBias.length !== train.nUsers
