@@ -1,8 +1,9 @@
 /**
  * One row of an ALS half-step, written out: the (K+1)×(K+1) normal equations of a single user or
  * item, their Cholesky factor and their solution. The kernel solves millions of these per epoch;
- * this module builds one of them in plain TypeScript (f64 throughout) so a notebook can show the
- * system and check the kernel's answer against it.
+ * this module builds them in plain TypeScript (f64 throughout): the one TypeScript statement of
+ * the row update. A notebook shows one system and checks the kernel's answer against it, and the
+ * reference epoch (lib/models/naive_als.ts) loops over every row of it.
  *
  * For item i with raters U_i (n = |U_i|), z_u = [x_u; 1] and r'_ui = r_ui − μ − b_u
  * (lib/models/als_state.ts; a user mirrors it with z_i = [y_i; 1] and r'_ui = r_ui − μ − b_i):
@@ -17,8 +18,9 @@
  */
 import type { RatingMatrix } from "../data/types.ts";
 import type { AlsState } from "./als_state.ts";
+import { checkLambda } from "./params.ts";
 
-/** Options of {@linkcode alsRowSystem}. */
+/** Options of {@linkcode alsRowEquations} and {@linkcode alsRowSystem}. */
 export interface AlsRowOptions {
   /** Which side the row belongs to. */
   side: "user" | "item";
@@ -32,8 +34,8 @@ export interface AlsRowOptions {
   weighted?: boolean;
 }
 
-/** The normal equations of one row and their solution. */
-export interface AlsRowSystem {
+/** The normal equations of one row, before they are solved: A θ = c. */
+export interface AlsRowEquations {
   /** Number of ratings in the row, n. */
   n: number;
   /** K + 1, the size of the system. */
@@ -42,6 +44,10 @@ export interface AlsRowSystem {
   a: Float64Array;
   /** The right-hand side c. */
   c: Float64Array;
+}
+
+/** The normal equations of one row and their solution. */
+export interface AlsRowSystem extends AlsRowEquations {
   /** The Cholesky factor L of A (lower triangle, row-major; zeros above the diagonal). */
   cholesky: Float64Array;
   /** [x; b] = A⁻¹ c: the row's K factors, then its bias. */
@@ -130,40 +136,49 @@ export function choleskySolve(l: ArrayLike<number>, c: ArrayLike<number>): Float
 }
 
 /**
- * Builds and solves the normal equations of one user or item given the other side's current
- * parameters in `state`, exactly as one ALS half-step does for that row (in f64). After a full
- * epoch the item side was solved last, so an item's solution reproduces its stored y_i and b_i
- * (up to the kernel's f32 storage).
+ * Builds the normal equations A θ = c of one user or item given the other side's current
+ * parameters in `state`, exactly as one ALS half-step does for that row (f64; both triangles of A
+ * are filled). The one TypeScript statement of the row update: {@linkcode alsRowSystem} solves it
+ * by Cholesky, the reference epoch (`naiveAlsEpoch`) by ml-matrix's LU, the Zig kernel by its own
+ * Cholesky in SIMD.
  *
  * @param train The training ratings the model was fitted on.
  * @param state The model parameters (K ≥ 0).
  * @param options `side`, `row`, λ_f, λ_b and the ALS-WR weighting.
- * @returns A, c, the Cholesky factor and the solution [x; b]. Throws for a row without ratings
- *   (a half-step sets such a row to zero without solving anything).
+ * @returns n, K + 1, A and c. Throws for a row without ratings (a half-step sets such a row to
+ *   zero without solving anything).
  *
  * @example
  * ```ts
- * import { alsRowSystem } from "./als_row.ts";
+ * import { alsRowEquations } from "./als_row.ts";
  * import { fromTriplets } from "../data/_coo.ts";
- * // Item 0 rated 5 and 3 by two users whose factors are 0: only the bias is left,
- * // b_0 = ((5 − 4) + (3 − 4)) / (2 + 1) = 0 with λ_b = 1 (unweighted).
- * const train = fromTriplets(2, 1, [0, 1], [0, 0], [5, 3], [0, 0]);
+ * // User 0 rated item 0 (y = 1) 5 stars and item 1 (y = 2) 3 stars; μ = 4, item biases 0.
+ * const train = fromTriplets(1, 2, [0, 0], [0, 1], [5, 3], [0, 0]);
  * const state = {
- *   k: 1, mu: 4, userFactors: new Float32Array(2), itemFactors: new Float32Array(1),
- *   userBias: new Float32Array(2), itemBias: new Float32Array(1),
+ *   k: 1, mu: 4, userFactors: new Float32Array(1), itemFactors: Float32Array.of(1, 2),
+ *   userBias: new Float32Array(1), itemBias: new Float32Array(2),
  * };
- * const s = alsRowSystem(train, state, { side: "item", row: 0, lambda: 1, weighted: false });
- * if (s.a[3] !== 3 || s.solution[1] !== 0) throw new Error("n + λ_b = 3, b = 0");
+ * const eq = alsRowEquations(train, state, { side: "user", row: 0, lambda: 1, weighted: false });
+ * // A = [[1 + 4 + λ, 1 + 2], [1 + 2, 2 + λ_b]], c = [1·1 + (−1)·2, 1 + (−1)]
+ * if (eq.a.join() !== "6,3,3,3" || eq.c.join() !== "-1,0") throw new Error("A and c");
  * ```
  */
-export function alsRowSystem(
+export function alsRowEquations(
   train: RatingMatrix,
   state: AlsState,
   options: AlsRowOptions,
-): AlsRowSystem {
+): AlsRowEquations {
+  return rowEquations("alsRowEquations", train, state, options);
+}
+
+function rowEquations(
+  fn: string,
+  train: RatingMatrix,
+  state: AlsState,
+  options: AlsRowOptions,
+): AlsRowEquations {
   const { side, row, lambda, lambdaBias = lambda, weighted = true } = options;
   const { k } = state;
-  const fn = "alsRowSystem";
   if (!Number.isInteger(k) || k < 0) throw new RangeError(`${fn}: k must be ≥ 0, got ${k}`);
   if (
     state.userBias.length !== train.nUsers || state.itemBias.length !== train.nItems ||
@@ -177,12 +192,8 @@ export function alsRowSystem(
   if (side !== "user" && side !== "item") {
     throw new RangeError(`${fn}: side must be "user" or "item", got ${side}`);
   }
-  if (!(lambda > 0) || !Number.isFinite(lambda)) {
-    throw new RangeError(`${fn}: lambda must be a finite number > 0, got ${lambda}`);
-  }
-  if (!(lambdaBias >= 0) || !Number.isFinite(lambdaBias)) {
-    throw new RangeError(`${fn}: lambdaBias must be a finite number ≥ 0, got ${lambdaBias}`);
-  }
+  checkLambda(fn, "lambda", lambda);
+  checkLambda(fn, "lambdaBias", lambdaBias, { allowZero: true });
   const rows = side === "user" ? train.nUsers : train.nItems;
   if (!Number.isInteger(row) || row < 0 || row >= rows) {
     throw new RangeError(`${fn}: row must be a dense ${side} index in 0..${rows - 1}, got ${row}`);
@@ -214,6 +225,43 @@ export function alsRowSystem(
   const w = weighted ? n : 1;
   for (let p = 0; p < k; p++) a[p * size + p]! += lambda * w;
   a[k * size + k]! += lambdaBias * w;
+  return { n, size, a, c };
+}
+
+/**
+ * Builds and solves the normal equations of one user or item given the other side's current
+ * parameters in `state`, exactly as one ALS half-step does for that row (in f64): the system of
+ * {@linkcode alsRowEquations}, factorised by {@linkcode choleskyFactor} and solved by
+ * {@linkcode choleskySolve}. After a full epoch the item side was solved last, so an item's
+ * solution reproduces its stored y_i and b_i (up to the kernel's f32 storage).
+ *
+ * @param train The training ratings the model was fitted on.
+ * @param state The model parameters (K ≥ 0).
+ * @param options `side`, `row`, λ_f, λ_b and the ALS-WR weighting.
+ * @returns A, c, the Cholesky factor and the solution [x; b]. Throws for a row without ratings
+ *   (a half-step sets such a row to zero without solving anything).
+ *
+ * @example
+ * ```ts
+ * import { alsRowSystem } from "./als_row.ts";
+ * import { fromTriplets } from "../data/_coo.ts";
+ * // Item 0 rated 5 and 3 by two users whose factors are 0: only the bias is left,
+ * // b_0 = ((5 − 4) + (3 − 4)) / (2 + 1) = 0 with λ_b = 1 (unweighted).
+ * const train = fromTriplets(2, 1, [0, 1], [0, 0], [5, 3], [0, 0]);
+ * const state = {
+ *   k: 1, mu: 4, userFactors: new Float32Array(2), itemFactors: new Float32Array(1),
+ *   userBias: new Float32Array(2), itemBias: new Float32Array(1),
+ * };
+ * const s = alsRowSystem(train, state, { side: "item", row: 0, lambda: 1, weighted: false });
+ * if (s.a[3] !== 3 || s.solution[1] !== 0) throw new Error("n + λ_b = 3, b = 0");
+ * ```
+ */
+export function alsRowSystem(
+  train: RatingMatrix,
+  state: AlsState,
+  options: AlsRowOptions,
+): AlsRowSystem {
+  const { n, size, a, c } = rowEquations("alsRowSystem", train, state, options);
   const cholesky = choleskyFactor(a, size);
   return { n, size, a, c, cholesky, solution: choleskySolve(cholesky, c) };
 }

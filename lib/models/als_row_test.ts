@@ -1,7 +1,7 @@
 import { assert, assertAlmostEquals, assertThrows } from "../../tests/_assert.ts";
 import { fromTriplets } from "../data/_coo.ts";
 import type { RatingMatrix } from "../data/types.ts";
-import { alsRowSystem, choleskyFactor, choleskySolve } from "./als_row.ts";
+import { alsRowEquations, alsRowSystem, choleskyFactor, choleskySolve } from "./als_row.ts";
 import { type AlsState, initAlsState } from "./als_state.ts";
 import { naiveAlsEpoch } from "./naive_als.ts";
 
@@ -107,6 +107,69 @@ Deno.test("alsRowSystem: A is symmetric with n + λ_b·w in the bias corner and 
     for (let q = 0; q < size; q++) s += a[p * size + q]! * sys.solution[q]!;
     assertAlmostEquals(s, sys.c[p]!, 1e-9);
   }
+});
+
+Deno.test("alsRowEquations: A and c in block form, [Σ y yᵀ + λ_f·w I, Σ y; Σ yᵀ, n + λ_b·w]", () => {
+  const m = fixture();
+  const k = 3;
+  const state = initAlsState(m.nUsers, m.nItems, k, { seed: 11, mu: mean(m), scale: 0.4 });
+  for (const weighted of [false, true]) {
+    for (let u = 0; u < m.nUsers; u++) {
+      const eq = alsRowEquations(m, state, {
+        side: "user",
+        row: u,
+        lambda: 0.3,
+        lambdaBias: 0.7,
+        weighted,
+      });
+      const start = m.userPtr[u]!, end = m.userPtr[u + 1]!;
+      const n = end - start, w = weighted ? n : 1;
+      assert(eq.n === n && eq.size === k + 1, `user ${u}: n and size`);
+      // The blocks, summed separately from the definitions.
+      const yy = new Float64Array(k * k), ySum = new Float64Array(k), ry = new Float64Array(k);
+      let rSum = 0;
+      for (let e = start; e < end; e++) {
+        const i = m.userItems[e]!;
+        const r = m.userRatings[e]! - state.mu - state.itemBias[i]!;
+        rSum += r;
+        for (let p = 0; p < k; p++) {
+          const yp = state.itemFactors[i * k + p]!;
+          ySum[p]! += yp;
+          ry[p]! += r * yp;
+          for (let q = 0; q < k; q++) yy[p * k + q]! += yp * state.itemFactors[i * k + q]!;
+        }
+      }
+      const size = k + 1;
+      for (let p = 0; p < k; p++) {
+        for (let q = 0; q < k; q++) {
+          const expected = yy[p * k + q]! + (p === q ? 0.3 * w : 0);
+          assertAlmostEquals(eq.a[p * size + q]!, expected, 1e-12);
+        }
+        assertAlmostEquals(eq.a[p * size + k]!, ySum[p]!, 1e-12);
+        assertAlmostEquals(eq.a[k * size + p]!, ySum[p]!, 1e-12);
+        assertAlmostEquals(eq.c[p]!, ry[p]!, 1e-12);
+      }
+      assertAlmostEquals(eq.a[k * size + k]!, n + 0.7 * w, 1e-12);
+      assertAlmostEquals(eq.c[k]!, rSum, 1e-12);
+      // alsRowSystem solves exactly these equations.
+      const sys = alsRowSystem(m, state, {
+        side: "user",
+        row: u,
+        lambda: 0.3,
+        lambdaBias: 0.7,
+        weighted,
+      });
+      assert(sys.a.join() === eq.a.join() && sys.c.join() === eq.c.join(), "the same system");
+    }
+  }
+});
+
+Deno.test("alsRowEquations and alsRowSystem name themselves in their errors", () => {
+  const m = fixture();
+  const state = initAlsState(m.nUsers, m.nItems, 2, { seed: 1, mu: 3 });
+  const bad = { side: "user", row: 0, lambda: Number.NaN } as const;
+  assertThrows(() => alsRowEquations(m, state, bad), RangeError, "alsRowEquations: lambda");
+  assertThrows(() => alsRowSystem(m, state, bad), RangeError, "alsRowSystem: lambda");
 });
 
 Deno.test("alsRowSystem reproduces the item rows of an epoch (the last half-step)", () => {

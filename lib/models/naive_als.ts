@@ -1,8 +1,9 @@
 /**
  * The reference ALS: the same model, equations and initial state as the Zig kernel
  * (`alsEpoch` in lib/ffi/kernels.ts), written the plain way in TypeScript. It loops over users and
- * then items, builds each row's normal equations in ordinary JavaScript arrays and hands them to
- * ml-matrix's general solver (LU decomposition), allocating fresh matrices for every row.
+ * then items, builds each row's normal equations with `alsRowEquations` (lib/models/als_row.ts,
+ * the one TypeScript statement of the row update) and hands them to ml-matrix's general solver
+ * (LU decomposition), allocating fresh arrays and matrices for every row.
  *
  * It exists for two reasons: it is the readable statement of what the kernel computes (the tests
  * check that both give the same numbers), and it is the baseline that notebook 00 and
@@ -22,7 +23,9 @@
 
 import { Matrix, solve } from "../deps/ml.ts";
 import type { RatingMatrix } from "../data/types.ts";
+import { alsRowEquations } from "./als_row.ts";
 import { type AlsState, initAlsState } from "./als_state.ts";
+import { checkLambda } from "./params.ts";
 
 /** Regularisation of one epoch; the same meaning as the kernel's options. */
 export interface NaiveAlsOptions {
@@ -35,16 +38,8 @@ export interface NaiveAlsOptions {
 }
 
 function checkOptions(fn: string, options: NaiveAlsOptions): void {
-  if (!(options.lambdaFactors > 0) || !Number.isFinite(options.lambdaFactors)) {
-    throw new RangeError(
-      `${fn}: lambdaFactors must be a finite number > 0, got ${options.lambdaFactors}`,
-    );
-  }
-  if (!(options.lambdaBias >= 0) || !Number.isFinite(options.lambdaBias)) {
-    throw new RangeError(
-      `${fn}: lambdaBias must be a finite number ≥ 0, got ${options.lambdaBias}`,
-    );
-  }
+  checkLambda(fn, "lambdaFactors", options.lambdaFactors);
+  checkLambda(fn, "lambdaBias", options.lambdaBias, { allowZero: true });
 }
 
 function checkState(fn: string, m: RatingMatrix, state: AlsState): void {
@@ -63,47 +58,34 @@ function checkState(fn: string, m: RatingMatrix, state: AlsState): void {
   }
 }
 
-/** One half-step: solve every row of one side given the other side. */
+/**
+ * One half-step: every row of one side, given the other side, in place: its normal equations
+ * from `alsRowEquations`, solved by ml-matrix's LU; a row without ratings is set to zero.
+ */
 function solveSide(
-  ptr: Uint32Array,
-  index: Uint32Array,
-  ratings: Float32Array,
-  own: { factors: Float32Array; bias: Float32Array },
-  other: { factors: Float32Array; bias: Float32Array },
-  k: number,
-  mu: number,
+  m: RatingMatrix,
+  state: AlsState,
+  side: "user" | "item",
   options: NaiveAlsOptions,
 ): void {
-  const rows = ptr.length - 1;
-  for (let row = 0; row < rows; row++) {
-    const start = ptr[row]!, end = ptr[row + 1]!;
-    const n = end - start;
-    if (n === 0) {
+  const { k } = state;
+  const own = side === "user"
+    ? { rows: m.nUsers, factors: state.userFactors, bias: state.userBias, ptr: m.userPtr }
+    : { rows: m.nItems, factors: state.itemFactors, bias: state.itemBias, ptr: m.itemPtr };
+  const { lambdaFactors: lambda, lambdaBias, weighted = false } = options;
+  for (let row = 0; row < own.rows; row++) {
+    if (own.ptr[row + 1] === own.ptr[row]) {
       own.factors.fill(0, row * k, row * k + k);
       own.bias[row] = 0;
       continue;
     }
-    const a: number[][] = Array.from({ length: k + 1 }, () => new Array<number>(k + 1).fill(0));
-    const b: number[] = new Array<number>(k + 1).fill(0);
-    const z: number[] = new Array<number>(k + 1).fill(1);
-    for (let e = start; e < end; e++) {
-      const j = index[e]!;
-      for (let p = 0; p < k; p++) z[p] = other.factors[j * k + p]!;
-      const r = ratings[e]! - mu - other.bias[j]!;
-      for (let p = 0; p <= k; p++) {
-        for (let q = 0; q <= k; q++) a[p]![q]! += z[p]! * z[q]!;
-        b[p]! += r * z[p]!;
-      }
-    }
-    const w = options.weighted ? n : 1;
-    for (let p = 0; p < k; p++) a[p]![p]! += options.lambdaFactors * w;
-    a[k]![k]! += options.lambdaBias * w;
-    const x = solve(new Matrix(a), Matrix.columnVector(b));
+    const { size, a, c } = alsRowEquations(m, state, { side, row, lambda, lambdaBias, weighted });
+    const x = solve(Matrix.from1DArray(size, size, a), Matrix.columnVector(Array.from(c)));
     for (let p = 0; p < k; p++) own.factors[row * k + p] = x.get(p, 0);
     own.bias[row] = x.get(k, 0);
-    for (let p = row * k; p < row * k + k; p++) {
-      if (!Number.isFinite(own.factors[p]!)) {
-        throw new Error(`naiveAlsEpoch: row ${row} has no finite solution (singular system)`);
+    for (let p = 0; p <= k; p++) {
+      if (!Number.isFinite(p < k ? own.factors[row * k + p]! : own.bias[row]!)) {
+        throw new Error(`naiveAlsEpoch: ${side} ${row} has no finite solution (singular system)`);
       }
     }
   }
@@ -131,10 +113,8 @@ function solveSide(
 export function naiveAlsEpoch(m: RatingMatrix, state: AlsState, options: NaiveAlsOptions): void {
   checkOptions("naiveAlsEpoch", options);
   checkState("naiveAlsEpoch", m, state);
-  const users = { factors: state.userFactors, bias: state.userBias };
-  const items = { factors: state.itemFactors, bias: state.itemBias };
-  solveSide(m.userPtr, m.userItems, m.userRatings, users, items, state.k, state.mu, options);
-  solveSide(m.itemPtr, m.itemUsers, m.itemRatings, items, users, state.k, state.mu, options);
+  solveSide(m, state, "user", options);
+  solveSide(m, state, "item", options);
 }
 
 /**
