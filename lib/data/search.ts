@@ -8,7 +8,10 @@
  * "Matrix, The" also counts as "the matrix", and an alternative title in parentheses
  * ("City of Lost Children, The (Cité des enfants perdus, La)") is searchable too. A sorted word
  * list with posting lists makes a query cost a binary search per typed word plus the postings of
- * the words it prefixes (well under 5 ms on 87k titles; measured by `./run bench`).
+ * the words it prefixes; the ranking then walks the titles in popularity order and stops as soon as
+ * the first `limit` cannot change (the whole-title and title-start levels come from a map and a
+ * sorted key list), so a one-letter query does not rank all 87k titles (measured by
+ * `./run bench --only serve`: `search.autocomplete_p99_ms`).
  *
  * A query matches a title when every query word is a prefix of one of the title's words. A
  * four-digit number from 1870 to 2100 is a year: it matches a title from that year, or a title
@@ -97,6 +100,17 @@ export function displayTitle(title: string): string {
   return move(title);
 }
 
+/** The first position ≥ `prefix` in a sorted list. */
+function lowerBound(list: readonly string[], prefix: string): number {
+  let lo = 0, hi = list.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (list[mid]! < prefix) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
 function isYear(word: string): boolean {
   if (!/^\d{4}$/.test(word)) return false;
   const y = Number(word);
@@ -134,8 +148,13 @@ export class TitleIndex {
   #post: Uint32Array;
   #mark: Uint32Array;
   #generation = 0;
+  #order: Uint32Array; // entries best first by popularity, then display title, then id
+  #rank: Uint32Array; // position of each entry in #order
+  #exact: Map<string, number[]>; // whole-title form → entries
+  #sortedKeys: string[]; // every whole-title form, sorted
+  #sortedKeyEntry: Uint32Array; // its entry
 
-  /** Builds the index (about 0.3 s for 87k titles). */
+  /** Builds the index (a second or two for 87k titles: the word postings, the popularity order and the sorted keys). */
   constructor(entries: readonly SearchEntry[]) {
     this.entries = entries;
     const n = entries.length;
@@ -175,17 +194,33 @@ export class TitleIndex {
     this.#post = new Uint32Array(total);
     this.#words.forEach((w, j) => this.#post.set(byWord.get(w)!, this.#postPtr[j]!));
     this.#mark = new Uint32Array(n);
+    this.#order = Uint32Array.from({ length: n }, (_, e) => e).sort((a, b) => {
+      const pa = entries[a]!.popularity, pb = entries[b]!.popularity;
+      if (pa !== pb) return pb - pa;
+      const da = this.#display[a]!, db = this.#display[b]!;
+      if (da !== db) return da < db ? -1 : 1;
+      return a - b;
+    });
+    this.#rank = new Uint32Array(n);
+    this.#order.forEach((e, r) => this.#rank[e] = r);
+    this.#exact = new Map();
+    const pairs: [string, number][] = [];
+    for (let e = 0; e < n; e++) {
+      for (const key of this.#keys[e]!) {
+        let list = this.#exact.get(key);
+        if (!list) this.#exact.set(key, list = []);
+        list.push(e);
+        pairs.push([key, e]);
+      }
+    }
+    pairs.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : a[1] - b[1]));
+    this.#sortedKeys = pairs.map((p) => p[0]);
+    this.#sortedKeyEntry = Uint32Array.from(pairs, (p) => p[1]);
   }
 
   /** The first word position ≥ `prefix` in the sorted word list. */
   #lowerBound(prefix: string): number {
-    let lo = 0, hi = this.#words.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (this.#words[mid]! < prefix) lo = mid + 1;
-      else hi = mid;
-    }
-    return lo;
+    return lowerBound(this.#words, prefix);
   }
 
   /**
@@ -203,16 +238,14 @@ export class TitleIndex {
     }
     const base = this.#generation;
     this.#generation += tokens.length;
-    const candidates: number[] = [];
+    const final = base + tokens.length;
     tokens.forEach((token, t) => {
-      const last = t === tokens.length - 1;
       const year = isYear(token) ? Number(token) : 0;
       const visit = (e: number) => {
         if (this.#mark[e] !== base + t) {
           if (!(t === 0 && this.#mark[e]! <= base)) return;
         }
         this.#mark[e] = base + t + 1;
-        if (last) candidates.push(e);
       };
       for (let j = this.#lowerBound(token); j < this.#words.length; j++) {
         if (!this.#words[j]!.startsWith(token)) break;
@@ -224,33 +257,68 @@ export class TitleIndex {
         }
       }
     });
+    const isCandidate = (e: number) => this.#mark[e] === final;
     const words = tokens.filter((w) => !isYear(w));
     const text = words.join(" ");
-    // Keep the best `limit` in a small sorted array (insertion): no sort of all candidates.
-    const best: { e: number; match: number }[] = [];
-    const before = (a: { e: number; match: number }, b: { e: number; match: number }) => {
-      if (a.match !== b.match) return a.match > b.match;
-      const pa = this.entries[a.e]!.popularity, pb = this.entries[b.e]!.popularity;
-      if (pa !== pb) return pa > pb;
-      const da = this.#display[a.e]!, db = this.#display[b.e]!;
-      if (da !== db) return da < db;
-      return a.e < b.e;
-    };
-    for (const e of candidates) {
-      const keys = this.#keys[e]!;
-      let match = 0;
-      if (text !== "" && keys.includes(text)) match = 3;
-      else if (text !== "" && keys.some((k) => k.startsWith(text))) match = 2;
-      else if (words.every((w) => this.#wordText[e]!.includes(` ${w} `))) match = 1;
-      const hit = { e, match };
-      if (best.length === limit && !before(hit, best[limit - 1]!)) continue;
-      let j = best.length === limit ? limit - 1 : best.length;
-      while (j > 0 && before(hit, best[j - 1]!)) {
-        best[j] = best[j - 1]!;
-        j--;
+    const byRank = (a: number, b: number) => this.#rank[a]! - this.#rank[b]!;
+    // Level 3 (the whole title) from the exact map; level 2 (the title's start) from the sorted
+    // keys when few keys start with the text, else found while scanning.
+    const level3 = text === "" ? [] : [...new Set(this.#exact.get(text) ?? [])]
+      .filter(isCandidate).sort(byRank).slice(0, limit);
+    const taken = new Set(level3);
+    let level2: number[] = [];
+    let level2InScan = false;
+    if (text !== "") {
+      const lo = lowerBound(this.#sortedKeys, text);
+      let hi = lo;
+      while (
+        hi < this.#sortedKeys.length && hi - lo <= 4096 && this.#sortedKeys[hi]!.startsWith(text)
+      ) {
+        hi++;
       }
-      best[j] = hit;
+      if (hi - lo > 4096) level2InScan = true;
+      else {
+        const found = new Set<number>();
+        for (let j = lo; j < hi; j++) {
+          const e = this.#sortedKeyEntry[j]!;
+          if (isCandidate(e) && !taken.has(e)) found.add(e);
+        }
+        level2 = [...found].sort(byRank).slice(0, limit);
+        for (const e of level2) taken.add(e);
+      }
     }
+    // Level 1 (every word whole) is possible only if every word is a word of some title.
+    const level1Possible = words.every((w) => {
+      const j = this.#lowerBound(w);
+      return this.#words[j] === w;
+    });
+    const level1: number[] = [], level0: number[] = [];
+    // The rest in rank order: the first found of each level are its best, so stop as soon as the
+    // levels that can still grow cannot change the first `limit`.
+    const enough = () => {
+      const top = level3.length + level2.length;
+      if (level2InScan) return top >= limit;
+      if (level1Possible) return top + level1.length >= limit;
+      return top + level0.length >= limit;
+    };
+    if (!enough()) {
+      for (let r = 0; r < this.#order.length; r++) {
+        const e = this.#order[r]!;
+        if (!isCandidate(e) || taken.has(e)) continue;
+        let match = 0;
+        if (level2InScan && this.#keys[e]!.some((k) => k.startsWith(text))) match = 2;
+        else if (words.every((w) => this.#wordText[e]!.includes(` ${w} `))) match = 1;
+        const list = match === 2 ? level2 : match === 1 ? level1 : level0;
+        if (list.length < limit) list.push(e);
+        if (enough()) break;
+      }
+    }
+    const best = [
+      ...level3.map((e) => ({ e, match: 3 })),
+      ...level2.map((e) => ({ e, match: 2 })),
+      ...level1.map((e) => ({ e, match: 1 })),
+      ...level0.map((e) => ({ e, match: 0 })),
+    ].slice(0, limit);
     return best.map(({ e, match }) => ({
       ...this.entries[e]!,
       display: this.#display[e]!,
