@@ -21,6 +21,22 @@
  *   rating 3.54, as in ML-32M.
  * - **Genres carry signal.** Each genre has a direction in factor space; movies whose y_i points
  *   that way are more likely to carry the genre (and documentaries rate higher, horror lower).
+ * - **Release years carry a little.** A movie's year is the year it entered the catalogue minus a
+ *   gap, long (an old film) with odds 1 : 3 times e^(1.5·b_i/σ_b + 1.5·y_i·e/s) for a random
+ *   "era" direction e: old films that are still listed rate higher and share a taste. The years
+ *   are drawn with the same random numbers as before this link existed, so ratings.csv, links.csv
+ *   and tags.csv do not depend on it; only the years in movies.csv do.
+ * - **Tags carry nothing new**: a tag's text is drawn from the movie's own genres (60 %) or a
+ *   generic list, so it repeats the genres; and a movie nobody rated has none.
+ * - **How strong the feature signal is** (`plantedFeatureSignal` in synthetic_signal.ts: the
+ *   planted b_i and y_i regressed on the features, every rating predicted with the planted user
+ *   side). At 1M ratings (10,000 users and movies, seed 42), rating-weighted: the genres explain
+ *   16 % of the variance of b_i and 23 % of y_i's, the decade 6 % and 2 %, both together 20 % and
+ *   24 %. Over all ratings the RMSE of μ + b_u is 0.957; with the item bias from the features
+ *   0.941; with the features' item factors too 0.920 (genres alone 0.924); the planted model
+ *   0.772 (unrounded). So a perfect feature model gains about 0.02 stars of RMSE over a perfect
+ *   genre-offset baseline on cold movies: genres and a decade are a weak description here, as in
+ *   MovieLens. The figures at the ML-32M sizes are in the README (notebook 05).
  * - **Timestamps** 1995-01-09 .. 2023-10-12, inside each user's active window.
  *
  * The plan (degrees, popularity, planted factors, genres, catalogue) is made in TypeScript from the
