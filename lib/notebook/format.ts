@@ -46,3 +46,52 @@ export function formatPercent(fraction: number, digits = 1): string {
     : percent.toPrecision(2);
   return `${shown} %`;
 }
+
+/**
+ * A duration per unit in microseconds with `digits` decimals (default 1): the cost of one rating
+ * or one row in a cost model. `formatMicroseconds(2.5e-7, { per: "rating", digits: 3 })` →
+ * "0.250 µs/rating".
+ *
+ * @param seconds Seconds per unit.
+ * @param options `per` (the unit, default none: just "µs") and `digits`.
+ * @returns The formatted duration.
+ *
+ * @example
+ * ```ts
+ * import { formatMicroseconds } from "./format.ts";
+ * if (formatMicroseconds(2.5e-7, { per: "rating", digits: 3 }) !== "0.250 µs/rating") {
+ *   throw new Error("per rating");
+ * }
+ * if (formatMicroseconds(1.23e-5) !== "12.3 µs") throw new Error("no unit");
+ * ```
+ */
+export function formatMicroseconds(
+  seconds: number,
+  options: { per?: string; digits?: number } = {},
+): string {
+  const { per, digits = 1 } = options;
+  const shown = Number.isFinite(seconds) ? (seconds * 1e6).toFixed(digits) : String(seconds);
+  return `${shown} µs${per === undefined ? "" : `/${per}`}`;
+}
+
+/**
+ * Labelled values as one line, "Horror (-0.120), Thriller (-0.080)": the ends of an embedding
+ * axis from `axisGenreMeans`, in the order given.
+ *
+ * @param values `{ genre, mean }` rows.
+ * @param digits Decimals of each mean (default 3).
+ * @returns The joined list ("" for none).
+ *
+ * @example
+ * ```ts
+ * import { formatGenreMeans } from "./format.ts";
+ * const line = formatGenreMeans([{ genre: "Horror", mean: -0.12 }, { genre: "War", mean: 0.5 }]);
+ * if (line !== "Horror (-0.120), War (0.500)") throw new Error(line);
+ * ```
+ */
+export function formatGenreMeans(
+  values: readonly { genre: string; mean: number }[],
+  digits = 3,
+): string {
+  return values.map((v) => `${v.genre} (${v.mean.toFixed(digits)})`).join(", ");
+}

@@ -2,7 +2,8 @@
  * Statistics on typed arrays for the exploratory data analysis: degrees, binning, distribution
  * fits (discrete power law, discrete log-normal, Vuong test), inequality (Lorenz, Gini), the
  * rating scale (star counts, half stars), correlation and binned means, time bucketing, first-day
- * sessions, genre and tag statistics, a sparsity sample, and the seeded RNG shared by the library.
+ * sessions, genre and tag statistics, a sparsity sample, mean similarity within and across groups,
+ * and the seeded RNG shared by the library.
  *
  * @example
  * ```ts
@@ -27,6 +28,7 @@ export * from "./popularity.ts";
 export * from "./power_law.ts";
 export * from "./ratings.ts";
 export * from "./segments.ts";
+export * from "./similarity.ts";
 export * from "./rng.ts";
 export * from "./sessions.ts";
 export * from "./sparsity.ts";
