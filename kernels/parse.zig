@@ -1,7 +1,12 @@
-//! ratings.csv parsing: `userId,movieId,rating,timestamp` lines, LF or CRLF, straight from the mapped
-//! bytes. Two passes so that TypeScript can allocate the columns: `scan` checks the header, cuts the
-//! data into one partition per thread at line starts and counts each partition's lines; `parse` fills
-//! the columns, every partition writing at the offset the counts give it.
+//! ratings.csv parsing: `userId,movieId,rating,timestamp` lines, LF or CRLF, straight from the
+//! mapped bytes. Two passes so that TypeScript can allocate the columns: `scan` checks the header,
+//! cuts the data into one partition per thread at line starts and counts each partition's lines;
+//! `parse` fills the columns, every partition writing at the offset the counts give it.
+//!
+//! Blank lines: those that end the file are ignored (`dataEnd`); a blank line with data after it
+//! is an error, `too_few_fields` with `actual == 0` fields in the record, which the wrapper words
+//! as "line N is blank": the rule of every MovieLens reader of this project (lib/data/_csv.ts for
+//! the side files, lib/data/load_classic.ts for ML-100K and ML-1M).
 const std = @import("std");
 const assert = std.debug.assert;
 const status_mod = @import("status.zig");
@@ -127,11 +132,20 @@ pub fn scan(bytes: []const u8, offsets: []u64, lines: []u64, info: *ErrorRecord)
     return .ok;
 }
 
-const LineError = error{ TooFewFields, TooManyFields, NotANumber, RatingOutOfRange, RatingOffGrid };
+const LineError = error{
+    BlankLine,
+    TooFewFields,
+    TooManyFields,
+    NotANumber,
+    RatingOutOfRange,
+    RatingOffGrid,
+};
 
+/// A blank line is a line with too few fields (none): the status set stays as it is, and the
+/// record's `actual == 0` tells the wrapper to say "blank".
 fn statusOf(err: LineError) Status {
     return switch (err) {
-        error.TooFewFields => .too_few_fields,
+        error.BlankLine, error.TooFewFields => .too_few_fields,
         error.TooManyFields => .too_many_fields,
         error.NotANumber => .not_a_number,
         error.RatingOutOfRange => .rating_out_of_range,
@@ -155,7 +169,9 @@ const Cursor = struct {
             value = value * 10 + digit;
             if (value > std.math.maxInt(T)) return error.NotANumber;
         }
-        if (self.pos == start) return if (self.pos == self.line.len) error.TooFewFields else error.NotANumber;
+        if (self.pos == start) {
+            return if (self.pos == self.line.len) error.TooFewFields else error.NotANumber;
+        }
         try self.separator(last);
         return @intCast(value);
     }
@@ -170,10 +186,12 @@ const Cursor = struct {
             self.pos += 1;
             const fraction = self.digits(9);
             fraction_digits = fraction.count;
-            value += @as(f64, @floatFromInt(fraction.value)) / std.math.pow(f64, 10, @floatFromInt(fraction.count));
+            const scale = std.math.pow(f64, 10, @floatFromInt(fraction.count));
+            value += @as(f64, @floatFromInt(fraction.value)) / scale;
         }
         if (whole.count == 0 and fraction_digits == 0) {
-            return if (self.pos == self.line.len and self.pos == start) error.TooFewFields else error.NotANumber;
+            const ended = self.pos == self.line.len and self.pos == start;
+            return if (ended) error.TooFewFields else error.NotANumber;
         }
         const result: f32 = @floatCast(value);
         if (result < rating_min or result > rating_max) {
@@ -181,7 +199,7 @@ const Cursor = struct {
             if (self.pos < self.line.len and self.line[self.pos] != ',') return error.NotANumber;
             return error.RatingOutOfRange;
         }
-        // MovieLens rates in half stars (whole stars before 2003): 0.5, 1, …, 5 and nothing between.
+        // MovieLens rates in half stars (whole stars before 2003): 0.5, 1, …, 5, nothing between.
         if (@round(value * 2) != value * 2) {
             if (self.pos < self.line.len and self.line[self.pos] != ',') return error.NotANumber;
             return error.RatingOffGrid;
@@ -216,10 +234,29 @@ const Cursor = struct {
 
 const Row = struct { user: u32, movie: u32, rating: f32, time: u32 };
 
+/// Where bad data line `line_number` failed. Too few fields also records how many fields the line
+/// has (`actual`; 0 for a blank line) against the four expected; other errors name the field only.
+fn lineRecord(err: LineError, line_number: u64, field: u32) ErrorRecord {
+    assert(line_number >= 2);
+    assert(field >= 1 and field <= fields_count);
+    return switch (err) {
+        error.BlankLine => .{ .line = line_number, .field = 1, .expected = fields_count },
+        error.TooFewFields => .{
+            .line = line_number,
+            .field = field,
+            .expected = fields_count,
+            .actual = field,
+        },
+        else => .{ .line = line_number, .field = field },
+    };
+}
+
 /// Parses one data line (line ending already removed). On error `field` says which field failed.
+/// An empty line is `BlankLine` (blank lines that end the file never get here: see `dataEnd`).
 pub fn parseLine(line: []const u8, field: *u32) LineError!Row {
     var cursor: Cursor = .{ .line = line };
     errdefer field.* = cursor.field;
+    if (line.len == 0) return error.BlankLine;
     const user = try cursor.unsigned(u32, false);
     const movie = try cursor.unsigned(u32, false);
     const rating = try cursor.rating();
@@ -255,7 +292,7 @@ const ParseContext = struct {
                 self.columns.times[i] = row.time;
             } else |err| {
                 // Line numbers are 1-based and the header is line 1.
-                self.errors[part].offer(statusOf(err), .{ .line = row_index + 2, .field = field });
+                self.errors[part].offer(statusOf(err), lineRecord(err, row_index + 2, field));
                 return;
             }
             row_index += 1;
@@ -297,7 +334,9 @@ pub fn parse(
 
 const testing = std.testing;
 
-fn parseAll(bytes: []const u8, parts: u32, columns_buffer: *[16]Row, info: *ErrorRecord) !struct { status: Status, rows: usize } {
+const Parsed = struct { status: Status, rows: usize };
+
+fn parseAll(bytes: []const u8, parts: u32, columns_buffer: *[16]Row, info: *ErrorRecord) !Parsed {
     var offsets: [9]u64 = undefined;
     var lines: [8]u64 = undefined;
     const scan_status = scan(bytes, offsets[0 .. parts + 1], lines[0..parts], info);
@@ -309,15 +348,29 @@ fn parseAll(bytes: []const u8, parts: u32, columns_buffer: *[16]Row, info: *Erro
     var ratings: [16]f32 = undefined;
     var times: [16]u32 = undefined;
     try testing.expect(total <= 16);
-    const columns: Columns = .{ .users = users[0..total], .movies = movies[0..total], .ratings = ratings[0..total], .times = times[0..total] };
+    const columns: Columns = .{
+        .users = users[0..total],
+        .movies = movies[0..total],
+        .ratings = ratings[0..total],
+        .times = times[0..total],
+    };
     const status = parse(bytes, offsets[0 .. parts + 1], lines[0..parts], columns, info);
-    for (0..total) |i| columns_buffer[i] = .{ .user = users[i], .movie = movies[i], .rating = ratings[i], .time = times[i] };
+    for (0..total) |i| {
+        columns_buffer[i] = .{
+            .user = users[i],
+            .movie = movies[i],
+            .rating = ratings[i],
+            .time = times[i],
+        };
+    }
     return .{ .status = status, .rows = total };
 }
 
 test "parses LF and CRLF files the same, whatever the partition count" {
-    const lf = "userId,movieId,rating,timestamp\n1,31,2.5,1260759144\n1,1029,3.0,1260759179\n2,10,4,835355493\n7,2,.5,0\n";
-    const crlf = "userId,movieId,rating,timestamp\r\n1,31,2.5,1260759144\r\n1,1029,3.0,1260759179\r\n2,10,4,835355493\r\n7,2,.5,0";
+    const lf = "userId,movieId,rating,timestamp\n1,31,2.5,1260759144\n1,1029,3.0,1260759179\n" ++
+        "2,10,4,835355493\n7,2,.5,0\n";
+    const crlf = "userId,movieId,rating,timestamp\r\n1,31,2.5,1260759144\r\n" ++
+        "1,1029,3.0,1260759179\r\n2,10,4,835355493\r\n7,2,.5,0";
     for ([_][]const u8{ lf, crlf }) |bytes| {
         var parts: u32 = 1;
         while (parts <= 8) : (parts += 1) {
@@ -326,38 +379,68 @@ test "parses LF and CRLF files the same, whatever the partition count" {
             const result = try parseAll(bytes, parts, &rows, &info);
             try testing.expectEqual(Status.ok, result.status);
             try testing.expectEqual(@as(usize, 4), result.rows);
-            try testing.expectEqual(Row{ .user = 1, .movie = 31, .rating = 2.5, .time = 1260759144 }, rows[0]);
-            try testing.expectEqual(Row{ .user = 2, .movie = 10, .rating = 4.0, .time = 835355493 }, rows[2]);
-            try testing.expectEqual(Row{ .user = 7, .movie = 2, .rating = 0.5, .time = 0 }, rows[3]);
+            const first: Row = .{ .user = 1, .movie = 31, .rating = 2.5, .time = 1260759144 };
+            const third: Row = .{ .user = 2, .movie = 10, .rating = 4.0, .time = 835355493 };
+            const fourth: Row = .{ .user = 7, .movie = 2, .rating = 0.5, .time = 0 };
+            try testing.expectEqual(first, rows[0]);
+            try testing.expectEqual(third, rows[2]);
+            try testing.expectEqual(fourth, rows[3]);
         }
     }
 }
 
+/// An input and what parsing it must report.
+const Case = struct {
+    bytes: []const u8,
+    status: Status,
+    line: u64,
+    field: u64,
+    /// Fields on a line with too few (`expected` is 4 then), 0 for a blank line.
+    actual: ?u64 = null,
+};
+
+fn bad(bytes: []const u8, status: Status, line: u64, field: u64) Case {
+    return .{ .bytes = bytes, .status = status, .line = line, .field = field };
+}
+
+/// A line with too few fields: `actual` of them, 0 for a blank line.
+fn few(bytes: []const u8, line: u64, field: u64, actual: u64) Case {
+    const status: Status = .too_few_fields;
+    return .{ .bytes = bytes, .status = status, .line = line, .field = field, .actual = actual };
+}
+
 test "bad lines report the first bad line and field" {
-    const Case = struct { bytes: []const u8, status: Status, line: u64, field: u64 };
+    const h = header;
     const cases = [_]Case{
-        .{ .bytes = "", .status = .empty_file, .line = 1, .field = 0 },
-        .{ .bytes = "user,movie,rating,timestamp\n1,2,3,4\n", .status = .bad_header, .line = 1, .field = 0 },
-        .{ .bytes = header ++ "\n1,2,3.5,4\n1,2,7,4\n", .status = .rating_out_of_range, .line = 3, .field = 3 },
-        .{ .bytes = header ++ "\n1,2,0,4\n", .status = .rating_out_of_range, .line = 2, .field = 3 },
-        .{ .bytes = header ++ "\n1,x,3,4\n", .status = .not_a_number, .line = 2, .field = 2 },
-        .{ .bytes = header ++ "\n1,2,3\n", .status = .too_few_fields, .line = 2, .field = 3 },
-        .{ .bytes = header ++ "\n1,2,3,4,5\n", .status = .too_many_fields, .line = 2, .field = 4 },
-        .{ .bytes = header ++ "\n1,2,3,4\n1,2,3.5,12", .status = .ok, .line = 0, .field = 0 },
-        .{ .bytes = header ++ "\n1,2,3,4\n1,2,3.", .status = .too_few_fields, .line = 3, .field = 3 },
-        .{ .bytes = header ++ "\n1,2,3,4\n\n3,4,5,6\n", .status = .too_few_fields, .line = 3, .field = 1 },
-        .{ .bytes = header ++ "\n1,2,3,4\n\n", .status = .ok, .line = 0, .field = 0 },
-        .{ .bytes = header ++ "\r\n1,2,3,4\r\n\r\n\r\n", .status = .ok, .line = 0, .field = 0 },
-        .{ .bytes = header ++ "\n", .status = .no_ratings, .line = 0, .field = 0 },
-        .{ .bytes = header, .status = .no_ratings, .line = 0, .field = 0 },
-        .{ .bytes = header ++ "\r\n\r\n\n", .status = .no_ratings, .line = 0, .field = 0 },
-        .{ .bytes = header ++ "\n1,2,3.5,4\n1,3,3.25,4\n", .status = .rating_off_grid, .line = 3, .field = 3 },
-        .{ .bytes = header ++ "\n1,2,4.50,4\n1,3,0.499,4\n", .status = .rating_out_of_range, .line = 3, .field = 3 },
-        .{ .bytes = header ++ "\n1,2,4.000000001,4\n", .status = .rating_off_grid, .line = 2, .field = 3 },
-        .{ .bytes = header ++ "\n1,2,3.25x,4\n", .status = .not_a_number, .line = 2, .field = 3 },
-        .{ .bytes = header ++ "\n-1,2,3,4\n", .status = .not_a_number, .line = 2, .field = 1 },
-        .{ .bytes = header ++ "\n1,2,3,99999999999\n", .status = .not_a_number, .line = 2, .field = 4 },
-        .{ .bytes = header ++ "\n1,2,3,4 \n", .status = .not_a_number, .line = 2, .field = 4 },
+        bad("", .empty_file, 1, 0),
+        bad("user,movie,rating,timestamp\n1,2,3,4\n", .bad_header, 1, 0),
+        bad(h ++ "\n1,2,3.5,4\n1,2,7,4\n", .rating_out_of_range, 3, 3),
+        bad(h ++ "\n1,2,0,4\n", .rating_out_of_range, 2, 3),
+        bad(h ++ "\n1,x,3,4\n", .not_a_number, 2, 2),
+        few(h ++ "\n1,2,3\n", 2, 3, 3),
+        few(h ++ "\n1\n", 2, 1, 1),
+        few(h ++ "\n1,\r\n", 2, 2, 2),
+        bad(h ++ "\n1,2,3,4,5\n", .too_many_fields, 2, 4),
+        bad(h ++ "\n1,2,3,4\n1,2,3.5,12", .ok, 0, 0),
+        few(h ++ "\n1,2,3,4\n1,2,3.", 3, 3, 3),
+        // A blank line with data after it; a later bad line never hides it, an earlier one wins.
+        few(h ++ "\n1,2,3,4\n\n3,4,5,6\n", 3, 1, 0),
+        few(h ++ "\r\n\r\n1,2,3,4\r\n", 2, 1, 0),
+        few(h ++ "\n1,2,3,4\n\n\n1,x\n\n", 3, 1, 0),
+        bad(h ++ "\n1,2,9,4\n\n1,3,3,4\n", .rating_out_of_range, 2, 3),
+        // Blank lines that end the file are ignored.
+        bad(h ++ "\n1,2,3,4\n\n", .ok, 0, 0),
+        bad(h ++ "\r\n1,2,3,4\r\n\r\n\r\n", .ok, 0, 0),
+        bad(h ++ "\n", .no_ratings, 0, 0),
+        bad(h, .no_ratings, 0, 0),
+        bad(h ++ "\r\n\r\n\n", .no_ratings, 0, 0),
+        bad(h ++ "\n1,2,3.5,4\n1,3,3.25,4\n", .rating_off_grid, 3, 3),
+        bad(h ++ "\n1,2,4.50,4\n1,3,0.499,4\n", .rating_out_of_range, 3, 3),
+        bad(h ++ "\n1,2,4.000000001,4\n", .rating_off_grid, 2, 3),
+        bad(h ++ "\n1,2,3.25x,4\n", .not_a_number, 2, 3),
+        bad(h ++ "\n-1,2,3,4\n", .not_a_number, 2, 1),
+        bad(h ++ "\n1,2,3,99999999999\n", .not_a_number, 2, 4),
+        bad(h ++ "\n1,2,3,4 \n", .not_a_number, 2, 4),
     };
     for (cases) |case| {
         var rows: [16]Row = undefined;
@@ -366,6 +449,29 @@ test "bad lines report the first bad line and field" {
         try testing.expectEqual(case.status, result.status);
         try testing.expectEqual(case.line, info.line);
         try testing.expectEqual(case.field, info.field);
+        if (case.actual) |actual| {
+            try testing.expectEqual(@as(u64, fields_count), info.expected);
+            try testing.expectEqual(actual, info.actual);
+        } else {
+            try testing.expectEqual(@as(u64, 0), info.expected);
+        }
+    }
+}
+
+test "a blank line in the middle is found whichever partition holds it" {
+    // Eight data lines, the sixth blank (line 7 of the file): with 1 to 8 partitions the blank
+    // line starts, ends or sits inside a partition, and a later bad line never wins over it.
+    const bytes = header ++ "\n1,1,1,1\n1,2,1,1\n1,3,1,1\n1,4,1,1\n1,5,1,1\n\n" ++
+        "1,x,1,1\n1,7,1,1\n";
+    var parts: u32 = 1;
+    while (parts <= 8) : (parts += 1) {
+        var rows: [16]Row = undefined;
+        var info: ErrorRecord = .{};
+        const result = try parseAll(bytes, parts, &rows, &info);
+        try testing.expectEqual(Status.too_few_fields, result.status);
+        try testing.expectEqual(@as(u64, 7), info.line);
+        try testing.expectEqual(@as(u64, 1), info.field);
+        try testing.expectEqual(@as(u64, 0), info.actual);
     }
 }
 

@@ -126,7 +126,17 @@ const BAD_INPUTS: [string, string, RegExp][] = [
     /line 2 field 4 \(timestamp\): too many fields/,
   ],
   ["truncated last line", `${HEADER}\n1,2,3,4\n2,5,`, /line 3 field 3 \(rating\): too few fields/],
-  ["blank line", `${HEADER}\n1,2,3,4\n\n3,4,5,6\n`, /line 3 field 1 \(userId\): too few fields/],
+  [
+    "blank line in the middle",
+    `${HEADER}\n1,2,3,4\n\n3,4,5,6\n`,
+    /ratings\.csv line 3 is blank; expected 4 comma-separated fields userId,movieId,rating,timestamp \(blank lines may only end the file\)$/,
+  ],
+  [
+    "blank lines after the header",
+    `${HEADER}\r\n\r\n\r\n1,2,3,4\r\n`,
+    /ratings\.csv line 2 is blank;/,
+  ],
+  ["one field", `${HEADER}\n1,2,3,4\n1\n`, /line 3 field 1 \(userId\): too few fields: expected 4/],
   [
     "header only",
     `${HEADER}\n`,
