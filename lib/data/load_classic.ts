@@ -106,22 +106,23 @@ async function readRecords(path: string, sep: string, names: readonly string[]) 
   }
   const text = new TextDecoder("latin1").decode(bytes);
   const lines = text.split("\n");
-  if (lines[lines.length - 1] === "") lines.pop();
+  // Blank lines (LF or CRLF) that end the file are ignored; one with data after it is an error.
+  while (lines.length > 0 && /^\r?$/.test(lines[lines.length - 1]!)) lines.pop();
   if (lines.length === 0) throw new Error(`${path}: empty file; expected ${names.join(sep)} lines`);
+  const expected = `${names.length} ${JSON.stringify(sep)}-separated fields ${names.join(sep)}`;
   const records: Record_[] = new Array(lines.length);
   for (let k = 0; k < lines.length; k++) {
     let raw = lines[k]!;
     if (raw.endsWith("\r")) raw = raw.slice(0, -1);
     const line = k + 1;
     if (raw === "") {
-      throw new Error(`${path} line ${line}: blank line; expected ${names.join(sep)}`);
+      throw new Error(
+        `${path} line ${line} is blank; expected ${expected} (blank lines may only end the file)`,
+      );
     }
     const fields = raw.split(sep);
     if (fields.length !== names.length) {
-      throw new Error(
-        `${path} line ${line}: ${fields.length} fields; expected ${names.length} ` +
-          `${JSON.stringify(sep)}-separated fields ${names.join(sep)}`,
-      );
+      throw new Error(`${path} line ${line}: ${fields.length} fields; expected ${expected}`);
     }
     records[k] = { line, fields };
   }

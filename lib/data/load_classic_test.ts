@@ -94,7 +94,15 @@ const BAD: [string, Record<string, string>, string[]][] = [
   ]],
   ["rating 6", { "u.data": "1\t10\t6\t1\n" }, ["line 1 field 3 (rating)", "1–5"]],
   ["half star", { "u.data": "1\t10\t3.5\t1\n" }, ["field 3 (rating)", 'got "3.5"']],
-  ["blank line", { "u.data": "1\t10\t5\t1\n\n3\t10\t1\t2\n" }, ["u.data line 2: blank line"]],
+  ["blank line", { "u.data": "1\t10\t5\t1\n\n3\t10\t1\t2\n" }, [
+    "u.data line 2 is blank",
+    'expected 4 "\\t"-separated fields userId\tmovieId\trating\ttimestamp',
+    "(blank lines may only end the file)",
+  ]],
+  ["blank CRLF line", { "u.user": "1|24|M|technician|85711\r\n\r\n3|56|F|engineer|V3N4P\r\n" }, [
+    "u.user line 2 is blank",
+  ]],
+  ["only blank lines", { "u.item": "\n\r\n\n" }, ["u.item: empty file"]],
   ["empty", { "u.data": "" }, ["u.data: empty file"]],
   ["duplicate pair", { "u.data": "1\t10\t5\t1\n3\t10\t1\t2\n1\t10\t4\t3\n" }, [
     "u.data line 3",
@@ -136,6 +144,29 @@ Deno.test("ML-100K: bad input names the file, line, field and what was expected"
       });
     } finally {
       await Deno.remove(dir, { recursive: true });
+    }
+  }
+});
+
+Deno.test("ML-100K and ML-1M: blank lines at the end of every file are ignored, LF or CRLF", async () => {
+  for (const [release, files] of [["ml-100k", ML100K], ["ml-1m", ML1M]] as const) {
+    for (const end of ["\n", "\n\n", "\r\n\r\n", "\n\r\n\n\n"]) {
+      const crlf = end.startsWith("\r");
+      const ended = Object.fromEntries(
+        Object.entries(files).map(([name, text]) => {
+          const body = crlf ? text.replaceAll("\n", "\r\n") : text;
+          return [name, body + end.slice(crlf ? 2 : 1)];
+        }),
+      );
+      const dir = await folder(ended);
+      try {
+        const ds = await loadClassicMovieLens(dir, release);
+        assertEquals(ds.ratings.nnz, 3, `${release} ${JSON.stringify(end)}`);
+        assertEquals(ds.users?.userIds.length, 2, "rated users");
+        assertEquals(ds.movies.movieIds.length, release === "ml-100k" ? 3 : 2);
+      } finally {
+        await Deno.remove(dir, { recursive: true });
+      }
     }
   }
 });
