@@ -1,9 +1,10 @@
 /**
  * Loading a MovieLens folder (GroupLens format) into a typed {@linkcode Dataset}: ratings.csv is
  * parsed by the Zig kernel (multithreaded, straight from the mapped bytes), ids are made dense and
- * the matrix is built as CSR + CSC; a binary cache under data/processed/ makes the second load
- * near disk speed. movies.csv and links.csv are read with the npm CSV parser, tags.csv with a
- * streaming byte-level reader; both have binary caches beside the ratings cache too.
+ * the matrix is built as CSR + CSC; a binary cache (data/processed/ for folders inside the
+ * repository, see {@linkcode defaultCacheDir}) makes the second load near disk speed. movies.csv,
+ * links.csv and tags.csv are read by the project's streaming CSV reader (lib/data/_csv.ts); they
+ * have binary caches beside the ratings cache too.
  *
  * @module
  */
@@ -72,6 +73,15 @@ const FIELD_NAMES = ["", "userId", "movieId", "rating", "timestamp"];
 
 function describe(path: string, error: KernelError): Error {
   const { line, field } = error.info;
+  // A blank line with data after it: too few fields, none of the 4 (kernels/parse.zig).
+  const { expected: wanted, actual } = error.info;
+  if (error.status === Status.tooFewFields && wanted === 4 && actual === 0) {
+    return new Error(
+      `${path} line ${line} is blank; expected 4 comma-separated fields ` +
+        "userId,movieId,rating,timestamp (blank lines may only end the file)",
+      { cause: error },
+    );
+  }
   const where = line > 0 ? ` line ${line}` : "";
   const what = field > 0 ? ` field ${field} (${FIELD_NAMES[field] ?? "?"})` : "";
   let expected = "";
