@@ -475,3 +475,25 @@ Deno.test("loadModel returns the kind the file holds and refuses an unknown kind
     await assertRejectsIncluding(() => loadModel(path), path, '"svd++"', '"als"', '"ials"');
   });
 });
+
+Deno.test("an implicit model's non-finite parameter or repeated id is refused (found by fuzzing)", async () => {
+  const { Ials } = await import("./ials.ts");
+  const { Popularity } = await import("./popularity.ts");
+  const ials = await Ials.fit(m, { k: 2, epochs: 1, userIds, itemIds });
+  await withTempFile(async (path) => {
+    await ials.save(path);
+    await rewrite(path, (f) => (f.arrays.itemFactors as Float32Array)[2] = Infinity);
+    await assertRejectsIncluding(
+      () => Ials.load(path),
+      `${path}: corrupt model file: array "itemFactors" holds Infinity at index 2`,
+    );
+    await Popularity.fit(m, { userIds, itemIds }).save(path);
+    await rewrite(path, (f) => (f.arrays.itemIds as Uint32Array)[9] = itemIds[0]!);
+    await assertRejectsIncluding(
+      () => Popularity.load(path),
+      `${path}: corrupt model file: array "itemIds" lists id ${
+        itemIds[0]
+      } twice (at indices 0 and 9)`,
+    );
+  });
+});
