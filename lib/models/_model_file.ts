@@ -181,7 +181,7 @@ function checkModel(bundle: Bundle, path: string): ModelFile {
 
 function storedArray(path: string, name: string, array: BundleArray): StoredArray {
   if (array instanceof Float32Array) {
-    const j = array.findIndex((x) => !Number.isFinite(x));
+    const j = firstNonFinite(array);
     if (j >= 0) {
       throw new Error(
         `${path}: corrupt model file: array "${name}" holds ${array[j]} at index ${j}; ` +
@@ -197,17 +197,26 @@ function storedArray(path: string, name: string, array: BundleArray): StoredArra
   );
 }
 
+/** The index of the first NaN or ±Infinity in `values`, or −1 (a plain loop: 18 M floats in ms). */
+function firstNonFinite(values: Float32Array): number {
+  for (let j = 0; j < values.length; j++) {
+    const x = values[j]!;
+    if (x - x !== 0) return j; // NaN − NaN and ∞ − ∞ are NaN
+  }
+  return -1;
+}
+
+/** Refuses a repeated id (sorted copy, then the first two indices of the first repeat). */
 function checkUnique(path: string, name: string, ids: Uint32Array): void {
-  const first = new Map<number, number>();
-  for (let j = 0; j < ids.length; j++) {
-    const seen = first.get(ids[j]!);
-    if (seen !== undefined) {
-      throw new Error(
-        `${path}: corrupt model file: array "${name}" lists id ${ids[j]} twice (at indices ` +
-          `${seen} and ${j}); expected each raw id once`,
-      );
-    }
-    first.set(ids[j]!, j);
+  const sorted = ids.slice().sort();
+  for (let j = 1; j < sorted.length; j++) {
+    if (sorted[j] !== sorted[j - 1]) continue;
+    const id = sorted[j]!;
+    const first = ids.indexOf(id);
+    throw new Error(
+      `${path}: corrupt model file: array "${name}" lists id ${id} twice (at indices ` +
+        `${first} and ${ids.indexOf(id, first + 1)}); expected each raw id once`,
+    );
   }
 }
 
