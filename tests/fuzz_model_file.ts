@@ -1,21 +1,35 @@
 /**
- * Seeded random-mutation fuzzing of the saved-model reader (`loadModel`, whatever format it reads).
- * Seeds are real model files (GlobalMean, BiasAls and Als fitted on a tiny matrix and on
- * ml-latest-small); each input is a seed with one to eight mutations (bit flips, random bytes,
- * interesting u32 values, non-finite f32 values, JSON tokens, deletions, duplications, truncation). Three inputs in four
- * get their length and checksum fields recomputed when the file starts with the version-1 magic,
- * so that most inputs get past the checksum into the header, metadata and array checks. The
- * oracle: `loadModel` either returns a model with finite parameters, each raw id once, and
- * predictions within its rating scale, or rejects with an `Error` naming the file; anything else
- * (another error type without the path, a NaN or repeated id loaded silently) is a failure.
+ * Seeded random-mutation fuzzing of the saved-model reader (whatever format it reads). Seeds are
+ * real model files of every kind — GlobalMean, BiasAls, Als, GenreAls, Popularity, Bpr and Ials —
+ * fitted on a tiny matrix (and, when a dataset is given, the explicit and implicit kinds on
+ * ml-latest-small) and written by their public `save`; each input is a seed with one to eight
+ * mutations (bit flips, random bytes, interesting u32 values, non-finite f32 values, JSON tokens,
+ * deletions, duplications, truncation). Three inputs in four are resealed (`resealBundle`: the
+ * prefix's total length and both CRC-32s recomputed) when they still start with the bundle magic,
+ * so that most inputs get past the checksums into the header, array-table, metadata and array
+ * checks. The oracle: the model loads (through `loadModel`, which reads every kind) with finite
+ * parameters, each raw id once, and predictions within its rating scale (implicit kinds: finite
+ * scores and item indices in range), or it is rejected with an `Error` naming the file; anything else (another error type without the path, a NaN or
+ * repeated id loaded silently) is a failure.
  *
  * To fuzz another reader, pass `{ target }`: any `(path) => Promise<unknown>` and its checks.
  *
  * @module
  */
-import { Als, BiasAls, GlobalMean, loadModel } from "../lib/models/mod.ts";
-import { loadMovieLens } from "../lib/data/mod.ts";
-import type { RatingMatrix } from "../lib/data/mod.ts";
+import {
+  Als,
+  BiasAls,
+  Bpr,
+  GenreAls,
+  GlobalMean,
+  Ials,
+  type ImplicitModel,
+  loadModel,
+  Popularity,
+} from "../lib/models/mod.ts";
+import { buildItemFeatures, loadMovieLens } from "../lib/data/mod.ts";
+import type { ItemFeatures, RatingMatrix } from "../lib/data/mod.ts";
+import { resealBundle } from "../lib/data/bundle.ts";
 
 /** What a fuzzing run did. */
 export interface FuzzStats {
@@ -47,29 +61,24 @@ export interface FuzzOptions {
 
 /**
  * The default target: load; then the model must hold what a fitted model holds (finite parameters,
- * each raw id once) and predict finite numbers within its rating scale. A loaded model that breaks
- * these would answer wrongly without an error, so it is a failure, not an acceptance.
+ * each raw id once) and answer with finite numbers (explicit kinds: predictions within the rating
+ * scale; implicit kinds: scores and in-range item indices). A loaded model that breaks these would
+ * answer wrongly without an error, so it is a failure, not an acceptance.
  */
-async function loadAndPredict(path: string): Promise<void> {
+export async function loadAndPredict(path: string): Promise<void> {
   const model = await loadModel(path);
   // Rating models hold their arrays in `state`; the implicit rankers (popularity, bpr, ials) as
-  // fields, and predict no stars (their checks end after the ids).
-  const state = "state" in model ? model.state : {
-    userFactors: model.userFactors,
-    itemFactors: model.itemFactors,
-    itemBias: model.itemBias,
-  };
-  for (const [name, array] of Object.entries(state)) {
-    if (!(array instanceof Float32Array)) continue;
-    const j = array.findIndex((x) => !Number.isFinite(x));
-    if (j >= 0) throw new FuzzFailure(`${path}: loaded with ${name}[${j}] = ${array[j]}`);
+  // fields, and predict no stars.
+  if (!("state" in model)) return await checkImplicit(path, model);
+  const { state } = model;
+  checkFinite(path, Object.entries(state));
+  if (model instanceof GenreAls) {
+    checkFinite(path, [["featureFactors", model.featureFactors], [
+      "featureBias",
+      model.featureBias,
+    ]]);
   }
-  for (const [name, ids] of [["userIds", model.userIds], ["itemIds", model.itemIds]] as const) {
-    if (new Set(ids).size !== ids.length) {
-      throw new FuzzFailure(`${path}: loaded with repeated ${name}`);
-    }
-  }
-  if (!("ratingScale" in model)) return;
+  checkIds(path, model.userIds, model.itemIds);
   const users = [...model.userIds.subarray(0, 3), 4294967295];
   const items = [...model.itemIds.subarray(0, 3), 0];
   const n = Math.min(users.length, items.length);
@@ -77,6 +86,45 @@ async function loadAndPredict(path: string): Promise<void> {
   for (const p of model.predictIds(users.slice(0, n), items.slice(0, n))) {
     if (!(p >= lo && p <= hi)) {
       throw new FuzzFailure(`${path}: prediction ${p} outside [${lo}, ${hi}]`);
+    }
+  }
+}
+
+async function checkImplicit(path: string, model: ImplicitModel): Promise<void> {
+  checkFinite(path, [
+    ["userFactors", model.userFactors],
+    ["itemFactors", model.itemFactors],
+    ["itemBias", model.itemBias],
+  ]);
+  checkIds(path, model.userIds, model.itemIds);
+  const users = [0, 1, 2].filter((u) => u < model.nUsers);
+  for (const u of users) {
+    const scores = model.scoreUser(u);
+    const j = scores.findIndex((s) => !Number.isFinite(s));
+    if (j >= 0) throw new FuzzFailure(`${path}: user ${u} scores ${scores[j]} for item ${j}`);
+  }
+  // An index the model does not know gets the items with the highest b_i.
+  const batch = await model.recommendBatch([...users, 4294967295], { n: 3 });
+  for (const [j, item] of batch.items.entries()) {
+    const padding = item === 0xffff_ffff;
+    if (!padding && (item >= model.nItems || !Number.isFinite(batch.scores[j]!))) {
+      throw new FuzzFailure(`${path}: recommended item ${item} with score ${batch.scores[j]}`);
+    }
+  }
+}
+
+function checkFinite(path: string, arrays: [string, unknown][]): void {
+  for (const [name, array] of arrays) {
+    if (!(array instanceof Float32Array)) continue;
+    const j = array.findIndex((x) => !Number.isFinite(x));
+    if (j >= 0) throw new FuzzFailure(`${path}: loaded with ${name}[${j}] = ${array[j]}`);
+  }
+}
+
+function checkIds(path: string, userIds: Uint32Array, itemIds: Uint32Array): void {
+  for (const [name, ids] of [["userIds", userIds], ["itemIds", itemIds]] as const) {
+    if (new Set(ids).size !== ids.length) {
+      throw new FuzzFailure(`${path}: loaded with repeated ${name}`);
     }
   }
 }
@@ -110,28 +158,60 @@ function tinyMatrix(): RatingMatrix {
   };
 }
 
-/** Model files to mutate: three kinds on a tiny matrix, and on `dataset` when given. */
+/** One feature per item (an intercept) and one of two "genres", for the tiny GenreAls seed. */
+function tinyFeatures(nItems: number): ItemFeatures {
+  const ptr = Uint32Array.from({ length: nItems + 1 }, (_, r) => 2 * r);
+  const index = Uint32Array.from(
+    { length: 2 * nItems },
+    (_, j) => j % 2 === 0 ? 0 : 1 + (j >> 1) % 2,
+  );
+  return {
+    spec: { groups: ["genres"], names: ["(intercept)", "genre:A", "genre:B"] },
+    nItems,
+    nFeatures: 3,
+    ptr,
+    index,
+    values: new Float32Array(2 * nItems).fill(1),
+  };
+}
+
+/**
+ * Model files to mutate: every kind on a tiny matrix, and on `dataset` when given (GenreAls there
+ * with the dataset's genre and decade features).
+ */
 export async function seedFiles(dataset: string | null): Promise<Uint8Array[]> {
   const dir = await Deno.makeTempDir({ prefix: "fuzz_seeds_" });
   const files: Uint8Array[] = [];
   try {
-    const sources: { train: RatingMatrix; userIds: Uint32Array; itemIds: Uint32Array }[] = [
+    const sources: {
+      train: RatingMatrix;
+      userIds: Uint32Array;
+      itemIds: Uint32Array;
+      features: ItemFeatures;
+    }[] = [
       {
         train: tinyMatrix(),
         userIds: Uint32Array.of(1, 7, 4294967295),
         itemIds: Uint32Array.of(2, 3, 50, 1000),
+        features: tinyFeatures(4),
       },
     ];
     if (dataset !== null) {
-      const ds = await loadMovieLens(dataset, { cache: false, sideFiles: false });
-      sources.push({ train: ds.ratings, userIds: ds.userIds, itemIds: ds.itemIds });
+      const ds = await loadMovieLens(dataset, { cache: false });
+      const features = buildItemFeatures(ds.itemIds, ds.movies, { groups: ["genres", "decade"] });
+      sources.push({ train: ds.ratings, userIds: ds.userIds, itemIds: ds.itemIds, features });
     }
-    for (const { train, userIds, itemIds } of sources) {
+    for (const { train, userIds, itemIds, features } of sources) {
       const ids = { userIds, itemIds };
-      const models = [
+      const quiet = { progress: false } as const;
+      const models: { save(path: string): Promise<void> }[] = [
         await GlobalMean.fit(train, ids),
         await BiasAls.fit(train, { ...ids, lambda: 3, epochs: 2, progress: "silent" }),
         await Als.fit(train, { ...ids, k: 3, lambda: 1, epochs: 2, progress: "silent" }),
+        await GenreAls.fit(train, { ...ids, ...quiet, features, k: 2, epochs: 2 }),
+        Popularity.fit(train, ids),
+        await Bpr.fit(train, { ...ids, ...quiet, k: 3, epochs: 2, threads: 1 }),
+        await Ials.fit(train, { ...ids, ...quiet, k: 3, epochs: 2 }),
       ];
       for (const [j, model] of models.entries()) {
         const path = `${dir}/seed-${files.length}-${j}.rsm`;
@@ -143,33 +223,6 @@ export async function seedFiles(dataset: string | null): Promise<Uint8Array[]> {
     await Deno.remove(dir, { recursive: true });
   }
   return files;
-}
-
-const CRC_TABLE = (() => {
-  const table = new Uint32Array(256);
-  for (let n = 0; n < 256; n++) {
-    let c = n;
-    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-    table[n] = c >>> 0;
-  }
-  return table;
-})();
-
-function crc32(bytes: Uint8Array): number {
-  let crc = 0xffffffff;
-  for (const b of bytes) crc = CRC_TABLE[(crc ^ b) & 0xff]! ^ (crc >>> 8);
-  return (crc ^ 0xffffffff) >>> 0;
-}
-
-const MAGIC_V1 = "RSMODEL\0";
-
-/** Makes a mutated version-1 file consistent again: total length at 20, CRC-32 of 24.. at 16. */
-function fixUp(bytes: Uint8Array): void {
-  if (bytes.length < 24) return;
-  if (new TextDecoder().decode(bytes.subarray(0, 8)) !== MAGIC_V1) return;
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  view.setUint32(20, bytes.length, true);
-  view.setUint32(16, crc32(bytes.subarray(24)), true);
 }
 
 const JSON_TOKENS = [
@@ -220,16 +273,16 @@ export function mutate(seed: Uint8Array, next: () => number): Uint8Array {
       case 1:
         if (at < bytes.length) bytes[at] = below(256);
         break;
-      case 2: { // an interesting u32, little-endian, anywhere (often the header)
-        const where = next() < 0.5 ? 4 * below(6) : at;
+      case 2: { // an interesting u32, little-endian, anywhere (often the 32-byte prefix)
+        const where = next() < 0.5 ? 4 * below(8) : at;
         const v = U32_VALUES[below(U32_VALUES.length)]!;
         for (let k = 0; k < 4 && where + k < bytes.length; k++) {
           bytes[where + k] = (v >>> (8 * k)) & 0xff;
         }
         break;
       }
-      case 3: { // a JSON token inside the metadata (it starts at byte 24)
-        const where = 24 + below(Math.max(1, Math.min(bytes.length, 600) - 24));
+      case 3: { // a JSON token inside the header (it starts at byte 32)
+        const where = 32 + below(Math.max(1, Math.min(bytes.length, 600) - 32));
         const token = new TextEncoder().encode(JSON_TOKENS[below(JSON_TOKENS.length)]!);
         bytes.splice(where, next() < 0.5 ? token.length : 0, ...token);
         break;
@@ -237,9 +290,9 @@ export function mutate(seed: Uint8Array, next: () => number): Uint8Array {
       case 4:
         bytes.splice(at, 1 + below(16));
         break;
-      case 6: { // a NaN or ±Infinity f32, or a copied u32, in the arrays (past the metadata)
+      case 6: { // a NaN or ±Infinity f32, or a copied u32, in the arrays (past the header)
         const where = bytes.length - 4 * (1 + below(Math.max(1, (bytes.length - 600) >> 2)));
-        if (where < 24) break;
+        if (where < 32) break;
         const special = [0x7fc00000, 0x7f800000, 0xff800000][below(3)]!;
         const source = where - 4 * (1 + below(4));
         const copy = next() < 0.5;
@@ -256,7 +309,7 @@ export function mutate(seed: Uint8Array, next: () => number): Uint8Array {
     }
   }
   const out = Uint8Array.from(bytes);
-  if (next() < 0.75) fixUp(out);
+  if (next() < 0.75) resealBundle(out);
   return out;
 }
 

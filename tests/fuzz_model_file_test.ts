@@ -1,6 +1,6 @@
 import { assert, assertEquals } from "./_assert.ts";
-import { fuzzModelFile, mutate, seedFiles } from "./fuzz_model_file.ts";
-import { loadModel } from "../lib/models/mod.ts";
+import { fuzzModelFile, loadAndPredict, mutate, seedFiles } from "./fuzz_model_file.ts";
+import { readModelFile } from "../lib/models/_model_file.ts";
 
 Deno.test("fuzz: mutated model files load cleanly or are refused naming the file (bounded run)", async () => {
   // A fixed number of inputs from a fixed seed (the same inputs every run, whatever the machine's
@@ -16,15 +16,25 @@ Deno.test("fuzz: mutated model files load cleanly or are refused naming the file
   assert(stats.accepted > 0 && stats.refused > 0, JSON.stringify(stats));
 });
 
-Deno.test("fuzz: the seeds load unmutated, and the mutator is seeded", async () => {
+Deno.test("fuzz: the seeds are every model kind and load unmutated; the mutator is seeded", async () => {
   const seeds = await seedFiles(null);
-  assertEquals(seeds.length, 3);
   const dir = await Deno.makeTempDir();
   try {
+    const kinds: unknown[] = [];
     for (const [j, bytes] of seeds.entries()) {
       await Deno.writeFile(`${dir}/${j}.rsm`, bytes);
-      await loadModel(`${dir}/${j}.rsm`);
+      kinds.push((await readModelFile(`${dir}/${j}.rsm`)).metadata.model);
+      await loadAndPredict(`${dir}/${j}.rsm`);
     }
+    assertEquals(kinds, [
+      "global-mean",
+      "bias-als",
+      "als",
+      "genre-als",
+      "popularity",
+      "bpr",
+      "ials",
+    ]);
   } finally {
     await Deno.remove(dir, { recursive: true });
   }

@@ -1,5 +1,6 @@
 import { assert, assertEquals } from "../../tests/_assert.ts";
 import type { CacheSource } from "./_cache.ts";
+import { decodeBundle, resealBundle } from "./bundle.ts";
 import { readMoviesCache, readTagsCache, writeMoviesCache, writeTagsCache } from "./_side_cache.ts";
 import { loadMovieLens } from "./load.ts";
 import { emptyMovies, emptyTags, readMovies, readTags, tagsFromStrings } from "./side_files.ts";
@@ -173,24 +174,33 @@ Deno.test("side cache: a stale, foreign, truncated or damaged cache is a miss", 
       ["empty", new Uint8Array(0)],
     ];
     const json = new Uint8Array(good);
-    json[12] = 0x20; // the header's "{" becomes a space: no longer an object
+    json[32] = 0x20; // the header's "{" becomes a space (its checksum no longer matches)
     damaged.push(["bad header", json]);
+    const sealed = new Uint8Array(good);
+    sealed[32] = 0x20; // the same, resealed: the header is no longer a JSON object
+    resealBundle(sealed);
+    damaged.push(["bad header, resealed", sealed]);
+    // The last u32 of tagIndex points past the vocabulary (a consistent bundle otherwise).
     const index = new Uint8Array(good);
-    // The last u32 of tagIndex points past the vocabulary.
-    const text = new TextDecoder().decode(
-      good.subarray(12, 12 + new DataView(good.buffer).getUint32(8, true)),
-    );
-    const header = JSON.parse(text) as { sections: { name: string; length: number }[] };
-    let at = (12 + text.length + 7) & ~7;
-    for (const s of header.sections) {
-      if (s.name === "tagIndex") new DataView(index.buffer).setUint32(at + 4, 99, true);
-      at += (s.length * 4 + 7) & ~7;
-    }
+    const entry = decodeBundle(good, path).entries.find((e) => e.name === "tagIndex")!;
+    new DataView(index.buffer).setUint32(entry.offset + 4, 99, true);
+    resealBundle(index);
+    assertEquals(decodeBundle(index, path).arrays.tagIndex?.[1], 99, "the edit is in tagIndex");
     damaged.push(["tag index out of range", index]);
+    const old = new Uint8Array(good);
+    old.set(new TextEncoder().encode("RSSIDE01"), 0);
+    damaged.push(["side cache format 1", old]);
+    const notes: string[] = [];
     for (const [what, bytes] of damaged) {
       await Deno.writeFile(path, bytes);
-      assertEquals(await readTagsCache(path, [source]), undefined, what);
+      const note = (text: string) => notes.push(`${what}: ${text}`);
+      assertEquals(await readTagsCache(path, [source], { note }), undefined, what);
     }
+    // Only the older format gets a note (that it is being rebuilt); damage is silently a miss.
+    assertEquals(notes, [
+      `side cache format 1: note: ${path} is a side cache format 1, written by an older ` +
+      "version; rebuilding it",
+    ]);
   });
 });
 

@@ -1,56 +1,55 @@
 /**
- * The saved-model file format (version 1): one binary file holding JSON metadata and the model's
- * typed arrays, written atomically (temporary file + rename).
+ * The saved-model file (model file format version 2): a bundle (lib/data/bundle.ts) of kind
+ * `"model"` whose metadata names the model kind, its hyper-parameters, μ, the rating scale, the
+ * training history and the format version, and whose arrays are the model's parameters (f32) and
+ * id mappings (u32: `userIds` and `itemIds`, dense index → raw MovieLens id). Written atomically;
+ * read into one 64-byte-aligned buffer, so the factor arrays are views that start on a cache line.
  *
- * Layout, little-endian:
+ * What this layer checks on top of the bundle (magic, version, lengths, both CRC-32s, an array
+ * table that tiles the file): the metadata's `formatVersion` and `model` kind; every array is f32
+ * or u32; every f32 array is finite (a model never stores NaN or ±∞: a changed value that got
+ * past the checksum would otherwise be clamped into a plausible rating); `userIds` and `itemIds`
+ * list each raw id once. The model-specific fields — k, μ, the rating scale, hyper-parameters,
+ * array lengths — are checked by the models' `load` (lib/models/_model_metadata.ts and the
+ * classes). Every refusal is an `Error` naming the file and what was expected.
  *
- * | offset | bytes | content |
- * | --- | --- | --- |
- * | 0 | 8 | magic `RSMODEL` followed by a zero byte |
- * | 8 | 4 | format version, u32 (= {@linkcode MODEL_FORMAT_VERSION}) |
- * | 12 | 4 | metadata length in bytes, u32 |
- * | 16 | 4 | CRC-32 (IEEE) of every byte from offset 24 to the end |
- * | 20 | 4 | total file length in bytes, u32 (files are limited to 4 GiB) |
- * | 24 | … | metadata: UTF-8 JSON, zero-padded to a multiple of 8 bytes |
- * | … | … | the arrays in `metadata.arrays` order, raw, each zero-padded to a multiple of 8 |
- *
- * The metadata names the model kind, its hyper-parameters, μ, the rating scale, the training
- * history and every array with its element type ("f32" or "u32") and length; the id mappings
- * (dense index → raw MovieLens id) are arrays `userIds` and `itemIds`. A file of another format
- * version, with a wrong magic, a wrong length, a wrong checksum, metadata that is not a JSON object
- * or an array list that does not tile the file exactly is refused with an error naming the file and
- * what was expected. (The model-specific fields — k, μ, the rating scale, hyper-parameters — are
- * checked by the models' `load`, in lib/models/_model_metadata.ts.)
+ * **Files of format version 1** (magic `RSMODEL\0`, written before the bundle format) are not
+ * converted: they are refused with an error that says the file was written by an older version
+ * and that the model must be re-fitted (`./run fit … --out FILE`). A converter would keep a second
+ * reader alive for a format that only ever held models fitted in minutes; re-fitting is the one
+ * path that stays correct.
  *
  * @module
  */
 
-import { writeChunksAtomic } from "../data/atomic.ts";
+import {
+  BundleError,
+  decodeBundle,
+  encodeBundleBytes,
+  readBundle,
+  writeBundle,
+} from "../data/bundle.ts";
+import type { Bundle, BundleArray } from "../data/bundle.ts";
 
-/** The format version this code writes and reads. */
-export const MODEL_FORMAT_VERSION = 1;
+/** The model file format version this code writes and reads (1 was the RSMODEL\0 container). */
+export const MODEL_FORMAT_VERSION = 2;
 
-const MAGIC = new Uint8Array([0x52, 0x53, 0x4d, 0x4f, 0x44, 0x45, 0x4c, 0x00]); // "RSMODEL\0"
-const HEADER_BYTES = 24;
+/** The bundle kind of a model file. */
+const KIND = "model";
+const LABEL = "model file";
+/** The magic of model file format 1. */
+const OLD_MAGIC = "RSMODEL\0";
 
 /** An array stored in a model file. */
 export type StoredArray = Float32Array | Uint32Array;
 
-/** The JSON metadata of a model file (the `arrays` list is filled in by the writer). */
+/** The JSON metadata of a model file (`formatVersion` is filled in by the writer). */
 export interface ModelMetadata {
   /** Model kind, e.g. "als", "bias-als", "global-mean". */
   model: string;
   /** Anything JSON-serialisable that the model needs besides its arrays. */
   [key: string]: unknown;
 }
-
-interface ArrayEntry {
-  name: string;
-  type: "f32" | "u32";
-  length: number;
-}
-
-const pad8 = (n: number) => (n + 7) & ~7;
 
 /**
  * Whether `value` is a JSON object (not null, not an array).
@@ -106,84 +105,119 @@ export function metadataError(
   );
 }
 
-let crcTable: Uint32Array | undefined;
-
-/**
- * CRC-32 (IEEE 802.3, as in zip and PNG) of `bytes`.
- *
- * @example
- * ```ts
- * import { crc32 } from "./_model_file.ts";
- * if (crc32(new TextEncoder().encode("123456789")) !== 0xcbf43926) throw new Error("check value");
- * ```
- */
-export function crc32(bytes: Uint8Array): number {
-  if (!crcTable) {
-    crcTable = new Uint32Array(256);
-    for (let n = 0; n < 256; n++) {
-      let c = n;
-      for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-      crcTable[n] = c >>> 0;
-    }
-  }
-  const table = crcTable;
-  let crc = 0xffffffff;
-  for (let j = 0; j < bytes.length; j++) crc = table[(crc ^ bytes[j]!) & 0xff]! ^ (crc >>> 8);
-  return (crc ^ 0xffffffff) >>> 0;
+/** A decoded model file. */
+export interface ModelFile {
+  /** The metadata (with `formatVersion`). */
+  metadata: ModelMetadata;
+  /** The arrays by name (views into one buffer that holds the file). */
+  arrays: Record<string, StoredArray>;
 }
 
 /**
- * Encodes metadata and arrays into the file format.
+ * Encodes metadata and arrays into the model file format (one buffer; `writeModelFile` writes the
+ * same bytes without joining them).
  *
  * @example
  * ```ts
  * import { decodeModelFile, encodeModelFile } from "./_model_file.ts";
  * const bytes = encodeModelFile({ model: "demo" }, { w: Float32Array.of(1, 2) });
  * const back = decodeModelFile(bytes, "demo.rsm");
- * if (back.arrays.w?.[1] !== 2) throw new Error("round trip");
+ * if (back.arrays.w?.[1] !== 2 || back.metadata.formatVersion !== 2) throw new Error("round trip");
  * ```
  */
 export function encodeModelFile(
   metadata: ModelMetadata,
   arrays: Record<string, StoredArray>,
-): Uint8Array {
-  const entries: ArrayEntry[] = Object.entries(arrays).map(([name, array]) => ({
-    name,
-    type: array instanceof Float32Array ? "f32" : "u32",
-    length: array.length,
-  }));
-  const json = new TextEncoder().encode(
-    JSON.stringify({ ...metadata, formatVersion: MODEL_FORMAT_VERSION, arrays: entries }),
-  );
-  let total = HEADER_BYTES + pad8(json.length);
-  for (const entry of entries) total += pad8(entry.length * 4);
-  if (total > 0xffff_ffff) throw new RangeError(`model file would be ${total} bytes; limit 4 GiB`);
-  const bytes = new Uint8Array(total);
-  const view = new DataView(bytes.buffer);
-  bytes.set(MAGIC, 0);
-  view.setUint32(8, MODEL_FORMAT_VERSION, true);
-  view.setUint32(12, json.length, true);
-  view.setUint32(20, total, true);
-  bytes.set(json, HEADER_BYTES);
-  let offset = HEADER_BYTES + pad8(json.length);
-  for (const entry of entries) {
-    const array = arrays[entry.name]!;
-    const out = entry.type === "f32"
-      ? new Float32Array(bytes.buffer, offset, entry.length)
-      : new Uint32Array(bytes.buffer, offset, entry.length);
-    out.set(array);
-    offset += pad8(entry.length * 4);
-  }
-  view.setUint32(16, crc32(bytes.subarray(HEADER_BYTES)), true);
-  return bytes;
+): Uint8Array<ArrayBuffer> {
+  return encodeBundleBytes(KIND, withVersion(metadata), arrays);
 }
 
-/** A decoded model file. */
-export interface ModelFile {
-  /** The metadata (with `formatVersion` and the `arrays` list). */
-  metadata: ModelMetadata;
-  /** The arrays by name (copies, independent of the file buffer). */
-  arrays: Record<string, StoredArray>;
+function withVersion(metadata: ModelMetadata): Record<string, unknown> {
+  if (typeof metadata.model !== "string") {
+    throw new TypeError(
+      `model file: metadata.model should be the model kind, got ${metadata.model}`,
+    );
+  }
+  return { ...metadata, formatVersion: MODEL_FORMAT_VERSION };
+}
+
+/** The bundle reader's error, said as a model file's (an older format is named as such). */
+function modelError(error: unknown, path: string): unknown {
+  if (!(error instanceof BundleError)) return error;
+  if (error.reason === "foreign" && error.magic === OLD_MAGIC) {
+    return new Error(
+      `${path}: written by an older version of this library (model file format 1, magic ` +
+        `"RSMODEL\\0"); this version reads model file format ${MODEL_FORMAT_VERSION} only: ` +
+        "re-fit the model and save it again (e.g. ./run fit … --out FILE)",
+      { cause: error },
+    );
+  }
+  return error;
+}
+
+/** The model-file checks on a decoded bundle (see the module documentation). */
+function checkModel(bundle: Bundle, path: string): ModelFile {
+  const { meta } = bundle;
+  const version = meta.formatVersion;
+  if (version !== MODEL_FORMAT_VERSION) {
+    throw new Error(
+      `${path}: model file format version ${describe(version)}, but this code reads version ` +
+        `${MODEL_FORMAT_VERSION}; re-fit the model and save it with this version of the library`,
+    );
+  }
+  if (typeof meta.model !== "string") {
+    throw metadataError(path, "model", "a string (the model kind)", meta.model);
+  }
+  const arrays: Record<string, StoredArray> = {};
+  for (const [name, array] of Object.entries(bundle.arrays)) {
+    arrays[name] = storedArray(path, name, array);
+  }
+  for (const name of ["userIds", "itemIds"]) {
+    const ids = arrays[name];
+    if (ids instanceof Uint32Array) checkUnique(path, name, ids);
+  }
+  return { metadata: meta as ModelMetadata, arrays };
+}
+
+function storedArray(path: string, name: string, array: BundleArray): StoredArray {
+  if (array instanceof Float32Array) {
+    const j = firstNonFinite(array);
+    if (j >= 0) {
+      throw new Error(
+        `${path}: corrupt model file: array "${name}" holds ${array[j]} at index ${j}; ` +
+          "expected finite numbers",
+      );
+    }
+    return array;
+  }
+  if (array instanceof Uint32Array) return array;
+  throw new Error(
+    `${path}: corrupt model file: array "${name}" is a ${array.constructor.name}; a model file ` +
+      "holds f32 and u32 arrays only",
+  );
+}
+
+/** The index of the first NaN or ±Infinity in `values`, or −1 (a plain loop: 18 M floats in ms). */
+function firstNonFinite(values: Float32Array): number {
+  for (let j = 0; j < values.length; j++) {
+    const x = values[j]!;
+    if (x - x !== 0) return j; // NaN − NaN and ∞ − ∞ are NaN
+  }
+  return -1;
+}
+
+/** Refuses a repeated id (sorted copy, then the first two indices of the first repeat). */
+function checkUnique(path: string, name: string, ids: Uint32Array): void {
+  const sorted = ids.slice().sort();
+  for (let j = 1; j < sorted.length; j++) {
+    if (sorted[j] !== sorted[j - 1]) continue;
+    const id = sorted[j]!;
+    const first = ids.indexOf(id);
+    throw new Error(
+      `${path}: corrupt model file: array "${name}" lists id ${id} twice (at indices ` +
+        `${first} and ${ids.indexOf(id, first + 1)}); expected each raw id once`,
+    );
+  }
 }
 
 /**
@@ -194,99 +228,20 @@ export interface ModelFile {
  * import { decodeModelFile } from "./_model_file.ts";
  * try {
  *   decodeModelFile(new Uint8Array(40), "x.rsm");
+ *   throw new Error("zeros are no model file");
  * } catch (e) {
- *   if (!(e as Error).message.includes("not a recsys model file")) throw e;
+ *   if (!(e as Error).message.startsWith("x.rsm: not a recsys model file")) throw e;
  * }
  * ```
  */
 export function decodeModelFile(bytes: Uint8Array, path: string): ModelFile {
-  if (bytes.length < HEADER_BYTES || MAGIC.some((b, j) => bytes[j] !== b)) {
-    throw new Error(
-      `${path}: not a recsys model file (expected the 8-byte magic "RSMODEL\\0" at offset 0)`,
-    );
-  }
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const version = view.getUint32(8, true);
-  if (version !== MODEL_FORMAT_VERSION) {
-    throw new Error(
-      `${path}: model file format version ${version}, but this code reads version ` +
-        `${MODEL_FORMAT_VERSION}; re-save the model with this version of the library`,
-    );
-  }
-  const jsonLength = view.getUint32(12, true);
-  const total = view.getUint32(20, true);
-  if (total !== bytes.length) {
-    throw new Error(
-      `${path}: corrupt model file: the header says ${total} bytes, the file has ${bytes.length}`,
-    );
-  }
-  const crc = crc32(bytes.subarray(HEADER_BYTES));
-  if (crc !== view.getUint32(16, true)) {
-    throw new Error(`${path}: corrupt model file: checksum mismatch (the bytes were changed)`);
-  }
-  if (HEADER_BYTES + jsonLength > bytes.length) {
-    throw new Error(`${path}: corrupt model file: metadata runs past the end`);
-  }
-  let parsed: unknown;
+  let bundle: Bundle;
   try {
-    parsed = JSON.parse(
-      new TextDecoder("utf-8", { fatal: true }).decode(
-        bytes.subarray(HEADER_BYTES, HEADER_BYTES + jsonLength),
-      ),
-    );
-  } catch (cause) {
-    throw new Error(`${path}: corrupt model file: the metadata is not valid JSON`, { cause });
+    bundle = decodeBundle(bytes, path, { kind: KIND, label: LABEL });
+  } catch (error) {
+    throw modelError(error, path);
   }
-  if (!isRecord(parsed)) {
-    throw new Error(
-      `${path}: corrupt model file: the metadata should be a JSON object, got ${describe(parsed)}`,
-    );
-  }
-  if (typeof parsed.model !== "string") {
-    throw metadataError(path, "model", "a string (the model kind)", parsed.model);
-  }
-  if (!Array.isArray(parsed.arrays)) {
-    throw metadataError(path, "arrays", "a list of { name, type, length }", parsed.arrays);
-  }
-  const metadata = parsed as ModelMetadata & { arrays: unknown[] };
-  const arrays: Record<string, StoredArray> = {};
-  let offset = HEADER_BYTES + pad8(jsonLength);
-  for (const [j, entry] of metadata.arrays.entries()) {
-    if (
-      !isRecord(entry) || typeof entry.name !== "string" ||
-      (entry.type !== "f32" && entry.type !== "u32") || typeof entry.length !== "number" ||
-      !Number.isInteger(entry.length) || entry.length < 0
-    ) {
-      throw metadataError(
-        path,
-        `arrays[${j}]`,
-        '{ name: string, type: "f32" | "u32", length: whole number ≥ 0 }',
-        entry,
-      );
-    }
-    if (Object.hasOwn(arrays, entry.name)) {
-      throw new Error(`${path}: corrupt model file: array "${entry.name}" is listed twice`);
-    }
-    const bytesLength = entry.length * 4;
-    if (offset + bytesLength > bytes.length) {
-      throw new Error(
-        `${path}: corrupt model file: array "${entry.name}" (${entry.length} × ${entry.type}) ` +
-          `does not fit the file: it would end at byte ${offset + bytesLength} of ${bytes.length}`,
-      );
-    }
-    const slice = bytes.slice(offset, offset + bytesLength);
-    arrays[entry.name] = entry.type === "f32"
-      ? new Float32Array(slice.buffer, 0, entry.length)
-      : new Uint32Array(slice.buffer, 0, entry.length);
-    offset += pad8(bytesLength);
-  }
-  if (offset !== bytes.length) {
-    throw new Error(
-      `${path}: corrupt model file: the arrays the metadata lists end at byte ${offset}, but the ` +
-        `file has ${bytes.length} bytes`,
-    );
-  }
-  return { metadata, arrays };
+  return checkModel(bundle, path);
 }
 
 /**
@@ -308,7 +263,7 @@ export async function writeModelFile(
   metadata: ModelMetadata,
   arrays: Record<string, StoredArray>,
 ): Promise<void> {
-  await writeChunksAtomic(path, [encodeModelFile(metadata, arrays)]);
+  await writeBundle(path, KIND, withVersion(metadata), arrays);
 }
 
 /**
@@ -327,11 +282,11 @@ export async function writeModelFile(
  * ```
  */
 export async function readModelFile(path: string): Promise<ModelFile> {
-  let bytes: Uint8Array;
+  let bundle: Bundle;
   try {
-    bytes = await Deno.readFile(path);
-  } catch (cause) {
-    throw new Error(`${path}: cannot read the model file`, { cause });
+    bundle = await readBundle(path, { kind: KIND, label: LABEL });
+  } catch (error) {
+    throw modelError(error, path);
   }
-  return decodeModelFile(bytes, path);
+  return checkModel(bundle, path);
 }

@@ -9,12 +9,12 @@ import { Als } from "./als.ts";
 import { BiasAls } from "./bias_als.ts";
 import { GlobalMean } from "./global_mean.ts";
 import {
-  crc32,
   decodeModelFile,
   encodeModelFile,
   MODEL_FORMAT_VERSION,
   type ModelFile,
 } from "./_model_file.ts";
+import { BUNDLE_FORMAT_VERSION, encodeBundleBytes, resealBundle } from "../data/bundle.ts";
 import { randomRatings } from "./_test_fixtures.ts";
 
 const m = randomRatings(25, 30, 0.3, 6);
@@ -31,36 +31,31 @@ async function withTempFile(fn: (path: string) => Promise<void>): Promise<void> 
 }
 
 /**
- * Re-encodes the model file at `path` after `edit` changed its metadata or arrays: the result has
- * a valid header and checksum, so only the content checks of `load` can refuse it.
+ * Re-encodes the model file at `path` after `edit` changed its metadata (`formatVersion` too) or
+ * arrays: the result is a valid bundle, so only the checks of the model file and of `load` can
+ * refuse it.
  */
 async function rewrite(path: string, edit: (file: ModelFile) => void): Promise<void> {
   const file = decodeModelFile(await Deno.readFile(path), path);
   edit(file);
-  await Deno.writeFile(path, encodeModelFile(file.metadata, file.arrays));
+  await Deno.writeFile(path, encodeBundleBytes("model", file.metadata, file.arrays));
 }
 
 /**
- * A copy of model-file `bytes` whose metadata JSON text was replaced by `edit(json)` (padded with
- * spaces to the same byte length), with the CRC-32 at offset 16 recomputed: bytes 12..16 hold the
- * metadata length and the JSON starts at byte 24 (see the layout in _model_file.ts).
+ * A copy of model-file `bytes` whose header JSON text was replaced by `edit(json)` (padded with
+ * spaces to the same byte length), resealed (length and checksums recomputed): bytes 12..16 hold
+ * the header length and the JSON starts at byte 32 (see the layout in lib/data/bundle.ts).
  */
 function withJson(bytes: Uint8Array, edit: (json: string) => string): Uint8Array {
   const out = bytes.slice();
-  const view = new DataView(out.buffer);
-  const length = view.getUint32(12, true);
-  const json = edit(new TextDecoder().decode(out.subarray(24, 24 + length)));
+  const length = new DataView(out.buffer).getUint32(12, true);
+  const json = edit(new TextDecoder().decode(out.subarray(32, 32 + length)));
   const encoded = new TextEncoder().encode(json.padEnd(length));
-  assert(encoded.length === length, "the edited metadata must keep its byte length");
-  out.set(encoded, 24);
-  view.setUint32(16, crc32(out.subarray(24)), true);
+  assert(encoded.length === length, "the edited header must keep its byte length");
+  out.set(encoded, 32);
+  resealBundle(out);
   return out;
 }
-
-Deno.test("CRC-32 check value", () => {
-  assertEquals(crc32(new TextEncoder().encode("123456789")), 0xcbf43926);
-  assertEquals(crc32(new Uint8Array(0)), 0);
-});
 
 Deno.test("save/load round trip: parameters, ids, hyper-parameters, history, predictions", async () => {
   const model = await Als.fit(m, { k: 5, lambda: 0.07, epochs: 3, seed: 4, userIds, itemIds });
@@ -134,15 +129,46 @@ Deno.test("a corrupt, truncated, foreign or other-version file is a clear error"
     await assertRejects(() => Als.load(path), Error, "checksum mismatch");
 
     await Deno.writeFile(path, good.subarray(0, good.length - 8));
-    await assertRejects(() => Als.load(path), Error, "the header says");
+    await assertRejectsIncluding(
+      () => Als.load(path),
+      `${path}: corrupt model file: the prefix says ${good.length} bytes, the file has`,
+    );
 
     const other = good.slice();
-    new DataView(other.buffer).setUint32(8, MODEL_FORMAT_VERSION + 1, true);
+    new DataView(other.buffer).setUint32(8, BUNDLE_FORMAT_VERSION + 1, true);
     await Deno.writeFile(path, other);
-    await assertRejects(() => Als.load(path), Error, `format version ${MODEL_FORMAT_VERSION + 1}`);
+    await assertRejectsIncluding(
+      () => Als.load(path),
+      `${path}: model file in bundle format version ${BUNDLE_FORMAT_VERSION + 1}, but this code`,
+    );
+    await Deno.writeFile(path, good);
+    await rewrite(path, (file) => void (file.metadata.formatVersion = MODEL_FORMAT_VERSION + 1));
+    await assertRejectsIncluding(
+      () => Als.load(path),
+      `${path}: model file format version ${MODEL_FORMAT_VERSION + 1}, but this code reads`,
+      "re-fit the model",
+    );
 
     await Deno.writeFile(path, new TextEncoder().encode("userId,movieId,rating,timestamp\n"));
     await assertRejects(() => Als.load(path), Error, "not a recsys model file");
+
+    // A file of model file format 1 (before the bundle format): magic, version 1, lengths, CRC.
+    const old = new Uint8Array(64);
+    old.set(new TextEncoder().encode("RSMODEL\0"), 0);
+    new DataView(old.buffer).setUint32(8, 1, true);
+    await Deno.writeFile(path, old);
+    await assertRejectsIncluding(
+      () => Als.load(path),
+      `${path}: written by an older version of this library (model file format 1`,
+      "re-fit the model",
+    );
+
+    // Another bundle (a ratings cache, say) is no model file.
+    await Deno.writeFile(path, encodeBundleBytes("ratings-cache", {}, {}));
+    await assertRejectsIncluding(
+      () => Als.load(path),
+      `${path}: holds a "ratings-cache" bundle, expected a model file`,
+    );
 
     await Deno.writeFile(path, good);
     await assertRejects(
@@ -154,34 +180,55 @@ Deno.test("a corrupt, truncated, foreign or other-version file is a clear error"
   });
 });
 
-Deno.test("the decoder checks array lengths against the metadata", () => {
-  const bytes = encodeModelFile({ model: "demo" }, {
-    a: Float32Array.of(1, 2, 3),
-    b: Uint32Array.of(9),
-  });
+Deno.test("the decoder checks the array table against the file", () => {
+  const a = Float32Array.from({ length: 20 }, (_, j) => j / 4); // 80 bytes: two 64-byte blocks
+  const bytes = encodeModelFile({ model: "demo" }, { a, b: Uint32Array.of(9) });
   const file = decodeModelFile(bytes, "demo.rsm");
-  assertEquals(file.arrays.a, Float32Array.of(1, 2, 3));
+  assertEquals(file.arrays.a, a);
   assertEquals(file.arrays.b, Uint32Array.of(9));
   assert(file.arrays.a instanceof Float32Array && file.arrays.b instanceof Uint32Array);
   // The JSON edit itself is harmless: an unchanged copy decodes.
   assertEquals(decodeModelFile(withJson(bytes, (json) => json), "demo.rsm").arrays, file.arrays);
 
-  const longer = withJson(bytes, (json) => json.replace('"length":3', '"length":9'));
+  const longer = withJson(bytes, (json) => json.replace('"length":20', '"length":99'));
   assertThrows(
     () => decodeModelFile(longer, "demo.rsm"),
     Error,
-    'demo.rsm: corrupt model file: array "a" (9 × f32) does not fit the file',
+    'demo.rsm: corrupt model file: array "a" (99 × f32) does not fit the file',
   );
-  const shorter = withJson(bytes, (json) => json.replace('"length":3', '"length":1'));
-  assertThrows(() => decodeModelFile(shorter, "demo.rsm"), Error, "but the file has");
+  // b's offset one alignment step later (same number of digits: the header keeps its length).
+  const moved = withJson(
+    bytes,
+    (json) =>
+      json.replace(/("name":"b"[^}]*"offset":)(\d+)/, (_, key, n) => key + (Number(n) + 64)),
+  );
+  assertThrows(() => decodeModelFile(moved, "demo.rsm"), Error, 'array "b" starts at byte');
   const twice = withJson(bytes, (json) => json.replace('"name":"b"', '"name":"a"'));
   assertThrows(() => decodeModelFile(twice, "demo.rsm"), Error, 'array "a" is listed twice');
-  const badType = withJson(bytes, (json) => json.replace('"type":"u32"', '"type":"i32"'));
+  const badType = withJson(bytes, (json) => json.replace('"dtype":"u32"', '"dtype":"i64"'));
   assertThrows(
     () => decodeModelFile(badType, "demo.rsm"),
     Error,
-    'metadata field "arrays[1]" should be { name: string, type: "f32" | "u32"',
+    'demo.rsm: corrupt model file: header field "arrays[1]" should be { name: string, dtype: "u8"',
   );
+  // A valid bundle dtype that no model stores.
+  const signed = withJson(bytes, (json) => json.replace('"dtype":"u32"', '"dtype":"i32"'));
+  assertThrows(
+    () => decodeModelFile(signed, "demo.rsm"),
+    Error,
+    'demo.rsm: corrupt model file: array "b" is a Int32Array; a model file holds f32 and u32',
+  );
+  // A changed array byte, not resealed, is a checksum mismatch.
+  const flipped = bytes.slice();
+  flipped[flipped.length - 64]! ^= 1; // b[0]
+  assertThrows(
+    () => decodeModelFile(flipped, "demo.rsm"),
+    Error,
+    "demo.rsm: corrupt model file: checksum mismatch in the arrays",
+  );
+  const header = bytes.slice();
+  header[40]! ^= 1;
+  assertThrows(() => decodeModelFile(header, "demo.rsm"), Error, "header checksum mismatch");
 });
 
 Deno.test("metadata that is not JSON, or not a JSON object, is refused", async () => {
@@ -195,13 +242,25 @@ Deno.test("metadata that is not JSON, or not a JSON object, is refused", async (
     await Deno.writeFile(path, withJson(good, (json) => json.slice(0, -1))); // no closing brace
     await assertRejectsIncluding(
       () => Als.load(path),
-      `${path}: corrupt model file: the metadata is not valid JSON`,
+      `${path}: corrupt model file: the header is not valid JSON`,
     );
     for (const [json, shown] of [["null", "null"], ["[1, 2]", "[1,2]"], ['"als"', '"als"']]) {
       await Deno.writeFile(path, withJson(good, () => json!));
       await assertRejectsIncluding(
         () => Als.load(path),
-        `${path}: corrupt model file: the metadata should be a JSON object, got ${shown}`,
+        `${path}: corrupt model file: the header should be a JSON object, got ${shown}`,
+      );
+    }
+    // The metadata (the header's "meta") must be an object too.
+    const arrays = decodeModelFile(good, path).arrays;
+    for (const [meta, shown] of [[null, "null"], [[1], "[1]"]] as const) {
+      await Deno.writeFile(
+        path,
+        encodeBundleBytes("model", meta as unknown as Record<string, unknown>, arrays),
+      );
+      await assertRejectsIncluding(
+        () => Als.load(path),
+        `${path}: corrupt model file: header field "meta" should be a JSON object, got ${shown}`,
       );
     }
   });
@@ -414,5 +473,27 @@ Deno.test("loadModel returns the kind the file holds and refuses an unknown kind
     await fitted[0]!.save(path);
     await rewrite(path, (file) => void (file.metadata.model = "svd++"));
     await assertRejectsIncluding(() => loadModel(path), path, '"svd++"', '"als"', '"ials"');
+  });
+});
+
+Deno.test("an implicit model's non-finite parameter or repeated id is refused (found by fuzzing)", async () => {
+  const { Ials } = await import("./ials.ts");
+  const { Popularity } = await import("./popularity.ts");
+  const ials = await Ials.fit(m, { k: 2, epochs: 1, userIds, itemIds });
+  await withTempFile(async (path) => {
+    await ials.save(path);
+    await rewrite(path, (f) => (f.arrays.itemFactors as Float32Array)[2] = Infinity);
+    await assertRejectsIncluding(
+      () => Ials.load(path),
+      `${path}: corrupt model file: array "itemFactors" holds Infinity at index 2`,
+    );
+    await Popularity.fit(m, { userIds, itemIds }).save(path);
+    await rewrite(path, (f) => (f.arrays.itemIds as Uint32Array)[9] = itemIds[0]!);
+    await assertRejectsIncluding(
+      () => Popularity.load(path),
+      `${path}: corrupt model file: array "itemIds" lists id ${
+        itemIds[0]
+      } twice (at indices 0 and 9)`,
+    );
   });
 });
