@@ -84,13 +84,6 @@ export function writeFileAtomicSync(path: string, data: string | Uint8Array): vo
   }
 }
 
-/** The bytes of a typed array followed by zero padding to a multiple of 8. */
-export function* padded8(array: ArrayBufferView): Iterable<Uint8Array> {
-  yield new Uint8Array(array.buffer, array.byteOffset, array.byteLength);
-  const padding = ((array.byteLength + 7) & ~7) - array.byteLength;
-  if (padding > 0) yield new Uint8Array(padding);
-}
-
 async function exists(path: string): Promise<boolean> {
   try {
     await Deno.lstat(path);

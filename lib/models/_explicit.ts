@@ -518,32 +518,7 @@ export function partsFromFile(path: string, file: ModelFile, kind: ModelKind): M
   }
   const f32 = (name: string) => arrays[name] as Float32Array;
   const u32 = (name: string) => arrays[name] as Uint32Array;
-  // A changed value that passed the checksum (or a file written by other code) must not load:
-  // NaN would be clamped into a plausible rating and a repeated id would answer for another.
-  for (const name of ["userBias", "itemBias", "userFactors", "itemFactors"]) {
-    const values = f32(name);
-    const j = values.findIndex((x) => !Number.isFinite(x));
-    if (j >= 0) {
-      throw new Error(
-        `${path}: corrupt model file: array "${name}" holds ${values[j]} at index ${j}; ` +
-          "expected finite numbers",
-      );
-    }
-  }
-  for (const name of ["userIds", "itemIds"]) {
-    const ids = u32(name);
-    const first = new Map<number, number>();
-    for (let j = 0; j < ids.length; j++) {
-      const seen = first.get(ids[j]!);
-      if (seen !== undefined) {
-        throw new Error(
-          `${path}: corrupt model file: array "${name}" lists id ${ids[j]} twice (at indices ` +
-            `${seen} and ${j}); expected each raw id once`,
-        );
-      }
-      first.set(ids[j]!, j);
-    }
-  }
+  // Non-finite parameters and repeated ids are refused by readModelFile for every kind.
   return {
     state: {
       k,
