@@ -7,6 +7,7 @@
  *
  * @module
  */
+import { checkLambda } from "./params.ts";
 import type { RatingMatrix } from "../data/types.ts";
 import { alsCgEpoch, alsEpoch, KernelError, Status } from "../ffi/kernels.ts";
 import { commonParts, loadParts, RankingModel, trainMean } from "./_explicit.ts";
@@ -202,12 +203,8 @@ export class Als extends RankingModel {
     if (!Number.isInteger(k) || k < 1 || k > 1024) {
       throw new RangeError(`Als.fit: k must be a whole number in 1..1024, got ${k}`);
     }
-    if (!(lambda > 0) || !Number.isFinite(lambda)) {
-      throw new RangeError(`Als.fit: lambda must be a finite number > 0, got ${lambda}`);
-    }
-    if (!(lambdaBias >= 0) || !Number.isFinite(lambdaBias)) {
-      throw new RangeError(`Als.fit: lambdaBias must be a finite number ≥ 0, got ${lambdaBias}`);
-    }
+    checkLambda("Als.fit", "lambda", lambda);
+    checkLambda("Als.fit", "lambdaBias", lambdaBias, { allowZero: true });
     const state = initAlsState(train.nUsers, train.nItems, k, {
       seed,
       scale: initScale,

@@ -10,6 +10,7 @@
  *
  * @module
  */
+import { checkLambda } from "./params.ts";
 import type { RatingMatrix } from "../data/types.ts";
 import { biasAlsEpoch } from "../ffi/kernels.ts";
 import { commonParts, loadParts, RankingModel, trainMean } from "./_explicit.ts";
@@ -81,9 +82,7 @@ export class BiasAls extends RankingModel {
   static async fit(train: RatingMatrix, options: BiasAlsOptions = {}): Promise<BiasAls> {
     const common = commonParts("BiasAls.fit", train, options);
     const { lambda = 5, weighted = false, threads } = options;
-    if (!(lambda >= 0) || !Number.isFinite(lambda)) {
-      throw new RangeError(`BiasAls.fit: lambda must be a finite number ≥ 0, got ${lambda}`);
-    }
+    checkLambda("BiasAls.fit", "lambda", lambda, { allowZero: true });
     const state: AlsState = {
       k: 0,
       mu: trainMean(train),

@@ -19,6 +19,7 @@
  * @module
  */
 
+import { checkLambda } from "./params.ts";
 import type { RatingMatrix } from "../data/types.ts";
 import { Rng } from "../stats/rng.ts";
 import type { EpochRecord } from "./_explicit.ts";
@@ -90,9 +91,7 @@ function checkSetting(fn: string, k: number, lambda: number): void {
   if (!Number.isInteger(k) || k < 1 || k > 1024) {
     throw new RangeError(`${fn}: K must be a whole number in 1..1024, got ${k}`);
   }
-  if (!(lambda > 0) || !Number.isFinite(lambda)) {
-    throw new RangeError(`${fn}: λ must be a finite number > 0, got ${lambda}`);
-  }
+  checkLambda(fn, "λ", lambda);
 }
 
 /**
