@@ -205,6 +205,7 @@ const Ranking = struct {
             const y = self.items.factors[i * k ..][0..k];
             const s = self.items.bias[i] + (if (k == 0) 0 else linalg.dot(self.x, y));
             if (self.all_scores) |out| out[i] = s + self.offset;
+            if (heap.scores.len == 0) continue; // top = 0: the scores only
             if (self.allowed) |mask| if (mask[i] == 0) continue;
             if (!(s > heap.threshold())) continue; // also refuses NaN
             const item: u32 = @intCast(i);
@@ -466,4 +467,9 @@ test "rank pads a list longer than the allowed items" {
     try testing.expectEqualSlices(u32, &.{ 0, 1, none, none }, &out_items);
     try testing.expectEqual(@as(f32, 3.75), out_scores[0]);
     try testing.expectEqual(-std.math.inf(f32), out_scores[3]);
+    // top = 0 asks for the scores only.
+    var all: [3]f32 = undefined;
+    const scores_only: Output = .{ .items = &.{}, .scores = &.{}, .all_scores = &all };
+    rank(&s, items, 3, &row, null, &.{}, scores_only, 1);
+    try testing.expectEqualSlices(f32, &.{ 3.75, 2.75, 4.25 }, &all);
 }
