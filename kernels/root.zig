@@ -776,7 +776,8 @@ export fn rs_fold_in_recommend(
     defer scratch.deinit(allocator);
     @memcpy(scratch.sorted, rated);
     std.mem.sort(u32, scratch.sorted, {}, std.sort.asc(u32));
-    for (scratch.sorted[1..@max(1, scratch.sorted.len)], 1..) |item, j| {
+    const repeats = if (scratch.sorted.len > 1) scratch.sorted[1..] else &[_]u32{};
+    for (repeats, 1..) |item, j| {
         if (item == scratch.sorted[j - 1]) {
             const position = std.mem.indexOfScalar(u32, rated, item) orelse 0;
             rec.* = .{ .argument = 3, .index = position, .actual = item };
@@ -849,6 +850,10 @@ test "rs_fold_in_recommend: bad arguments give a status and name the argument" {
     try testing.expectEqual(code(.ok), ok.run());
     try testing.expectEqual(@as(u32, 1), ok.top_items[0]); // the only item not rated
     try testing.expectEqual(std.math.maxInt(u32), ok.top_items[1]);
+    var nobody: Call = .{ .view = view, .items = &.{}, .ratings = &.{} };
+    try testing.expectEqual(code(.ok), nobody.run());
+    try testing.expectEqualSlices(f32, &.{ 0, 0, 0 }, &nobody.row);
+    try testing.expectEqualSlices(u32, &.{ 0, 2 }, &nobody.top_items); // by item bias
     var unknown: Call = .{ .view = view, .items = &.{ 0, 3 } };
     try testing.expectEqual(code(.index_out_of_range), unknown.run());
     try testing.expectEqual(@as(u64, 1), unknown.rec.index);
