@@ -23,7 +23,7 @@ const ErrorRecord = status_mod.ErrorRecord;
 const allocator = std.heap.c_allocator;
 
 /// Bumped whenever an exported signature changes; the wrapper refuses a library of another version.
-pub const abi_version: u32 = 7;
+pub const abi_version: u32 = 8;
 
 fn code(status: Status) i32 {
     return @intFromEnum(status);
@@ -696,6 +696,187 @@ export fn rs_als_cg_epoch(
 // End of the implicit-feedback models section.
 // ---------------------------------------------------------------------------------------------
 
+// ---------------------------------------------------------------------------------------------
+// Fold-in, the recommender's fast path (issue 15: kernels/fold_in.zig; wrapped in lib/ffi/kernels.ts
+// as foldInRecommend, used by lib/models/fold_in.ts).
+
+const fold_in = @import("fold_in.zig");
+
+/// One person's fold-in, scores and top-N in one call. The model's item side, μ and k are read
+/// (its user side is not: `n_users` may be 0). With `solve` = 1 the row [x; b] (`row`, k + 1
+/// entries) is solved from the `count` (items, ratings) pairs as the ALS user half-step would
+/// (λ_f, λ_b, `weighted` as the model was fitted; k = 0 is bias-only); with `solve` = 0 `row` is
+/// given and `ratings` is not read. Every item is scored μ + b + b_i + x·y_i (into `all_scores`
+/// when not null) and the best `top` among those `allowed` marks non-zero (null: all) and, when
+/// `exclude_rated` = 1, not among `items`, go to `out_items`/`out_scores` best first (padding item
+/// 0xFFFFFFFF, score −inf). An item ≥ n_items is `index_out_of_range`, a repeated item
+/// `duplicate_pair`, a non-finite rating `not_finite` (each with `record.index` = its position);
+/// a system that cannot be solved is `not_finite` with `record.argument` = 0.
+export fn rs_fold_in_recommend(
+    model: ?*const abi.ModelView,
+    count: u32,
+    items: ?[*]const u32,
+    ratings: ?[*]const f32,
+    lambda_factors: f32,
+    lambda_bias: f32,
+    weighted: u32,
+    solve: u32,
+    row: ?[*]f32,
+    allowed: ?[*]const u8,
+    top: u32,
+    exclude_rated: u32,
+    out_items: ?[*]u32,
+    out_scores: ?[*]f32,
+    all_scores: ?[*]f32,
+    threads: u32,
+    record: ?*ErrorRecord,
+) i32 {
+    const rec = record orelse return code(.invalid_argument);
+    const m = abi.scoreModelOf(model, 1, rec) catch |e| return refused(e);
+    if (count > fold_in.ratings_max) return refused(abi.refuse(rec, 2, fold_in.ratings_max, count));
+    const rated = abi.constSlice(u32, items, count, 3, rec) catch |e| return refused(e);
+    if (weighted > 1) return refused(abi.refuse(rec, 7, 1, weighted));
+    if (solve > 1) return refused(abi.refuse(rec, 8, 1, solve));
+    const values: []const f32 = if (solve == 1)
+        abi.constSlice(f32, ratings, count, 4, rec) catch |e| return refused(e)
+    else
+        &.{};
+    const params: fold_in.Params = .{
+        .k = m.k,
+        .mu = m.mu,
+        .lambda_factors = lambda_factors,
+        .lambda_bias = lambda_bias,
+        .weighted = weighted == 1,
+    };
+    if (solve == 1 and !params.valid()) return refused(abi.refuse(rec, 5, 0, 0));
+    const n_items = m.items();
+    const k: usize = m.k;
+    const person_row = abi.mutSlice(f32, row, k + 1, 9, rec) catch |e| return refused(e);
+    const mask: ?[]const u8 = if (allowed) |a| a[0..n_items] else null;
+    if (top > fold_in.top_max) return refused(abi.refuse(rec, 11, fold_in.top_max, top));
+    if (exclude_rated > 1) return refused(abi.refuse(rec, 12, 1, exclude_rated));
+    const output: fold_in.Output = .{
+        .items = abi.mutSlice(u32, out_items, top, 13, rec) catch |e| return refused(e),
+        .scores = abi.mutSlice(f32, out_scores, top, 14, rec) catch |e| return refused(e),
+        .all_scores = if (all_scores) |a| a[0..n_items] else null,
+    };
+    for (rated, 0..) |item, j| {
+        if (item >= n_items) {
+            rec.* = .{ .argument = 3, .index = j, .expected = n_items, .actual = item };
+            return code(.index_out_of_range);
+        }
+        if (solve == 1 and !std.math.isFinite(values[j])) {
+            rec.* = .{ .argument = 4, .index = j };
+            return code(.not_finite);
+        }
+    }
+    const parts = fold_in.partsFor(threads, n_items);
+    var scratch = fold_in.Scratch.init(allocator, m.k, count, parts, top) catch
+        return code(.out_of_memory);
+    defer scratch.deinit(allocator);
+    @memcpy(scratch.sorted, rated);
+    std.mem.sort(u32, scratch.sorted, {}, std.sort.asc(u32));
+    const repeats = if (scratch.sorted.len > 1) scratch.sorted[1..] else &[_]u32{};
+    for (repeats, 1..) |item, j| {
+        if (item == scratch.sorted[j - 1]) {
+            const position = std.mem.indexOfScalar(u32, rated, item) orelse 0;
+            rec.* = .{ .argument = 3, .index = position, .actual = item };
+            return code(.duplicate_pair);
+        }
+    }
+    const item_side: fold_in.Items = .{ .factors = m.item_factors, .bias = m.item_bias };
+    if (solve == 1 and !fold_in.solveRow(&scratch, item_side, params, rated, values, person_row)) {
+        return code(.not_finite);
+    }
+    const excluded: []const u32 = if (exclude_rated == 1) scratch.sorted else &.{};
+    fold_in.rank(&scratch, item_side, m.mu, person_row, mask, excluded, output, parts);
+    return code(.ok);
+}
+
+test "rs_fold_in_recommend: bad arguments give a status and name the argument" {
+    const testing = std.testing;
+    var factors = [_]f32{ 1, 0, 0, 1, 0.5, 0.5 };
+    var bias = [_]f32{ 0.1, -0.1, 0 };
+    const Call = struct {
+        view: abi.ModelView,
+        items: []const u32 = &.{ 0, 2 },
+        ratings: []const f32 = &.{ 5, 4 },
+        lambda: f32 = 0.1,
+        top: u32 = 2,
+        row: [3]f32 = undefined,
+        top_items: [2]u32 = undefined,
+        top_scores: [2]f32 = undefined,
+        rec: ErrorRecord = .{},
+
+        fn run(c: *@This()) i32 {
+            const n: u32 = @intCast(c.items.len);
+            const i = c.items.ptr;
+            const r = c.ratings.ptr;
+            const out_i = &c.top_items;
+            const out_s = &c.top_scores;
+            const lb = 0.1;
+            return rs_fold_in_recommend(
+                &c.view,
+                n,
+                i,
+                r,
+                c.lambda,
+                lb,
+                0,
+                1,
+                &c.row,
+                null,
+                c.top,
+                1,
+                out_i,
+                out_s,
+                null,
+                1,
+                &c.rec,
+            );
+        }
+    };
+    const view: abi.ModelView = .{
+        .user_factors = &factors,
+        .item_factors = &factors,
+        .user_bias = &bias,
+        .item_bias = &bias,
+        .n_users = 0,
+        .n_items = 3,
+        .k = 2,
+        .mu = 3,
+    };
+    var ok: Call = .{ .view = view };
+    try testing.expectEqual(code(.ok), ok.run());
+    try testing.expectEqual(@as(u32, 1), ok.top_items[0]); // the only item not rated
+    try testing.expectEqual(std.math.maxInt(u32), ok.top_items[1]);
+    var nobody: Call = .{ .view = view, .items = &.{}, .ratings = &.{} };
+    try testing.expectEqual(code(.ok), nobody.run());
+    try testing.expectEqualSlices(f32, &.{ 0, 0, 0 }, &nobody.row);
+    try testing.expectEqualSlices(u32, &.{ 0, 2 }, &nobody.top_items); // by item bias
+    var unknown: Call = .{ .view = view, .items = &.{ 0, 3 } };
+    try testing.expectEqual(code(.index_out_of_range), unknown.run());
+    try testing.expectEqual(@as(u64, 1), unknown.rec.index);
+    var twice: Call = .{ .view = view, .items = &.{ 2, 2 } };
+    try testing.expectEqual(code(.duplicate_pair), twice.run());
+    var nan: Call = .{ .view = view, .ratings = &.{ 5, std.math.nan(f32) } };
+    try testing.expectEqual(code(.not_finite), nan.run());
+    try testing.expectEqual(@as(u64, 4), nan.rec.argument);
+    var no_lambda: Call = .{ .view = view, .lambda = 0 };
+    try testing.expectEqual(code(.invalid_argument), no_lambda.run());
+    try testing.expectEqual(@as(u64, 5), no_lambda.rec.argument);
+    var long: Call = .{ .view = view, .top = fold_in.top_max + 1 };
+    try testing.expectEqual(code(.invalid_argument), long.run());
+    try testing.expectEqual(@as(u64, 11), long.rec.argument);
+    var infinite: Call = .{ .view = view };
+    infinite.view.mu = std.math.inf(f32);
+    try testing.expectEqual(code(.invalid_argument), infinite.run());
+    try testing.expectEqual(@as(u64, 1), infinite.rec.argument);
+}
+
+// End of the fold-in section.
+// ---------------------------------------------------------------------------------------------
+
 test {
     _ = status_mod;
     _ = abi;
@@ -714,4 +895,5 @@ test {
     _ = @import("ials.zig");
     _ = @import("bpr.zig");
     _ = @import("als_cg.zig");
+    _ = @import("fold_in.zig");
 }

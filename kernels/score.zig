@@ -240,9 +240,9 @@ const Packed = struct {
 /// score, then a lower item index.
 /// A sift down moves one level per step; a binary heap of at most 2^32 entries has 33 levels, so
 /// the loops that walk it are bounded by this (and assert they stopped before it).
-const heap_depth_max: usize = 40;
+pub const heap_depth_max: usize = 40;
 
-const Heap = struct {
+pub const Heap = struct {
     scores: []f32,
     items: []u32,
     len: usize,
@@ -252,11 +252,11 @@ const Heap = struct {
     }
 
     /// Scores at or below this cannot enter (−inf until the heap is full).
-    fn threshold(self: *const Heap) f32 {
+    pub fn threshold(self: *const Heap) f32 {
         return if (self.len < self.scores.len) -std.math.inf(f32) else self.scores[0];
     }
 
-    fn offer(self: *Heap, score: f32, item: u32) void {
+    pub fn offer(self: *Heap, score: f32, item: u32) void {
         const capacity = self.scores.len;
         if (capacity == 0) return;
         if (self.len < capacity) {
@@ -299,7 +299,7 @@ const Heap = struct {
 
     /// Writes the entries best first into `items`/`scores` (length = capacity), padding with
     /// item maxInt(u32) and score −inf, and adds `offset` to every real score.
-    fn drain(self: *Heap, offset: f32, items: []u32, scores: []f32) void {
+    pub fn drain(self: *Heap, offset: f32, items: []u32, scores: []f32) void {
         assert(items.len == self.scores.len and scores.len == self.scores.len);
         // Heap sort in place: repeatedly move the worst to the end of the live range.
         var n = self.len;

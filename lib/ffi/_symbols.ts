@@ -292,7 +292,31 @@ export const symbols = {
     nonblocking: true,
   },
   // --- end of implicit-feedback models ---
+  // --- Fold-in, the recommender's fast path (issue 15) ---
+  rs_fold_in_recommend: {
+    parameters: [
+      "buffer", // model: ?*const abi.ModelView (item side, μ and k read; n_users may be 0)
+      "u32", // count: u32
+      "buffer", // items: ?[*]const u32 (count dense items, distinct)
+      "buffer", // ratings: ?[*]const f32 (count; not read when solve = 0)
+      "f32", // lambda_factors: f32
+      "f32", // lambda_bias: f32
+      "u32", // weighted: u32 (0 or 1)
+      "u32", // solve: u32 (1 solve the row from the ratings, 0 the row is given)
+      "buffer", // row: ?[*]f32 (k + 1: factors, then bias; in/out)
+      "buffer", // allowed: ?[*]const u8 (n_items, or null for every item)
+      "u32", // top: u32
+      "u32", // exclude_rated: u32 (0 or 1)
+      "buffer", // out_items: ?[*]u32 (top)
+      "buffer", // out_scores: ?[*]f32 (top)
+      "buffer", // all_scores: ?[*]f32 (n_items, or null)
+      "u32", // threads: u32
+      "buffer", // record: ?*ErrorRecord
+    ],
+    result: "i32",
+  },
+  // --- end of fold-in ---
 } as const satisfies Deno.ForeignLibraryInterface;
 
 /** The ABI version this symbol table matches (`abi_version` in kernels/root.zig). */
-export const ABI_VERSION = 7;
+export const ABI_VERSION = 8;

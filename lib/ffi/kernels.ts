@@ -1454,3 +1454,171 @@ export async function alsCgEpoch(
 }
 
 // --- end of implicit-feedback models ---
+
+// --- Fold-in, the recommender's fast path (kernels/fold_in.zig) ---
+
+/** What the fold-in kernel reads of a model: its item side, μ and K (any ALS-family model). */
+export interface FoldInItems {
+  /** Latent factors (0 for a bias-only model). */
+  readonly k: number;
+  /** Global mean μ. */
+  readonly mu: number;
+  /** `nItems × k`, row-major. */
+  readonly itemFactors: Float32Array;
+  /** One bias per item. */
+  readonly itemBias: Float32Array;
+}
+
+/** Options of {@linkcode foldInRecommend}. */
+export interface FoldInRecommendOptions {
+  /** λ_f of the row solve (> 0 when k > 0). Required unless `row` is given. */
+  lambdaFactors?: number;
+  /** λ_b of the row solve (≥ 0). Required unless `row` is given. */
+  lambdaBias?: number;
+  /** ALS-WR: both λ times the number of ratings. Default false. */
+  weighted?: boolean;
+  /** The person's row [x; b] (k + 1 entries) when it is known: no solve, `ratings` unused. */
+  row?: Float32Array;
+  /** 1 where an item may be recommended (`nItems` entries); default every item. */
+  allowed?: Uint8Array;
+  /** List length (0..65536). Default 10. */
+  n?: number;
+  /** Leave the rated items out of the list. Default true. */
+  excludeRated?: boolean;
+  /** Receives μ + b + b_i + x·y_i of every item (`nItems` entries), when given. */
+  allScores?: Float32Array;
+  /** Kernel threads over the items (default {@linkcode defaultThreads}); no effect on the result. */
+  threads?: number;
+}
+
+/** What {@linkcode foldInRecommend} returns. */
+export interface FoldInRecommendation {
+  /** [x; b]: the k factors, then the bias (the given row, or the solved one). */
+  row: Float32Array;
+  /** Dense items best first (at most `n`; fewer when fewer items are allowed). */
+  items: Uint32Array;
+  /** Their scores μ + b + b_i + x·y_i (unclamped). */
+  scores: Float32Array;
+}
+
+/**
+ * One person's fold-in, scores and top-N in one kernel call (synchronous: about 2 ms at 84k items
+ * and K = 64 on a shared 2-core VM, bound by reading the 21 MB of item factors). The row [x; b] is the exact ALS user half-step for the person's
+ * (item, rating) pairs with the item side fixed (see lib/models/fold_in.ts for the equations),
+ * or the given `row`; every item is scored and the best `n` of the `allowed` ones (the rated
+ * ones left out unless `excludeRated` is false) are returned, ties to the lower index. Items
+ * are dense indices; an unknown or repeated item or a non-finite rating is a `RangeError`
+ * naming its position.
+ *
+ * @example
+ * ```ts
+ * import { foldInRecommend } from "./kernels.ts";
+ * // Items 0 and 1 point one way, item 2 the other; the person loved item 0.
+ * const model = {
+ *   k: 2, mu: 3, itemFactors: Float32Array.of(1, 0, 0.9, 0.1, -1, 0),
+ *   itemBias: new Float32Array(3),
+ * };
+ * const r = foldInRecommend(model, [0], [5], { lambdaFactors: 0.1, lambdaBias: 0.1, n: 2 });
+ * if (r.items.join() !== "1,2") throw new Error(`${r.items}`); // item 0 is rated: left out
+ * if (!(r.row[0]! > 0 && r.scores[0]! > r.scores[1]!)) throw new Error(`${r.row} ${r.scores}`);
+ * ```
+ */
+export function foldInRecommend(
+  model: FoldInItems,
+  items: ArrayLike<number>,
+  ratings: ArrayLike<number>,
+  options: FoldInRecommendOptions = {},
+): FoldInRecommendation {
+  const fn = "foldInRecommend";
+  const k = u32("k", model.k);
+  const nItems = u32("itemBias.length", model.itemBias.length);
+  if (k > 1024) throw new RangeError(`${fn}: k must be in 0..1024, got ${k}`);
+  if (model.itemFactors.length !== nItems * k) {
+    throw new RangeError(
+      `${fn}: itemFactors has ${model.itemFactors.length} entries, expected ${nItems}×${k}`,
+    );
+  }
+  if (!Number.isFinite(model.mu)) throw new RangeError(`${fn}: mu must be finite, got ${model.mu}`);
+  const solve = options.row === undefined;
+  const count = items.length;
+  if (solve && ratings.length !== count) {
+    throw new RangeError(`${fn}: ${count} items but ${ratings.length} ratings`);
+  }
+  const dense = new Uint32Array(count);
+  const values = new Float32Array(solve ? count : 0);
+  const seen = new Map<number, number>();
+  for (let j = 0; j < count; j++) {
+    const i = items[j]!;
+    if (!Number.isInteger(i) || i < 0 || i >= nItems) {
+      throw new RangeError(`${fn}: items[${j}] = ${i} is not a dense index in 0..${nItems - 1}`);
+    }
+    const before = seen.get(i);
+    if (before !== undefined) {
+      throw new RangeError(`${fn}: items[${j}] = ${i} is rated twice (also items[${before}])`);
+    }
+    seen.set(i, j);
+    dense[j] = i;
+    if (solve) {
+      const r = ratings[j]!;
+      if (!Number.isFinite(r)) throw new RangeError(`${fn}: ratings[${j}] is ${r}`);
+      values[j] = r;
+    }
+  }
+  const lambdaFactors = options.lambdaFactors ?? NaN;
+  const lambdaBias = options.lambdaBias ?? NaN;
+  if (solve) {
+    if (k > 0) checkLambda(fn, "lambdaFactors", lambdaFactors, { positive: true });
+    checkLambda(fn, "lambdaBias", lambdaBias);
+  }
+  const row = options.row ?? new Float32Array(k + 1);
+  if (row.length !== k + 1) {
+    throw new RangeError(`${fn}: row has ${row.length} entries, expected k + 1 = ${k + 1}`);
+  }
+  const n = options.n ?? 10;
+  if (!Number.isInteger(n) || n < 0 || n > 65536) {
+    throw new RangeError(`${fn}: n must be a whole number in 0..65536, got ${n}`);
+  }
+  const { allowed, allScores } = options;
+  if (allowed && allowed.length !== nItems) {
+    throw new RangeError(`${fn}: allowed has ${allowed.length} entries, expected ${nItems}`);
+  }
+  if (allScores && allScores.length !== nItems) {
+    throw new RangeError(`${fn}: allScores has ${allScores.length} entries, expected ${nItems}`);
+  }
+  const packed = packModel({
+    k,
+    mu: model.mu,
+    userFactors: EMPTY_F32,
+    itemFactors: model.itemFactors,
+    userBias: EMPTY_F32,
+    itemBias: model.itemBias,
+  });
+  const outItems = new Uint32Array(n);
+  const outScores = new Float32Array(n);
+  const record = errorRecord();
+  const status = open().rs_fold_in_recommend(
+    packed.bytes,
+    count,
+    dense,
+    values,
+    solve ? lambdaFactors : 0,
+    solve ? lambdaBias : 0,
+    options.weighted ? 1 : 0,
+    solve ? 1 : 0,
+    row,
+    allowed ?? null,
+    n,
+    options.excludeRated === false ? 0 : 1,
+    outItems,
+    outScores,
+    allScores ?? null,
+    u32("threads", options.threads ?? defaultThreads()),
+    record,
+  );
+  check("rs_fold_in_recommend", status, record);
+  let length = 0;
+  while (length < n && outItems[length] !== 0xffff_ffff) length++;
+  return { row, items: outItems.subarray(0, length), scores: outScores.subarray(0, length) };
+}
+
+// --- end of fold-in ---

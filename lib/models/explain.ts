@@ -16,6 +16,13 @@
  * contribution is r'_j (g·z_j) or r'_j (h·z_j). The parts are summed in f64; the tests assert
  * that they reproduce the prediction μ + b + b_i + x·y_i to float precision.
  *
+ * With a genre-ALS model (lib/models/genre_als.ts: y_i ≈ Gᵀ f_i) the factor term also splits by
+ * the movie's features: x·y_i = Σ_g f_ig · x·G_g + x·(y_i − Gᵀ f_i), the person's affinity with
+ * each of the movie's genres (and decade, tags) plus what the movie's own factors add beyond its
+ * features. x here is W c, the exact solution the contributions decompose, so the affinities and
+ * the offset add up to the same factor term. The sentence then names a genre that dominates
+ * ("strong Sci-Fi affinity").
+ *
  * @module
  */
 import type { AlsState } from "./als_state.ts";
@@ -54,6 +61,32 @@ export interface Explanation {
   factorTerm: number;
   /** One per rated movie, in the order the person rated them. */
   contributions: Contribution[];
+  /**
+   * With a genre-ALS prior: f_ig · x·G_g per feature of the movie, in the order of its feature
+   * row (names as in the model's feature spec, e.g. "genre:Sci-Fi").
+   */
+  affinity?: { feature: string; value: number }[];
+  /** With a genre-ALS prior: x·(y_i − Gᵀ f_i); Σ `affinity` + this = `factorTerm`. */
+  factorOffset?: number;
+}
+
+/** A genre-ALS model's feature prior y_i ≈ Gᵀ f_i (a `GenreAls` satisfies it). */
+export interface FeaturePrior {
+  /** G, `nFeatures × k`, row-major. */
+  readonly featureFactors: Float32Array;
+  /** The feature rows f_i of the model's items (CSR) and their names. */
+  readonly features: {
+    readonly spec: { readonly names: readonly string[] };
+    readonly ptr: Uint32Array;
+    readonly index: Uint32Array;
+    readonly values: Float32Array;
+  };
+}
+
+/** Options of {@linkcode explain}. */
+export interface ExplainOptions {
+  /** A genre-ALS model's prior: adds `affinity` and `factorOffset` to the explanation. */
+  prior?: FeaturePrior;
 }
 
 /**
@@ -63,6 +96,7 @@ export interface Explanation {
  * @param state The model's parameters (the one `person` was folded into).
  * @param person From `foldIn`.
  * @param item The dense item to explain.
+ * @param options `prior`: a genre-ALS model, for the per-feature affinities.
  * @returns The parts; `mu + itemBias + Σ contributions[j].total` equals `prediction`.
  *
  * @example
@@ -81,7 +115,12 @@ export interface Explanation {
  * if (!(e.contributions[0]!.total > e.contributions[1]!.total)) throw new Error("5★ helps more");
  * ```
  */
-export function explain(state: AlsState, person: Person, item: number): Explanation {
+export function explain(
+  state: AlsState,
+  person: Person,
+  item: number,
+  options: ExplainOptions = {},
+): Explanation {
   const { k, mu, itemFactors, itemBias } = state;
   const nItems = itemBias.length;
   if (!Number.isInteger(item) || item < 0 || item >= nItems) {
@@ -122,7 +161,7 @@ export function explain(state: AlsState, person: Person, item: number): Explanat
       });
     }
   }
-  return {
+  const explanation: Explanation = {
     item,
     prediction: mu + userBias + bi + factorTerm,
     mu,
@@ -131,6 +170,132 @@ export function explain(state: AlsState, person: Person, item: number): Explanat
     factorTerm,
     contributions,
   };
+  if (options.prior) Object.assign(explanation, featureSplit(state, person, item, options.prior));
+  return explanation;
+}
+
+/** The exact x = W c the contributions decompose (zero without ratings). */
+function exactFactors(state: AlsState, person: Person): Float64Array {
+  const { k, itemFactors } = state;
+  const n = person.items.length;
+  if (n === 0) return new Float64Array(k);
+  const c = new Float64Array(k + 1);
+  for (let j = 0; j < n; j++) {
+    const r = person.residuals[j]!, o = person.items[j]! * k;
+    for (let f = 0; f < k; f++) c[f]! += r * itemFactors[o + f]!;
+    c[k]! += r;
+  }
+  return choleskySolve(person.cholesky, c).subarray(0, k);
+}
+
+function checkPrior(fn: string, state: AlsState, prior: FeaturePrior): void {
+  const { features, featureFactors } = prior;
+  const nItems = state.itemBias.length, nFeatures = features.spec.names.length;
+  if (features.ptr.length !== nItems + 1) {
+    throw new RangeError(
+      `${fn}: the prior has ${features.ptr.length - 1} feature rows, ${nItems} items`,
+    );
+  }
+  if (featureFactors.length !== nFeatures * state.k) {
+    throw new RangeError(
+      `${fn}: featureFactors has ${featureFactors.length} entries, expected ${nFeatures}×${state.k}`,
+    );
+  }
+}
+
+function featureSplit(
+  state: AlsState,
+  person: Person,
+  item: number,
+  prior: FeaturePrior,
+): { affinity: { feature: string; value: number }[]; factorOffset: number } {
+  checkPrior("explain", state, prior);
+  const { k, itemFactors } = state;
+  const { features, featureFactors } = prior;
+  const x = exactFactors(state, person);
+  const affinity: { feature: string; value: number }[] = [];
+  const offset = new Float64Array(k);
+  for (let f = 0; f < k; f++) offset[f] = itemFactors[item * k + f]!;
+  for (let e = features.ptr[item]!; e < features.ptr[item + 1]!; e++) {
+    const g = features.index[e]!, v = features.values[e]!;
+    let value = 0;
+    for (let f = 0; f < k; f++) {
+      const gf = v * featureFactors[g * k + f]!;
+      value += x[f]! * gf;
+      offset[f]! -= gf;
+    }
+    affinity.push({ feature: features.spec.names[g]!, value });
+  }
+  let factorOffset = 0;
+  for (let f = 0; f < k; f++) factorOffset += x[f]! * offset[f]!;
+  return { affinity, factorOffset };
+}
+
+/**
+ * The person's affinity x·G_g with every genre of a genre-ALS model (features named "genre:…"),
+ * highest first: how much one unit of the genre moves their predicted rating.
+ *
+ * @param prior The genre-ALS model.
+ * @param factors The person's x (from `foldIn`, `recommendPerson` or a trained row).
+ * @returns `{ genre, value }` per genre feature, highest first.
+ *
+ * @example
+ * ```ts
+ * import { genreAffinities } from "./explain.ts";
+ * const prior = {
+ *   featureFactors: Float32Array.of(0, 0, 1, 0, 0, 1),
+ *   features: { spec: { names: ["(intercept)", "genre:Sci-Fi", "genre:Drama"] },
+ *     ptr: Uint32Array.of(0), index: new Uint32Array(0), values: new Float32Array(0) },
+ * };
+ * const a = genreAffinities(prior, Float64Array.of(0.8, -0.2));
+ * if (a[0]!.genre !== "Sci-Fi" || a[1]!.value !== -0.2) throw new Error(JSON.stringify(a));
+ * ```
+ */
+export function genreAffinities(
+  prior: FeaturePrior,
+  factors: ArrayLike<number>,
+): { genre: string; value: number }[] {
+  const k = factors.length;
+  const names = prior.features.spec.names;
+  if (prior.featureFactors.length !== names.length * k) {
+    throw new RangeError(
+      `genreAffinities: featureFactors has ${prior.featureFactors.length} entries, ` +
+        `expected ${names.length}×${k}`,
+    );
+  }
+  const out: { genre: string; value: number }[] = [];
+  names.forEach((name, g) => {
+    if (!name.startsWith("genre:")) return;
+    let value = 0;
+    for (let f = 0; f < k; f++) value += factors[f]! * prior.featureFactors[g * k + f]!;
+    out.push({ genre: name.slice("genre:".length), value });
+  });
+  return out.sort((a, b) => b.value - a.value || a.genre.localeCompare(b.genre));
+}
+
+/**
+ * "strong Sci-Fi affinity" when one of the explained movie's genres dominates its affinity
+ * shares (at least +0.1★ and at least twice the next genre's), else undefined.
+ *
+ * @example
+ * ```ts
+ * import { affinityClause } from "./explain.ts";
+ * const e = { affinity: [
+ *   { feature: "(intercept)", value: 0.3 }, { feature: "genre:Sci-Fi", value: 0.4 },
+ *   { feature: "genre:Action", value: 0.1 },
+ * ] };
+ * if (affinityClause(e) !== "strong Sci-Fi affinity") throw new Error(affinityClause(e));
+ * e.affinity[2]!.value = 0.3;
+ * if (affinityClause(e) !== undefined) throw new Error("two genres: none dominates");
+ * ```
+ */
+export function affinityClause(e: Pick<Explanation, "affinity">): string | undefined {
+  const genres = (e.affinity ?? []).filter((a) => a.feature.startsWith("genre:"))
+    .sort((a, b) => b.value - a.value);
+  const [first, second] = genres;
+  if (!first || first.value < 0.1) return undefined;
+  if (second && second.value > 0 && first.value < 2 * second.value) return undefined;
+  return `strong ${first.feature.slice("genre:".length)} affinity`;
 }
 
 /** Options of {@linkcode explanationSentence}. */
@@ -147,9 +312,10 @@ function stars(r: number): string {
 
 /**
  * A short reason for a recommendation: the rated movies whose taste share (`factor`, the part
- * that differs from movie to movie) pushed the score up most, and the movie's own bias when it
- * matters ("because you rated Blade Runner 5★ and The Matrix 4.5★; liked
- * by most viewers (+0.4★)").
+ * that differs from movie to movie) pushed the score up most, the movie's own bias when it
+ * matters, and with a genre-ALS explanation a dominant genre ({@linkcode affinityClause})
+ * ("because you rated Blade Runner 5★ and The Matrix 4.5★; liked by most viewers (+0.4★);
+ * strong Sci-Fi affinity").
  *
  * @param e From {@linkcode explain}.
  * @param label The title of a dense item.
@@ -207,6 +373,8 @@ export function explanationSentence(
   else if (e.itemBias <= -0.1) {
     clauses.push(`rated low by most viewers (${e.itemBias.toFixed(1)}★)`);
   }
+  const affinity = affinityClause(e);
+  if (affinity) clauses.push(affinity);
   clauses.push(...extra);
   if (clauses.length === 0) return "close to the average rating";
   return clauses.join("; ");

@@ -53,6 +53,7 @@ export type { LoopOptions } from "./_fit_loop.ts";
 export { MODEL_FORMAT_VERSION } from "./_model_file.ts";
 export * from "./load_model.ts";
 export * from "./fold_in.ts";
+export * from "./fold_in_implicit.ts";
 export * from "./explain.ts";
 export * from "./top_n.ts";
 export * from "./popularity.ts";
