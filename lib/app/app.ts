@@ -18,7 +18,7 @@ import type { Als } from "../models/als.ts";
 import type { AlsState } from "../models/als_state.ts";
 import { explain, type Explanation, explanationSentence } from "../models/explain.ts";
 import { predictPairs } from "../ffi/kernels.ts";
-import { foldIn, type Person } from "../models/fold_in.ts";
+import { foldIn, type Person, recommendPerson } from "../models/fold_in.ts";
 import type { GenreAls } from "../models/genre_als.ts";
 import { featurePrior } from "../models/genre_als_state.ts";
 import { topN } from "../models/top_n.ts";
@@ -203,7 +203,6 @@ export class RecommenderApp {
   /** The New movie view's model, when one was given. */
   readonly genreModel: GenreAls | undefined;
   #titles: TitleIndex | undefined;
-  #mask: Uint8Array;
   #masks = new Map<string, { mask: Uint8Array; count: number }>();
   #pairs: { users: Uint32Array; items: Uint32Array } | undefined;
   #itemOf: Map<number, number>;
@@ -236,7 +235,6 @@ export class RecommenderApp {
       const n = m.itemPtr[i + 1]! - m.itemPtr[i]!;
       this.meanRatings[i] = n > 0 ? s / n : 0;
     }
-    this.#mask = new Uint8Array(m.nItems);
     this.#itemOf = new Map(Array.from(ds.itemIds, (id, i) => [id, i]));
   }
 
@@ -301,6 +299,12 @@ export class RecommenderApp {
 
   /** Folds the person in; every rating checked (unknown movie → 404, bad rating → 400). */
   person(ratings: PersonRating[], field = "ratings"): Person {
+    const { items, values } = this.#checkedRatings(ratings, field);
+    return foldIn(this.model, items, values);
+  }
+
+  /** The dense items and ratings of a person, every rating checked (see {@linkcode person}). */
+  #checkedRatings(ratings: PersonRating[], field: string): { items: number[]; values: number[] } {
     if (ratings.length > MAX_PERSON_RATINGS) {
       throw new ApiError(
         413,
@@ -336,7 +340,7 @@ export class RecommenderApp {
       items.push(item);
       values.push(r.rating);
     });
-    return foldIn(this.model, items, values);
+    return { items, values };
   }
 
   /**
@@ -384,22 +388,23 @@ export class RecommenderApp {
     );
   }
 
-  /** The top-n for a person, filtered inside the top-n, each with its explanation. */
+  /**
+   * The top-n for a person, filtered inside the top-n, each with its explanation: fold-in, scores
+   * of every movie and the masked top-n in one kernel call (`recommendPerson`).
+   */
   recommend(input: RecommendInput): RecommendOutput {
     const n = checkN(input.n ?? 10);
-    const person = this.person(input.ratings);
+    const { items: rated, values } = this.#checkedRatings(input.ratings, "ratings");
     const base = this.#filterMask(input.filters ?? {});
-    const mask = this.#mask;
-    mask.set(base.mask);
+    const excludeSeen = input.excludeSeen !== false;
     let candidates = base.count;
-    if (input.excludeSeen !== false) {
-      for (const i of person.items) {
-        candidates -= mask[i]!;
-        mask[i] = 0;
-      }
-    }
-    const scores = this.scoreAll(person);
-    const top = topN(scores, n, { allowed: mask });
+    if (excludeSeen) { for (const i of rated) candidates -= base.mask[i]!; }
+    const { person, ...top } = recommendPerson(this.model, rated, values, {
+      n,
+      allowed: base.mask,
+      excludeSeen,
+      threads: 1,
+    });
     const items = Array.from(top.items, (item, j) => {
       const e = explain(this.model.state, person, item);
       return {
