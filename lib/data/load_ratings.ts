@@ -34,26 +34,57 @@ export interface LoadRatingsOptions {
   threads?: number;
 }
 
-async function detectFormat(path: string): Promise<RatingsFileFormat> {
-  if (path.endsWith(".csv")) return "csv";
-  if (path.endsWith(".dat")) return "ml-1m";
-  const file = await Deno.open(path).catch((error) => {
+/** The file's first line (up to 4 KiB, without the line end), or a clear error naming `path`. */
+async function firstLine(path: string): Promise<string> {
+  const stat = await Deno.stat(path).catch((error) => {
     throw new Error(`${path}: cannot open the ratings file (${error.message})`, { cause: error });
   });
+  if (stat.isDirectory) {
+    throw new Error(
+      `${path} is a folder; loadRatings reads one ratings file (e.g. ${path}/ratings.csv or ` +
+        `${path}/u1.test); load a whole MovieLens folder with loadMovieLens`,
+    );
+  }
+  const file = await Deno.open(path);
   try {
     const head = new Uint8Array(4096);
     const n = await file.read(head) ?? 0;
-    const first = new TextDecoder().decode(head.subarray(0, n)).split("\n")[0] ?? "";
-    if (first.includes("\t")) return "ml-100k";
-    if (first.includes("::")) return "ml-1m";
-    if (first.includes(",")) return "csv";
+    return (new TextDecoder().decode(head.subarray(0, n)).split("\n")[0] ?? "").replace(/\r$/, "");
   } finally {
     file.close();
   }
-  throw new Error(
-    `${path} line 1: cannot tell the format; expected ratings.csv (comma-separated with a header), ` +
-      "u.data (tab-separated) or ratings.dat ('::'-separated), or pass options.format",
-  );
+}
+
+/** A first line that is data, not the ratings.csv header: four comma-separated numbers. */
+const CSV_DATA_LINE = /^\s*\d+\s*,\s*\d+\s*,\s*[\d.]+\s*,\s*\d+\s*$/;
+
+async function detectFormat(path: string, given?: RatingsFileFormat): Promise<RatingsFileFormat> {
+  const first = await firstLine(path);
+  const format = given ??
+    (path.endsWith(".csv")
+      ? "csv"
+      : path.endsWith(".dat")
+      ? "ml-1m"
+      : first.includes("\t")
+      ? "ml-100k"
+      : first.includes("::")
+      ? "ml-1m"
+      : first.includes(",")
+      ? "csv"
+      : undefined);
+  if (format === undefined) {
+    throw new Error(
+      `${path} line 1: cannot tell the format; expected ratings.csv (comma-separated with a ` +
+        "header), u.data (tab-separated) or ratings.dat ('::'-separated), or pass options.format",
+    );
+  }
+  if (format === "csv" && CSV_DATA_LINE.test(first.replace(/^\uFEFF/, ""))) {
+    throw new Error(
+      `${path} line 1: ratings.csv starts with the header userId,movieId,rating,timestamp; this ` +
+        `file starts with data (${JSON.stringify(first)}): add the header line`,
+    );
+  }
+  return format;
 }
 
 /**
@@ -86,7 +117,7 @@ export async function loadRatings(
   path: string,
   options: LoadRatingsOptions = {},
 ): Promise<RatingMatrix> {
-  const format = options.format ?? await detectFormat(path);
+  const format = await detectFormat(path, options.format);
   const { threads } = options;
   let matrix: RatingMatrix;
   if (format === "csv") {
