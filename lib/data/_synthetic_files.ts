@@ -244,6 +244,7 @@ export function readmeText(
     "  Users rate movies by popularity (heavy tailed) without replacement; user activity is heavy",
     "  tailed too. Each genre has a direction in factor space and movies whose y_i points that way",
     "  are more likely to carry it, so genres carry signal about the planted factors.",
+    ...signalLines(constants),
     "  Timestamps fall in each user's active window, 1995-01-09 to 2023-10-12 (UTC); they do not",
     "  depend on the movie's year.",
     "",
@@ -263,6 +264,34 @@ export function readmeText(
   ];
   const eol = lineEnding === "crlf" ? "\r\n" : "\n";
   return lines.join(eol);
+}
+
+/** The README lines on the genre centroids and the release years (none for a classic plan). */
+function signalLines(constants: Readonly<Record<string, number>>): string[] {
+  const rhoY = constants.genreFactorShare ?? 0;
+  const rhoB = constants.genreBiasShare ?? 0;
+  const lines = [];
+  if (rhoY > 0 || rhoB > 0) {
+    lines.push(
+      `  Then ${
+        Math.round(100 * rhoY)
+      } % of the variance of each movie's y_i is drawn around the ` +
+        "centroid of its",
+      `  genres' directions and ${Math.round(100 * rhoB)} % of its b_i's from the genres' bias ` +
+        "offsets (rescaled to",
+      "  the same spread), so genres describe the movies well: see lib/data/synthetic.ts for how",
+      "  much a feature model can recover on movies nobody rated.",
+    );
+  }
+  if (constants.decadeBiasStrength !== undefined) {
+    lines.push(
+      "  Release years: old films (a long gap between release and catalogue entry) are likelier",
+      `  for movies with a high b_i and a y_i along an era direction (logit ` +
+        `${constants.decadeBiasStrength} per sd of b_i, ${constants.decadeFactorStrength} per sd`,
+      "  of the projection), so the decade carries some signal too.",
+    );
+  }
+  return lines;
 }
 
 /**

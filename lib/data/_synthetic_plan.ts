@@ -3,7 +3,8 @@
  * threads, so it never depends on the thread count): how many ratings each user gives (a heavy
  * tailed degree sequence with every user at 20 or more, summing exactly to the target), item
  * popularity weights, the planted bias + low-rank model, genres that follow the planted item
- * factors, each user's active time window, the catalogue (ids, titles, years, links) and the tags.
+ * factors (and, by {@linkcode PlantedSignal}, item factors and biases drawn around the genres'
+ * centroids), each user's active time window, the catalogue (ids, titles, years, links) and the tags.
  * kernels/synth.zig turns the plan into ratings.csv; `_synthetic_files.ts` writes the rest.
  *
  * @module
@@ -46,14 +47,55 @@ export const MODEL_CONSTANTS = Object.freeze({
   popularityRecencyDrop: 1.0,
   /** Genre logit per standard deviation of the projection of y_i on the genre's direction. */
   genreFactorStrength: 1.25,
-  /** Logit of "an old film" (a release long before it entered the catalogue) per σ_b of b_i. */
-  decadeBiasStrength: 1.5,
-  /** Logit of "an old film" per standard deviation of the projection of y_i on an era direction. */
-  decadeFactorStrength: 1.5,
   /** Share of users tagging anything. */
   taggerShare: 0.08,
   /** σ of ln(tags per tagger). */
   tagActivityLogSd: 1.8,
+});
+
+/**
+ * How strongly the side features (genres, release year) describe the planted item side. Genres
+ * are always drawn from a movie's free factors and bias (`genreFactorStrength`); on top of that a
+ * share of each movie's factors and bias is then drawn around its genres' centroids:
+ * y_i = √(1 − ρ_y)·y_i⁰ + √ρ_y·α·Σ_{g ∈ genres(i)} w_g and
+ * b_i = σ_b·(√(1 − ρ_b)·b_i⁰/σ_b + √ρ_b·t_i), with w_g the genre's unit direction in factor
+ * space, α scaling the centroid term to the factors' variance, and t_i the standardised sum of
+ * the genres' bias offsets (documentaries high, horror low). The year follows the final b_i and
+ * y_i with the two decade strengths. No random numbers are drawn for any of it, so the strengths
+ * change the planted values and the years, never another draw.
+ */
+export interface PlantedSignal {
+  /** ρ_y: share of the variance of y_i drawn around the genre centroids (0 = none). */
+  genreFactorShare: number;
+  /** ρ_b: share of the variance of b_i drawn from the genres' bias offsets (0 = none). */
+  genreBiasShare: number;
+  /** Logit of "an old film" (a release long before it entered the catalogue) per σ_b of b_i. */
+  decadeBiasStrength: number;
+  /** Logit of "an old film" per standard deviation of the projection of y_i on an era direction. */
+  decadeFactorStrength: number;
+}
+
+/**
+ * The CSV generator's feature signal: 60 % of y_i's variance and 30 % of b_i's around the genre
+ * centroids, and a strong year link (see lib/data/synthetic.ts for what the features explain).
+ */
+export const STRONG_SIGNAL: Readonly<PlantedSignal> = Object.freeze({
+  genreFactorShare: 0.6,
+  genreBiasShare: 0.3,
+  decadeBiasStrength: 2.5,
+  decadeFactorStrength: 2.5,
+});
+
+/**
+ * The synthetic ML-100K / ML-1M generator's signal (lib/data/synthetic_classic.ts): genres only
+ * follow the free factors, a weak year link. Kept so those files and their planted demographic
+ * effects never change.
+ */
+export const CLASSIC_SIGNAL: Readonly<PlantedSignal> = Object.freeze({
+  genreFactorShare: 0,
+  genreBiasShare: 0,
+  decadeBiasStrength: 1.5,
+  decadeFactorStrength: 1.5,
 });
 
 /** Roughly the share of ML-32M movies in each genre, in {@linkcode MOVIELENS_GENRES} order. */
@@ -207,6 +249,8 @@ export interface PlanSpec {
   k: number;
   /** Noise standard deviation σ. */
   noise: number;
+  /** How strongly genres and years describe the planted item side. */
+  signal: Readonly<PlantedSignal>;
 }
 
 /** Everything about a synthetic dataset except the ratings themselves (see synth.zig). */
@@ -399,8 +443,8 @@ function releaseYear(rng: Rng, row: number, n: number, oldLogit: number): number
 }
 
 /**
- * Per movie, the logit shift of being an old film: `decadeBiasStrength` · b_i/σ_b +
- * `decadeFactorStrength` · (y_i·e)/s with `e` a unit "era" direction in factor space. Old films
+ * Per movie, the logit shift of being an old film: `signal.decadeBiasStrength` · b_i/σ_b +
+ * `signal.decadeFactorStrength` · (y_i·e)/s with `e` a unit "era" direction in factor space. Old films
  * that are still in a catalogue were selected by time: they rate higher and share a taste.
  */
 function oldFilmLogits(
@@ -410,14 +454,14 @@ function oldFilmLogits(
   era: Float64Array,
 ): Float64Array {
   const c = MODEL_CONSTANTS;
-  const { k, movies } = spec;
+  const { k, movies, signal } = spec;
   const s = factorSd(k);
   const out = new Float64Array(movies);
   for (let i = 0; i < movies; i++) {
     let projection = 0;
     for (let j = 0; j < k; j++) projection += itemFactors[i * k + j]! * era[j]!;
-    out[i] = c.decadeBiasStrength * itemBias[i]! / c.itemBiasSd +
-      c.decadeFactorStrength * projection / s;
+    out[i] = signal.decadeBiasStrength * itemBias[i]! / c.itemBiasSd +
+      signal.decadeFactorStrength * projection / s;
   }
   return out;
 }
@@ -496,6 +540,112 @@ function genres(
   return { genrePtr, genreIdx: Uint8Array.from(idx) };
 }
 
+/**
+ * Draws a share of every movie's factors and bias around its genres' centroids, in place (see
+ * {@linkcode PlantedSignal}). A movie with "(no genres listed)" keeps its free factors; its bias
+ * still takes the (centred) no-genre offset. The genres were drawn from the free values, so the
+ * centroid term correlates with them; the mixed factors are therefore rescaled to the free
+ * factors' popularity-weighted mean square, and the mixed biases to the free biases'
+ * popularity-weighted mean and variance, so the ratings keep their spread and the noise floor.
+ * Shares of 0 leave everything bit for bit as it was.
+ */
+function pullTowardGenres(
+  spec: PlanSpec,
+  weights: Float64Array,
+  item: { factors: Float32Array; bias: Float32Array },
+  directions: Float64Array,
+  genreSets: { genrePtr: Uint32Array; genreIdx: Uint8Array },
+): void {
+  const { k, movies, signal } = spec;
+  const { factors, bias } = item;
+  const { genrePtr, genreIdx } = genreSets;
+  const g = GENRE_BASE_RATES.length;
+  const rhoY = signal.genreFactorShare;
+  const rhoB = signal.genreBiasShare;
+  let totalWeight = 0;
+  for (let i = 0; i < movies; i++) totalWeight += weights[i]!;
+  if (rhoY > 0) {
+    const centroid = new Float64Array(movies * k);
+    let freeSquares = 0;
+    let centroidSquares = 0;
+    for (let i = 0; i < movies; i++) {
+      for (let e = genrePtr[i]!; e < genrePtr[i + 1]!; e++) {
+        const a = genreIdx[e]!;
+        if (a >= g) continue;
+        for (let j = 0; j < k; j++) centroid[i * k + j]! += directions[a * k + j]!;
+      }
+      for (let j = 0; j < k; j++) {
+        freeSquares += weights[i]! * factors[i * k + j]! ** 2;
+        centroidSquares += weights[i]! * centroid[i * k + j]! ** 2;
+      }
+    }
+    // α: the centroid term gets the free factors' weighted mean square over movies with genres.
+    const alpha = centroidSquares > 0 ? Math.sqrt(freeSquares / centroidSquares) : 0;
+    const mixed = new Float64Array(movies * k);
+    let mixedSquares = 0;
+    for (let i = 0; i < movies; i++) {
+      for (let j = 0; j < k; j++) {
+        const c = centroid[i * k + j]!;
+        const y = factors[i * k + j]!;
+        const v = c === 0 && !hasGenre(genrePtr, genreIdx, i, g)
+          ? y
+          : Math.sqrt(1 - rhoY) * y + Math.sqrt(rhoY) * alpha * c;
+        mixed[i * k + j] = v;
+        mixedSquares += weights[i]! * v * v;
+      }
+    }
+    const scale = mixedSquares > 0 ? Math.sqrt(freeSquares / mixedSquares) : 1;
+    for (let e = 0; e < movies * k; e++) factors[e] = scale * mixed[e]!;
+  }
+  if (rhoB > 0) {
+    const t = new Float64Array(movies);
+    let sum = 0;
+    for (let i = 0; i < movies; i++) {
+      for (let e = genrePtr[i]!; e < genrePtr[i + 1]!; e++) {
+        const a = genreIdx[e]!;
+        if (a < g) t[i]! += GENRE_BIAS_STRENGTH[a]!;
+      }
+      sum += weights[i]! * t[i]!;
+    }
+    const tMean = sum / totalWeight;
+    let tSquares = 0;
+    for (let i = 0; i < movies; i++) tSquares += weights[i]! * (t[i]! - tMean) ** 2;
+    const tSd = Math.sqrt(tSquares / totalWeight);
+    if (tSd > 0) {
+      const sdB = MODEL_CONSTANTS.itemBiasSd;
+      const mixed = new Float64Array(movies);
+      for (let i = 0; i < movies; i++) {
+        mixed[i] = Math.sqrt(1 - rhoB) * bias[i]! + Math.sqrt(rhoB) * sdB * (t[i]! - tMean) / tSd;
+      }
+      const free = weightedMoments(bias, weights, totalWeight);
+      const mix = weightedMoments(mixed, weights, totalWeight);
+      for (let i = 0; i < movies; i++) {
+        bias[i] = free.mean + (mixed[i]! - mix.mean) * (free.sd / mix.sd);
+      }
+    }
+  }
+}
+
+/** Whether movie `i` has a genre (not only "(no genres listed)"). */
+function hasGenre(ptr: Uint32Array, idx: Uint8Array, i: number, g: number): boolean {
+  for (let e = ptr[i]!; e < ptr[i + 1]!; e++) if (idx[e]! < g) return true;
+  return false;
+}
+
+/** The weighted mean and standard deviation of `x`. */
+function weightedMoments(
+  x: ArrayLike<number>,
+  weights: Float64Array,
+  total: number,
+): { mean: number; sd: number } {
+  let sum = 0;
+  for (let i = 0; i < x.length; i++) sum += weights[i]! * x[i]!;
+  const mean = sum / total;
+  let squares = 0;
+  for (let i = 0; i < x.length; i++) squares += weights[i]! * (x[i]! - mean) ** 2;
+  return { mean, sd: Math.sqrt(squares / total) || 1 };
+}
+
 /** Active windows: most users rate in one sitting, heavier users more often over years. */
 function timeWindows(
   rng: Rng,
@@ -532,9 +682,10 @@ function timeWindows(
  *
  * @example
  * ```ts
- * import { planSyntheticDataset } from "./_synthetic_plan.ts";
+ * import { planSyntheticDataset, STRONG_SIGNAL } from "./_synthetic_plan.ts";
  * const plan = planSyntheticDataset({
  *   seed: 1, users: 50, movies: 80, ratings: 2000, tags: 30, k: 4, noise: 0.8,
+ *   signal: STRONG_SIGNAL,
  * });
  * if (plan.userCounts.reduce((a, b) => a + b, 0) !== 2000) throw new Error("exact total");
  * ```
@@ -584,6 +735,10 @@ export function planSyntheticDataset(spec: PlanSpec): SyntheticPlan {
   const genreRng = new Rng(genreSeed);
   const directions = genreDirections(genreRng, k);
   const { genrePtr, genreIdx } = genres(genreRng, spec, itemFactors, itemBias, directions);
+  pullTowardGenres(spec, itemWeights, { factors: itemFactors, bias: itemBias }, directions, {
+    genrePtr,
+    genreIdx,
+  });
   // Drawn after the genres, so the genres do not depend on the era direction.
   const oldLogits = oldFilmLogits(spec, itemFactors, itemBias, unitDirection(genreRng, k));
 
@@ -643,9 +798,10 @@ export interface TagRow {
  *
  * @example
  * ```ts
- * import { planSyntheticDataset, syntheticTags } from "./_synthetic_plan.ts";
+ * import { planSyntheticDataset, STRONG_SIGNAL, syntheticTags } from "./_synthetic_plan.ts";
  * const plan = planSyntheticDataset({
  *   seed: 1, users: 50, movies: 80, ratings: 2000, tags: 30, k: 4, noise: 0.8,
+ *   signal: STRONG_SIGNAL,
  * });
  * let n = 0;
  * for (const rows of syntheticTags(plan)) n += rows.length;

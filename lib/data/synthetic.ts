@@ -19,24 +19,32 @@
  *   about 0.79, and the reference ALS (k = 8, 8 epochs, best of λ ∈ {0.05, 0.1, 0.2}, 10 % random
  *   test split) scores 0.85 at 100,000 ratings (1,000 users) and 0.81 at ML-1M's sizes. Mean
  *   rating 3.54, as in ML-32M.
- * - **Genres carry signal.** Each genre has a direction in factor space; movies whose y_i points
- *   that way are more likely to carry the genre (and documentaries rate higher, horror lower).
- * - **Release years carry a little.** A movie's year is the year it entered the catalogue minus a
- *   gap, long (an old film) with odds 1 : 3 times e^(1.5·b_i/σ_b + 1.5·y_i·e/s) for a random
- *   "era" direction e: old films that are still listed rate higher and share a taste. The years
- *   are drawn with the same random numbers as before this link existed, so ratings.csv, links.csv
- *   and tags.csv do not depend on it; only the years in movies.csv do.
+ * - **Genres carry real signal: item factors drawn around genre centroids.** Each genre has a unit
+ *   direction w_g in factor space. A movie's genres are drawn from its free factors y_i⁰ and bias
+ *   (movies whose y_i⁰ points along w_g are likelier to carry genre g; documentaries rate higher,
+ *   horror lower); then 60 % of the variance of its factors is drawn around the centroid of its
+ *   genres, y_i ∝ √0.4·y_i⁰ + √0.6·α·Σ_g w_g, and 30 % of its bias's from the genres' bias offsets
+ *   (`PlantedSignal`, `STRONG_SIGNAL`). Both are rescaled to the free values'
+ *   popularity-weighted spread, so the ratings keep their spread and the oracle RMSE (0.796 at the
+ *   ML-32M sizes) moves by less than 0.001. No random number is drawn for it: the catalogue,
+ *   genres, users and popularity are those of `featureSignal: "classic"`, the weaker signal the
+ *   synthetic ML-100K / ML-1M files keep (genres only follow the factors) so they never change.
+ * - **Release years carry some.** A movie's year is the year it entered the catalogue minus a
+ *   gap, long (an old film) with odds 1 : 3 times e^(2.5·b_i/σ_b + 2.5·y_i·e/s) for a random
+ *   "era" direction e (1.5 and 1.5 with the classic signal): old films that are still listed rate
+ *   higher and share a taste. The gaps use the same random numbers whatever the strengths.
  * - **Tags carry nothing new**: a tag's text is drawn from the movie's own genres (60 %) or a
  *   generic list, so it repeats the genres; and a movie nobody rated has none.
  * - **How strong the feature signal is** (`plantedFeatureSignal` in synthetic_signal.ts: the
  *   planted b_i and y_i regressed on the features, every rating predicted with the planted user
- *   side). At 1M ratings (10,000 users and movies, seed 42), rating-weighted: the genres explain
- *   16 % of the variance of b_i and 23 % of y_i's, the decade 6 % and 2 %, both together 20 % and
- *   24 %. Over all ratings the RMSE of μ + b_u is 0.957; with the item bias from the features
- *   0.941; with the features' item factors too 0.920 (genres alone 0.924); the planted model
- *   0.772 (unrounded). So a perfect feature model gains about 0.02 stars of RMSE over a perfect
- *   genre-offset baseline on cold movies: genres and a decade are a weak description here, as in
- *   MovieLens. The figures at the ML-32M sizes are in the README (notebook 05).
+ *   side). At the ML-32M sizes (seed 42), rating-weighted: genres and decade together explain 59 %
+ *   of the variance of b_i and 74 % of y_i's (the decade alone 9 % and 2 %). Over all ratings the
+ *   RMSE of μ + b_u is 0.943; with the item bias from the features (the best genre offset) 0.901;
+ *   with the features' item factors too (the best cold-start feature model) 0.830; the planted
+ *   model 0.770 (unrounded). So a perfect feature model gains 0.07 stars of RMSE over a perfect
+ *   genre-offset baseline on cold movies. At 1M ratings (10,000 users and movies): 58 % and 75 %;
+ *   0.957, 0.912, 0.837, 0.772. The classic signal explains 20 % and 24 % and leaves a gain of
+ *   0.02 (0.941 → 0.920 at 1M): too weak for a cold-start model to show anything.
  * - **Timestamps** 1995-01-09 .. 2023-10-12, inside each user's active window.
  *
  * The plan (degrees, popularity, planted factors, genres, catalogue) is made in TypeScript from the
@@ -54,14 +62,16 @@ import {
   synthRatingsCsv,
 } from "../ffi/kernels.ts";
 import {
+  CLASSIC_SIGNAL,
   FIRST_RATING_TIME,
   HALF_STARS_FROM,
   LAST_RATING_TIME,
   MIN_RATINGS_PER_USER,
   MODEL_CONSTANTS,
   planSyntheticDataset,
+  STRONG_SIGNAL,
 } from "./_synthetic_plan.ts";
-import type { SyntheticPlan } from "./_synthetic_plan.ts";
+import type { PlanSpec, SyntheticPlan } from "./_synthetic_plan.ts";
 import { publishFolder } from "./atomic.ts";
 import {
   readmeText,
@@ -73,7 +83,7 @@ import {
 } from "./_synthetic_files.ts";
 import type { SyntheticOutcome } from "./_synthetic_files.ts";
 
-export type { SyntheticPlan } from "./_synthetic_plan.ts";
+export type { PlantedSignal, SyntheticPlan } from "./_synthetic_plan.ts";
 
 /** Sizes of a synthetic dataset. */
 export interface SyntheticScale {
@@ -150,6 +160,13 @@ export interface SyntheticOptions {
   k?: number;
   /** Noise standard deviation σ ≥ 0 (default 0.8). */
   noise?: number;
+  /**
+   * How strongly genres and years describe the planted movies: "strong" (default: 60 % of the
+   * item factors' variance and 30 % of the item biases' drawn around genre centroids, a strong year
+   * link) or "classic" (genres only follow the factors, a weak year link: the signal of the
+   * synthetic ML-100K / ML-1M files, which keep it so they never change).
+   */
+  featureSignal?: "strong" | "classic";
   /** Line endings: "lf" like ML-32M (default) or "crlf" like ml-latest-small. */
   lineEnding?: "lf" | "crlf";
   /** Kernel threads (default `RECSYS_THREADS` or all cores); never changes the output. */
@@ -178,7 +195,7 @@ export interface SyntheticResult extends SyntheticOutcome {
 
 const CHUNK_BYTES = 32 << 20;
 
-function resolveSpec(options: SyntheticOptions): SyntheticResult["spec"] {
+function resolveSpec(options: SyntheticOptions): PlanSpec {
   const sizesGiven = options.users !== undefined || options.movies !== undefined ||
     options.ratings !== undefined;
   const users = options.users ?? SYNTHETIC_32M.users;
@@ -193,7 +210,15 @@ function resolveSpec(options: SyntheticOptions): SyntheticResult["spec"] {
     tags,
     k: options.k ?? 8,
     noise: options.noise ?? 0.8,
+    signal: (options.featureSignal ?? "strong") === "classic" ? CLASSIC_SIGNAL : STRONG_SIGNAL,
   };
+  if (
+    options.featureSignal !== undefined && !["strong", "classic"].includes(options.featureSignal)
+  ) {
+    throw new RangeError(
+      `generateSynthetic: featureSignal must be "strong" or "classic", got ${options.featureSignal}`,
+    );
+  }
   const whole = (name: string, value: number, min: number, max: number) => {
     if (!Number.isInteger(value) || value < min || value > max) {
       throw new RangeError(
@@ -398,7 +423,7 @@ export async function generateSynthetic(
     await writeLinksCsv(`${temporary}/links.csv`, plan, eol);
     report("tags", spec.ratings);
     await writeTagsCsv(`${temporary}/tags.csv`, plan, eol);
-    const constants = { ...MODEL_CONSTANTS };
+    const constants = { ...MODEL_CONSTANTS, ...spec.signal };
     const times = {
       firstRatingTime: FIRST_RATING_TIME,
       lastRatingTime: LAST_RATING_TIME,
@@ -418,10 +443,11 @@ export async function generateSynthetic(
     }
     await publish(temporary, target, options.force ?? false);
     report("done", spec.ratings);
+    const { signal: _signal, ...sizes } = spec;
     return {
       ...outcome,
       dir: await Deno.realPath(target),
-      spec,
+      spec: sizes,
       fileBytes,
       seconds: seconds(),
     };

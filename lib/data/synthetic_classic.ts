@@ -347,7 +347,7 @@ export async function generateSyntheticClassic(
   if (present && !options.force) {
     throw new Error(`${target}: already exists; remove it or pass force: true to replace it`);
   }
-  const plan = planSynthetic({ ...spec, tags: 0 });
+  const plan = planSynthetic({ ...spec, tags: 0, featureSignal: "classic" });
   const rng = new Rng((spec.seed ^ 0x5eed_c1a5) >>> 0);
   const people = drawUsers(rng, release, spec.users);
   const sciFi = MOVIELENS_GENRES.indexOf(PLANTED_EFFECTS.genre);

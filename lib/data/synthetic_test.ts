@@ -227,6 +227,68 @@ Deno.test("genres follow the planted item factors", async () => {
   await Deno.remove(root, { recursive: true });
 });
 
+Deno.test("strong signal: the item side drawn around genre centroids, spread kept", () => {
+  const options = { users: 2_000, movies: 3_000, ratings: 150_000, seed: 11, quiet: true } as const;
+  const strong = planSynthetic(options);
+  const classic = planSynthetic({ ...options, featureSignal: "classic" });
+  // The same draws: catalogue, genres, popularity, users; only the item side and years move.
+  assertEquals(strong.genreIdx, classic.genreIdx);
+  assertEquals(strong.movieIds, classic.movieIds);
+  assertEquals(strong.itemWeights, classic.itemWeights);
+  assertEquals(strong.userFactors, classic.userFactors);
+  assertNotEquals(strong.itemFactors, classic.itemFactors);
+  assertNotEquals(strong.itemBias, classic.itemBias);
+  const { k } = strong.spec;
+  const g = MOVIELENS_GENRES.length;
+  // Popularity-weighted moments of the planted item side: the strong signal keeps them.
+  const moments = (plan: typeof strong) => {
+    let w = 0, b = 0, b2 = 0, y2 = 0;
+    for (let i = 0; i < plan.movieIds.length; i++) {
+      const wi = plan.itemWeights[i]!;
+      w += wi;
+      b += wi * plan.itemBias[i]!;
+      b2 += wi * plan.itemBias[i]! ** 2;
+      for (let j = 0; j < k; j++) y2 += wi * plan.itemFactors[i * k + j]! ** 2;
+    }
+    return { mean: b / w, sd: Math.sqrt(b2 / w - (b / w) ** 2), square: y2 / w };
+  };
+  const [ms, mc] = [moments(strong), moments(classic)];
+  assertAlmostEquals(ms.mean, mc.mean, 1e-5, "weighted mean of b_i");
+  assertAlmostEquals(ms.sd, mc.sd, 1e-5, "weighted sd of b_i");
+  assertAlmostEquals(ms.square, mc.square, 1e-5 * mc.square, "weighted mean square of y_i");
+  // Share of y_i's variance (over the movies with genres) explained by the genre-set centroids:
+  // each movie's factors against the mean factors of the movies with exactly its genres.
+  const explained = (plan: typeof strong) => {
+    const groups = new Map<string, number[]>();
+    for (let i = 0; i < plan.movieIds.length; i++) {
+      const own = plan.genreIdx.subarray(plan.genrePtr[i], plan.genrePtr[i + 1]);
+      if (own.includes(g)) continue;
+      const key = own.join(",");
+      groups.set(key, [...(groups.get(key) ?? []), i]);
+    }
+    let total = 0, within = 0;
+    for (const members of groups.values()) {
+      if (members.length < 5) continue;
+      for (let j = 0; j < k; j++) {
+        const mean = members.reduce((a, i) => a + plan.itemFactors[i * k + j]!, 0) /
+          members.length;
+        for (const i of members) {
+          total += plan.itemFactors[i * k + j]! ** 2;
+          within += (plan.itemFactors[i * k + j]! - mean) ** 2;
+        }
+      }
+    }
+    return 1 - within / total;
+  };
+  const [es, ec] = [explained(strong), explained(classic)];
+  assert(es > 0.5 && es > ec + 0.25, `genre sets explain ${es} of y_i (classic ${ec})`);
+  assertThrows(
+    () => planSynthetic({ ...options, featureSignal: "loud" as "strong" }),
+    RangeError,
+    "featureSignal",
+  );
+});
+
 Deno.test("CRLF line endings, read back the same", async () => {
   const { root, dir, cacheDir } = await generated({ ...SCALE, seed: 3, lineEnding: "crlf" });
   for (const file of ["ratings.csv", "movies.csv", "links.csv", "tags.csv"]) {
