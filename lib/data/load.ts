@@ -269,7 +269,15 @@ export async function loadMovieLens(dir: string, options: LoadOptions = {}): Pro
   const fromCache = content !== undefined;
   if (!content) {
     content = await parseRatings(ratingsPath, { threads: options.threads });
-    if (useCache) await writeCache(cachePath, source, content);
+    if (useCache) {
+      await writeCache(cachePath, source, content).catch((error) => {
+        throw new Error(
+          `${ratingsPath}: cannot write the ratings cache in ${cacheDir} (${error.message}); set ` +
+            "RECSYS_CACHE_DIR (or options.cacheDir) to a writable folder, or pass { cache: false }",
+          { cause: error },
+        );
+      });
+    }
   }
   const sideFiles = options.sideFiles ?? true;
   const [movies, tags] = sideFiles

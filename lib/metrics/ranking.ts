@@ -17,7 +17,8 @@
  *
  * @module
  */
-import type { RatingMatrix } from "../data/types.ts";
+import type { IdMaps, RatingMatrix } from "../data/types.ts";
+import { checkIdMaps } from "../data/id_maps.ts";
 
 const PAD = 0xffff_ffff;
 
@@ -45,6 +46,11 @@ export interface RankedLists {
   readonly n: number;
   /** Dense item indices, `users.length × n`, row-major; 0xFFFFFFFF pads a list that ran out. */
   readonly items: Uint32Array;
+  /**
+   * The id maps of the model that made the lists (set by `recommendBatch`): a test matrix built
+   * with other id maps is refused (lib/data/id_maps.ts) instead of being matched to other movies.
+   */
+  readonly ids?: IdMaps;
 }
 
 /** Options of {@linkcode rankingMetrics}. */
@@ -159,6 +165,7 @@ export function rankingMetrics(
   options: RankingOptions = {},
 ): RankingMetrics {
   const { users, items, n } = lists;
+  if (lists.ids) checkIdMaps("rankingMetrics (test against the lists' model)", lists.ids, test);
   if (!Number.isInteger(n) || n < 1) {
     throw new RangeError(`rankingMetrics: lists.n must be a whole number ≥ 1, got ${n}`);
   }

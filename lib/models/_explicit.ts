@@ -5,7 +5,7 @@
  *
  * @module
  */
-import type { RatingMatrix } from "../data/types.ts";
+import type { IdMaps, RatingMatrix } from "../data/types.ts";
 import { checkIdMaps, inferRatingScale } from "../data/id_maps.ts";
 import { predictPairs, recommendTopN, scoreMatrix } from "../ffi/kernels.ts";
 import type { AlsState } from "./als_state.ts";
@@ -99,6 +99,8 @@ export interface RecommendationBatch {
   items: Uint32Array;
   /** Scores; −Infinity on padding. */
   scores: Float32Array;
+  /** The model's id maps (so `rankingMetrics` can refuse a test matrix in other ids). */
+  ids?: IdMaps;
 }
 
 /** Everything a model holds besides its kind. */
@@ -612,7 +614,8 @@ export abstract class RankingModel extends ExplicitModel {
       exclude: options.exclude,
       threads: options.threads,
     });
-    return { users: dense, n, items: top.items, scores: top.scores };
+    const ids = { userIds: this.userIds, itemIds: this.itemIds };
+    return { users: dense, n, items: top.items, scores: top.scores, ids };
   }
 
   /** User j's list from a batch, trimmed of padding, with raw movieIds. */

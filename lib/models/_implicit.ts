@@ -328,7 +328,8 @@ export abstract class ImplicitModel {
       exclude: options.exclude,
       threads: options.threads,
     });
-    return { users: dense, n, items: top.items, scores: top.scores };
+    const ids = { userIds: this.userIds, itemIds: this.itemIds };
+    return { users: dense, n, items: top.items, scores: top.scores, ids };
   }
 
   /** User j's list from a batch, trimmed of padding, with raw movieIds. */

@@ -90,10 +90,11 @@ export interface AlsOptions extends CommonFitOptions, LoopOptions {
   /**
    * λ_f, the factor regularisation (per rating with ALS-WR). Default 0.1: with ALS-WR it was the
    * best of 0.05–0.2 (and better than unweighted λ_f 5–20 with λ_b 3–10) on ml-latest-small,
-   * synthetic ML-100K and synthetic-1m at K = 32 and 64 (README, "Defaults").
+   * synthetic ML-100K and synthetic-1m at K = 32 and 64 (README, "Defaults"). With
+   * `weighted: false` the default is 10 (per row, not per rating).
    */
   lambda?: number;
-  /** λ_b, the bias regularisation. Default: `lambda`. */
+  /** λ_b, the bias regularisation. Default: `lambda` (3 with `weighted: false` and no `lambda`). */
   lambdaBias?: number;
   /** ALS-WR: λ·n_u for users and λ·n_i for items. Default true. */
   weighted?: boolean;
@@ -189,11 +190,13 @@ export class Als extends RankingModel {
    */
   static async fit(train: RatingMatrix, options: AlsOptions = {}): Promise<Als> {
     const common = commonParts("Als.fit", train, options);
+    // λ means a different thing with and without ALS-WR (per rating vs per row): a default for
+    // one is far off for the other (unweighted λ 0.1 scores worse than the global mean).
+    const weighted = options.weighted ?? true;
     const {
       k = 32,
-      lambda = 0.1,
-      lambdaBias = lambda,
-      weighted = true,
+      lambda = weighted ? 0.1 : 10,
+      lambdaBias = options.lambda !== undefined || weighted ? lambda : 3,
       seed = 0,
       initScale = 0.1,
       threads,

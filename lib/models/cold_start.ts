@@ -9,7 +9,8 @@
  *
  * @module
  */
-import type { Movies, RatingMatrix } from "../data/types.ts";
+import type { IdMaps, Movies, RatingMatrix } from "../data/types.ts";
+import { checkIdMaps } from "../data/id_maps.ts";
 import { filterMatrix } from "../data/split.ts";
 import { scoreMatrix } from "../ffi/kernels.ts";
 import type { AlsState } from "./als_state.ts";
@@ -136,8 +137,18 @@ export function genreOffsetState(
   };
 }
 
+/** A fitted model as {@linkcode predictionsOn} reads it (an `Als`, `BiasAls` or `GenreAls`). */
+export interface ScoringModel extends IdMaps {
+  /** The parameters. */
+  readonly state: AlsState;
+  /** The scale predictions are clamped to. */
+  readonly ratingScale: readonly [number, number];
+}
+
 /**
- * The clamped predictions of a parameter set for every CSR entry of `m` (the scoring kernel).
+ * The clamped predictions of a parameter set, or of a fitted model (whose id maps `m` must share,
+ * see `checkIdMaps`, and whose rating scale is the default), for every CSR entry of `m` (the
+ * scoring kernel).
  *
  * @example
  * ```ts
@@ -151,11 +162,16 @@ export function genreOffsetState(
  * ```
  */
 export async function predictionsOn(
-  state: AlsState,
+  model: AlsState | ScoringModel,
   m: RatingMatrix,
   options: { ratingScale?: readonly [number, number]; threads?: number } = {},
 ): Promise<Float32Array> {
-  const [ratingMin, ratingMax] = options.ratingScale ?? [0.5, 5];
+  const fitted = "state" in model ? model : undefined;
+  const state = fitted ? fitted.state : model as AlsState;
+  // A fitted model knows its id maps and scale: refuse a matrix built in other ids (its dense
+  // items would be other movies) and clamp to the model's scale unless told otherwise.
+  if (fitted) checkIdMaps("predictionsOn", fitted, m);
+  const [ratingMin, ratingMax] = options.ratingScale ?? fitted?.ratingScale ?? [0.5, 5];
   const s = await scoreMatrix(state, m, {
     ratingMin,
     ratingMax,

@@ -511,7 +511,8 @@ export class GenreAls extends RankingModel {
     const exclude = options.exclude ? warmExclude(options.exclude, dense, warm.items) : undefined;
     const top = await recommendTopN(warm.state, dense, n, { exclude, threads: options.threads });
     const items = top.items.map((i) => (i === NONE ? NONE : warm.items[i]!));
-    return { users: dense, n, items, scores: top.scores };
+    const ids = { userIds: this.userIds, itemIds: this.itemIds };
+    return { users: dense, n, items, scores: top.scores, ids };
   }
 
   /** Top-N for one user (see {@linkcode GenreAls.recommendBatch} for `includeCold`). */

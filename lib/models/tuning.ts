@@ -505,7 +505,90 @@ function drawOne(rng: Rng, name: string, space: readonly OptionValue[] | DrawRan
   return integer ? Math.round(v) : v;
 }
 
+/** The `fit` options of each kind a search may set (besides the shared ones below). */
+const MODEL_OPTIONS: Record<TunableKind, readonly string[]> = {
+  "bias-als": ["lambda", "weighted", "ratingScale"],
+  "als": [
+    "k",
+    "lambda",
+    "lambdaBias",
+    "weighted",
+    "seed",
+    "initScale",
+    "solver",
+    "cgSteps",
+    "ratingScale",
+  ],
+  "genre-als": [
+    "features",
+    "k",
+    "lambda",
+    "lambdaBias",
+    "tau",
+    "tauBias",
+    "lambdaFeatures",
+    "weighted",
+    "seed",
+    "initScale",
+    "ratingScale",
+  ],
+  "bpr": [
+    "k",
+    "learningRate",
+    "decay",
+    "lambda",
+    "lambdaBias",
+    "negatives",
+    "samplesPerPositive",
+    "seed",
+    "initScale",
+    "verify",
+  ],
+  "ials": [
+    "k",
+    "lambda",
+    "alpha",
+    "confidence",
+    "epsilon",
+    "solver",
+    "cgSteps",
+    "seed",
+    "initScale",
+  ],
+};
+/** Options every kind takes, and those only the explicit (rating) kinds take. */
+const SHARED_OPTIONS = ["userIds", "itemIds", "threads"];
+const EXPLICIT_OPTIONS = ["trainRmse", "minDelta"];
+/** Options tune sets itself on every fit. */
+const SET_BY_TUNE = ["epochs", "validation", "progress", "onEpoch", "patience"];
+
+/** Refuses a key that `model`'s fit does not take (a typo would run the same fit every time). */
+function checkOptionNames(model: TunableKind, where: string, names: readonly string[]): void {
+  for (const name of names) {
+    if (SET_BY_TUNE.includes(name)) {
+      throw new RangeError(
+        `tune: ${where}.${name} is set by tune on every fit; use maxEpochs and patience (the ` +
+          "best epoch is reported and put in bestOptions)",
+      );
+    }
+    const known = [
+      ...MODEL_OPTIONS[model],
+      ...SHARED_OPTIONS,
+      ...(LOWER_IS_BETTER[model] ? EXPLICIT_OPTIONS : []),
+    ];
+    if (!known.includes(name)) {
+      throw new RangeError(
+        `tune: ${where}.${name} is not an option of ${model}'s fit; expected one of ` +
+          known.join(", "),
+      );
+    }
+  }
+}
+
 function settingsOf(options: TuneOptions): Record<string, OptionValue>[] {
+  const where = options.grid ? "grid" : "random.space";
+  checkOptionNames(options.model, where, Object.keys(options.grid ?? options.random?.space ?? {}));
+  checkOptionNames(options.model, "fixed", Object.keys(options.fixed ?? {}));
   const { grid, random } = options;
   if ((grid === undefined) === (random === undefined)) {
     throw new Error("tune: give exactly one of grid and random");

@@ -182,3 +182,28 @@ Deno.test("tune ranks implicit models by validation NDCG@10 (higher is better) a
     "no values",
   );
 });
+
+Deno.test("tune refuses an option the model does not take instead of fitting the same model N times", async () => {
+  const { train, validation } = await data();
+  const { tune } = await import("./tuning.ts");
+  await assertRejects(
+    () => tune(train, validation, { model: "bias-als", grid: { lamda: [0.1, 10] } }),
+    RangeError,
+    "grid.lamda is not an option of bias-als",
+  );
+  await assertRejects(
+    () => tune(train, validation, { model: "bias-als", grid: { lambdaBias: [1, 10] } }),
+    RangeError,
+    "grid.lambdaBias is not an option of bias-als",
+  );
+  await assertRejects(
+    () => tune(train, validation, { model: "als", grid: { k: [4] }, fixed: { K: 8 } }),
+    RangeError,
+    "fixed.K is not an option of als",
+  );
+  await assertRejects(
+    () => tune(train, validation, { model: "als", grid: { epochs: [1, 50] } }),
+    RangeError,
+    "grid.epochs is set by tune",
+  );
+});
