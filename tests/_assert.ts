@@ -55,18 +55,34 @@ function checkError<E extends Error>(
   return error as E;
 }
 
-/** Expects `fn` to throw (optionally an `ErrorType` whose message includes `includes`). */
+/**
+ * Expects `fn` to throw (optionally an `ErrorType` whose message includes `includes`; a string
+ * second argument is `includes` for any Error).
+ */
 export function assertThrows<E extends Error = Error>(
   fn: () => unknown,
-  ErrorType?: ErrorClass<E>,
+  ErrorType?: ErrorClass<E> | string,
   includes?: string,
 ): E {
+  const [type, text] = typeof ErrorType === "string"
+    ? [Error as unknown as ErrorClass<E>, ErrorType]
+    : [ErrorType, includes];
   try {
     fn();
   } catch (error) {
-    return checkError(error, ErrorType, includes);
+    return checkError(error, type, text);
   }
   throw new nodeAssert.AssertionError({ message: "expected the function to throw" });
+}
+
+/** |actual − expected| <= tolerance; `what` names the quantity in the message. */
+export function assertClose(actual: number, expected: number, tolerance: number, what = "value") {
+  assertAlmostEquals(
+    actual,
+    expected,
+    tolerance,
+    `${what}: expected ${expected} ± ${tolerance}, got ${actual}`,
+  );
 }
 
 /** Expects the promise from `fn` to reject (optionally with an `ErrorType` including `includes`). */

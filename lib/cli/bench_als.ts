@@ -32,7 +32,7 @@ const LAMBDA = 0.05;
  * @example
  * ```ts
  * import { alsEpochFlops } from "./bench_als.ts";
- * import { fromTriplets } from "../data/_coo.ts";
+ * import { fromTriplets } from "../data/coo.ts";
  * const m = fromTriplets(2, 2, [0, 0, 1], [0, 1, 1], [4, 3, 5], [0, 0, 0]);
  * const [k8, k16] = [alsEpochFlops(m, 8, 8), alsEpochFlops(m, 16, 8)];
  * if (!(k8 > 0 && k16 > k8)) throw new Error("more factors, more work");

@@ -13,7 +13,7 @@
 import { subsampleRatings } from "../data/subsample.ts";
 import type { Dataset } from "../data/types.ts";
 import { defaultThreads } from "../ffi/kernels.ts";
-import { compareBaseline } from "../models/baseline.ts";
+import { compareBaseline } from "../models/baseline_comparison.ts";
 import type { EmitFigure } from "./bench_als.ts";
 
 /** Ratings in the benchmark subset. */

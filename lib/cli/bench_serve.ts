@@ -70,7 +70,7 @@ export interface BenchPerson {
  * @example
  * ```ts
  * import { benchPeople } from "./bench_serve.ts";
- * import { fromTriplets } from "../data/_coo.ts";
+ * import { fromTriplets } from "../data/coo.ts";
  * const ratings = fromTriplets(2, 3, [0, 0, 1], [0, 1, 1], [4, 2, 5], [0, 0, 0]);
  * const ds = { ratings, itemIds: Uint32Array.of(10, 20, 30) };
  * const people = benchPeople(ds, 3, 2, 7);

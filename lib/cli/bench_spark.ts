@@ -19,7 +19,7 @@ import type { Dataset, RatingMatrix } from "../data/types.ts";
 import { subsampleRatings } from "../data/subsample.ts";
 import { runAlsEpoch } from "../models/als.ts";
 import { initAlsState } from "../models/als_state.ts";
-import { trainMean } from "../models/_explicit.ts";
+import { trainMean } from "../models/explicit_model.ts";
 import { exportSplit, makeSplit, PINNED_BIAS_LAMBDA, type SplitSpec } from "../spark/export.ts";
 import type { EmitFigure } from "./bench_als.ts";
 

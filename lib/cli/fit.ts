@@ -26,7 +26,7 @@ import { Als } from "../models/als.ts";
 import { BiasAls } from "../models/bias_als.ts";
 import { GlobalMean } from "../models/global_mean.ts";
 import type { AnyRatingModel } from "../models/load_model.ts";
-import { RankingModel } from "../models/_explicit.ts";
+import { RankingModel } from "../models/explicit_model.ts";
 import { notebookDataset } from "../notebook/dataset.ts";
 import { Args, runCli, UsageError } from "./_args.ts";
 

@@ -11,7 +11,7 @@
  * @module
  */
 import { itemCatalogueRows, itemLabel } from "../data/catalogue.ts";
-import { RankingModel } from "../models/_explicit.ts";
+import { RankingModel } from "../models/explicit_model.ts";
 import { loadModel, modelDataset } from "../models/load_model.ts";
 import { notebookDataset } from "../notebook/dataset.ts";
 import { rankItems } from "../notebook/item_table.ts";

@@ -149,7 +149,7 @@ const isCount = (v: unknown): v is number =>
  * @example
  * ```ts
  * import { readCache, writeCache } from "./_cache.ts";
- * import { fromTriplets } from "./_coo.ts";
+ * import { fromTriplets } from "./coo.ts";
  * const dir = await Deno.makeTempDir();
  * const source = { path: "/x/ratings.csv", size: 10, mtimeMs: 3 };
  * const ratings = fromTriplets(2, 2, [0, 1], [1, 0], [4, 3], [7, 8]);
@@ -207,7 +207,7 @@ export async function readCache(
  * @example
  * ```ts
  * import { writeCache } from "./_cache.ts";
- * import { fromTriplets } from "./_coo.ts";
+ * import { fromTriplets } from "./coo.ts";
  * const dir = await Deno.makeTempDir();
  * const ratings = fromTriplets(1, 1, [0], [0], [5], [0]);
  * const content = { ratings, userIds: Uint32Array.of(1), itemIds: Uint32Array.of(2, 3) };

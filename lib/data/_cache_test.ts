@@ -2,7 +2,7 @@ import { assert, assertEquals } from "../../tests/_assert.ts";
 import { readCache, writeCache } from "./_cache.ts";
 import type { CachedRatings, CacheSource } from "./_cache.ts";
 import { decodeBundle, encodeBundleBytes, resealBundle } from "./bundle.ts";
-import { fromTriplets } from "./_coo.ts";
+import { fromTriplets } from "./coo.ts";
 
 async function withDir(fn: (dir: string) => Promise<void>): Promise<void> {
   const dir = await Deno.makeTempDir({ prefix: "cache_test_" });

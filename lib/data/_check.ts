@@ -55,7 +55,7 @@ function checkCompressed(
  * @example
  * ```ts
  * import { assertMatrixConsistent } from "./_check.ts";
- * import { fromTriplets } from "./_coo.ts";
+ * import { fromTriplets } from "./coo.ts";
  * assertMatrixConsistent(fromTriplets(2, 2, [0, 1], [1, 0], [4, 5], [1, 2]));
  * ```
  */

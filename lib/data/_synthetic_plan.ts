@@ -59,7 +59,7 @@ export const MODEL_CONSTANTS = Object.freeze({
  * share of each movie's factors and bias is then drawn around its genres' centroids:
  * y_i = √(1 − ρ_y)·y_i⁰ + √ρ_y·α·Σ_{g ∈ genres(i)} w_g and
  * b_i = σ_b·(√(1 − ρ_b)·b_i⁰/σ_b + √ρ_b·t_i), with w_g the genre's unit direction in factor
- * space, α scaling the centroid term to the factors' variance, and t_i the standardised sum of
+ * space (Children's turned away from Horror's), α scaling the centroid term to the factors' variance, and t_i the standardised sum of
  * the genres' bias offsets (documentaries high, horror low). The year follows the final b_i and
  * y_i with the two decade strengths. No random numbers are drawn for any of it, so the strengths
  * change the planted values and the years, never another draw.
@@ -76,11 +76,11 @@ export interface PlantedSignal {
 }
 
 /**
- * The CSV generator's feature signal: 60 % of y_i's variance and 30 % of b_i's around the genre
+ * The CSV generator's feature signal: 70 % of y_i's variance and 30 % of b_i's around the genre
  * centroids, and a strong year link (see lib/data/synthetic.ts for what the features explain).
  */
 export const STRONG_SIGNAL: Readonly<PlantedSignal> = Object.freeze({
-  genreFactorShare: 0.6,
+  genreFactorShare: 0.7,
   genreBiasShare: 0.3,
   decadeBiasStrength: 2.5,
   decadeFactorStrength: 2.5,
@@ -565,6 +565,7 @@ function pullTowardGenres(
   let totalWeight = 0;
   for (let i = 0; i < movies; i++) totalWeight += weights[i]!;
   if (rhoY > 0) {
+    const taste = tasteDirections(directions, k);
     const centroid = new Float64Array(movies * k);
     let freeSquares = 0;
     let centroidSquares = 0;
@@ -572,7 +573,7 @@ function pullTowardGenres(
       for (let e = genrePtr[i]!; e < genrePtr[i + 1]!; e++) {
         const a = genreIdx[e]!;
         if (a >= g) continue;
-        for (let j = 0; j < k; j++) centroid[i * k + j]! += directions[a * k + j]!;
+        for (let j = 0; j < k; j++) centroid[i * k + j]! += taste[a * k + j]!;
       }
       for (let j = 0; j < k; j++) {
         freeSquares += weights[i]! * factors[i * k + j]! ** 2;
@@ -624,6 +625,31 @@ function pullTowardGenres(
       }
     }
   }
+}
+
+/**
+ * The genre directions the centroids are made of: the genres' own directions, except that
+ * Children's is turned to a cosine of −1/2 with Horror's (in the plane of the two): family films
+ * and horror please different people, as in MovieLens, whatever the seed's random directions.
+ */
+function tasteDirections(directions: Float64Array, k: number): Float64Array {
+  const out = Float64Array.from(directions);
+  const h = MOVIELENS_GENRES.indexOf("Horror");
+  const c = MOVIELENS_GENRES.indexOf("Children");
+  let cos = 0;
+  for (let j = 0; j < k; j++) cos += directions[h * k + j]! * directions[c * k + j]!;
+  const orthogonal = new Float64Array(k);
+  let norm = 0;
+  for (let j = 0; j < k; j++) {
+    orthogonal[j] = directions[c * k + j]! - cos * directions[h * k + j]!;
+    norm += orthogonal[j]! ** 2;
+  }
+  norm = Math.sqrt(norm);
+  if (!(norm > 1e-9)) return out; // k = 1, or the two happen to be parallel: nothing to turn
+  for (let j = 0; j < k; j++) {
+    out[c * k + j] = -0.5 * directions[h * k + j]! + Math.sqrt(0.75) * orthogonal[j]! / norm;
+  }
+  return out;
 }
 
 /** Whether movie `i` has a genre (not only "(no genres listed)"). */

@@ -1,6 +1,6 @@
 import { assert, assertEquals } from "../../tests/_assert.ts";
 import { findItemsByTitle, itemCatalogueRows, itemGenres, itemLabel } from "./catalogue.ts";
-import { fromTriplets } from "./_coo.ts";
+import { fromTriplets } from "./coo.ts";
 import { loadMovieLens } from "./load.ts";
 import type { Movies } from "./types.ts";
 

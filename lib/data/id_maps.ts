@@ -12,7 +12,7 @@
  *
  * @module
  */
-import { fromTriplets } from "./_coo.ts";
+import { fromTriplets } from "./coo.ts";
 import type { IdMaps, RatingMatrix } from "./types.ts";
 
 export type { IdMaps } from "./types.ts";
@@ -30,7 +30,7 @@ export type { IdMaps } from "./types.ts";
  * @example
  * ```ts
  * import { withIdMaps } from "./id_maps.ts";
- * import { fromTriplets } from "./_coo.ts";
+ * import { fromTriplets } from "./coo.ts";
  * const m = withIdMaps(fromTriplets(1, 2, [0, 0], [0, 1], [4, 5], [0, 0]), {
  *   userIds: Uint32Array.of(7),
  *   itemIds: Uint32Array.of(296, 318),
@@ -89,7 +89,7 @@ export function compatibleIdMaps(a: IdMaps, b: IdMaps): boolean {
  * @example
  * ```ts
  * import { checkIdMaps, withIdMaps } from "./id_maps.ts";
- * import { fromTriplets } from "./_coo.ts";
+ * import { fromTriplets } from "./coo.ts";
  * const model = { userIds: Uint32Array.of(1, 2), itemIds: Uint32Array.of(10, 20) };
  * const m = withIdMaps(fromTriplets(2, 2, [0], [0], [4], [0]), {
  *   userIds: Uint32Array.of(1, 2),
@@ -135,7 +135,7 @@ export function checkIdMaps(fn: string, expected: IdMaps, m: RatingMatrix): void
  * @example
  * ```ts
  * import { alignRatings, withIdMaps } from "./id_maps.ts";
- * import { fromTriplets } from "./_coo.ts";
+ * import { fromTriplets } from "./coo.ts";
  * const test = withIdMaps(fromTriplets(1, 2, [0, 0], [0, 1], [4, 2], [0, 0]), {
  *   userIds: Uint32Array.of(5),
  *   itemIds: Uint32Array.of(318, 999), // movieId 999 is new to the model
@@ -217,7 +217,7 @@ export interface RatingScale {
  * @example
  * ```ts
  * import { inferRatingScale } from "./id_maps.ts";
- * import { fromTriplets } from "./_coo.ts";
+ * import { fromTriplets } from "./coo.ts";
  * const s = inferRatingScale(fromTriplets(1, 3, [0, 0, 0], [0, 1, 2], [1, 3, 5], [0, 0, 0]));
  * if (s.min !== 1 || s.max !== 5 || s.step !== 1) throw new Error(JSON.stringify(s));
  * ```

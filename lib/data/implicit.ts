@@ -32,7 +32,7 @@ export interface ImplicitOptions {
  * @example
  * ```ts
  * import { implicitPositives } from "./implicit.ts";
- * import { fromTriplets } from "./_coo.ts";
+ * import { fromTriplets } from "./coo.ts";
  * const m = fromTriplets(1, 3, [0, 0, 0], [0, 1, 2], [5, 3.5, 4], [10, 20, 30]);
  * const p = implicitPositives(m); // movies 0 and 2; the 3.5 is dropped, not a negative
  * if (p.nnz !== 2 || p.userItems.join() !== "0,2" || p.userRatings.join() !== "1,1") {
@@ -73,7 +73,7 @@ export function implicitPositives(m: RatingMatrix, options: ImplicitOptions = {}
  * @example
  * ```ts
  * import { withoutPairs } from "./implicit.ts";
- * import { fromTriplets } from "./_coo.ts";
+ * import { fromTriplets } from "./coo.ts";
  * const m = fromTriplets(2, 3, [0, 0, 1], [0, 2, 1], [5, 2, 4], [0, 0, 0]);
  * const heldOut = fromTriplets(2, 3, [0], [2], [1], [0]);
  * const rest = withoutPairs(m, heldOut);

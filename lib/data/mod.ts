@@ -5,6 +5,7 @@
  * @module
  */
 export * from "./types.ts";
+export * from "./coo.ts";
 export * from "./load.ts";
 export * from "./load_classic.ts";
 export * from "./load_ratings.ts";

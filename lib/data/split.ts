@@ -19,7 +19,7 @@
  */
 
 import { Rng, sampleIndices } from "../stats/rng.ts";
-import { cscFromCsr } from "./_coo.ts";
+import { cscFromCsr } from "./coo.ts";
 import { withIdMaps } from "./id_maps.ts";
 import type { RatingMatrix } from "./types.ts";
 
@@ -120,7 +120,7 @@ function hashThreshold(fraction: number): number {
  * @example
  * ```ts
  * import { filterMatrix } from "./split.ts";
- * import { fromTriplets } from "./_coo.ts";
+ * import { fromTriplets } from "./coo.ts";
  * const m = fromTriplets(1, 3, [0, 0, 0], [0, 1, 2], [1, 2, 3], [1, 2, 3]);
  * const odd = filterMatrix(m, Uint8Array.of(1, 0, 1));
  * if (odd.nnz !== 2 || odd.userItems[1] !== 2) throw new Error("unexpected");
@@ -243,7 +243,7 @@ function partition(m: RatingMatrix, csr: Uint8Array, csc: Uint8Array): Split {
  * @example
  * ```ts
  * import { randomSplit } from "./split.ts";
- * import { fromTriplets } from "./_coo.ts";
+ * import { fromTriplets } from "./coo.ts";
  * const m = fromTriplets(2, 2, [0, 0, 1, 1], [0, 1, 0, 1], [1, 2, 3, 4], [1, 2, 3, 4]);
  * const { train, test } = randomSplit(m, { testFraction: 0.5, seed: 7 });
  * if (train.nnz + test.nnz !== 4) throw new Error("a rating went missing");
@@ -290,7 +290,7 @@ export function randomSplit(m: RatingMatrix, options: RandomSplitOptions): Split
  * @example
  * ```ts
  * import { randomSplit, validationSplit } from "./split.ts";
- * import { fromTriplets } from "./_coo.ts";
+ * import { fromTriplets } from "./coo.ts";
  * const n = 200;
  * const users = Array.from({ length: n }, (_, k) => k % 10);
  * const items = Array.from({ length: n }, (_, k) => Math.floor(k / 10));
@@ -330,7 +330,7 @@ export function validationSplit(
  * @example
  * ```ts
  * import { temporalSplit } from "./split.ts";
- * import { fromTriplets } from "./_coo.ts";
+ * import { fromTriplets } from "./coo.ts";
  * const m = fromTriplets(1, 5, [0, 0, 0, 0, 0], [0, 1, 2, 3, 4], [1, 2, 3, 4, 5], [50, 40, 30, 20, 10]);
  * const { test } = temporalSplit(m, { trainFraction: 0.8 });
  * if (test.nnz !== 1 || test.userItems[0] !== 0) throw new Error("the newest rating is item 0");
@@ -418,7 +418,7 @@ function radixSelect(values: Uint32Array, k: number): { cut: number; below: numb
  * @example
  * ```ts
  * import { leaveLastNSplit } from "./split.ts";
- * import { fromTriplets } from "./_coo.ts";
+ * import { fromTriplets } from "./coo.ts";
  * const m = fromTriplets(1, 3, [0, 0, 0], [0, 1, 2], [5, 4, 3], [300, 100, 200]);
  * const { test } = leaveLastNSplit(m, { n: 1 });
  * if (test.nnz !== 1 || test.userItems[0] !== 0) throw new Error("item 0 is the newest");
@@ -454,7 +454,7 @@ export interface LeaveLastFractionOptions {
  * @example
  * ```ts
  * import { leaveLastFractionSplit } from "./split.ts";
- * import { fromTriplets } from "./_coo.ts";
+ * import { fromTriplets } from "./coo.ts";
  * // User 0 has 10 ratings at times 0..9, user 1 a single one.
  * const u = [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1];
  * const i = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 0];
@@ -565,7 +565,7 @@ function selectKth(a: Uint32Array, len: number, k: number): number {
  * @example
  * ```ts
  * import { coldItemSplit } from "./split.ts";
- * import { fromTriplets } from "./_coo.ts";
+ * import { fromTriplets } from "./coo.ts";
  * const m = fromTriplets(2, 2, [0, 1, 1], [0, 0, 1], [3, 4, 5], [1, 2, 3]);
  * const { train, coldItems } = coldItemSplit(m, { itemFraction: 0.5, seed: 3 });
  * if (coldItems.length !== 1 || train.itemPtr[coldItems[0]! + 1] !== train.itemPtr[coldItems[0]!]) {

@@ -1,6 +1,6 @@
 import { assert, assertJsonEquals as assertEquals } from "../../tests/_assert.ts";
 import { assertMatrixConsistent } from "./_check.ts";
-import { cscFromCsr, fromTriplets } from "./_coo.ts";
+import { cscFromCsr, fromTriplets } from "./coo.ts";
 import {
   coldItemSplit,
   filterMatrix,

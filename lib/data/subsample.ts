@@ -12,7 +12,7 @@
  */
 
 import { Rng, sampleIndices } from "../stats/rng.ts";
-import { cscFromCsr } from "./_coo.ts";
+import { cscFromCsr } from "./coo.ts";
 import { withIdMaps } from "./id_maps.ts";
 import { filterMatrix } from "./split.ts";
 import type { RatingMatrix } from "./types.ts";
@@ -50,7 +50,7 @@ export interface SubsampleOptions {
  * @example
  * ```ts
  * import { subsampleRatings } from "./subsample.ts";
- * import { fromTriplets } from "./_coo.ts";
+ * import { fromTriplets } from "./coo.ts";
  * const m = fromTriplets(3, 3, [0, 0, 1, 2], [0, 1, 1, 2], [4, 3, 5, 1], [1, 2, 3, 4]);
  * const s = subsampleRatings(m, 2, { seed: 1 });
  * if (s.nnz !== 2 || s.nUsers > 2) throw new Error("unexpected");
@@ -98,7 +98,7 @@ export function subsampleRatings(
  * @example
  * ```ts
  * import { compactMatrix } from "./subsample.ts";
- * import { fromTriplets } from "./_coo.ts";
+ * import { fromTriplets } from "./coo.ts";
  * const c = compactMatrix(fromTriplets(3, 4, [2], [3], [5], [0]));
  * if (c.nUsers !== 1 || c.nItems !== 1 || c.userItems[0] !== 0) throw new Error("unexpected");
  * ```

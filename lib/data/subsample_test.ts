@@ -1,5 +1,5 @@
 import { assertMatrixConsistent } from "./_check.ts";
-import { fromTriplets } from "./_coo.ts";
+import { fromTriplets } from "./coo.ts";
 import { compactMatrix, subsampleRatings } from "./subsample.ts";
 import type { RatingMatrix } from "./types.ts";
 

@@ -49,7 +49,7 @@ export function ratingRelevance(rating: number): number {
  * @example
  * ```ts
  * import { popularityLists } from "./click_model.ts";
- * import { fromTriplets } from "../data/_coo.ts";
+ * import { fromTriplets } from "../data/coo.ts";
  * const train = fromTriplets(3, 3, [0, 1, 2, 1], [0, 0, 0, 1], [4, 4, 4, 4], [0, 0, 0, 0]);
  * const lists = popularityLists(train, [0, 1], { n: 2 });
  * if (lists.items.join() !== `1,2,2,${0xffff_ffff}`) throw new Error(`${lists.items}`);
@@ -86,7 +86,7 @@ export function popularityLists(
  * @example
  * ```ts
  * import { listRelevance } from "./click_model.ts";
- * import { fromTriplets } from "../data/_coo.ts";
+ * import { fromTriplets } from "../data/coo.ts";
  * const test = fromTriplets(1, 3, [0, 0], [1, 2], [5, 2], [0, 0]);
  * const rel = listRelevance({ users: Uint32Array.of(0), n: 3, items: Uint32Array.of(1, 0, 2) }, test);
  * if (rel.join() !== "1,0,0") throw new Error(`${rel}`);

@@ -1,5 +1,5 @@
 import { assert, assertAlmostEquals, assertEquals } from "../../tests/_assert.ts";
-import { fromTriplets } from "../data/_coo.ts";
+import { fromTriplets } from "../data/coo.ts";
 import { Rng } from "../stats/rng.ts";
 import { welchTTest } from "../stats/hypothesis.ts";
 import { abTest, holmAdjust, multiArmAbTest, welchFromSums } from "./ab_test.ts";

@@ -113,7 +113,7 @@ export interface OfflineOptions extends SplitOptions {
  * @example
  * ```ts
  * import { offlineSplit } from "./offline.ts";
- * import { fromTriplets } from "../data/_coo.ts";
+ * import { fromTriplets } from "../data/coo.ts";
  * // 30 users with 3 ratings each, at times 0, 1, 2: the newest one is held out.
  * const u = Array.from({ length: 90 }, (_, e) => Math.floor(e / 3));
  * const m = fromTriplets(30, 3, u, u.map((_, e) => e % 3), u.map(() => 4), u.map((_, e) => e % 3));

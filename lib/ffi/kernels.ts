@@ -747,7 +747,7 @@ function sameArrays(views: MatrixViews, m: KernelMatrix): boolean {
  * @example
  * ```ts
  * import { validateMatrix } from "./kernels.ts";
- * import { fromTriplets } from "../data/_coo.ts";
+ * import { fromTriplets } from "../data/coo.ts";
  * const m = fromTriplets(2, 2, [0, 1], [1, 0], [4, 5], [0, 0]);
  * await validateMatrix(m);
  * const broken = { ...m, userRatings: Float32Array.of(4, NaN) };
@@ -841,7 +841,7 @@ export interface EpochKernelOptions {
  * @example
  * ```ts
  * import { biasAlsEpoch } from "./kernels.ts";
- * import { fromTriplets } from "../data/_coo.ts";
+ * import { fromTriplets } from "../data/coo.ts";
  * const m = fromTriplets(2, 2, [0, 0, 1], [0, 1, 0], [4, 2, 5], [0, 0, 0]);
  * const state = { mu: 11 / 3, userBias: new Float32Array(2), itemBias: new Float32Array(2) };
  * await biasAlsEpoch(m, state, { lambda: 1 });
@@ -888,7 +888,7 @@ const EMPTY_F32 = new Float32Array(0);
  * @example
  * ```ts
  * import { alsEpoch } from "./kernels.ts";
- * import { fromTriplets } from "../data/_coo.ts";
+ * import { fromTriplets } from "../data/coo.ts";
  * const m = fromTriplets(2, 2, [0, 0, 1], [0, 1, 0], [4, 2, 5], [0, 0, 0]);
  * const state = {
  *   k: 1, mu: 11 / 3,
@@ -1001,7 +1001,7 @@ export interface MatrixScore {
  * @example
  * ```ts
  * import { scoreMatrix } from "./kernels.ts";
- * import { fromTriplets } from "../data/_coo.ts";
+ * import { fromTriplets } from "../data/coo.ts";
  * const m = fromTriplets(1, 2, [0, 0], [0, 1], [5, 3], [0, 0]);
  * const model = {
  *   k: 0, mu: 3, userFactors: new Float32Array(0), itemFactors: new Float32Array(0),
@@ -1058,7 +1058,7 @@ export interface TopN {
  * @example
  * ```ts
  * import { recommendTopN } from "./kernels.ts";
- * import { fromTriplets } from "../data/_coo.ts";
+ * import { fromTriplets } from "../data/coo.ts";
  * const model = {
  *   k: 0, mu: 3, userFactors: new Float32Array(0), itemFactors: new Float32Array(0),
  *   userBias: new Float32Array(1), itemBias: new Float32Array([0.5, -0.5, 1]),
@@ -1127,7 +1127,7 @@ export interface KernelFeatures {
  * @example
  * ```ts
  * import { genreAlsEpoch } from "./kernels.ts";
- * import { fromTriplets } from "../data/_coo.ts";
+ * import { fromTriplets } from "../data/coo.ts";
  * const m = fromTriplets(2, 3, [0, 0, 1], [0, 1, 0], [4, 2, 5], [0, 0, 0]);
  * const features = { nItems: 3, nFeatures: 1, ptr: Uint32Array.of(0, 1, 2, 3),
  *   index: Uint32Array.of(0, 0, 0), values: Float32Array.of(1, 1, 1) };
@@ -1266,7 +1266,7 @@ export interface IalsKernelOptions {
  * @example
  * ```ts
  * import { ialsEpoch } from "./kernels.ts";
- * import { fromTriplets } from "../data/_coo.ts";
+ * import { fromTriplets } from "../data/coo.ts";
  * const m = fromTriplets(2, 2, [0, 1], [0, 1], [1, 1], [0, 0]);
  * const model = {
  *   k: 1, mu: 0, userFactors: Float32Array.of(0.1, 0.2), itemFactors: Float32Array.of(0.3, -0.1),
@@ -1350,7 +1350,7 @@ export interface BprEpochResult {
  * @example
  * ```ts
  * import { bprEpoch } from "./kernels.ts";
- * import { fromTriplets } from "../data/_coo.ts";
+ * import { fromTriplets } from "../data/coo.ts";
  * const m = fromTriplets(2, 3, [0, 1], [0, 1], [1, 1], [0, 0]);
  * const model = {
  *   k: 2, mu: 0, userFactors: new Float32Array(4).fill(0.1),
@@ -1411,7 +1411,7 @@ export async function bprEpoch(
  * @example
  * ```ts
  * import { alsCgEpoch } from "./kernels.ts";
- * import { fromTriplets } from "../data/_coo.ts";
+ * import { fromTriplets } from "../data/coo.ts";
  * const m = fromTriplets(2, 2, [0, 0, 1], [0, 1, 0], [4, 2, 5], [0, 0, 0]);
  * const state = {
  *   k: 1, mu: 11 / 3,

@@ -104,7 +104,7 @@ export interface MeanAucOptions {
  * @example
  * ```ts
  * import { meanAuc } from "./auc.ts";
- * import { fromTriplets } from "../data/_coo.ts";
+ * import { fromTriplets } from "../data/coo.ts";
  * const train = fromTriplets(2, 4, [0, 1], [0, 1], [1, 1], [0, 0]);
  * const test = fromTriplets(2, 4, [0, 1], [1, 2], [1, 1], [0, 0]);
  * // Item scores 3 > 2 > 1 > 0 for everyone: user 0 holds out item 1 (candidates 1, 2, 3: AUC 1),

@@ -1,5 +1,5 @@
 import { assertAlmostEquals, assertEquals, assertThrows } from "../../tests/_assert.ts";
-import { fromTriplets } from "../data/_coo.ts";
+import { fromTriplets } from "../data/coo.ts";
 import { meanAuc, userAuc } from "./auc.ts";
 import { intraListDiversity, listOverlap } from "./diversity.ts";
 

@@ -47,7 +47,7 @@ export interface ColdStartMetrics {
  * @example
  * ```ts
  * import { coldStartMetrics } from "./cold_start.ts";
- * import { fromTriplets } from "../data/_coo.ts";
+ * import { fromTriplets } from "../data/coo.ts";
  * // One user, three movies rated 5, 2, 4; the predictions order 5 > 4 > 2 correctly.
  * const test = fromTriplets(1, 3, [0, 0, 0], [0, 1, 2], [5, 2, 4], [0, 0, 0]);
  * const m = coldStartMetrics(test, Float32Array.of(4.5, 2.5, 3.5));
@@ -126,7 +126,7 @@ function correlation(
  * @example
  * ```ts
  * import { coldStartMetrics, coldStartRows } from "./cold_start.ts";
- * import { fromTriplets } from "../data/_coo.ts";
+ * import { fromTriplets } from "../data/coo.ts";
  * const test = fromTriplets(1, 3, [0, 0, 0], [0, 1, 2], [5, 2, 4], [0, 0, 0]);
  * const rows = coldStartRows([{ model: "m", ...coldStartMetrics(test, Float32Array.of(4.5, 2.5, 3.5)) }]);
  * if (rows[0]!["AUC (users)"] !== 1 || rows[0]!.model !== "m") throw new Error(JSON.stringify(rows));

@@ -1,5 +1,5 @@
 import { assert, assertAlmostEquals, assertEquals } from "../../tests/_assert.ts";
-import { fromTriplets } from "../data/_coo.ts";
+import { fromTriplets } from "../data/coo.ts";
 import { coldStartMetrics } from "./cold_start.ts";
 
 Deno.test("coldStartMetrics: AUC per user with ties, users without both kinds left out", () => {

@@ -7,7 +7,7 @@
  * @example
  * ```ts
  * import { rankingMetrics } from "./ranking.ts";
- * import { fromTriplets } from "../data/_coo.ts";
+ * import { fromTriplets } from "../data/coo.ts";
  * // One user, five movies; held out: movie 0 (5 stars), movie 2 (4), movie 4 (2, not relevant).
  * const test = fromTriplets(1, 5, [0, 0, 0], [0, 2, 4], [5, 4, 2], [0, 0, 0]);
  * const lists = { users: Uint32Array.of(0), n: 3, items: Uint32Array.of(0, 1, 2) };
@@ -61,7 +61,7 @@ export interface RankingOptions {
    * @example
    * ```ts
    * import { rankingMetrics } from "./ranking.ts";
-   * import { fromTriplets } from "../data/_coo.ts";
+   * import { fromTriplets } from "../data/coo.ts";
    * const test = fromTriplets(1, 2, [0], [0], [3.5], [0]); // a 3.5-star rating of movie 0
    * const lists = { users: Uint32Array.of(0), n: 1, items: Uint32Array.of(0) };
    * if (rankingMetrics(lists, test).users !== 0) throw new Error("3.5 < 4: nothing relevant");
@@ -75,7 +75,7 @@ export interface RankingOptions {
    * @example
    * ```ts
    * import { rankingMetrics } from "./ranking.ts";
-   * import { fromTriplets } from "../data/_coo.ts";
+   * import { fromTriplets } from "../data/coo.ts";
    * const test = fromTriplets(1, 3, [0], [2], [5], [0]); // movie 2 is relevant
    * const lists = { users: Uint32Array.of(0), n: 3, items: Uint32Array.of(0, 1, 2) };
    * if (rankingMetrics(lists, test, { k: 2 }).hitRate !== 0) throw new Error("rank 3 > k");
@@ -92,7 +92,7 @@ export interface RankingOptions {
  * @example
  * ```ts
  * import { rankingMetrics, type RankingMetrics } from "./ranking.ts";
- * import { fromTriplets } from "../data/_coo.ts";
+ * import { fromTriplets } from "../data/coo.ts";
  * const test = fromTriplets(1, 4, [0], [1], [4], [0]);
  * const lists = { users: Uint32Array.of(0), n: 2, items: Uint32Array.of(1, 3) };
  * const m: RankingMetrics = rankingMetrics(lists, test);
@@ -147,7 +147,7 @@ export interface RankingMetrics {
  * @example
  * ```ts
  * import { rankingMetrics } from "./ranking.ts";
- * import { fromTriplets } from "../data/_coo.ts";
+ * import { fromTriplets } from "../data/coo.ts";
  * // User 0 holds out movies 0 (5 stars) and 2 (4 stars), both relevant at the default threshold 4.
  * const test = fromTriplets(1, 5, [0, 0], [0, 2], [5, 4], [0, 0]);
  * const lists = { users: Uint32Array.of(0), n: 3, items: Uint32Array.of(0, 1, 2) };

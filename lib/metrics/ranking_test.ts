@@ -1,6 +1,6 @@
 import { assertAlmostEquals, assertEquals, assertThrows } from "../../tests/_assert.ts";
-import { fromTriplets } from "../data/_coo.ts";
-import type { RecommendationBatch } from "../models/_explicit.ts";
+import { fromTriplets } from "../data/coo.ts";
+import type { RecommendationBatch } from "../models/explicit_model.ts";
 import { rankingMetrics } from "./ranking.ts";
 
 const PAD = 0xffff_ffff;

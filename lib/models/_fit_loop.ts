@@ -10,7 +10,7 @@ import { scoreMatrix } from "../ffi/kernels.ts";
 import { progress as startProgress } from "../notebook/progress.ts";
 import type { ProgressMode } from "../notebook/progress.ts";
 import { type AlsState, cloneAlsState, copyAlsState } from "./als_state.ts";
-import type { EpochRecord } from "./_explicit.ts";
+import type { EpochRecord } from "./explicit_model.ts";
 
 /** Options of the training loop that `fit` exposes. */
 export interface LoopOptions {

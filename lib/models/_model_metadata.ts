@@ -1,12 +1,12 @@
 /**
  * Checks the model-specific metadata of a saved model (its kind, k, μ, user and item counts, rating
- * scale, hyper-parameters and training history) before `loadParts` (lib/models/_explicit.ts)
+ * scale, hyper-parameters and training history) before `loadParts` (lib/models/explicit_model.ts)
  * builds the model from it. The file format itself (magic, version, lengths, checksum, array list)
  * is checked by lib/models/_model_file.ts.
  *
  * @module
  */
-import type { EpochRecord, ModelKind, ModelParts } from "./_explicit.ts";
+import type { EpochRecord, ModelKind, ModelParts } from "./explicit_model.ts";
 import { isRecord, metadataError } from "./_model_file.ts";
 import type { ModelMetadata } from "./_model_file.ts";
 

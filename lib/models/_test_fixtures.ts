@@ -3,7 +3,7 @@
  *
  * @module
  */
-import { fromTriplets } from "../data/_coo.ts";
+import { fromTriplets } from "../data/coo.ts";
 import type { RatingMatrix } from "../data/types.ts";
 import { Rng } from "../stats/rng.ts";
 

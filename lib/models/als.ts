@@ -10,8 +10,8 @@
 import { checkLambda } from "./params.ts";
 import type { RatingMatrix } from "../data/types.ts";
 import { alsCgEpoch, alsEpoch, KernelError, Status } from "../ffi/kernels.ts";
-import { commonParts, loadParts, RankingModel, trainMean } from "./_explicit.ts";
-import type { CommonFitOptions, ModelKind } from "./_explicit.ts";
+import { commonParts, loadParts, RankingModel, trainMean } from "./explicit_model.ts";
+import type { CommonFitOptions, ModelKind } from "./explicit_model.ts";
 import { fitLoop } from "./_fit_loop.ts";
 import type { LoopOptions } from "./_fit_loop.ts";
 import { type AlsState, initAlsState } from "./als_state.ts";
@@ -49,7 +49,7 @@ export interface AlsEpochOptions {
  * ```ts
  * import { runAlsEpoch } from "./als.ts";
  * import { initAlsState } from "./als_state.ts";
- * import { fromTriplets } from "../data/_coo.ts";
+ * import { fromTriplets } from "../data/coo.ts";
  * const train = fromTriplets(2, 2, [0, 0, 1], [0, 1, 0], [4, 2, 5], [0, 0, 0]);
  * const state = initAlsState(2, 2, 2, { seed: 1, mu: 11 / 3 });
  * await runAlsEpoch(train, state, { lambda: 0.1 });
@@ -124,7 +124,7 @@ export interface SimilarItem {
  * @example
  * ```ts
  * import { Als } from "./als.ts";
- * import { fromTriplets } from "../data/_coo.ts";
+ * import { fromTriplets } from "../data/coo.ts";
  * const train = fromTriplets(3, 3, [0, 0, 1, 1, 2, 2], [0, 1, 1, 2, 0, 2], [5, 4, 2, 1, 4, 2], [
  *   0, 0, 0, 0, 0, 0,
  * ]);
@@ -176,7 +176,7 @@ export class Als extends RankingModel {
    * @example
    * ```ts
    * import { Als } from "./als.ts";
-   * import { fromTriplets } from "../data/_coo.ts";
+   * import { fromTriplets } from "../data/coo.ts";
    * const train = fromTriplets(3, 3, [0, 0, 1, 1, 2, 2], [0, 1, 1, 2, 0, 2], [5, 4, 2, 1, 4, 2], [
    *   0, 0, 0, 0, 0, 0,
    * ]);
@@ -250,7 +250,7 @@ export class Als extends RankingModel {
    * @example
    * ```ts
    * import { Als } from "./als.ts";
-   * import { fromTriplets } from "../data/_coo.ts";
+   * import { fromTriplets } from "../data/coo.ts";
    * const train = fromTriplets(2, 2, [0, 0, 1], [0, 1, 0], [4, 2, 5], [0, 0, 0]);
    * const dir = await Deno.makeTempDir();
    * await (await Als.fit(train, { k: 3, epochs: 2 })).save(`${dir}/als.rsm`);
@@ -271,7 +271,7 @@ export class Als extends RankingModel {
    * @example
    * ```ts
    * import { Als } from "./als.ts";
-   * import { fromTriplets } from "../data/_coo.ts";
+   * import { fromTriplets } from "../data/coo.ts";
    * // Users 0 and 1 love movies 0 and 1 and hate movie 2; user 2 the reverse.
    * const train = fromTriplets(3, 3, [0, 0, 0, 1, 1, 1, 2, 2, 2], [0, 1, 2, 0, 1, 2, 0, 1, 2], [
    *   5, 5, 1, 5, 4, 1, 1, 1, 5,

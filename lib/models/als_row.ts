@@ -151,7 +151,7 @@ export function choleskySolve(l: ArrayLike<number>, c: ArrayLike<number>): Float
  * @example
  * ```ts
  * import { alsRowEquations } from "./als_row.ts";
- * import { fromTriplets } from "../data/_coo.ts";
+ * import { fromTriplets } from "../data/coo.ts";
  * // User 0 rated item 0 (y = 1) 5 stars and item 1 (y = 2) 3 stars; μ = 4, item biases 0.
  * const train = fromTriplets(1, 2, [0, 0], [0, 1], [5, 3], [0, 0]);
  * const state = {
@@ -244,7 +244,7 @@ function rowEquations(
  * @example
  * ```ts
  * import { alsRowSystem } from "./als_row.ts";
- * import { fromTriplets } from "../data/_coo.ts";
+ * import { fromTriplets } from "../data/coo.ts";
  * // Item 0 rated 5 and 3 by two users whose factors are 0: only the bias is left,
  * // b_0 = ((5 − 4) + (3 − 4)) / (2 + 1) = 0 with λ_b = 1 (unweighted).
  * const train = fromTriplets(2, 1, [0, 1], [0, 0], [5, 3], [0, 0]);

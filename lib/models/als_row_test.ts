@@ -1,5 +1,5 @@
 import { assert, assertAlmostEquals, assertThrows } from "../../tests/_assert.ts";
-import { fromTriplets } from "../data/_coo.ts";
+import { fromTriplets } from "../data/coo.ts";
 import type { RatingMatrix } from "../data/types.ts";
 import { alsRowEquations, alsRowSystem, choleskyFactor, choleskySolve } from "./als_row.ts";
 import { type AlsState, initAlsState } from "./als_state.ts";

@@ -5,7 +5,7 @@ import {
   assertRejects,
   assertThrows,
 } from "../../tests/_assert.ts";
-import { fromTriplets } from "../data/_coo.ts";
+import { fromTriplets } from "../data/coo.ts";
 import { Als, runAlsEpoch } from "./als.ts";
 import { cloneAlsState, initAlsState } from "./als_state.ts";
 import { naiveAlsEpoch } from "./naive_als.ts";

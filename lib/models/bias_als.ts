@@ -13,8 +13,8 @@
 import { checkLambda } from "./params.ts";
 import type { RatingMatrix } from "../data/types.ts";
 import { biasAlsEpoch } from "../ffi/kernels.ts";
-import { commonParts, loadParts, RankingModel, trainMean } from "./_explicit.ts";
-import type { CommonFitOptions, ModelKind } from "./_explicit.ts";
+import { commonParts, loadParts, RankingModel, trainMean } from "./explicit_model.ts";
+import type { CommonFitOptions, ModelKind } from "./explicit_model.ts";
 import { fitLoop } from "./_fit_loop.ts";
 import type { LoopOptions } from "./_fit_loop.ts";
 import type { AlsState } from "./als_state.ts";
@@ -38,7 +38,7 @@ export interface BiasAlsOptions extends CommonFitOptions, LoopOptions {
  * @example
  * ```ts
  * import { BiasAls } from "./bias_als.ts";
- * import { fromTriplets } from "../data/_coo.ts";
+ * import { fromTriplets } from "../data/coo.ts";
  * // Item 0 is liked by both users, item 1 disliked.
  * const train = fromTriplets(2, 2, [0, 0, 1, 1], [0, 1, 0, 1], [5, 2, 4, 1], [0, 0, 0, 0]);
  * const model = await BiasAls.fit(train, { lambda: 1, epochs: 5 });
@@ -69,7 +69,7 @@ export class BiasAls extends RankingModel {
    * @example
    * ```ts
    * import { BiasAls } from "./bias_als.ts";
-   * import { fromTriplets } from "../data/_coo.ts";
+   * import { fromTriplets } from "../data/coo.ts";
    * const train = fromTriplets(2, 2, [0, 0, 1], [0, 1, 0], [4, 2, 5], [0, 0, 0]);
    * const test = fromTriplets(2, 2, [1], [1], [3], [0]);
    * // A large λ shrinks the biases toward 0: every prediction stays near μ.
@@ -120,7 +120,7 @@ export class BiasAls extends RankingModel {
    * @example
    * ```ts
    * import { BiasAls } from "./bias_als.ts";
-   * import { fromTriplets } from "../data/_coo.ts";
+   * import { fromTriplets } from "../data/coo.ts";
    * const train = fromTriplets(2, 2, [0, 0, 1], [0, 1, 0], [4, 2, 5], [0, 0, 0]);
    * const fitted = await BiasAls.fit(train, { lambda: 2 });
    * const dir = await Deno.makeTempDir();

@@ -1,5 +1,5 @@
 import { assert, assertAlmostEquals, assertEquals, assertRejects } from "../../tests/_assert.ts";
-import { fromTriplets } from "../data/_coo.ts";
+import { fromTriplets } from "../data/coo.ts";
 import { biasAlsEpoch } from "../ffi/kernels.ts";
 import { BiasAls } from "./bias_als.ts";
 import { GlobalMean } from "./global_mean.ts";

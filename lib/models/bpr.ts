@@ -22,7 +22,7 @@ import {
   ImplicitModel,
   loadImplicitParts,
   validationRanking,
-} from "./_implicit.ts";
+} from "./implicit_model.ts";
 import { initAlsState } from "./als_state.ts";
 
 /** Options of {@linkcode Bpr.fit}. */
@@ -55,7 +55,7 @@ export interface BprOptions extends ImplicitFitOptions, ImplicitLoopOptions {
  * @example
  * ```ts
  * import { Bpr } from "./bpr.ts";
- * import { fromTriplets } from "../data/_coo.ts";
+ * import { fromTriplets } from "../data/coo.ts";
  * // Users 0–2 watch items 0–1, users 3–5 items 2–3; user 0 has not seen item 1.
  * const u = [0, 1, 1, 2, 2, 3, 3, 4, 4, 5, 5], i = [0, 0, 1, 0, 1, 2, 3, 2, 3, 2, 3];
  * const train = fromTriplets(6, 4, u, i, u.map(() => 1), u.map(() => 0));
@@ -75,7 +75,7 @@ export class Bpr extends ImplicitModel {
    * @example
    * ```ts
    * import { Bpr } from "./bpr.ts";
-   * import { fromTriplets } from "../data/_coo.ts";
+   * import { fromTriplets } from "../data/coo.ts";
    * const train = fromTriplets(2, 3, [0, 1, 1], [0, 0, 1], [1, 1, 1], [0, 0, 0]);
    * const a = await Bpr.fit(train, { k: 2, epochs: 3, threads: 1, seed: 5 });
    * const b = await Bpr.fit(train, { k: 2, epochs: 3, threads: 1, seed: 5 });
@@ -162,7 +162,7 @@ export class Bpr extends ImplicitModel {
    * @example
    * ```ts
    * import { Bpr } from "./bpr.ts";
-   * import { fromTriplets } from "../data/_coo.ts";
+   * import { fromTriplets } from "../data/coo.ts";
    * const train = fromTriplets(2, 2, [0, 1], [0, 1], [1, 1], [0, 0]);
    * const dir = await Deno.makeTempDir();
    * const model = await Bpr.fit(train, { k: 3, epochs: 2, threads: 1 });

@@ -58,7 +58,7 @@ function meanOverGenres(genres: number[], perGenre: Float64Array, fallback: numb
  * @example
  * ```ts
  * import { genreAverageState } from "./cold_start.ts";
- * import { fromTriplets } from "../data/_coo.ts";
+ * import { fromTriplets } from "../data/coo.ts";
  * import type { Movies } from "../data/types.ts";
  * const movies = { movieIds: Uint32Array.of(1, 2, 3), genreNames: ["Comedy", "Horror"],
  *   genrePtr: Uint32Array.of(0, 1, 2, 4), genreIdx: Uint8Array.of(0, 1, 0, 1) } as unknown as Movies;
@@ -100,7 +100,7 @@ export function genreAverageState(
  * @example
  * ```ts
  * import { genreOffsetState } from "./cold_start.ts";
- * import { fromTriplets } from "../data/_coo.ts";
+ * import { fromTriplets } from "../data/coo.ts";
  * import type { Movies } from "../data/types.ts";
  * const movies = { movieIds: Uint32Array.of(1, 2, 3), genreNames: ["Comedy", "Horror"],
  *   genrePtr: Uint32Array.of(0, 1, 2, 3), genreIdx: Uint8Array.of(0, 1, 1) } as unknown as Movies;
@@ -153,7 +153,7 @@ export interface ScoringModel extends IdMaps {
  * @example
  * ```ts
  * import { predictionsOn } from "./cold_start.ts";
- * import { fromTriplets } from "../data/_coo.ts";
+ * import { fromTriplets } from "../data/coo.ts";
  * const m = fromTriplets(1, 2, [0, 0], [0, 1], [5, 3], [0, 0]);
  * const state = { k: 0, mu: 3, userFactors: new Float32Array(0), itemFactors: new Float32Array(0),
  *   userBias: Float32Array.of(0), itemBias: Float32Array.of(3, 0) };
@@ -188,7 +188,7 @@ export async function predictionsOn(
  * @example
  * ```ts
  * import { sparseItemRatings } from "./cold_start.ts";
- * import { fromTriplets } from "../data/_coo.ts";
+ * import { fromTriplets } from "../data/coo.ts";
  * const train = fromTriplets(2, 2, [0, 1, 0], [0, 0, 1], [4, 3, 5], [0, 0, 0]); // item 0: 2, item 1: 1
  * const test = fromTriplets(2, 2, [1, 1], [0, 1], [4, 2], [0, 0]);
  * if (sparseItemRatings(test, train, 2).nnz !== 1) throw new Error("only item 1 is sparse");
@@ -221,7 +221,7 @@ export function sparseItemRatings(
  * @example
  * ```ts
  * import { genreFans } from "./cold_start.ts";
- * import { fromTriplets } from "../data/_coo.ts";
+ * import { fromTriplets } from "../data/coo.ts";
  * import type { Movies } from "../data/types.ts";
  * const movies = { movieIds: Uint32Array.of(1, 2), genreNames: ["Comedy", "Sci-Fi"],
  *   genrePtr: Uint32Array.of(0, 1, 2), genreIdx: Uint8Array.of(0, 1) } as unknown as Movies;

@@ -1,5 +1,5 @@
 import { assert, assertEquals } from "../../tests/_assert.ts";
-import { fromTriplets } from "../data/_coo.ts";
+import { fromTriplets } from "../data/coo.ts";
 import { affinityClause, explain, explanationSentence, genreAffinities } from "./explain.ts";
 import { foldIn, recommendPerson } from "./fold_in.ts";
 import { GenreAls } from "./genre_als.ts";

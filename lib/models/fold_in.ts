@@ -106,7 +106,7 @@ export function foldInPenalties(
  * ```ts
  * import { foldIn } from "./fold_in.ts";
  * import { Als } from "./als.ts";
- * import { fromTriplets } from "../data/_coo.ts";
+ * import { fromTriplets } from "../data/coo.ts";
  * const train = fromTriplets(3, 3, [0, 0, 1, 1, 2, 2], [0, 1, 1, 2, 0, 2], [5, 4, 2, 1, 4, 2], [
  *   0, 0, 0, 0, 0, 0,
  * ]);
@@ -293,7 +293,7 @@ export interface PersonRecommendation extends TopNList {
  * ```ts
  * import { foldIn, recommendPerson } from "./fold_in.ts";
  * import { Als } from "./als.ts";
- * import { fromTriplets } from "../data/_coo.ts";
+ * import { fromTriplets } from "../data/coo.ts";
  * const train = fromTriplets(3, 4, [0, 0, 1, 1, 2, 2], [0, 1, 1, 2, 0, 3], [5, 4, 2, 1, 4, 2], [
  *   0, 0, 0, 0, 0, 0,
  * ]);

@@ -130,7 +130,7 @@ export interface IalsFoldInOptions {
  * ```ts
  * import { foldInIals, recommendImplicit } from "./fold_in_implicit.ts";
  * import { Ials } from "./ials.ts";
- * import { fromTriplets } from "../data/_coo.ts";
+ * import { fromTriplets } from "../data/coo.ts";
  * // Users 0–1 watch items 0–1, users 2–3 items 2–3.
  * const u = [0, 0, 1, 1, 2, 2, 3, 3], i = [0, 1, 0, 1, 2, 3, 2, 3];
  * const train = fromTriplets(4, 4, u, i, u.map(() => 1), u.map(() => 0));

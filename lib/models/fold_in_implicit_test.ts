@@ -1,5 +1,5 @@
 import { assert, assertAlmostEquals, assertEquals, assertThrows } from "../../tests/_assert.ts";
-import { fromTriplets } from "../data/_coo.ts";
+import { fromTriplets } from "../data/coo.ts";
 import type { RatingMatrix } from "../data/types.ts";
 import { Bpr } from "./bpr.ts";
 import { foldIn } from "./fold_in.ts";

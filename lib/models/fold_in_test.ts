@@ -141,7 +141,7 @@ Deno.test("a high rating of a movie raises its neighbours' contributions; the se
       ratings.push((u < 20) === (i < 5) ? 4.5 + rng.int(2) / 2 : 1 + rng.int(2) / 2);
     }
   }
-  const { fromTriplets } = await import("../data/_coo.ts");
+  const { fromTriplets } = await import("../data/coo.ts");
   const m = fromTriplets(40, 10, users, items, ratings, users.map(() => 0));
   const model = await Als.fit(m, { k: 2, lambda: 0.05, epochs: 10, seed: 2, progress: false });
   const person = foldIn(model, [0, 7], [5, 1]);

@@ -10,14 +10,14 @@
 import { encodeMovies, type FeatureGroup, type ItemFeatures } from "../data/item_features.ts";
 import type { Movies, RatingMatrix } from "../data/types.ts";
 import { genreAlsEpoch, KernelError, recommendTopN, Status } from "../ffi/kernels.ts";
-import { commonParts, partsFromFile, RankingModel, trainMean } from "./_explicit.ts";
+import { commonParts, partsFromFile, RankingModel, trainMean } from "./explicit_model.ts";
 import type {
   CommonFitOptions,
   ModelKind,
   ModelParts,
   RecommendationBatch,
   RecommendOptions,
-} from "./_explicit.ts";
+} from "./explicit_model.ts";
 import { fitLoop } from "./_fit_loop.ts";
 import type { LoopOptions } from "./_fit_loop.ts";
 import { type ModelFile, readModelFile, writeModelFile } from "./_model_file.ts";
@@ -80,7 +80,7 @@ const NONE = 0xffff_ffff;
  * @example
  * ```ts
  * import { GenreAls } from "./genre_als.ts";
- * import { fromTriplets } from "../data/_coo.ts";
+ * import { fromTriplets } from "../data/coo.ts";
  * // 3 users × 3 movies; movie 2 has no ratings but shares movie 0's only feature.
  * const train = fromTriplets(3, 3, [0, 0, 1, 1, 2], [0, 1, 0, 1, 1], [5, 1, 4, 2, 3], [0, 0, 0, 0, 0]);
  * const features = { spec: { groups: [], names: ["(intercept)", "a", "b"] }, nItems: 3, nFeatures: 3,
@@ -141,7 +141,7 @@ export class GenreAls extends RankingModel {
    * @example
    * ```ts
    * import { GenreAls } from "./genre_als.ts";
-   * import { fromTriplets } from "../data/_coo.ts";
+   * import { fromTriplets } from "../data/coo.ts";
    * const train = fromTriplets(2, 2, [0, 0, 1], [0, 1, 0], [4, 2, 5], [0, 0, 0]);
    * const features = { spec: { groups: [], names: ["(intercept)"] }, nItems: 2, nFeatures: 1,
    *   ptr: Uint32Array.of(0, 1, 2), index: Uint32Array.of(0, 0), values: Float32Array.of(1, 1) };
@@ -226,7 +226,7 @@ export class GenreAls extends RankingModel {
    * @example
    * ```ts
    * import { GenreAls } from "./genre_als.ts";
-   * import { fromTriplets } from "../data/_coo.ts";
+   * import { fromTriplets } from "../data/coo.ts";
    * const train = fromTriplets(2, 3, [0, 0, 1], [0, 1, 0], [4, 2, 5], [0, 0, 0]);
    * const features = { spec: { groups: [], names: ["(intercept)", "x"] }, nItems: 3, nFeatures: 2,
    *   ptr: Uint32Array.of(0, 2, 3, 5), index: Uint32Array.of(0, 1, 0, 0, 1), values: new Float32Array(5).fill(1) };
@@ -250,7 +250,7 @@ export class GenreAls extends RankingModel {
    * ```ts
    * import { GenreAls } from "./genre_als.ts";
    * import { readModelFile } from "./_model_file.ts";
-   * import { fromTriplets } from "../data/_coo.ts";
+   * import { fromTriplets } from "../data/coo.ts";
    * const train = fromTriplets(2, 2, [0, 0, 1], [0, 1, 0], [4, 2, 5], [0, 0, 0]);
    * const features = { spec: { groups: [], names: ["(intercept)"] }, nItems: 2, nFeatures: 1,
    *   ptr: Uint32Array.of(0, 1, 2), index: Uint32Array.of(0, 0), values: Float32Array.of(1, 1) };
@@ -320,7 +320,7 @@ export class GenreAls extends RankingModel {
    * ```ts
    * import { GenreAls } from "./genre_als.ts";
    * import { readModelFile } from "./_model_file.ts";
-   * import { fromTriplets } from "../data/_coo.ts";
+   * import { fromTriplets } from "../data/coo.ts";
    * const train = fromTriplets(2, 2, [0, 0, 1], [0, 1, 0], [4, 2, 5], [0, 0, 0]);
    * const features = { spec: { groups: [], names: ["(intercept)"] }, nItems: 2, nFeatures: 1,
    *   ptr: Uint32Array.of(0, 1, 2), index: Uint32Array.of(0, 0), values: Float32Array.of(1, 1) };
@@ -370,7 +370,7 @@ export class GenreAls extends RankingModel {
    * @example
    * ```ts
    * import { GenreAls } from "./genre_als.ts";
-   * import { fromTriplets } from "../data/_coo.ts";
+   * import { fromTriplets } from "../data/coo.ts";
    * import type { Movies } from "../data/types.ts";
    * const movies = { movieIds: Uint32Array.of(1, 2, 3), titles: ["A", "B", "C"], years: Uint16Array.of(1990, 1990, 1990),
    *   genreNames: ["Comedy", "Horror"], genrePtr: Uint32Array.of(0, 1, 2, 3), genreIdx: Uint8Array.of(0, 1, 1) } as unknown as Movies;
@@ -419,7 +419,7 @@ export class GenreAls extends RankingModel {
    * @example
    * ```ts
    * import { GenreAls } from "./genre_als.ts";
-   * import { fromTriplets } from "../data/_coo.ts";
+   * import { fromTriplets } from "../data/coo.ts";
    * const train = fromTriplets(2, 3, [0, 0, 1], [0, 1, 0], [4, 2, 5], [0, 0, 0]);
    * const features = { spec: { groups: [], names: ["(intercept)", "x"] }, nItems: 3, nFeatures: 2,
    *   ptr: Uint32Array.of(0, 2, 3, 5), index: Uint32Array.of(0, 1, 0, 0, 1), values: new Float32Array(5).fill(1) };
@@ -479,7 +479,7 @@ export class GenreAls extends RankingModel {
    * @example
    * ```ts
    * import { GenreAls } from "./genre_als.ts";
-   * import { fromTriplets } from "../data/_coo.ts";
+   * import { fromTriplets } from "../data/coo.ts";
    * const train = fromTriplets(2, 3, [0, 0, 1], [0, 1, 0], [4, 2, 5], [0, 0, 0]);
    * const features = { spec: { groups: [], names: ["(intercept)"] }, nItems: 3, nFeatures: 1,
    *   ptr: Uint32Array.of(0, 1, 2, 3), index: Uint32Array.of(0, 0, 0), values: Float32Array.of(1, 1, 1) };
@@ -627,7 +627,7 @@ function checkParams(fn: string, p: GenreAlsParams): void {
  * ```ts
  * import { runGenreEpoch } from "./genre_als.ts";
  * import { initAlsState } from "./als_state.ts";
- * import { fromTriplets } from "../data/_coo.ts";
+ * import { fromTriplets } from "../data/coo.ts";
  * const train = fromTriplets(2, 3, [0, 0, 1], [0, 1, 0], [4, 2, 5], [0, 0, 0]);
  * const features = { spec: { groups: [], names: ["(intercept)"] }, nItems: 3, nFeatures: 1,
  *   ptr: Uint32Array.of(0, 1, 2, 3), index: Uint32Array.of(0, 0, 0), values: Float32Array.of(1, 1, 1) };

@@ -184,7 +184,7 @@ function checkShapes(fn: string, train: RatingMatrix, s: GenreAlsState, f: ItemF
  * @example
  * ```ts
  * import { genreAlsReferenceEpoch } from "./genre_als_state.ts";
- * import { fromTriplets } from "../data/_coo.ts";
+ * import { fromTriplets } from "../data/coo.ts";
  * // Item 2 has no ratings: after the epoch it is exactly its prior wᵀ f_2 (= w_0 + w_1).
  * const train = fromTriplets(2, 3, [0, 0, 1], [0, 1, 0], [5, 2, 4], [0, 0, 0]);
  * const f = { spec: { groups: [], names: ["a", "b"] }, nItems: 3, nFeatures: 2,
@@ -239,7 +239,7 @@ export function genreAlsReferenceEpoch(
  * @example
  * ```ts
  * import { fitFeaturePrior } from "./genre_als_state.ts";
- * import { fromTriplets } from "../data/_coo.ts";
+ * import { fromTriplets } from "../data/coo.ts";
  * const train = fromTriplets(1, 2, [0], [0], [4], [0]);
  * const f = { spec: { groups: [], names: ["(intercept)"] }, nItems: 2, nFeatures: 1,
  *   ptr: Uint32Array.of(0, 1, 2), index: Uint32Array.of(0, 0), values: Float32Array.of(1, 1) };
@@ -297,7 +297,7 @@ export function fitFeaturePrior(
  * @example
  * ```ts
  * import { collectiveReferenceEpoch } from "./genre_als_state.ts";
- * import { fromTriplets } from "../data/_coo.ts";
+ * import { fromTriplets } from "../data/coo.ts";
  * const train = fromTriplets(2, 2, [0, 0, 1], [0, 1, 0], [5, 2, 4], [0, 0, 0]);
  * const f = { spec: { groups: [], names: ["a"] }, nItems: 2, nFeatures: 1,
  *   ptr: Uint32Array.of(0, 1, 2), index: Uint32Array.of(0, 0), values: Float32Array.of(1, 1) };

@@ -1,5 +1,5 @@
 import { assert, assertAlmostEquals, assertEquals } from "../../tests/_assert.ts";
-import { fromTriplets } from "../data/_coo.ts";
+import { fromTriplets } from "../data/coo.ts";
 import { coldItemSplit } from "../data/split.ts";
 import type { Movies } from "../data/types.ts";
 import { buildItemFeatures } from "../data/item_features.ts";

@@ -5,8 +5,8 @@
  * @module
  */
 import type { RatingMatrix } from "../data/types.ts";
-import { commonParts, ExplicitModel, loadParts, trainMean } from "./_explicit.ts";
-import type { CommonFitOptions, ModelKind } from "./_explicit.ts";
+import { commonParts, ExplicitModel, loadParts, trainMean } from "./explicit_model.ts";
+import type { CommonFitOptions, ModelKind } from "./explicit_model.ts";
 
 /**
  * r̂ = μ for every (user, movie): the mean of the training ratings.
@@ -14,7 +14,7 @@ import type { CommonFitOptions, ModelKind } from "./_explicit.ts";
  * @example
  * ```ts
  * import { GlobalMean } from "./global_mean.ts";
- * import { fromTriplets } from "../data/_coo.ts";
+ * import { fromTriplets } from "../data/coo.ts";
  * const train = fromTriplets(2, 2, [0, 0, 1], [0, 1, 0], [4, 2, 3], [0, 0, 0]);
  * const model = await GlobalMean.fit(train);
  * if (model.mu !== 3 || model.predict([1], [1])[0] !== 3) throw new Error("mean of 4, 2, 3");
@@ -34,7 +34,7 @@ export class GlobalMean extends ExplicitModel {
    * @example
    * ```ts
    * import { GlobalMean } from "./global_mean.ts";
-   * import { fromTriplets } from "../data/_coo.ts";
+   * import { fromTriplets } from "../data/coo.ts";
    * const train = fromTriplets(2, 2, [0, 0, 1], [0, 1, 0], [4, 2, 5], [0, 0, 0]);
    * // Raw MovieLens ids, as a loaded dataset provides them in `userIds` and `itemIds`.
    * const baseline = await GlobalMean.fit(train, {
@@ -79,7 +79,7 @@ export class GlobalMean extends ExplicitModel {
    * @example
    * ```ts
    * import { GlobalMean } from "./global_mean.ts";
-   * import { fromTriplets } from "../data/_coo.ts";
+   * import { fromTriplets } from "../data/coo.ts";
    * const train = fromTriplets(2, 2, [0, 0, 1], [0, 1, 0], [4, 2, 5], [0, 0, 0]);
    * const dir = await Deno.makeTempDir();
    * await (await GlobalMean.fit(train)).save(`${dir}/global_mean.rsm`);

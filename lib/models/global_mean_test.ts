@@ -1,5 +1,5 @@
 import { assertAlmostEquals, assertEquals, assertRejects } from "../../tests/_assert.ts";
-import { fromTriplets } from "../data/_coo.ts";
+import { fromTriplets } from "../data/coo.ts";
 import { GlobalMean } from "./global_mean.ts";
 
 Deno.test("global mean predicts the training mean for everyone, clamped to the scale", async () => {

@@ -18,7 +18,7 @@ import {
   ImplicitModel,
   loadImplicitParts,
   validationRanking,
-} from "./_implicit.ts";
+} from "./implicit_model.ts";
 import { initAlsState } from "./als_state.ts";
 
 /** Options of {@linkcode Ials.fit}. */
@@ -52,7 +52,7 @@ export interface IalsOptions extends ImplicitFitOptions, ImplicitLoopOptions {
  * @example
  * ```ts
  * import { Ials } from "./ials.ts";
- * import { fromTriplets } from "../data/_coo.ts";
+ * import { fromTriplets } from "../data/coo.ts";
  * // Users 0–1 watch items 0–1, users 2–3 items 2–3; user 0 has not seen item 1 yet.
  * const u = [0, 1, 1, 2, 2, 3, 3], i = [0, 0, 1, 2, 3, 2, 3];
  * const train = fromTriplets(4, 4, u, i, u.map(() => 1), u.map(() => 0));
@@ -72,7 +72,7 @@ export class Ials extends ImplicitModel {
    * @example
    * ```ts
    * import { Ials } from "./ials.ts";
-   * import { fromTriplets } from "../data/_coo.ts";
+   * import { fromTriplets } from "../data/coo.ts";
    * const train = fromTriplets(2, 3, [0, 1, 1], [0, 0, 1], [1, 1, 1], [0, 0, 0]);
    * const model = await Ials.fit(train, { k: 2, epochs: 3, solver: "cholesky" });
    * if (model.history.length !== 3 || model.k !== 2) throw new Error("3 epochs of k = 2");
@@ -146,7 +146,7 @@ export class Ials extends ImplicitModel {
    * @example
    * ```ts
    * import { Ials } from "./ials.ts";
-   * import { fromTriplets } from "../data/_coo.ts";
+   * import { fromTriplets } from "../data/coo.ts";
    * const train = fromTriplets(2, 2, [0, 1], [0, 1], [1, 1], [0, 0]);
    * const dir = await Deno.makeTempDir();
    * await (await Ials.fit(train, { k: 3, epochs: 2 })).save(`${dir}/i.rsm`);

@@ -1,5 +1,5 @@
 import { assert, assertEquals, assertRejects, assertThrows } from "../../tests/_assert.ts";
-import { fromTriplets } from "../data/_coo.ts";
+import { fromTriplets } from "../data/coo.ts";
 import { implicitPositives } from "../data/implicit.ts";
 import { leaveLastFractionSplit } from "../data/split.ts";
 import type { RatingMatrix } from "../data/types.ts";

@@ -13,7 +13,7 @@ import { GlobalMean } from "./global_mean.ts";
 import { Ials } from "./ials.ts";
 import { Popularity } from "./popularity.ts";
 import { readModelFile } from "./_model_file.ts";
-import { partsFromFile } from "./_explicit.ts";
+import { partsFromFile } from "./explicit_model.ts";
 
 /** A rating model `loadModel` can return (these predict stars: `predict`, `evaluate`, `state`). */
 export type AnyRatingModel = GlobalMean | BiasAls | Als | GenreAls;
@@ -45,7 +45,7 @@ export const MODEL_KINDS: readonly string[] = [
  * ```ts
  * import { BiasAls } from "./bias_als.ts";
  * import { loadModel } from "./load_model.ts";
- * import { fromTriplets } from "../data/_coo.ts";
+ * import { fromTriplets } from "../data/coo.ts";
  * const train = fromTriplets(2, 2, [0, 0, 1], [0, 1, 0], [4, 2, 5], [0, 0, 0]);
  * const dir = await Deno.makeTempDir();
  * await (await BiasAls.fit(train, { lambda: 1 })).save(`${dir}/m.rsm`);
@@ -88,7 +88,7 @@ export async function loadModel(path: string): Promise<AnyModel> {
  * ```ts
  * import { GlobalMean } from "./global_mean.ts";
  * import { modelDataset } from "./load_model.ts";
- * import { fromTriplets } from "../data/_coo.ts";
+ * import { fromTriplets } from "../data/coo.ts";
  * const train = fromTriplets(2, 2, [0, 0, 1], [0, 1, 0], [4, 2, 5], [0, 0, 0]);
  * const dir = await Deno.makeTempDir();
  * const model = await GlobalMean.fit(train);

@@ -1,5 +1,5 @@
 import { assert, assertEquals, assertRejectsIncluding } from "../../tests/_assert.ts";
-import { fromTriplets } from "../data/_coo.ts";
+import { fromTriplets } from "../data/coo.ts";
 import { Bpr } from "./bpr.ts";
 import { Ials } from "./ials.ts";
 import { loadModel, MODEL_KINDS } from "./load_model.ts";

@@ -32,13 +32,13 @@ export * from "./bias_als.ts";
 export * from "./als.ts";
 export * from "./als_row.ts";
 export * from "./naive_als.ts";
-export * from "./baseline.ts";
+export * from "./baseline_comparison.ts";
 export * from "./tuning.ts";
 export * from "./embeddings.ts";
 export * from "./genre_als_state.ts";
 export * from "./genre_als.ts";
 export * from "./cold_start.ts";
-export { ExplicitModel, MOVIELENS_SCALE, RankingModel } from "./_explicit.ts";
+export { ExplicitModel, MOVIELENS_SCALE, RankingModel } from "./explicit_model.ts";
 export type {
   CommonFitOptions,
   EpochRecord,
@@ -48,7 +48,7 @@ export type {
   RecommendationBatch,
   RecommendOptions,
   SaveOptions,
-} from "./_explicit.ts";
+} from "./explicit_model.ts";
 export type { LoopOptions } from "./_fit_loop.ts";
 export { MODEL_FORMAT_VERSION } from "./_model_file.ts";
 export * from "./load_model.ts";
@@ -60,5 +60,5 @@ export * from "./popularity.ts";
 export * from "./ials.ts";
 export * from "./bpr.ts";
 export * from "./ranking_eval.ts";
-export { ImplicitModel, loadImplicitParts } from "./_implicit.ts";
-export type { ImplicitEpochRecord, ImplicitKind, ImplicitParts } from "./_implicit.ts";
+export { ImplicitModel, loadImplicitParts } from "./implicit_model.ts";
+export type { ImplicitEpochRecord, ImplicitKind, ImplicitParts } from "./implicit_model.ts";

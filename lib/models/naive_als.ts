@@ -103,7 +103,7 @@ function solveSide(
  * ```ts
  * import { naiveAlsEpoch } from "./naive_als.ts";
  * import { initAlsState } from "./als_state.ts";
- * import { fromTriplets } from "../data/_coo.ts";
+ * import { fromTriplets } from "../data/coo.ts";
  * const m = fromTriplets(2, 2, [0, 0, 1], [0, 1, 0], [4, 2, 5], [0, 0, 0]);
  * const state = initAlsState(2, 2, 1, { seed: 1, mu: 11 / 3 });
  * naiveAlsEpoch(m, state, { lambdaFactors: 0.1, lambdaBias: 0.1 });
@@ -129,7 +129,7 @@ export function naiveAlsEpoch(m: RatingMatrix, state: AlsState, options: NaiveAl
  * @example
  * ```ts
  * import { naiveRmse } from "./naive_als.ts";
- * import { fromTriplets } from "../data/_coo.ts";
+ * import { fromTriplets } from "../data/coo.ts";
  * const m = fromTriplets(1, 2, [0, 0], [0, 1], [5, 3], [0, 0]);
  * const s = { k: 1, mu: 4, userFactors: Float32Array.of(0), itemFactors: Float32Array.of(0, 0),
  *   userBias: Float32Array.of(0), itemBias: Float32Array.of(0, 0) };
@@ -191,7 +191,7 @@ export interface NaiveAlsFit {
  * @example
  * ```ts
  * import { naiveAlsFit } from "./naive_als.ts";
- * import { fromTriplets } from "../data/_coo.ts";
+ * import { fromTriplets } from "../data/coo.ts";
  * const m = fromTriplets(2, 2, [0, 0, 1], [0, 1, 0], [4, 2, 5], [0, 0, 0]);
  * const fit = naiveAlsFit(m, { k: 2, epochs: 3, seed: 1, lambdaFactors: 0.1, lambdaBias: 0.1 });
  * if (fit.trainRmse.length !== 3) throw new Error("one RMSE per epoch");

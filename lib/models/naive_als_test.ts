@@ -1,5 +1,5 @@
 import { assert, assertAlmostEquals, assertThrows } from "../../tests/_assert.ts";
-import { fromTriplets } from "../data/_coo.ts";
+import { fromTriplets } from "../data/coo.ts";
 import { loadMovieLens } from "../data/load.ts";
 import { subsampleRatings } from "../data/subsample.ts";
 import type { RatingMatrix } from "../data/types.ts";

@@ -11,8 +11,8 @@ import {
   implicitIds,
   ImplicitModel,
   loadImplicitParts,
-} from "./_implicit.ts";
-import type { ImplicitKind } from "./_implicit.ts";
+} from "./implicit_model.ts";
+import type { ImplicitKind } from "./implicit_model.ts";
 
 /**
  * Most-popular items: b_i = the number of training interactions of item i, k = 0.
@@ -20,7 +20,7 @@ import type { ImplicitKind } from "./_implicit.ts";
  * @example
  * ```ts
  * import { Popularity } from "./popularity.ts";
- * import { fromTriplets } from "../data/_coo.ts";
+ * import { fromTriplets } from "../data/coo.ts";
  * const train = fromTriplets(3, 3, [0, 1, 2, 2], [1, 1, 1, 0], [1, 1, 1, 1], [0, 0, 0, 0]);
  * const model = Popularity.fit(train);
  * if (model.itemBias.join() !== "1,3,0") throw new Error(`${model.itemBias}`);
@@ -42,7 +42,7 @@ export class Popularity extends ImplicitModel {
    * @example
    * ```ts
    * import { Popularity } from "./popularity.ts";
-   * import { fromTriplets } from "../data/_coo.ts";
+   * import { fromTriplets } from "../data/coo.ts";
    * const model = Popularity.fit(fromTriplets(2, 2, [0, 1], [1, 1], [1, 1], [0, 0]));
    * if (model.k !== 0 || model.itemBias[1] !== 2) throw new Error("two positives of item 1");
    * ```
@@ -68,7 +68,7 @@ export class Popularity extends ImplicitModel {
    * @example
    * ```ts
    * import { Popularity } from "./popularity.ts";
-   * import { fromTriplets } from "../data/_coo.ts";
+   * import { fromTriplets } from "../data/coo.ts";
    * const dir = await Deno.makeTempDir();
    * await Popularity.fit(fromTriplets(1, 3, [0], [2], [1], [0])).save(`${dir}/p.rsm`);
    * const model = await Popularity.load(`${dir}/p.rsm`);

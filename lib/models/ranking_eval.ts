@@ -122,7 +122,7 @@ function blockScorer(
  * ```ts
  * import { evaluateRanking } from "./ranking_eval.ts";
  * import { Popularity } from "./popularity.ts";
- * import { fromTriplets } from "../data/_coo.ts";
+ * import { fromTriplets } from "../data/coo.ts";
  * const train = fromTriplets(2, 3, [0, 1, 1], [0, 0, 1], [1, 1, 1], [0, 0, 0]);
  * const test = fromTriplets(2, 3, [0], [1], [1], [0]); // user 0 watched item 1 next
  * const r = await evaluateRanking(Popularity.fit(train).arrays(), train, test);

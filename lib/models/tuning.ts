@@ -22,9 +22,9 @@
 import { checkLambda } from "./params.ts";
 import type { RatingMatrix } from "../data/types.ts";
 import { Rng } from "../stats/rng.ts";
-import type { EpochRecord } from "./_explicit.ts";
+import type { EpochRecord } from "./explicit_model.ts";
 import { checkIdMaps, inferRatingScale } from "../data/id_maps.ts";
-import { trainMean } from "./_explicit.ts";
+import { trainMean } from "./explicit_model.ts";
 import { fitLoop } from "./_fit_loop.ts";
 import { runAlsEpoch } from "./als.ts";
 import { type AlsState, cloneAlsState, copyAlsState, initAlsState } from "./als_state.ts";
@@ -106,7 +106,7 @@ function checkSetting(fn: string, k: number, lambda: number): void {
  * @example
  * ```ts
  * import { fitTrial } from "./tuning.ts";
- * import { fromTriplets } from "../data/_coo.ts";
+ * import { fromTriplets } from "../data/coo.ts";
  * const train = fromTriplets(3, 3, [0, 0, 1, 1, 2], [0, 1, 1, 2, 0], [5, 4, 2, 1, 4], [0, 0, 0, 0, 0]);
  * const validation = fromTriplets(3, 3, [2], [2], [2], [0]);
  * const { trial } = await fitTrial(train, validation, { k: 2, lambda: 0.1, maxEpochs: 5 });
@@ -246,7 +246,7 @@ export interface GridSearchOptions extends TrialOptions {
  * @example
  * ```ts
  * import { gridSearch } from "./tuning.ts";
- * import { fromTriplets } from "../data/_coo.ts";
+ * import { fromTriplets } from "../data/coo.ts";
  * const train = fromTriplets(3, 3, [0, 0, 1, 1, 2], [0, 1, 1, 2, 0], [5, 4, 2, 1, 4], [0, 0, 0, 0, 0]);
  * const validation = fromTriplets(3, 3, [2], [2], [2], [0]);
  * const r = await gridSearch(train, validation, { ks: [1, 2], lambdas: [0.1, 1], maxEpochs: 3 });
@@ -292,7 +292,7 @@ export interface RandomSearchOptions extends TrialOptions {
  * @example
  * ```ts
  * import { randomSearch } from "./tuning.ts";
- * import { fromTriplets } from "../data/_coo.ts";
+ * import { fromTriplets } from "../data/coo.ts";
  * const train = fromTriplets(3, 3, [0, 0, 1, 1, 2], [0, 1, 1, 2, 0], [5, 4, 2, 1, 4], [0, 0, 0, 0, 0]);
  * const validation = fromTriplets(3, 3, [2], [2], [2], [0]);
  * const r = await randomSearch(train, validation, {
@@ -622,7 +622,7 @@ function settingsOf(options: TuneOptions): Record<string, OptionValue>[] {
  * ```ts
  * import { tune } from "./tuning.ts";
  * import { BiasAls } from "./bias_als.ts";
- * import { fromTriplets } from "../data/_coo.ts";
+ * import { fromTriplets } from "../data/coo.ts";
  * const train = fromTriplets(3, 3, [0, 0, 1, 1, 2, 2], [0, 1, 1, 2, 0, 2], [5, 4, 2, 1, 4, 2], [
  *   0, 0, 0, 0, 0, 0,
  * ]);

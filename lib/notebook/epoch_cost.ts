@@ -11,7 +11,7 @@
  *
  * @module
  */
-import type { CostPoint, EpochTiming } from "../models/baseline.ts";
+import type { CostPoint, EpochTiming } from "../models/baseline_comparison.ts";
 
 /**
  * The cost-model point of one timing (`fitCostModel` fits a list of them):
@@ -23,7 +23,7 @@ import type { CostPoint, EpochTiming } from "../models/baseline.ts";
  * @example
  * ```ts
  * import { costPoint } from "./epoch_cost.ts";
- * import { fitCostModel } from "../models/baseline.ts";
+ * import { fitCostModel } from "../models/baseline_comparison.ts";
  * // Two sizes at 1 µs per rating and 10 µs per row: the fit recovers both terms.
  * const timing = (ratings: number, users: number, items: number) =>
  *   ({ ratings, users, items, secondsPerEpoch: 1e-6 * ratings + 1e-5 * (users + items) });

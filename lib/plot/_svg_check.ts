@@ -8,7 +8,7 @@
  */
 
 import { DOMParser } from "../deps/linkedom.ts";
-import { assertEquals } from "../stats/_assert.ts";
+import { assertEquals } from "../../tests/_assert.ts";
 import type { DomElement } from "./_svg.ts";
 import type { Figure } from "./figure.ts";
 

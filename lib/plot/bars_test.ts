@@ -1,4 +1,4 @@
-import { assertEquals, assertThrows } from "../stats/_assert.ts";
+import { assertEquals, assertThrows } from "../../tests/_assert.ts";
 import { markGroup, wellFormed } from "./_svg_check.ts";
 import { bars } from "./bars.ts";
 

@@ -1,6 +1,6 @@
 import { jupyterDisplay } from "./display.ts";
 import { join } from "node:path";
-import { assert, assertEquals, assertThrows } from "../stats/_assert.ts";
+import { assert, assertEquals, assertThrows } from "../../tests/_assert.ts";
 import { Figure } from "./figure.ts";
 import { figuresDir, repoRoot } from "./paths.ts";
 

@@ -1,4 +1,4 @@
-import { assert, assertEquals, assertThrows } from "../stats/_assert.ts";
+import { assert, assertEquals, assertThrows } from "../../tests/_assert.ts";
 import { markGroup, texts, wellFormed } from "./_svg_check.ts";
 import { histogram } from "./histogram.ts";
 

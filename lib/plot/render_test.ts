@@ -1,6 +1,6 @@
 import { jupyterDisplay } from "./display.ts";
 import * as Plot from "../deps/plot.ts";
-import { assert, assertEquals, assertThrows } from "../stats/_assert.ts";
+import { assert, assertEquals, assertThrows } from "../../tests/_assert.ts";
 import { parseSvg, texts, wellFormed } from "./_svg_check.ts";
 import { plotFigure } from "./render.ts";
 

@@ -1,5 +1,5 @@
 import { jupyterDisplay } from "./display.ts";
-import { assert, assertEquals, assertThrows } from "../stats/_assert.ts";
+import { assert, assertEquals, assertThrows } from "../../tests/_assert.ts";
 import { table } from "./table.ts";
 
 Deno.test("table aligns text, groups digits and formats decimals", () => {

@@ -74,7 +74,7 @@ export interface ThreeWaySplit {
  * @example
  * ```ts
  * import { makeSplit } from "./export.ts";
- * import { fromTriplets } from "../data/_coo.ts";
+ * import { fromTriplets } from "../data/coo.ts";
  * const users = Array.from({ length: 100 }, (_, k) => k % 10);
  * const items = Array.from({ length: 100 }, (_, k) => Math.floor(k / 10));
  * const m = fromTriplets(10, 10, users, items, users.map(() => 4), items);
@@ -102,7 +102,7 @@ export function makeSplit(ratings: RatingMatrix, spec: SplitSpec): ThreeWaySplit
  * @example
  * ```ts
  * import { warmPart } from "./export.ts";
- * import { fromTriplets } from "../data/_coo.ts";
+ * import { fromTriplets } from "../data/coo.ts";
  * const train = fromTriplets(2, 2, [0], [0], [4], [0]);
  * const test = fromTriplets(2, 2, [0, 0, 1], [0, 1, 0], [3, 2, 5], [0, 0, 0]);
  * if (warmPart(test, train).nnz !== 1) throw new Error("only user 0 on movie 0 is known");
@@ -230,7 +230,7 @@ async function rmseOf(model: Als, m: RatingMatrix, threads?: number): Promise<Ma
  * @example
  * ```ts
  * import { exportSplit } from "./export.ts";
- * import { fromTriplets } from "../data/_coo.ts";
+ * import { fromTriplets } from "../data/coo.ts";
  * const users = Array.from({ length: 200 }, (_, k) => k % 20);
  * const items = Array.from({ length: 200 }, (_, k) => Math.floor(k / 20));
  * const m = fromTriplets(20, 10, users, items, users.map((u, j) => 1 + ((u + items[j]!) % 5)), items);

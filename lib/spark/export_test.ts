@@ -1,7 +1,7 @@
 import { parquetReadObjects } from "../deps/hyparquet.ts";
 import { assert, assertEquals } from "../../tests/_assert.ts";
 import { loadMovieLens } from "../data/load.ts";
-import { fromTriplets } from "../data/_coo.ts";
+import { fromTriplets } from "../data/coo.ts";
 import { makeSplit, warmPart } from "./export.ts";
 import { writeRatings } from "./ratings_file.ts";
 

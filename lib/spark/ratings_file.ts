@@ -92,7 +92,7 @@ function* csvChunks(m: RatingMatrix, userIds: Uint32Array, itemIds: Uint32Array)
  * @example
  * ```ts
  * import { writeRatings } from "./ratings_file.ts";
- * import { fromTriplets } from "../data/_coo.ts";
+ * import { fromTriplets } from "../data/coo.ts";
  * const m = fromTriplets(2, 2, [0, 1], [1, 0], [4.5, 3], [100, 200]);
  * const dir = await Deno.makeTempDir();
  * const ids = { userIds: Uint32Array.of(7, 9), itemIds: Uint32Array.of(10, 20) };

@@ -1,4 +1,4 @@
-import { assert, assertClose, assertEquals, assertThrows } from "./_assert.ts";
+import { assert, assertClose, assertEquals, assertThrows } from "../../tests/_assert.ts";
 import { binnedMeans, pearson, spearman } from "./association.ts";
 import { logBins } from "./histogram.ts";
 import { Rng } from "./rng.ts";

@@ -1,6 +1,6 @@
 import type { Movies } from "../data/types.ts";
 import { matrixFrom } from "./_fixtures.ts";
-import { assertClose, assertEquals, assertThrows } from "./_assert.ts";
+import { assertClose, assertEquals, assertThrows } from "../../tests/_assert.ts";
 import { genreCooccurrence, genreMovieCounts, genreRatingStats, movieRowOfItem } from "./genres.ts";
 
 // Three movies: 0 = Action|Comedy, 1 = Comedy, 2 = Action|Comedy|Drama; genre 3 ("Horror") unused.

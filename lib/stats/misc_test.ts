@@ -1,5 +1,5 @@
 import { matrixFrom } from "./_fixtures.ts";
-import { assert, assertClose, assertEquals, assertThrows } from "./_assert.ts";
+import { assert, assertClose, assertEquals, assertThrows } from "../../tests/_assert.ts";
 import { degrees, itemDegrees, userDegrees } from "./degrees.ts";
 import { itemPopularity, userActivity } from "./popularity.ts";
 import { denseBlock } from "./sparsity.ts";

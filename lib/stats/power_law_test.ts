@@ -1,4 +1,4 @@
-import { assert, assertClose, assertEquals, assertThrows } from "./_assert.ts";
+import { assert, assertClose, assertEquals, assertThrows } from "../../tests/_assert.ts";
 import {
   fitPowerLaw,
   powerLawCcdf,

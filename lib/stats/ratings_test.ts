@@ -1,4 +1,4 @@
-import { assertEquals, assertThrows } from "./_assert.ts";
+import { assertEquals, assertThrows } from "../../tests/_assert.ts";
 import { halfStarIndicator, starCounts } from "./ratings.ts";
 import { perYear } from "./time.ts";
 

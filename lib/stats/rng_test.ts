@@ -1,4 +1,4 @@
-import { assert, assertEquals, assertThrows } from "./_assert.ts";
+import { assert, assertEquals, assertThrows } from "../../tests/_assert.ts";
 import { Rng, sampleIndices, shuffle } from "./rng.ts";
 
 // Reference values from the C reference implementation of xoshiro128** (Blackman & Vigna) and the

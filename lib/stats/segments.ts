@@ -35,7 +35,7 @@ export interface UserGenreCounts {
  * @example
  * ```ts
  * import { userGenreCounts } from "./segments.ts";
- * import { fromTriplets } from "../data/_coo.ts";
+ * import { fromTriplets } from "../data/coo.ts";
  * import type { Dataset } from "../data/types.ts";
  * const ds = {
  *   ratings: fromTriplets(2, 2, [0, 0, 1], [0, 1, 1], [4, 5, 3], [0, 0, 0]),

@@ -1,5 +1,5 @@
 import { matrixFrom } from "./_fixtures.ts";
-import { assertClose, assertEquals, assertThrows } from "./_assert.ts";
+import { assertClose, assertEquals, assertThrows } from "../../tests/_assert.ts";
 import { firstDayShare } from "./sessions.ts";
 
 const DAY = 86400;

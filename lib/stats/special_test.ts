@@ -1,4 +1,4 @@
-import { assertClose, assertThrows } from "./_assert.ts";
+import { assertClose, assertThrows } from "../../tests/_assert.ts";
 import {
   erfc,
   erfcContinuedFraction,

@@ -50,7 +50,7 @@ export interface PeakHourResult {
  * @example
  * ```ts
  * import { peakHourTest } from "./time_effects.ts";
- * import { fromTriplets } from "../data/_coo.ts";
+ * import { fromTriplets } from "../data/coo.ts";
  * // 40 users; each rates 10 movies, 4 of them at 20:xx UTC, the rest spread over other hours.
  * const u: number[] = [], i: number[] = [], t: number[] = [];
  * for (let a = 0; a < 40; a++) for (let b = 0; b < 10; b++) {
@@ -134,7 +134,7 @@ export interface WeekendResult extends EffectResult {
  * @example
  * ```ts
  * import { weekendEffect } from "./time_effects.ts";
- * import { fromTriplets } from "../data/_coo.ts";
+ * import { fromTriplets } from "../data/coo.ts";
  * // 2024-01-06 was a Saturday. Each user rates a Saturday 0.5 above two weekdays, ± noise.
  * const sat = 1_704_499_200, mon = sat + 2 * 86_400, tue = sat + 3 * 86_400;
  * const u: number[] = [], i: number[] = [], r: number[] = [], t: number[] = [];

@@ -1,4 +1,4 @@
-import { assert, assertEquals, assertThrows } from "./_assert.ts";
+import { assert, assertEquals, assertThrows } from "../../tests/_assert.ts";
 import { Rng } from "./rng.ts";
 import { byHour, byMonthOfYear, byWeekday, perMonth, perYear, utcDate } from "./time.ts";
 

@@ -1,4 +1,4 @@
-import { assert, assertClose, assertEquals, assertThrows } from "./_assert.ts";
+import { assert, assertClose, assertEquals, assertThrows } from "../../tests/_assert.ts";
 import { fitLogNormal, logNormalLogPmf, sampleLogNormal } from "./log_normal.ts";
 import { fitPowerLaw, powerLawPmf, samplePowerLaw } from "./power_law.ts";
 import { Rng } from "./rng.ts";

@@ -10,7 +10,7 @@ import {
   predictEpochSeconds,
   timeKernelAls,
   timeNaiveAls,
-} from "./baseline.ts";
+} from "./baseline_comparison.ts";
 
 const SMALL = new URL("../../../shared/data/ml-latest-small", import.meta.url).pathname;
 

@@ -39,7 +39,7 @@ function checkCount(name: string, value: number): void {
  *
  * @example
  * ```ts
- * import { fromTriplets } from "./_coo.ts";
+ * import { fromTriplets } from "./coo.ts";
  * const m = fromTriplets(2, 3, [1, 0, 0], [0, 2, 1], [4, 3.5, 5], [30, 10, 20]);
  * if (m.nnz !== 3 || m.userItems[0] !== 1 || m.itemUsers[0] !== 1) throw new Error("unexpected");
  * ```
@@ -140,7 +140,7 @@ export function fromTriplets(
  *
  * @example
  * ```ts
- * import { cscFromCsr } from "./_coo.ts";
+ * import { cscFromCsr } from "./coo.ts";
  * const m = cscFromCsr(
  *   2, 2, Uint32Array.of(0, 1, 2), Uint32Array.of(1, 1), Float32Array.of(3, 4), Uint32Array.of(5, 6),
  * );

@@ -206,10 +206,10 @@ function toU32(values: ArrayLike<number>): Uint32Array {
  *
  * @example
  * ```ts
- * import type { ExplicitModel } from "./_explicit.ts";
+ * import type { ExplicitModel } from "./explicit_model.ts";
  * import { BiasAls } from "./bias_als.ts";
  * import { GlobalMean } from "./global_mean.ts";
- * import { fromTriplets } from "../data/_coo.ts";
+ * import { fromTriplets } from "../data/coo.ts";
  * // 2 users × 2 movies: (user, movie, rating) = (0, 0, 5), (0, 1, 2), (1, 0, 4), (1, 1, 1).
  * const train = fromTriplets(2, 2, [0, 0, 1, 1], [0, 1, 0, 1], [5, 2, 4, 1], [0, 0, 0, 0]);
  * const models: ExplicitModel[] = [
@@ -291,7 +291,7 @@ export abstract class ExplicitModel {
    * @example
    * ```ts
    * import { BiasAls } from "./bias_als.ts";
-   * import { fromTriplets } from "../data/_coo.ts";
+   * import { fromTriplets } from "../data/coo.ts";
    * const train = fromTriplets(2, 2, [0, 0, 1, 1], [0, 1, 0, 1], [5, 2, 4, 1], [0, 0, 0, 0]);
    * const model = await BiasAls.fit(train, { lambda: 1, epochs: 5 });
    * // User 0 on movie 0, and user 7, whom the model has never seen (it knows users 0 and 1).
@@ -324,7 +324,7 @@ export abstract class ExplicitModel {
    * @example
    * ```ts
    * import { BiasAls } from "./bias_als.ts";
-   * import { fromTriplets } from "../data/_coo.ts";
+   * import { fromTriplets } from "../data/coo.ts";
    * const train = fromTriplets(2, 2, [0, 0, 1], [0, 1, 0], [4, 2, 5], [0, 0, 0]);
    * const model = await BiasAls.fit(train, {
    *   userIds: Uint32Array.of(10, 20), // dense user 1 is MovieLens userId 20
@@ -354,7 +354,7 @@ export abstract class ExplicitModel {
    * @example
    * ```ts
    * import { GlobalMean } from "./global_mean.ts";
-   * import { fromTriplets } from "../data/_coo.ts";
+   * import { fromTriplets } from "../data/coo.ts";
    * const train = fromTriplets(2, 2, [0, 0, 1], [0, 1, 0], [4, 2, 5], [0, 0, 0]);
    * const test = fromTriplets(2, 2, [1], [1], [3], [0]); // the one cell train lacks
    * const model = await GlobalMean.fit(train); // predicts μ = 11/3 everywhere
@@ -388,7 +388,7 @@ export abstract class ExplicitModel {
    * @example
    * ```ts
    * import { BiasAls } from "./bias_als.ts";
-   * import { fromTriplets } from "../data/_coo.ts";
+   * import { fromTriplets } from "../data/coo.ts";
    * import { withIdMaps } from "../data/id_maps.ts";
    * const ids = (movies: number[]) => ({ userIds: Uint32Array.of(1), itemIds: Uint32Array.from(movies) });
    * const train = withIdMaps(fromTriplets(1, 2, [0, 0], [0, 1], [4, 2], [0, 0]), ids([10, 20]));
@@ -414,7 +414,7 @@ export abstract class ExplicitModel {
    * @example
    * ```ts
    * import { Als } from "./als.ts";
-   * import { fromTriplets } from "../data/_coo.ts";
+   * import { fromTriplets } from "../data/coo.ts";
    * const train = fromTriplets(2, 2, [0, 0, 1], [0, 1, 0], [4, 2, 5], [0, 0, 0]);
    * const model = await Als.fit(train, { k: 2, epochs: 3 });
    * const dir = await Deno.makeTempDir();
@@ -458,9 +458,9 @@ export abstract class ExplicitModel {
  *
  * @example
  * ```ts
- * import { loadParts } from "./_explicit.ts";
+ * import { loadParts } from "./explicit_model.ts";
  * import { GlobalMean } from "./global_mean.ts";
- * import { fromTriplets } from "../data/_coo.ts";
+ * import { fromTriplets } from "../data/coo.ts";
  * const model = await GlobalMean.fit(fromTriplets(1, 2, [0, 0], [0, 1], [4, 2], [0, 0]));
  * const dir = await Deno.makeTempDir();
  * await model.save(`${dir}/mean.rsm`);
@@ -479,10 +479,10 @@ export async function loadParts(path: string, kind: ModelKind): Promise<ModelPar
  *
  * @example
  * ```ts
- * import { partsFromFile } from "./_explicit.ts";
+ * import { partsFromFile } from "./explicit_model.ts";
  * import { readModelFile } from "./_model_file.ts";
  * import { GlobalMean } from "./global_mean.ts";
- * import { fromTriplets } from "../data/_coo.ts";
+ * import { fromTriplets } from "../data/coo.ts";
  * const model = await GlobalMean.fit(fromTriplets(1, 2, [0, 0], [0, 1], [4, 2], [0, 0]));
  * const dir = await Deno.makeTempDir();
  * await model.save(`${dir}/mean.rsm`);
@@ -543,10 +543,10 @@ export function partsFromFile(path: string, file: ModelFile, kind: ModelKind): M
  *
  * @example
  * ```ts
- * import { RankingModel } from "./_explicit.ts";
+ * import { RankingModel } from "./explicit_model.ts";
  * import { BiasAls } from "./bias_als.ts";
  * import { GlobalMean } from "./global_mean.ts";
- * import { fromTriplets } from "../data/_coo.ts";
+ * import { fromTriplets } from "../data/coo.ts";
  * const train = fromTriplets(2, 2, [0, 0, 1], [0, 1, 0], [4, 2, 5], [0, 0, 0]);
  * const bias = await BiasAls.fit(train, { lambda: 1 });
  * // The global mean scores every movie the same, so it cannot rank: it is no RankingModel.
@@ -563,7 +563,7 @@ export abstract class RankingModel extends ExplicitModel {
    * @example
    * ```ts
    * import { BiasAls } from "./bias_als.ts";
-   * import { fromTriplets } from "../data/_coo.ts";
+   * import { fromTriplets } from "../data/coo.ts";
    * // User 1 has rated movie 0 only; movie 1 got a 1-star rating, movie 2 none.
    * const train = fromTriplets(2, 3, [0, 0, 1], [0, 1, 0], [5, 1, 4], [0, 0, 0]);
    * const model = await BiasAls.fit(train, {
@@ -590,7 +590,7 @@ export abstract class RankingModel extends ExplicitModel {
    * @example
    * ```ts
    * import { BiasAls } from "./bias_als.ts";
-   * import { fromTriplets } from "../data/_coo.ts";
+   * import { fromTriplets } from "../data/coo.ts";
    * const train = fromTriplets(2, 3, [0, 0, 1], [0, 1, 0], [5, 1, 4], [0, 0, 0]);
    * const model = await BiasAls.fit(train, { lambda: 1 });
    * const batch = await model.recommendBatch([0, 1], { n: 2, exclude: train });

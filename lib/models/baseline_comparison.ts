@@ -94,8 +94,8 @@ function checkEpochs(fn: string, epochs: number): void {
  *
  * @example
  * ```ts
- * import { timeKernelAls } from "./baseline.ts";
- * import { fromTriplets } from "../data/_coo.ts";
+ * import { timeKernelAls } from "./baseline_comparison.ts";
+ * import { fromTriplets } from "../data/coo.ts";
  * const m = fromTriplets(2, 2, [0, 0, 1], [0, 1, 0], [4, 2, 5], [0, 0, 0]);
  * const t = await timeKernelAls(m, { k: 2, epochs: 2 });
  * if (t.epochSeconds.length !== 2) throw new Error("two timed epochs");
@@ -128,8 +128,8 @@ export async function timeKernelAls(m: RatingMatrix, options: TimingOptions): Pr
  *
  * @example
  * ```ts
- * import { timeNaiveAls } from "./baseline.ts";
- * import { fromTriplets } from "../data/_coo.ts";
+ * import { timeNaiveAls } from "./baseline_comparison.ts";
+ * import { fromTriplets } from "../data/coo.ts";
  * const m = fromTriplets(2, 2, [0, 0, 1], [0, 1, 0], [4, 2, 5], [0, 0, 0]);
  * const t = timeNaiveAls(m, { k: 2 });
  * if (t.threads !== 1 || t.epochSeconds.length !== 1) throw new Error("one thread, one epoch");
@@ -171,8 +171,8 @@ export interface AgreementRow {
  *
  * @example
  * ```ts
- * import { agreementCheck } from "./baseline.ts";
- * import { fromTriplets } from "../data/_coo.ts";
+ * import { agreementCheck } from "./baseline_comparison.ts";
+ * import { fromTriplets } from "../data/coo.ts";
  * const m = fromTriplets(3, 2, [0, 0, 1, 2], [0, 1, 0, 1], [4, 2, 5, 3], [0, 0, 0, 0]);
  * const rows = await agreementCheck(m, { k: 2, epochs: 2 });
  * if (rows.some((r) => Math.abs(r.naiveRmse - r.kernelRmse) > 1e-4)) throw new Error("agree");
@@ -232,8 +232,8 @@ export interface BaselineComparison {
  *
  * @example
  * ```ts
- * import { compareBaseline } from "./baseline.ts";
- * import { fromTriplets } from "../data/_coo.ts";
+ * import { compareBaseline } from "./baseline_comparison.ts";
+ * import { fromTriplets } from "../data/coo.ts";
  * const m = fromTriplets(3, 2, [0, 0, 1, 2], [0, 1, 0, 1], [4, 2, 5, 3], [0, 0, 0, 0]);
  * const c = await compareBaseline(m, { k: 2 });
  * if (!(c.speedup > 0) || c.rmseGap > 1e-4) throw new Error("unexpected");
@@ -294,7 +294,7 @@ export async function compareBaseline(
  *
  * @example
  * ```ts
- * import { ffiCallSeconds } from "./baseline.ts";
+ * import { ffiCallSeconds } from "./baseline_comparison.ts";
  * const s = await ffiCallSeconds(20);
  * if (!(s > 0 && s < 1)) throw new Error("well under a second");
  * ```
@@ -340,7 +340,7 @@ export interface ScalingFit {
  *
  * @example
  * ```ts
- * import { fitScaling } from "./baseline.ts";
+ * import { fitScaling } from "./baseline_comparison.ts";
  * const f = fitScaling([1e4, 1e5, 1e6], [0.1, 1, 10]);
  * if (Math.abs(f.exponent - 1) > 1e-9) throw new Error("linear");
  * ```
@@ -377,7 +377,7 @@ export function fitScaling(sizes: readonly number[], seconds: readonly number[])
  *
  * @example
  * ```ts
- * import { extrapolate } from "./baseline.ts";
+ * import { extrapolate } from "./baseline_comparison.ts";
  * if (extrapolate({ exponent: 1, coefficient: 1e-5 }, 32e6) !== 320) throw new Error("linear");
  * ```
  */
@@ -414,7 +414,7 @@ export interface CostModel {
  *
  * @example
  * ```ts
- * import { fitCostModel } from "./baseline.ts";
+ * import { fitCostModel } from "./baseline_comparison.ts";
  * const truth = (n: number, r: number) => 1e-6 * n + 1e-4 * r;
  * const m = fitCostModel([
  *   { ratings: 1e4, rows: 3000, seconds: truth(1e4, 3000) },
@@ -475,7 +475,7 @@ export function fitCostModel(points: readonly CostPoint[]): CostModel {
  *
  * @example
  * ```ts
- * import { predictEpochSeconds } from "./baseline.ts";
+ * import { predictEpochSeconds } from "./baseline_comparison.ts";
  * const t = predictEpochSeconds({ secondsPerRating: 1e-6, secondsPerRow: 1e-4 }, 32e6, 288_533);
  * if (Math.abs(t - (32 + 28.8533)) > 1e-9) throw new Error("a·n + b·r");
  * ```

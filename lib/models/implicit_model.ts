@@ -13,7 +13,7 @@ import { type ModelArrays, recommendTopN } from "../ffi/kernels.ts";
 import { rankingMetrics } from "../metrics/ranking.ts";
 import { progress as startProgress } from "../notebook/progress.ts";
 import type { ProgressMode } from "../notebook/progress.ts";
-import type { Recommendation, RecommendationBatch, RecommendOptions } from "./_explicit.ts";
+import type { Recommendation, RecommendationBatch, RecommendOptions } from "./explicit_model.ts";
 import { isRecord, metadataError, readModelFile, writeModelFile } from "./_model_file.ts";
 
 /** The implicit model kinds, as written in saved files. */
@@ -183,7 +183,7 @@ function toU32(values: ArrayLike<number>): Uint32Array {
  * @example
  * ```ts
  * import { Popularity } from "./popularity.ts";
- * import { fromTriplets } from "../data/_coo.ts";
+ * import { fromTriplets } from "../data/coo.ts";
  * // Item 1 has three positives, item 0 two, item 2 one.
  * const train = fromTriplets(3, 3, [0, 1, 2, 0, 1, 2], [0, 0, 1, 1, 1, 2], [1, 1, 1, 1, 1, 1], [
  *   0, 0, 0, 0, 0, 0,
@@ -255,7 +255,7 @@ export abstract class ImplicitModel {
    * @example
    * ```ts
    * import { Popularity } from "./popularity.ts";
-   * import { fromTriplets } from "../data/_coo.ts";
+   * import { fromTriplets } from "../data/coo.ts";
    * const model = Popularity.fit(fromTriplets(2, 2, [0, 1], [1, 1], [1, 1], [0, 0]));
    * if (model.scoreUser(0).join() !== "0,2") throw new Error("counts are the scores");
    * ```
@@ -283,7 +283,7 @@ export abstract class ImplicitModel {
    * @example
    * ```ts
    * import { Popularity } from "./popularity.ts";
-   * import { fromTriplets } from "../data/_coo.ts";
+   * import { fromTriplets } from "../data/coo.ts";
    * const train = fromTriplets(2, 3, [0, 1, 1], [2, 2, 0], [1, 1, 1], [0, 0, 0]);
    * const model = Popularity.fit(train, { itemIds: Uint32Array.of(10, 20, 30) });
    * const rec = await model.recommend(0, { n: 3 });
@@ -301,7 +301,7 @@ export abstract class ImplicitModel {
    * @example
    * ```ts
    * import { Popularity } from "./popularity.ts";
-   * import { fromTriplets } from "../data/_coo.ts";
+   * import { fromTriplets } from "../data/coo.ts";
    * const train = fromTriplets(2, 2, [0, 1, 1], [0, 0, 1], [1, 1, 1], [0, 0, 0]);
    * const batch = await Popularity.fit(train).recommendBatch([0, 1], { n: 1, exclude: train });
    * if (batch.items.join() !== `1,${0xffff_ffff}`) throw new Error(`${batch.items}`);
@@ -352,7 +352,7 @@ export abstract class ImplicitModel {
    * @example
    * ```ts
    * import { Popularity } from "./popularity.ts";
-   * import { fromTriplets } from "../data/_coo.ts";
+   * import { fromTriplets } from "../data/coo.ts";
    * const model = Popularity.fit(fromTriplets(1, 2, [0], [1], [1], [0]));
    * const dir = await Deno.makeTempDir();
    * await model.save(`${dir}/pop.rsm`);
@@ -390,9 +390,9 @@ const isWhole = (v: unknown, min: number, max: number): v is number =>
  *
  * @example
  * ```ts
- * import { loadImplicitParts } from "./_implicit.ts";
+ * import { loadImplicitParts } from "./implicit_model.ts";
  * import { Popularity } from "./popularity.ts";
- * import { fromTriplets } from "../data/_coo.ts";
+ * import { fromTriplets } from "../data/coo.ts";
  * const dir = await Deno.makeTempDir();
  * await Popularity.fit(fromTriplets(1, 2, [0], [1], [1], [0])).save(`${dir}/p.rsm`);
  * try {
