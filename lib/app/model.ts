@@ -13,11 +13,16 @@
  *
  * @module
  */
+import { notebookReporter } from "../notebook/progress.ts";
+import type { Reporter } from "../models/reporter.ts";
 import { buildItemFeatures } from "../data/item_features.ts";
 import { readMovies } from "../data/side_files.ts";
 import type { Dataset } from "../data/types.ts";
 import { Als } from "../models/als.ts";
 import { GenreAls } from "../models/genre_als.ts";
+
+/** The terminal bar of the notebook layer, for the fits serve runs on first start. */
+const barReporter: Reporter = (request) => notebookReporter({ ...request, mode: "bar" });
 
 /** The ALS options of the served model. */
 export const SERVED_ALS = Object.freeze({
@@ -130,7 +135,7 @@ export async function servedAls(ds: Dataset, options: ServedModelOptions = {}): 
   );
   const model = await Als.fit(ds.ratings, {
     ...SERVED_ALS,
-    progress,
+    progress: progress === false ? false : barReporter,
     userIds: ds.userIds,
     itemIds: ds.itemIds,
   });
@@ -194,7 +199,7 @@ export async function servedGenreAls(
     ...fit,
     features,
     epochs,
-    progress,
+    progress: progress === false ? false : barReporter,
     userIds: ds.userIds,
     itemIds: ds.itemIds,
   });

@@ -17,6 +17,7 @@
  *
  * @module
  */
+import { notebookReporter } from "../notebook/progress.ts";
 import { notebookDataset } from "../notebook/dataset.ts";
 import { exportSplit, type SplitKind, type SplitSpec } from "../spark/export.ts";
 import type { RatingsFormat } from "../spark/ratings_file.ts";
@@ -116,7 +117,7 @@ async function main(): Promise<void> {
     lambda: plan.lambda,
     epochs: plan.epochs,
     threads: plan.threads,
-    progress: !plan.quiet,
+    progress: plan.quiet ? false : notebookReporter,
   });
   const c = m.counts;
   console.log(

@@ -18,6 +18,8 @@
  *
  * @module
  */
+import type { Reporter } from "../models/reporter.ts";
+import { notebookReporter } from "../notebook/progress.ts";
 import { inferRatingScale } from "../data/id_maps.ts";
 import { randomSplit } from "../data/split.ts";
 import type { RatingMatrix } from "../data/types.ts";
@@ -66,7 +68,7 @@ interface FitPlan {
     lambdaBias?: number;
     weighted?: boolean;
     epochs?: number;
-    progress?: boolean;
+    progress?: false | Reporter;
   };
 }
 
@@ -98,7 +100,7 @@ function planOf(args: Args): FitPlan {
       lambdaBias: args.number("--lambda-bias", { min: 0, max: 1e6 }),
       weighted: args.has("--unweighted") ? false : undefined,
       epochs: args.number("--epochs", { integer: true, min: 1, max: 10_000 }),
-      progress: args.has("--quiet") ? false : undefined,
+      progress: args.has("--quiet") ? false : notebookReporter,
     },
   };
 }

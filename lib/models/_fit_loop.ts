@@ -7,8 +7,7 @@
  */
 import type { RatingMatrix } from "../data/types.ts";
 import { scoreMatrix } from "../ffi/kernels.ts";
-import { progress as startProgress } from "../notebook/progress.ts";
-import type { ProgressMode } from "../notebook/progress.ts";
+import { type ProgressOption, reporterFor } from "./reporter.ts";
 import { type AlsState, cloneAlsState, copyAlsState } from "./als_state.ts";
 import type { EpochRecord } from "./explicit_model.ts";
 
@@ -35,11 +34,13 @@ export interface LoopOptions {
   /** Called after every epoch; return `false` to stop training. */
   onEpoch?: (record: EpochRecord) => void | boolean;
   /**
-   * Progress report: a mode of lib/notebook/progress.ts, or true/false. Default: in Jupyter one
-   * live output (train and validation RMSE per epoch as a chart and a table), a bar in a terminal,
-   * nothing otherwise.
+   * Progress report: a reporter (lib/models/reporter.ts: called once per fit, then `step` per
+   * epoch and `done`), `false` for none, or the default reporter — the notebook layer's when it is
+   * loaded (lib/mod.ts loads it): in Jupyter one live output (train and validation RMSE per epoch as
+   * a chart and a table), a bar in a terminal, nothing otherwise; a mode name (`"bar"`, `"lines"`,
+   * `"live"`) asks it for that display.
    */
-  progress?: boolean | ProgressMode;
+  progress?: ProgressOption;
 }
 
 /** What the loop needs from the model. */
@@ -170,13 +171,13 @@ export async function fitLoop(
   defaultEpochs: number,
 ): Promise<EpochRecord[]> {
   const epochs = checkLoop(options, defaultEpochs);
-  const mode: ProgressMode | undefined = options.progress === true
-    ? undefined
-    : options.progress === false
-    ? "silent"
-    : options.progress;
   const chart = ["train RMSE", "validation RMSE"];
-  const report = startProgress(epochs, { label: model.label, mode, chart, stepName: "epoch" });
+  const report = reporterFor(options.progress, {
+    total: epochs,
+    label: model.label,
+    chart,
+    stepName: "epoch",
+  });
   const history: EpochRecord[] = [];
   const best = options.patience === undefined
     ? undefined

@@ -5,6 +5,7 @@ import {
   assertRejects,
   assertThrows,
 } from "../../tests/_assert.ts";
+import { notebookReporter } from "../notebook/progress.ts";
 import { fromTriplets } from "../data/coo.ts";
 import { Als, runAlsEpoch } from "./als.ts";
 import { cloneAlsState, initAlsState } from "./als_state.ts";
@@ -277,7 +278,7 @@ Deno.test("a failing epoch ends the progress report with the error, then the err
             label: "demo",
           },
           m,
-          { epochs: 3, progress: "lines" },
+          { epochs: 3, progress: (r) => notebookReporter({ ...r, mode: "lines" }) },
           3,
         ),
       Error,

@@ -11,8 +11,7 @@ import type { RatingMatrix } from "../data/types.ts";
 import { checkIdMaps } from "../data/id_maps.ts";
 import { type ModelArrays, recommendTopN } from "../ffi/kernels.ts";
 import { rankingMetrics } from "../metrics/ranking.ts";
-import { progress as startProgress } from "../notebook/progress.ts";
-import type { ProgressMode } from "../notebook/progress.ts";
+import { type ProgressOption, reporterFor } from "./reporter.ts";
 import type { Recommendation, RecommendationBatch, RecommendOptions } from "./explicit_model.ts";
 import { isRecord, metadataError, readModelFile, writeModelFile } from "./_model_file.ts";
 
@@ -71,8 +70,11 @@ export interface ImplicitLoopOptions {
   validation?: RatingMatrix;
   /** Called after every epoch; return `false` to stop. */
   onEpoch?: (record: ImplicitEpochRecord) => void | boolean;
-  /** Progress report (see lib/notebook/progress.ts); default silent outside Jupyter/terminals. */
-  progress?: boolean | ProgressMode;
+  /**
+   * Progress report: a reporter (lib/models/reporter.ts), `false` for none, or the default
+   * reporter (the notebook layer's when loaded: live in Jupyter, a bar in a terminal).
+   */
+  progress?: ProgressOption;
 }
 
 /**
@@ -127,13 +129,8 @@ export async function implicitFitLoop(
   if (!Number.isInteger(epochs) || epochs < 0) {
     throw new RangeError(`fit: epochs must be a whole number ≥ 0, got ${epochs}`);
   }
-  const mode: ProgressMode | undefined = options.progress === true
-    ? undefined
-    : options.progress === false
-    ? "silent"
-    : options.progress;
   const chart = ["train AUC", "validation NDCG@10"];
-  const report = startProgress(epochs, { label, mode, chart, stepName: "epoch" });
+  const report = reporterFor(options.progress, { total: epochs, label, chart, stepName: "epoch" });
   const history: ImplicitEpochRecord[] = [];
   try {
     for (let e = 1; e <= epochs; e++) {

@@ -6,6 +6,7 @@
  *
  * @module
  */
+import { type Reporter, setDefaultReporter } from "../models/reporter.ts";
 import type { LiveBundle } from "./live_progress.ts";
 
 /**
@@ -295,3 +296,34 @@ export function progress(total: number, options: ProgressOptions = {}): Progress
     },
   };
 }
+
+/**
+ * The notebook layer's reporter for fits (lib/models/reporter.ts): a {@linkcode progress} report
+ * per fit, in the mode the fit's `progress` option names, else "live" in Jupyter, "bar" when stderr
+ * is a terminal, nothing otherwise. Installed as the fits' default when this module is loaded.
+ *
+ * @example
+ * ```ts
+ * import { notebookReporter } from "./progress.ts";
+ * const r = notebookReporter({ total: 2, label: "demo", chart: [], stepName: "epoch", mode: "silent" });
+ * await r.step("1/2", {});
+ * await r.done("ok");
+ * ```
+ */
+export const notebookReporter: Reporter = (request) => {
+  const modes: readonly string[] = ["live", "bar", "lines", "silent"];
+  if (request.mode !== undefined && !modes.includes(request.mode)) {
+    throw new RangeError(
+      `progress: mode must be one of ${modes.join(", ")} (or a reporter), got ${request.mode}`,
+    );
+  }
+  return progress(request.total, {
+    label: request.label,
+    mode: request.mode as ProgressMode | undefined,
+    chart: request.chart,
+    stepName: request.stepName,
+  });
+};
+
+// Loading the notebook layer makes its reporter the default of every fit (see lib/models/reporter.ts).
+setDefaultReporter(notebookReporter);

@@ -19,6 +19,7 @@
  *
  * @module
  */
+import type { ProgressOption } from "../models/reporter.ts";
 import { join } from "node:path";
 import { writeChunksAtomic } from "../data/atomic.ts";
 import {
@@ -146,7 +147,7 @@ export interface ExportOptions extends ExportHyper {
   /** Kernel threads for the Zig fit. */
   threads?: number;
   /** Progress bar of the Zig fit. Default false. */
-  progress?: boolean;
+  progress?: ProgressOption;
 }
 
 /** RMSE of one model on one matrix, or null when it has no ratings. */
