@@ -59,7 +59,7 @@ export const MODEL_CONSTANTS = Object.freeze({
  * share of each movie's factors and bias is then drawn around its genres' centroids:
  * y_i = √(1 − ρ_y)·y_i⁰ + √ρ_y·α·Σ_{g ∈ genres(i)} w_g and
  * b_i = σ_b·(√(1 − ρ_b)·b_i⁰/σ_b + √ρ_b·t_i), with w_g the genre's unit direction in factor
- * space (Children's turned away from Horror's), α scaling the centroid term to the factors' variance, and t_i the standardised sum of
+ * space (Children's and Animation's turned away from Horror's), α scaling the centroid term to the factors' variance, and t_i the standardised sum of
  * the genres' bias offsets (documentaries high, horror low). The year follows the final b_i and
  * y_i with the two decade strengths. No random numbers are drawn for any of it, so the strengths
  * change the planted values and the years, never another draw.
@@ -629,25 +629,30 @@ function pullTowardGenres(
 
 /**
  * The genre directions the centroids are made of: the genres' own directions, except that
- * Children's is turned to a cosine of −1/2 with Horror's (in the plane of the two): family films
- * and horror please different people, as in MovieLens, whatever the seed's random directions.
+ * Children's and Animation's are turned to a cosine of −0.7 with Horror's (each in its plane with
+ * Horror's): family films and horror please different people, as in MovieLens, whatever the
+ * seed's random directions.
  */
 function tasteDirections(directions: Float64Array, k: number): Float64Array {
   const out = Float64Array.from(directions);
   const h = MOVIELENS_GENRES.indexOf("Horror");
-  const c = MOVIELENS_GENRES.indexOf("Children");
-  let cos = 0;
-  for (let j = 0; j < k; j++) cos += directions[h * k + j]! * directions[c * k + j]!;
-  const orthogonal = new Float64Array(k);
-  let norm = 0;
-  for (let j = 0; j < k; j++) {
-    orthogonal[j] = directions[c * k + j]! - cos * directions[h * k + j]!;
-    norm += orthogonal[j]! ** 2;
-  }
-  norm = Math.sqrt(norm);
-  if (!(norm > 1e-9)) return out; // k = 1, or the two happen to be parallel: nothing to turn
-  for (let j = 0; j < k; j++) {
-    out[c * k + j] = -0.5 * directions[h * k + j]! + Math.sqrt(0.75) * orthogonal[j]! / norm;
+  const cosine = -0.7;
+  for (const name of ["Children", "Animation"]) {
+    const c = MOVIELENS_GENRES.indexOf(name);
+    let cos = 0;
+    for (let j = 0; j < k; j++) cos += directions[h * k + j]! * directions[c * k + j]!;
+    const orthogonal = new Float64Array(k);
+    let norm = 0;
+    for (let j = 0; j < k; j++) {
+      orthogonal[j] = directions[c * k + j]! - cos * directions[h * k + j]!;
+      norm += orthogonal[j]! ** 2;
+    }
+    norm = Math.sqrt(norm);
+    if (!(norm > 1e-9)) continue; // k = 1, or the two happen to be parallel: nothing to turn
+    for (let j = 0; j < k; j++) {
+      out[c * k + j] = cosine * directions[h * k + j]! +
+        Math.sqrt(1 - cosine * cosine) * orthogonal[j]! / norm;
+    }
   }
   return out;
 }

@@ -22,13 +22,15 @@
  * - **Genres carry real signal: item factors drawn around genre centroids.** Each genre has a unit
  *   direction w_g in factor space. A movie's genres are drawn from its free factors y_i⁰ and bias
  *   (movies whose y_i⁰ points along w_g are likelier to carry genre g; documentaries rate higher,
- *   horror lower); then 60 % of the variance of its factors is drawn around the centroid of its
- *   genres, y_i ∝ √0.4·y_i⁰ + √0.6·α·Σ_g w_g, and 30 % of its bias's from the genres' bias offsets
- *   (`PlantedSignal`, `STRONG_SIGNAL`). Both are rescaled to the free values'
- *   popularity-weighted spread, so the ratings keep their spread and the oracle RMSE (0.796 at the
- *   ML-32M sizes) moves by less than 0.001. No random number is drawn for it: the catalogue,
- *   genres, users and popularity are those of `featureSignal: "classic"`, the weaker signal the
- *   synthetic ML-100K / ML-1M files keep (genres only follow the factors) so they never change.
+ *   horror lower); then 70 % of the variance of its factors is drawn around the centroid of its
+ *   genres, y_i ∝ √0.3·y_i⁰ + √0.7·α·Σ_g w_g (Children's direction turned to a cosine of −1/2
+ *   with Horror's: family films and horror please different people), and 30 % of its bias's from
+ *   the genres' bias offsets (`PlantedSignal`, `STRONG_SIGNAL`). Both are rescaled to the free
+ *   values' popularity-weighted spread, so the ratings keep their spread and the oracle RMSE
+ *   (0.796 at the ML-32M sizes) moves by less than 0.001. No random number is drawn for it: the
+ *   catalogue, genres, users and popularity are those of `featureSignal: "classic"`, the weaker
+ *   signal the synthetic ML-100K / ML-1M files keep (genres only follow the factors) so they never
+ *   change.
  * - **Release years carry some.** A movie's year is the year it entered the catalogue minus a
  *   gap, long (an old film) with odds 1 : 3 times e^(2.5·b_i/σ_b + 2.5·y_i·e/s) for a random
  *   "era" direction e (1.5 and 1.5 with the classic signal): old films that are still listed rate
@@ -37,14 +39,15 @@
  *   generic list, so it repeats the genres; and a movie nobody rated has none.
  * - **How strong the feature signal is** (`plantedFeatureSignal` in synthetic_signal.ts: the
  *   planted b_i and y_i regressed on the features, every rating predicted with the planted user
- *   side). At the ML-32M sizes (seed 42), rating-weighted: genres and decade together explain 59 %
- *   of the variance of b_i and 74 % of y_i's (the decade alone 9 % and 2 %). Over all ratings the
- *   RMSE of μ + b_u is 0.943; with the item bias from the features (the best genre offset) 0.901;
- *   with the features' item factors too (the best cold-start feature model) 0.830; the planted
- *   model 0.770 (unrounded). So a perfect feature model gains 0.07 stars of RMSE over a perfect
- *   genre-offset baseline on cold movies. At 1M ratings (10,000 users and movies): 58 % and 75 %;
- *   0.957, 0.912, 0.837, 0.772. The classic signal explains 20 % and 24 % and leaves a gain of
- *   0.02 (0.941 → 0.920 at 1M): too weak for a cold-start model to show anything.
+ *   side). At the ML-32M sizes (seed 42), rating-weighted: genres and decade together explain
+ *   59 % of the variance of b_i and 79 % of y_i's (the decade alone 10 % and 2 %). Over all
+ *   ratings the RMSE of μ + b_u is 0.943; with the item bias from the features (the best genre
+ *   offset) 0.901; with the features' item factors too (the best cold-start feature model) 0.825;
+ *   the planted model 0.770 (unrounded). So a perfect feature model gains 0.077 stars of RMSE over a
+ *   perfect genre-offset baseline on cold movies (genre ALS gets 0.041 in notebook 05). At 1M
+ *   ratings (10,000 users and movies): 58 % and 80 %; 0.957, 0.911, 0.832, 0.772. The classic
+ *   signal explains 20 % and 24 % and leaves a gain of 0.02 (0.941 → 0.920 at 1M): too weak for
+ *   a cold-start model to show much.
  * - **Timestamps** 1995-01-09 .. 2023-10-12, inside each user's active window.
  *
  * The plan (degrees, popularity, planted factors, genres, catalogue) is made in TypeScript from the
@@ -161,7 +164,7 @@ export interface SyntheticOptions {
   /** Noise standard deviation σ ≥ 0 (default 0.8). */
   noise?: number;
   /**
-   * How strongly genres and years describe the planted movies: "strong" (default: 60 % of the
+   * How strongly genres and years describe the planted movies: "strong" (default: 70 % of the
    * item factors' variance and 30 % of the item biases' drawn around genre centroids, a strong year
    * link) or "classic" (genres only follow the factors, a weak year link: the signal of the
    * synthetic ML-100K / ML-1M files, which keep it so they never change).

@@ -282,6 +282,25 @@ Deno.test("strong signal: the item side drawn around genre centroids, spread kep
   };
   const [es, ec] = [explained(strong), explained(classic)];
   assert(es > 0.5 && es > ec + 0.25, `genre sets explain ${es} of y_i (classic ${ec})`);
+  // Horror's and Children's movies point apart (their mean factors, centred on all movies' mean),
+  // whatever the random directions.
+  const meanFactors = (plan: typeof strong, genre: string) => {
+    const a = MOVIELENS_GENRES.indexOf(genre);
+    const sum = new Float64Array(k);
+    const all = new Float64Array(k);
+    let n = 0;
+    for (let i = 0; i < plan.movieIds.length; i++) {
+      for (let j = 0; j < k; j++) all[j]! += plan.itemFactors[i * k + j]! / plan.movieIds.length;
+      if (!plan.genreIdx.subarray(plan.genrePtr[i], plan.genrePtr[i + 1]).includes(a)) continue;
+      for (let j = 0; j < k; j++) sum[j]! += plan.itemFactors[i * k + j]!;
+      n++;
+    }
+    return sum.map((x, j) => x / n - all[j]!);
+  };
+  const [horror, children] = [meanFactors(strong, "Horror"), meanFactors(strong, "Children")];
+  const dot = (x: Float64Array, y: Float64Array) => x.reduce((acc, v, j) => acc + v * y[j]!, 0);
+  const cos = dot(horror, children) / Math.sqrt(dot(horror, horror) * dot(children, children));
+  assert(cos < -0.1, `Horror and Children mean factors: cosine ${cos}`);
   assertThrows(
     () => planSynthetic({ ...options, featureSignal: "loud" as "strong" }),
     RangeError,
