@@ -20,7 +20,7 @@ Deno.test("planted signal: genres and the decade carry some, less than the plant
       `the levels are ordered: ${JSON.stringify(s)}`,
     );
   }
-  // The release decade follows the planted bias and an era direction (about 6 % and 2 % of the
+  // The release decade follows the planted bias and an era direction (about 10 % and 2 % of the
   // variance at the default strengths); the genres say much more.
   assert(decade.biasR2 > 0.03 && decade.biasR2 < 0.15, `decade R² of b_i ${decade.biasR2}`);
   assert(decade.factorR2 > 0.005, `decade R² of y_i ${decade.factorR2}`);
