@@ -7,7 +7,7 @@
  */
 import type { IdMaps, RatingMatrix } from "../data/types.ts";
 import { checkIdMaps, inferRatingScale } from "../data/id_maps.ts";
-import { predictPairs, recommendTopN, scoreMatrix } from "../ffi/kernels.ts";
+import { type ModelArrays, predictPairs, recommendTopN, scoreMatrix } from "../ffi/kernels.ts";
 import type { AlsState } from "./als_state.ts";
 import { type ModelFile, readModelFile, writeModelFile } from "./_model_file.ts";
 import { checkMetadata } from "./_model_metadata.ts";
@@ -190,7 +190,11 @@ export function unknownRatings(
   };
 }
 
-function toU32(values: ArrayLike<number>): Uint32Array {
+/**
+ * Dense indices as the kernels take them: anything that is not a dense index (negative,
+ * fractional, too large) becomes 0xFFFFFFFF, an unknown id that the kernels score by the fallback.
+ */
+export function toU32(values: ArrayLike<number>): Uint32Array {
   if (values instanceof Uint32Array) return values;
   const out = new Uint32Array(values.length);
   for (let j = 0; j < values.length; j++) {
@@ -609,26 +613,49 @@ export abstract class RankingModel extends ExplicitModel {
       throw new RangeError(`recommend: n must be a whole number ≥ 1, got ${n}`);
     }
     if (options.exclude) this.checkMatrix("recommend (exclude)", options.exclude);
-    const dense = toU32(users);
-    const top = await recommendTopN(this.state, dense, n, {
-      exclude: options.exclude,
-      threads: options.threads,
-    });
-    const ids = { userIds: this.userIds, itemIds: this.itemIds };
-    return { users: dense, n, items: top.items, scores: top.scores, ids };
+    return await topNBatch(this.state, this, users, n, options);
   }
 
   /** User j's list from a batch, trimmed of padding, with raw movieIds. */
   list(batch: RecommendationBatch, j: number): Recommendation {
-    const { n } = batch;
-    let length = 0;
-    while (length < n && batch.items[j * n + length] !== 0xffff_ffff) length++;
-    const items = batch.items.slice(j * n, j * n + length);
-    return {
-      user: batch.users[j]!,
-      items,
-      movieIds: items.map((i) => this.itemIds[i]!),
-      scores: batch.scores.slice(j * n, j * n + length),
-    };
+    return batchList(batch, j, this.itemIds);
   }
+}
+
+/**
+ * The top-`n` lists of dense `users` by the scoring kernel, as every model family returns them
+ * (the lists carry the model's id maps, so ranking metrics can check the test matrix).
+ */
+export async function topNBatch(
+  arrays: ModelArrays,
+  ids: IdMaps,
+  users: ArrayLike<number>,
+  n: number,
+  options: RecommendOptions,
+): Promise<RecommendationBatch> {
+  const dense = toU32(users);
+  const top = await recommendTopN(arrays, dense, n, {
+    exclude: options.exclude,
+    threads: options.threads,
+  });
+  const maps = { userIds: ids.userIds, itemIds: ids.itemIds };
+  return { users: dense, n, items: top.items, scores: top.scores, ids: maps };
+}
+
+/** List `j` of a batch, trimmed of padding, with the raw movieIds of `itemIds`. */
+export function batchList(
+  batch: RecommendationBatch,
+  j: number,
+  itemIds: Uint32Array,
+): Recommendation {
+  const { n } = batch;
+  let length = 0;
+  while (length < n && batch.items[j * n + length] !== 0xffff_ffff) length++;
+  const items = batch.items.slice(j * n, j * n + length);
+  return {
+    user: batch.users[j]!,
+    items,
+    movieIds: items.map((i) => itemIds[i]!),
+    scores: batch.scores.slice(j * n, j * n + length),
+  };
 }

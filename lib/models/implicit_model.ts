@@ -13,6 +13,7 @@ import { type ModelArrays, recommendTopN } from "../ffi/kernels.ts";
 import { rankingMetrics } from "../metrics/ranking.ts";
 import { type ProgressOption, reporterFor } from "./reporter.ts";
 import type { Recommendation, RecommendationBatch, RecommendOptions } from "./explicit_model.ts";
+import { batchList, topNBatch } from "./explicit_model.ts";
 import { isRecord, metadataError, readModelFile, writeModelFile } from "./_model_file.ts";
 
 /** The implicit model kinds, as written in saved files. */
@@ -166,14 +167,6 @@ export async function implicitFitLoop(
   return history;
 }
 
-function toU32(values: ArrayLike<number>): Uint32Array {
-  if (values instanceof Uint32Array) return values;
-  return Uint32Array.from({ length: values.length }, (_, j) => {
-    const v = values[j]!;
-    return Number.isInteger(v) && v >= 0 && v < 0xffff_ffff ? v : 0xffff_ffff;
-  });
-}
-
 /**
  * The behaviour every implicit model shares. Construct models with their `fit` or `load`.
  *
@@ -320,27 +313,12 @@ export abstract class ImplicitModel {
         `recommend: exclude has ${options.exclude.nItems} items, the model ${this.nItems}`,
       );
     }
-    const dense = toU32(users);
-    const top = await recommendTopN(this.arrays(), dense, n, {
-      exclude: options.exclude,
-      threads: options.threads,
-    });
-    const ids = { userIds: this.userIds, itemIds: this.itemIds };
-    return { users: dense, n, items: top.items, scores: top.scores, ids };
+    return await topNBatch(this.arrays(), this, users, n, options);
   }
 
   /** User j's list from a batch, trimmed of padding, with raw movieIds. */
   list(batch: RecommendationBatch, j: number): Recommendation {
-    const { n } = batch;
-    let length = 0;
-    while (length < n && batch.items[j * n + length] !== 0xffff_ffff) length++;
-    const items = batch.items.slice(j * n, j * n + length);
-    return {
-      user: batch.users[j]!,
-      items,
-      movieIds: items.map((i) => this.itemIds[i]!),
-      scores: batch.scores.slice(j * n, j * n + length),
-    };
+    return batchList(batch, j, this.itemIds);
   }
 
   /**
