@@ -37,8 +37,17 @@ export const CLASSIC_FILES: Readonly<Record<ClassicRelease, readonly [string, st
   "ml-1m": ["ratings.dat", "movies.dat", "users.dat"],
 };
 
-/** ML-100K's 19 genre flags in u.genre order, as names of `MOVIELENS_GENRES`. */
-const ML100K_GENRE_FLAGS: readonly string[] = [
+/**
+ * ML-100K's 19 genre flags in u.genre order, as names of `MOVIELENS_GENRES` (the synthetic
+ * ML-100K writer uses the same order).
+ *
+ * @example
+ * ```ts
+ * import { ML100K_GENRE_FLAGS } from "./load_classic.ts";
+ * if (ML100K_GENRE_FLAGS.length !== 19 || ML100K_GENRE_FLAGS[15] !== "Sci-Fi") throw new Error("u.genre");
+ * ```
+ */
+export const ML100K_GENRE_FLAGS: readonly string[] = [
   "(no genres listed)",
   "Action",
   "Adventure",

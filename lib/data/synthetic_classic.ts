@@ -34,7 +34,7 @@ import { MOVIELENS_GENRES } from "./side_files.ts";
 import { planSynthetic, SYNTHETIC_SEED } from "./synthetic.ts";
 import type { SyntheticPlan } from "./synthetic.ts";
 import { Rng } from "../stats/rng.ts";
-import type { ClassicRelease } from "./load_classic.ts";
+import { type ClassicRelease, ML100K_GENRE_FLAGS } from "./load_classic.ts";
 
 /** The planted effects of {@linkcode generateSyntheticClassic}, by name. */
 export interface PlantedEffects {
@@ -125,29 +125,6 @@ const ENGINEER: Record<ClassicRelease, number> = {
 };
 const SECONDS_PER_DAY = 86_400;
 const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
-/** u.genre's order, in the names of `MOVIELENS_GENRES`. */
-const ML100K_GENRE_ORDER = [
-  "(no genres listed)",
-  "Action",
-  "Adventure",
-  "Animation",
-  "Children",
-  "Comedy",
-  "Crime",
-  "Documentary",
-  "Drama",
-  "Fantasy",
-  "Film-Noir",
-  "Horror",
-  "Musical",
-  "Mystery",
-  "Romance",
-  "Sci-Fi",
-  "Thriller",
-  "War",
-  "Western",
-];
-
 /** Walker's alias table over `weights` (all ≥ 0, sum > 0). */
 class Alias {
   readonly #prob: Float64Array;
@@ -431,7 +408,7 @@ export async function generateSyntheticClassic(
     files["u.data"] = lines.join("");
     files["u.item"] = Array.from({ length: spec.movies }, (_, i) => {
       const names = genreNames(i);
-      const flags = ML100K_GENRE_ORDER.map((g, f) =>
+      const flags = ML100K_GENRE_FLAGS.map((g, f) =>
         f === 0 ? (names.length === 0 || names.includes(g) ? 1 : 0) : names.includes(g) ? 1 : 0
       );
       const year = /\((\d{4})\)$/.exec(titleOf(i))?.[1] ?? "1995";
@@ -447,7 +424,7 @@ export async function generateSyntheticClassic(
           occupationNames[people.occupation[u]!]
         }|${people.zip[u]}\n`,
     ).join("");
-    files["u.genre"] = ML100K_GENRE_ORDER.map((g, f) =>
+    files["u.genre"] = ML100K_GENRE_FLAGS.map((g, f) =>
       `${f === 0 ? "unknown" : g === "Children" ? "Children's" : g}|${f}\n`
     ).join("") + "\n";
     files["u.occupation"] = occupationNames.map((o) =>
