@@ -17,12 +17,27 @@ pub fn biasInRow(k: usize, kp: usize) bool {
 }
 
 /// Packs `factors` (`bias.len` rows of k) into `dst` (rows of kp), one partition per thread.
-pub fn packRows(factors: []const f32, bias: []const f32, k: usize, dst: []f32, kp: usize, threads: u32) void {
-    assert(k >= 1 and k <= kp);
+pub fn packRows(
+    factors: []const f32,
+    bias: []const f32,
+    k: usize,
+    dst: []f32,
+    kp: usize,
+    threads: u32,
+) void {
+    assert(k >= 1);
+    assert(k <= kp);
     assert(factors.len == bias.len * k);
     assert(dst.len == bias.len * kp);
     const parts = threads_mod.clampThreads(threads, bias.len, 1 << 12);
-    const context: Pack = .{ .factors = factors, .bias = bias, .k = k, .dst = dst, .kp = kp, .parts = parts };
+    const context: Pack = .{
+        .factors = factors,
+        .bias = bias,
+        .k = k,
+        .dst = dst,
+        .kp = kp,
+        .parts = parts,
+    };
     threads_mod.run(parts, &context, Pack.run);
 }
 
@@ -35,6 +50,7 @@ const Pack = struct {
     parts: u32,
 
     fn run(self: *const Pack, part: u32) void {
+        assert(part < self.parts);
         const range = threads_mod.partRange(self.bias.len, self.parts, part);
         for (range.begin..range.end) |row| {
             const dst = self.dst[row * self.kp ..][0..self.kp];

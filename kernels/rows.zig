@@ -4,6 +4,7 @@
 const std = @import("std");
 const assert = std.debug.assert;
 const status_mod = @import("status.zig");
+const threads_max = @import("threads.zig").threads_max;
 
 const Status = status_mod.Status;
 const ErrorRecord = status_mod.ErrorRecord;
@@ -18,6 +19,16 @@ pub const Rows = struct {
     pub fn count(self: Rows) u32 {
         assert(self.ptr.len >= 1);
         return @intCast(self.ptr.len - 1);
+    }
+
+    /// The O(1) part of a well-formed layout (what `validate` and `abi.rowsOf` guarantee): row
+    /// pointers from 0 to `index.len`, one value per index. For asserts at kernel entry points.
+    pub fn assertShape(self: Rows) void {
+        assert(self.ptr.len >= 1);
+        assert(self.ptr.len - 1 <= std.math.maxInt(u32));
+        assert(self.ptr[0] == 0);
+        assert(self.ptr[self.ptr.len - 1] == self.index.len);
+        assert(self.index.len == self.values.len);
     }
 
     pub fn begin(self: Rows, r: usize) usize {
@@ -42,7 +53,9 @@ pub fn validate(rows: Rows, inner: u32, info: *ErrorRecord) Status {
             return .invalid_argument;
         }
         var previous: ?u32 = null;
-        for (rows.index[rows.begin(r)..rows.end(r)], rows.values[rows.begin(r)..rows.end(r)]) |i, v| {
+        const row_index = rows.index[rows.begin(r)..rows.end(r)];
+        const row_values = rows.values[rows.begin(r)..rows.end(r)];
+        for (row_index, row_values) |i, v| {
             if (i >= inner) {
                 info.* = .{ .row = r, .index = i };
                 return .index_out_of_range;
@@ -66,7 +79,9 @@ pub fn validate(rows: Rows, inner: u32, info: *ErrorRecord) Status {
 /// depends only on `ptr`, `parts` and `row_cost`.
 pub fn balancedBounds(ptr: []const u32, parts: u32, row_cost: u64, bounds: []usize) void {
     assert(ptr.len >= 1);
+    assert(ptr[0] == 0);
     assert(parts >= 1);
+    assert(parts <= threads_max);
     assert(bounds.len == @as(usize, parts) + 1);
     const count = ptr.len - 1;
     const total: u64 = @as(u64, ptr[count]) + row_cost * count;
@@ -104,9 +119,11 @@ test "validate accepts a good layout and names the bad entry" {
     try testing.expectEqual(Status.not_finite, validate(rows, 5, &info));
     try testing.expectEqual(@as(u64, 2), info.row);
     const unsorted = [_]u32{ 4, 0, 1 };
-    try testing.expectEqual(Status.invalid_argument, validate(.{ .ptr = &ptr, .index = &unsorted, .values = &values }, 5, &info));
+    const unsorted_rows: Rows = .{ .ptr = &ptr, .index = &unsorted, .values = &values };
+    try testing.expectEqual(Status.invalid_argument, validate(unsorted_rows, 5, &info));
     const bad_ptr = [_]u32{ 0, 2, 1, 3 };
-    try testing.expectEqual(Status.invalid_argument, validate(.{ .ptr = &bad_ptr, .index = &index, .values = &values }, 5, &info));
+    const bad_rows: Rows = .{ .ptr = &bad_ptr, .index = &index, .values = &values };
+    try testing.expectEqual(Status.invalid_argument, validate(bad_rows, 5, &info));
 }
 
 test "balancedBounds splits by entries, not rows" {

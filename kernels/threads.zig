@@ -1,5 +1,6 @@
-//! Static partitions of index ranges over `std.Thread.spawn` + `join`. No pool: every parallel call
-//! spawns `threads - 1` workers, runs the first partition on the calling thread, and joins them all.
+//! Static partitions of index ranges over `std.Thread.spawn` + `join`. No pool: every parallel
+//! call spawns `threads - 1` workers, runs the first partition on the calling thread, and joins
+//! them all.
 const std = @import("std");
 const assert = std.debug.assert;
 
@@ -8,6 +9,7 @@ pub const threads_max: u32 = 64;
 /// The half-open range `[begin, end)` that partition `part` of `parts` gets out of `0..count`.
 pub fn partRange(count: usize, parts: u32, part: u32) struct { begin: usize, end: usize } {
     assert(parts >= 1);
+    assert(parts <= threads_max);
     assert(part < parts);
     const begin = count * part / parts;
     const end = count * (part + 1) / parts;
@@ -20,7 +22,10 @@ pub fn clampThreads(requested: u32, count: usize, grain: usize) u32 {
     assert(grain >= 1);
     const useful: usize = @max(1, count / grain);
     const wanted: usize = @min(@max(requested, 1), threads_max);
-    return @intCast(@min(wanted, useful));
+    const clamped: u32 = @intCast(@min(wanted, useful));
+    assert(clamped >= 1);
+    assert(clamped <= threads_max);
+    return clamped;
 }
 
 /// Runs `func(context, part)` for every `part` in `0..parts`, in parallel. `func` must not fail;
@@ -59,7 +64,8 @@ test "partRange covers the range exactly once" {
 
 test "run visits every part once" {
     const Context = struct {
-        hits: [8]std.atomic.Value(u32) = [_]std.atomic.Value(u32){std.atomic.Value(u32).init(0)} ** 8,
+        const Hit = std.atomic.Value(u32);
+        hits: [8]Hit = [_]Hit{Hit.init(0)} ** 8,
         fn visit(self: *@This(), part: u32) void {
             _ = self.hits[part].fetchAdd(1, .monotonic);
         }
