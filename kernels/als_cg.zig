@@ -30,9 +30,17 @@ const Vectors = struct {
     buffer: []f32,
 
     fn init(allocator: std.mem.Allocator, k: usize) !Vectors {
+        assert(k >= 1);
+        assert(k <= als.k_max);
         const buffer = try allocator.alloc(f32, 4 * (k + 1));
         const n = k + 1;
-        return .{ .theta = buffer[0..n], .r = buffer[n .. 2 * n], .p = buffer[2 * n .. 3 * n], .ap = buffer[3 * n ..], .buffer = buffer };
+        return .{
+            .theta = buffer[0..n],
+            .r = buffer[n .. 2 * n],
+            .p = buffer[2 * n .. 3 * n],
+            .ap = buffer[3 * n ..],
+            .buffer = buffer,
+        };
     }
 
     fn deinit(self: *Vectors, allocator: std.mem.Allocator) void {
@@ -52,18 +60,31 @@ const HalfStep = struct {
     failed: []bool,
 
     fn run(self: *const HalfStep, part: u32) void {
+        assert(part < self.failed.len);
+        assert(self.bounds.len == self.failed.len + 1);
         var v = Vectors.init(self.allocator, self.params.k) catch {
             self.failed[part] = true;
             return;
         };
         defer v.deinit(self.allocator);
+        assert(self.bounds[part] <= self.bounds[part + 1]);
+        assert(self.bounds[part + 1] <= self.rows.count());
         var r = self.bounds[part];
         while (r < self.bounds[part + 1]) : (r += 1) self.solveRow(&v, r);
     }
 
     /// out = A v for row r (A = Σ z zᵀ + D, z = [y; 1]).
-    fn multiply(self: *const HalfStep, r: usize, d_factors: f32, d_bias: f32, v: []const f32, out: []f32) void {
+    fn multiply(
+        self: *const HalfStep,
+        r: usize,
+        d_factors: f32,
+        d_bias: f32,
+        v: []const f32,
+        out: []f32,
+    ) void {
         const k: usize = self.params.k;
+        assert(v.len == k + 1);
+        assert(out.len == k + 1);
         for (out[0..k], v[0..k]) |*o, x| o.* = d_factors * x;
         out[k] = d_bias * v[k];
         for (self.rows.index[self.rows.begin(r)..self.rows.end(r)]) |o| {
@@ -78,6 +99,7 @@ const HalfStep = struct {
         const k: usize = self.params.k;
         const begin = self.rows.begin(r);
         const end = self.rows.end(r);
+        assert(begin <= end);
         const factors = self.side.factors[r * k ..][0..k];
         if (begin == end) {
             @memset(factors, 0);
@@ -133,9 +155,12 @@ pub fn halfStep(
     threads: u32,
 ) bool {
     assert(params.valid());
-    assert(cg_steps >= 1 and cg_steps <= cg_steps_max);
+    assert(cg_steps >= 1);
+    assert(cg_steps <= cg_steps_max);
+    rows.assertShape();
     const k: usize = params.k;
-    assert(side.bias.len == rows.count() and side.factors.len == side.bias.len * k);
+    assert(side.bias.len == rows.count());
+    assert(side.factors.len == side.bias.len * k);
     assert(other.factors.len == other.bias.len * k);
     const parts = threads_mod.clampThreads(threads, rows.count(), als.rows_per_thread_min);
     var bounds: [threads_mod.threads_max + 1]usize = undefined;
@@ -167,6 +192,9 @@ pub fn epoch(
     cg_steps: u32,
     threads: u32,
 ) bool {
+    assert(users.index.len == items.index.len);
+    assert(user.bias.len == users.count());
+    assert(item.bias.len == items.count());
     const item_const: als.SideConst = .{ .factors = item.factors, .bias = item.bias };
     if (!halfStep(allocator, users, item_const, user, params, cg_steps, threads)) return false;
     const user_const: als.SideConst = .{ .factors = user.factors, .bias = user.bias };
@@ -197,7 +225,13 @@ const Problem = struct {
     }
 };
 
-fn randomRatings(allocator: std.mem.Allocator, n_users: usize, n_items: usize, density: f64, seed: u64) !Problem {
+fn randomRatings(
+    allocator: std.mem.Allocator,
+    n_users: usize,
+    n_items: usize,
+    density: f64,
+    seed: u64,
+) !Problem {
     var rng = rng_mod.Rng.stream(seed, 0);
     const ptr = try allocator.alloc(u32, n_users + 1);
     var index: std.ArrayList(u32) = .empty;
@@ -212,7 +246,11 @@ fn randomRatings(allocator: std.mem.Allocator, n_users: usize, n_items: usize, d
         };
         ptr[u + 1] = @intCast(index.items.len);
     }
-    return .{ .ptr = ptr, .index = try index.toOwnedSlice(allocator), .values = try values.toOwnedSlice(allocator) };
+    return .{
+        .ptr = ptr,
+        .index = try index.toOwnedSlice(allocator),
+        .values = try values.toOwnedSlice(allocator),
+    };
 }
 
 fn randomArray(allocator: std.mem.Allocator, n: usize, scale: f64, seed: u64) ![]f32 {
@@ -222,7 +260,7 @@ fn randomArray(allocator: std.mem.Allocator, n: usize, scale: f64, seed: u64) ![
     return out;
 }
 
-test "CG half-step converges to the exact (Cholesky) half-step of als.zig; same for any thread count" {
+test "CG half-step converges to the exact (Cholesky) half-step of als.zig, for any thread count" {
     const allocator = testing.allocator;
     const n_users = 150;
     const n_items = 60;
@@ -230,7 +268,13 @@ test "CG half-step converges to the exact (Cholesky) half-step of als.zig; same 
     defer problem.deinit(allocator);
     inline for (.{ true, false }) |weighted| {
         const k = 10;
-        const params: als.Params = .{ .k = k, .mu = 3, .lambda_factors = 0.5, .lambda_bias = 2, .weighted = weighted };
+        const params: als.Params = .{
+            .k = k,
+            .mu = 3,
+            .lambda_factors = 0.5,
+            .lambda_bias = 2,
+            .weighted = weighted,
+        };
         const item_factors = try randomArray(allocator, n_items * k, 0.3, 1);
         defer allocator.free(item_factors);
         const item_bias = try randomArray(allocator, n_items, 0.2, 2);
@@ -241,12 +285,16 @@ test "CG half-step converges to the exact (Cholesky) half-step of als.zig; same 
         const exact_bias = try allocator.alloc(f32, n_users);
         defer allocator.free(exact_bias);
         var info: status_mod.ErrorRecord = .{};
-        try testing.expectEqual(status_mod.Status.ok, als.halfStep(allocator, problem.rows(), other, .{ .factors = exact_factors, .bias = exact_bias }, params, 2, &info));
+        const exact: als.Side = .{ .factors = exact_factors, .bias = exact_bias };
+        const status = als.halfStep(allocator, problem.rows(), other, exact, params, 2, &info);
+        try testing.expectEqual(status_mod.Status.ok, status);
         var runs: [2][n_users * k]f32 = undefined;
         for ([_]u32{ 1, 3 }, 0..) |threads, run| {
             @memset(&runs[run], 0);
             var bias = [_]f32{0} ** n_users;
-            try testing.expect(halfStep(allocator, problem.rows(), other, .{ .factors = &runs[run], .bias = &bias }, params, 40, threads));
+            const side: als.Side = .{ .factors = &runs[run], .bias = &bias };
+            const solved = halfStep(allocator, problem.rows(), other, side, params, 40, threads);
+            try testing.expect(solved);
             for (exact_factors, runs[run]) |e, c| try testing.expectApproxEqAbs(e, c, 2e-4);
             for (exact_bias, bias) |e, c| try testing.expectApproxEqAbs(e, c, 2e-4);
         }
@@ -260,11 +308,23 @@ test "warm-started CG epochs lower the training error like exact epochs" {
     const n_items = 90;
     const problem = try randomRatings(allocator, n_users, n_items, 0.15, 9);
     defer problem.deinit(allocator);
-    const by_item = try sparse.transposed(allocator, problem.ptr, problem.index, problem.values, n_items);
+    const by_item = try sparse.transposed(
+        allocator,
+        problem.ptr,
+        problem.index,
+        problem.values,
+        n_items,
+    );
     defer by_item.deinit(allocator);
     const items: Rows = .{ .ptr = by_item.ptr, .index = by_item.index, .values = by_item.values };
     const k = 6;
-    const params: als.Params = .{ .k = k, .mu = 3, .lambda_factors = 0.1, .lambda_bias = 0.1, .weighted = true };
+    const params: als.Params = .{
+        .k = k,
+        .mu = 3,
+        .lambda_factors = 0.1,
+        .lambda_bias = 0.1,
+        .weighted = true,
+    };
     const uf = try randomArray(allocator, n_users * k, 0.1, 3);
     defer allocator.free(uf);
     const itf = try randomArray(allocator, n_items * k, 0.1, 4);
@@ -272,16 +332,29 @@ test "warm-started CG epochs lower the training error like exact epochs" {
     var ub = [_]f32{0} ** n_users;
     var ib = [_]f32{0} ** n_items;
     const before = sse(problem.rows(), uf, itf, &ub, &ib, k, params.mu);
-    for (0..8) |_| try testing.expect(epoch(allocator, problem.rows(), items, .{ .factors = uf, .bias = &ub }, .{ .factors = itf, .bias = &ib }, params, 3, 2));
+    const user: als.Side = .{ .factors = uf, .bias = &ub };
+    const item: als.Side = .{ .factors = itf, .bias = &ib };
+    for (0..8) |_| {
+        try testing.expect(epoch(allocator, problem.rows(), items, user, item, params, 3, 2));
+    }
     const after = sse(problem.rows(), uf, itf, &ub, &ib, k, params.mu);
     try testing.expect(after < 0.5 * before);
 }
 
-fn sse(rows: Rows, uf: []const f32, itf: []const f32, ub: []const f32, ib: []const f32, k: usize, mu: f32) f64 {
+fn sse(
+    rows: Rows,
+    uf: []const f32,
+    itf: []const f32,
+    ub: []const f32,
+    ib: []const f32,
+    k: usize,
+    mu: f32,
+) f64 {
     var total: f64 = 0;
     for (0..rows.count()) |u| for (rows.begin(u)..rows.end(u)) |e| {
         const i: usize = rows.index[e];
-        const d = rows.values[e] - (mu + ub[u] + ib[i] + linalg.dot(uf[u * k ..][0..k], itf[i * k ..][0..k]));
+        const xy = linalg.dot(uf[u * k ..][0..k], itf[i * k ..][0..k]);
+        const d = rows.values[e] - (mu + ub[u] + ib[i] + xy);
         total += d * d;
     };
     return total;

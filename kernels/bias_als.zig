@@ -21,6 +21,10 @@ pub const Params = struct {
     lambda: f32,
     /// Multiply λ by the row's rating count (ALS-WR).
     weighted: bool,
+
+    pub fn valid(self: Params) bool {
+        return std.math.isFinite(self.mu) and self.lambda >= 0 and std.math.isFinite(self.lambda);
+    }
 };
 
 const HalfStep = struct {
@@ -31,6 +35,9 @@ const HalfStep = struct {
     bounds: []const usize,
 
     fn run(self: *const HalfStep, part: u32) void {
+        assert(part + 1 < self.bounds.len);
+        assert(self.bounds[part] <= self.bounds[part + 1]);
+        assert(self.bounds[part + 1] <= self.bias.len);
         var r = self.bounds[part];
         while (r < self.bounds[part + 1]) : (r += 1) self.bias[r] = solveRow(self, r);
     }
@@ -38,6 +45,7 @@ const HalfStep = struct {
     fn solveRow(self: *const HalfStep, r: usize) f32 {
         const begin = self.rows.begin(r);
         const end = self.rows.end(r);
+        assert(begin <= end);
         if (begin == end) return 0;
         const mu: f64 = self.params.mu;
         var sum: f64 = 0;
@@ -51,9 +59,16 @@ const HalfStep = struct {
 };
 
 /// Solves every row's bias given the other side's biases (one half of an epoch).
-pub fn halfStep(rows: Rows, other_bias: []const f32, bias: []f32, params: Params, threads: u32) void {
+pub fn halfStep(
+    rows: Rows,
+    other_bias: []const f32,
+    bias: []f32,
+    params: Params,
+    threads: u32,
+) void {
+    assert(params.valid());
+    rows.assertShape();
     assert(bias.len == rows.count());
-    assert(params.lambda >= 0);
     const parts = threads_mod.clampThreads(threads, rows.count(), rows_per_thread_min);
     var bounds: [threads_mod.threads_max + 1]usize = undefined;
     rows_mod.balancedBounds(rows.ptr, parts, 8, bounds[0 .. parts + 1]);
@@ -68,7 +83,16 @@ pub fn halfStep(rows: Rows, other_bias: []const f32, bias: []f32, params: Params
 }
 
 /// One epoch: users given items, then items given the new users.
-pub fn epoch(users: Rows, items: Rows, user_bias: []f32, item_bias: []f32, params: Params, threads: u32) void {
+pub fn epoch(
+    users: Rows,
+    items: Rows,
+    user_bias: []f32,
+    item_bias: []f32,
+    params: Params,
+    threads: u32,
+) void {
+    assert(params.valid());
+    assert(users.index.len == items.index.len);
     assert(user_bias.len == users.count());
     assert(item_bias.len == items.count());
     halfStep(users, item_bias, user_bias, params, threads);
@@ -93,7 +117,8 @@ test "one epoch of bias ALS by hand" {
     for ([_]u32{ 1, 2 }) |threads| {
         user_bias = .{ 0, 0 };
         item_bias = .{ 0, 0 };
-        epoch(users, items, &user_bias, &item_bias, .{ .mu = mu, .lambda = 1, .weighted = false }, threads);
+        const params: Params = .{ .mu = mu, .lambda = 1, .weighted = false };
+        epoch(users, items, &user_bias, &item_bias, params, threads);
         const m: f64 = mu;
         const bu0 = (4 - m + 2 - m) / 3;
         const bu1 = (5 - m) / 2;
@@ -109,7 +134,8 @@ test "one epoch of bias ALS by hand" {
     const three: Rows = .{ .ptr = &empty_ptr, .index = &user_items, .values = &user_values };
     var bias3 = [_]f32{ 9, 9, 9 };
     halfStep(three, &item_bias, &bias3, .{ .mu = 3, .lambda = 0.5, .weighted = true }, 2);
-    const want0 = (4.0 - 3 - @as(f64, item_bias[0]) + 2 - 3 - @as(f64, item_bias[1])) / (2 + 0.5 * 2);
+    const residuals = 4.0 - 3 - @as(f64, item_bias[0]) + 2 - 3 - @as(f64, item_bias[1]);
+    const want0 = residuals / (2 + 0.5 * 2);
     try testing.expectApproxEqAbs(want0, bias3[0], 1e-6);
     try testing.expectEqual(@as(f32, 0), bias3[2]);
 }
@@ -146,14 +172,26 @@ test "1, 2 and 3 threads give bit-identical biases, with both sides really cut i
             filled += 1;
         }
         std.mem.sort(u32, row, {}, std.sort.asc(u32));
-        for (user_values[nnz..][0..degree]) |*v| v.* = @as(f32, @floatFromInt(random.intRangeAtMost(u32, 1, 10))) * 0.5;
+        for (user_values[nnz..][0..degree]) |*v| {
+            v.* = @as(f32, @floatFromInt(random.intRangeAtMost(u32, 1, 10))) * 0.5;
+        }
         nnz += degree;
         user_ptr[u + 1] = nnz;
     }
     // The same ratings by item (users ascending within an item), by the loader's own transpose.
-    const by_item = try sparse.transposed(testing.allocator, user_ptr, user_items[0..nnz], user_values[0..nnz], n_items);
+    const by_item = try sparse.transposed(
+        testing.allocator,
+        user_ptr,
+        user_items[0..nnz],
+        user_values[0..nnz],
+        n_items,
+    );
     defer by_item.deinit(testing.allocator);
-    const users: Rows = .{ .ptr = user_ptr, .index = user_items[0..nnz], .values = user_values[0..nnz] };
+    const users: Rows = .{
+        .ptr = user_ptr,
+        .index = user_items[0..nnz],
+        .values = user_values[0..nnz],
+    };
     const items: Rows = .{ .ptr = by_item.ptr, .index = by_item.index, .values = by_item.values };
 
     const user_bias = try testing.allocator.alloc(f32, n_users);
@@ -174,17 +212,21 @@ test "1, 2 and 3 threads give bit-identical biases, with both sides really cut i
         @memset(want_user, 0);
         @memset(want_item, 0);
         for (0..3) |_| {
-            inline for (.{ .{ users, want_item, want_user }, .{ items, want_user, want_item } }) |step| {
+            const steps = .{ .{ users, want_item, want_user }, .{ items, want_user, want_item } };
+            inline for (steps) |step| {
                 const rows, const other, const out = step;
                 for (out, 0..) |*b, r| {
                     var sum: f64 = 0;
-                    for (rows.index[rows.begin(r)..rows.end(r)], rows.values[rows.begin(r)..rows.end(r)]) |o, v| sum += @as(f64, v) - params.mu - other[o];
+                    const row_index = rows.index[rows.begin(r)..rows.end(r)];
+                    const row_values = rows.values[rows.begin(r)..rows.end(r)];
+                    for (row_index, row_values) |o, v| sum += @as(f64, v) - params.mu - other[o];
                     const n: f64 = @floatFromInt(rows.end(r) - rows.begin(r));
                     b.* = if (n == 0) 0 else sum / (n + params.lambda * (if (weighted) n else 1));
                 }
             }
         }
-        // Thread counts in an order that also repeats one (the same count twice gives the same bits).
+        // Thread counts in an order that also repeats one (the same count twice gives the same
+        // bits).
         for ([_]u32{ 1, 2, 3, 2 }, 0..) |threads, run| {
             @memset(user_bias, 0);
             @memset(item_bias, 0);

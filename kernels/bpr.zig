@@ -69,7 +69,9 @@ pub const Triple = struct {
 /// Returns whether the pair was ordered correctly before the step.
 pub fn step(t: Triple, learning_rate: f32, lambda: f32, lambda_bias: f32) bool {
     const k = t.x.len;
-    assert(t.y_i.len == k and t.y_j.len == k);
+    assert(k >= 1);
+    assert(t.y_i.len == k);
+    assert(t.y_j.len == k);
     const difference = t.b_i.* - t.b_j.* + linalg.dot(t.x, t.y_i) - linalg.dot(t.x, t.y_j);
     const g = 1 / (1 + @exp(difference)); // σ(−difference)
     const lanes = linalg.lanes;
@@ -126,7 +128,15 @@ pub fn contains(row: []const u32, item: u32) bool {
 }
 
 /// A negative item for a user with positives `row`, or null after `redraws_max` draws.
-pub fn drawNegative(rng: *rng_mod.Rng, users: Rows, n_items: u32, row: []const u32, params: Params) ?u32 {
+pub fn drawNegative(
+    rng: *rng_mod.Rng,
+    users: Rows,
+    n_items: u32,
+    row: []const u32,
+    params: Params,
+) ?u32 {
+    assert(n_items >= 1);
+    assert(users.index.len >= 1);
     var draw: u32 = 0;
     while (draw < redraws_max) : (draw += 1) {
         const j: u32 = switch (params.negatives) {
@@ -149,11 +159,14 @@ const Epoch = struct {
     results: []Result,
 
     fn run(self: *const Epoch, part: u32) void {
+        assert(part < self.results.len);
         const k: usize = self.params.k;
         const range = threads_mod.partRange(self.params.samples, self.parts, part);
-        var rng = rng_mod.Rng.stream(self.params.seed, @as(u64, self.params.epoch) * threads_mod.threads_max + part);
+        const stream = @as(u64, self.params.epoch) * threads_mod.threads_max + part;
+        var rng = rng_mod.Rng.stream(self.params.seed, stream);
         var result: Result = .{};
         const nnz = self.users.index.len;
+        assert(nnz >= 1);
         var s = range.begin;
         while (s < range.end) : (s += 1) {
             const e = rng.below(nnz);
@@ -171,7 +184,8 @@ const Epoch = struct {
                 .b_i = &self.item_bias[i],
                 .b_j = &self.item_bias[j],
             };
-            if (step(triple, self.params.learning_rate, self.params.lambda, self.params.lambda_bias)) result.correct += 1;
+            const p = self.params;
+            if (step(triple, p.learning_rate, p.lambda, p.lambda_bias)) result.correct += 1;
         }
         result.samples = range.end - range.begin;
         self.results[part] = result;
@@ -190,10 +204,13 @@ pub fn epoch(
     threads: u32,
 ) Result {
     assert(params.valid());
+    users.assertShape();
     assert(user_factors.len == @as(usize, users.count()) * params.k);
     assert(item_factors.len == @as(usize, n_items) * params.k);
     assert(item_bias.len == n_items);
-    if (users.index.len == 0 or n_items == 0) return .{ .samples = params.samples, .skipped = params.samples };
+    if (users.index.len == 0 or n_items == 0) {
+        return .{ .samples = params.samples, .skipped = params.samples };
+    }
     const parts = threads_mod.clampThreads(threads, params.samples, 4096);
     var results: [threads_mod.threads_max]Result = [_]Result{.{}} ** threads_mod.threads_max;
     const context: Epoch = .{
@@ -224,7 +241,15 @@ const testing = std.testing;
 
 /// −ln σ(x̂_ui − x̂_uj) + (λ/2)(‖x‖² + ‖y_i‖² + ‖y_j‖²) + (λ_b/2)(b_i² + b_j²), in f64: the loss
 /// whose gradient one `step` descends.
-fn tripleLoss(x: []const f64, yi: []const f64, yj: []const f64, bi: f64, bj: f64, lambda: f64, lambda_bias: f64) f64 {
+fn tripleLoss(
+    x: []const f64,
+    yi: []const f64,
+    yj: []const f64,
+    bi: f64,
+    bj: f64,
+    lambda: f64,
+    lambda_bias: f64,
+) f64 {
     var d = bi - bj;
     var norms: f64 = 0;
     for (x, yi, yj) |a, b, c| {
@@ -232,6 +257,15 @@ fn tripleLoss(x: []const f64, yi: []const f64, yj: []const f64, bi: f64, bj: f64
         norms += a * a + b * b + c * c;
     }
     return @log(1 + @exp(-d)) + lambda / 2 * norms + lambda_bias / 2 * (bi * bi + bj * bj);
+}
+
+/// `tripleLoss` of the parameters laid out as x, y_i, y_j (k each), b_i, b_j.
+fn tripleLossOf(params: []const f64, k: usize, lambda: f64, lambda_bias: f64) f64 {
+    assert(params.len == 3 * k + 2);
+    const x = params[0..k];
+    const yi = params[k .. 2 * k];
+    const yj = params[2 * k .. 3 * k];
+    return tripleLoss(x, yi, yj, params[3 * k], params[3 * k + 1], lambda, lambda_bias);
 }
 
 test "one BPR step moves every parameter by −η × the finite-difference gradient" {
@@ -261,7 +295,8 @@ test "one BPR step moves every parameter by −η × the finite-difference gradi
     params[3 * k] = bi;
     params[3 * k + 1] = bj;
     const before = params;
-    _ = step(.{ .x = &x, .y_i = &yi, .y_j = &yj, .b_i = &bi, .b_j = &bj }, eta, lambda, lambda_bias);
+    const triple: Triple = .{ .x = &x, .y_i = &yi, .y_j = &yj, .b_i = &bi, .b_j = &bj };
+    _ = step(triple, eta, lambda, lambda_bias);
     var after: [3 * k + 2]f64 = undefined;
     for (0..k) |f| {
         after[f] = x[f];
@@ -276,8 +311,8 @@ test "one BPR step moves every parameter by −η × the finite-difference gradi
         var minus = before;
         plus[p] += h;
         minus[p] -= h;
-        const f_plus = tripleLoss(plus[0..k], plus[k .. 2 * k], plus[2 * k .. 3 * k], plus[3 * k], plus[3 * k + 1], lambda, lambda_bias);
-        const f_minus = tripleLoss(minus[0..k], minus[k .. 2 * k], minus[2 * k .. 3 * k], minus[3 * k], minus[3 * k + 1], lambda, lambda_bias);
+        const f_plus = tripleLossOf(&plus, k, lambda, lambda_bias);
+        const f_minus = tripleLossOf(&minus, k, lambda, lambda_bias);
         const gradient = (f_plus - f_minus) / (2 * h);
         const moved = (after[p] - before[p]) / -@as(f64, eta);
         try testing.expectApproxEqAbs(gradient, moved, 2e-3 * (1 + @abs(gradient)));
@@ -291,7 +326,17 @@ test "verified negatives are never among the user's positives; popularity draws 
     const values = [_]f32{1} ** 9;
     const users: Rows = .{ .ptr = &ptr, .index = &index, .values = &values };
     var rng = rng_mod.Rng.stream(1, 2);
-    var params: Params = .{ .k = 4, .learning_rate = 0.1, .lambda = 0, .lambda_bias = 0, .negatives = .uniform, .verify = true, .seed = 0, .epoch = 0, .samples = 0 };
+    var params: Params = .{
+        .k = 4,
+        .learning_rate = 0.1,
+        .lambda = 0,
+        .lambda_bias = 0,
+        .negatives = .uniform,
+        .verify = true,
+        .seed = 0,
+        .epoch = 0,
+        .samples = 0,
+    };
     for (0..2000) |_| {
         const own = drawNegative(&rng, users, 10, index[0..8], params).?;
         try testing.expect(own == 8 or own == 9);
@@ -325,7 +370,9 @@ test "rowOf and contains agree with linear scans" {
         try testing.expectEqual(u, rowOf(&ptr, e));
     }
     const row = [_]u32{ 2, 5, 9 };
-    for (0..12) |i| try testing.expectEqual(i == 2 or i == 5 or i == 9, contains(&row, @intCast(i)));
+    for (0..12) |i| {
+        try testing.expectEqual(i == 2 or i == 5 or i == 9, contains(&row, @intCast(i)));
+    }
     try testing.expect(!contains(&.{}, 0));
 }
 
@@ -356,10 +403,21 @@ test "epochs raise the training AUC, reproducibly with one thread" {
         var first_auc: f64 = 0;
         var last_auc: f64 = 0;
         for (0..20) |e| {
-            const params: Params = .{ .k = k, .learning_rate = 0.05, .lambda = 0.01, .lambda_bias = 0.01, .negatives = .uniform, .verify = true, .seed = 9, .epoch = @intCast(e), .samples = index.items.len };
+            const params: Params = .{
+                .k = k,
+                .learning_rate = 0.05,
+                .lambda = 0.01,
+                .lambda_bias = 0.01,
+                .negatives = .uniform,
+                .verify = true,
+                .seed = 9,
+                .epoch = @intCast(e),
+                .samples = index.items.len,
+            };
             const result = epoch(users, 100, uf, &runs[run], &bias, params, 1);
             try testing.expectEqual(@as(u64, 0), result.skipped);
-            const auc = @as(f64, @floatFromInt(result.correct)) / @as(f64, @floatFromInt(result.samples));
+            const correct: f64 = @floatFromInt(result.correct);
+            const auc = correct / @as(f64, @floatFromInt(result.samples));
             if (e == 0) first_auc = auc;
             last_auc = auc;
         }
