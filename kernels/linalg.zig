@@ -61,7 +61,9 @@ pub fn dot(a: []const f32, b: []const f32) f32 {
     if (n < lanes) return dotT(f32, a, b);
     var acc: V = @splat(0);
     var i: usize = 0;
-    while (i + lanes <= n) : (i += lanes) acc = mulAdd(V, a[i..][0..lanes].*, b[i..][0..lanes].*, acc);
+    while (i + lanes <= n) : (i += lanes) {
+        acc = mulAdd(V, a[i..][0..lanes].*, b[i..][0..lanes].*, acc);
+    }
     if (i < n) {
         const start = n - lanes;
         const fresh = std.simd.iota(usize, lanes) >= @as(@Vector(lanes, usize), @splat(i - start));
@@ -135,7 +137,16 @@ pub const no_hook = struct {
 /// `hook.tick()` is called once every `gram_tick_rows` rows of Z in every tile (ALS uses it to
 /// spread software prefetches of the next rows over the computation); `gramTicks` counts the
 /// calls. Pass `no_hook` for none.
-pub fn gramAccumulate(z: []const f32, rows: usize, k: usize, kp: usize, g: []f64, stride: usize, hook: anytype) void {
+pub fn gramAccumulate(
+    z: []const f32,
+    rows: usize,
+    k: usize,
+    kp: usize,
+    g: []f64,
+    stride: usize,
+    hook: anytype,
+) void {
+    assert(k >= 1);
     assert(kp == padToLanes(k));
     assert(z.len >= rows * kp);
     assert(stride >= kp);
@@ -170,7 +181,8 @@ const TileWalk = struct {
         if (self.b0 == self.kp) {
             self.a0 += self.block_rows;
             if (self.a0 >= self.k) return null;
-            self.block_rows = if (mergesNext(self.a0, self.k, self.kp)) 2 * gram_rows else gram_rows;
+            const merged = mergesNext(self.a0, self.k, self.kp);
+            self.block_rows = if (merged) 2 * gram_rows else gram_rows;
             self.b0 = firstColumn(self.a0);
         }
         const tile: Tile = .{
@@ -235,8 +247,10 @@ fn gramTileDispatch(
     stride: usize,
     hook: anytype,
 ) void {
-    assert(nv >= 1 and nv <= gram_vectors);
-    assert(mr >= 1 and mr <= (if (nv == 1) 2 * gram_rows else gram_rows));
+    assert(nv >= 1);
+    assert(nv <= gram_vectors);
+    assert(mr >= 1);
+    assert(mr <= (if (nv == 1) 2 * gram_rows else gram_rows));
     switch (nv) {
         // One-vector tiles include the merged corner block (up to 2 × `gram_rows` rows).
         inline 1 => switch (mr) {
@@ -307,12 +321,19 @@ pub fn choleskyFactor(comptime T: type, a: []T, n: usize, stride: usize) bool {
 /// `stride` must be at least `columns` rounded up to the SIMD width, and the padding must hold
 /// finite values. Returns false when a pivot is not positive and finite (the matrix is not
 /// numerically positive definite, or holds NaN/inf).
-pub fn choleskyFactorAugmented(comptime T: type, a: []T, n: usize, columns: usize, stride: usize, inverse: ?[]T) bool {
+pub fn choleskyFactorAugmented(
+    comptime T: type,
+    a: []T,
+    n: usize,
+    columns: usize,
+    stride: usize,
+    inverse: ?[]T,
+) bool {
     const width = comptime widthOf(T);
     const n_pad = padTo(T, columns);
     assert(columns >= n);
     assert(stride >= n_pad);
-    assert(n == 0 or a.len >= (n - 1) * stride + n_pad);
+    if (n > 0) assert(a.len >= (n - 1) * stride + n_pad);
     if (inverse) |inv| assert(inv.len >= n);
     var k0: usize = 0;
     while (k0 < n) : (k0 += cholesky_panel) {
@@ -334,7 +355,9 @@ pub fn choleskyFactorAugmented(comptime T: type, a: []T, n: usize, columns: usiz
         for (k0..k0 + rows) |k| {
             const row_k = a[k * stride ..][0..n_pad];
             const first = k / width * width;
-            for (k0..k) |m| axpy(T, -a[m * stride + k], a[m * stride ..][first..n_pad], row_k[first..n_pad]);
+            for (k0..k) |m| {
+                axpy(T, -a[m * stride + k], a[m * stride ..][first..n_pad], row_k[first..n_pad]);
+            }
             const pivot = row_k[k];
             if (!(pivot > 0) or !std.math.isFinite(pivot)) return false;
             const root = @sqrt(pivot);
@@ -355,9 +378,19 @@ const cholesky_vectors = 3;
 /// A[k0 + r][j0 .. j0 + vectors·width] −= Σ_{m<k0} U[m][k0 + r] · U[m][j0 ..] for the `rows` rows
 /// of a panel, summed in registers (`rows` × `vectors` accumulators, split into two interleaved
 /// partial sums when that is fewer than eight chains, so the FMA latency stays hidden).
-fn choleskyTile(comptime T: type, comptime rows: usize, comptime vectors: usize, a: []T, stride: usize, k0: usize, j0: usize) void {
+fn choleskyTile(
+    comptime T: type,
+    comptime rows: usize,
+    comptime vectors: usize,
+    a: []T,
+    stride: usize,
+    k0: usize,
+    j0: usize,
+) void {
     const width = comptime widthOf(T);
     const W = @Vector(width, T);
+    assert(j0 % width == 0);
+    assert(j0 + vectors * width <= stride);
     const unroll = if (rows * vectors < 8) 2 else 1;
     var acc: [unroll][rows][vectors]W = undefined;
     inline for (0..unroll) |u| inline for (0..rows) |r| inline for (0..vectors) |v| {
@@ -398,7 +431,8 @@ fn choleskyTile(comptime T: type, comptime rows: usize, comptime vectors: usize,
 fn scaleRow(comptime T: type, row: []T, k: usize, root: T, reciprocal: T) void {
     const width = comptime widthOf(T);
     const W = @Vector(width, T);
-    assert(row.len % width == 0 and k < row.len);
+    assert(row.len % width == 0);
+    assert(k < row.len);
     const j0 = k / width * width;
     const lane = std.simd.iota(usize, width);
     const at: @Vector(width, usize) = @splat(k - j0);
@@ -414,6 +448,7 @@ fn scaleRow(comptime T: type, row: []T, k: usize, root: T, reciprocal: T) void {
 pub fn choleskySolve(comptime T: type, u: []const T, n: usize, stride: usize, b: []T) void {
     assert(b.len >= n);
     assert(stride >= n);
+    if (n > 0) assert(u.len >= (n - 1) * stride + n);
     // Forward: Uᵀ y = b, as column sweeps: y_i = b_i / U[i][i], then b[i+1..] −= y_i · U[i][i+1..].
     var i: usize = 0;
     while (i < n) : (i += 1) {
@@ -436,11 +471,19 @@ pub fn choleskySolve(comptime T: type, u: []const T, n: usize, stride: usize, b:
 /// subtracted from the rest of b in independent vector chains. `b` holds n rounded up to the SIMD
 /// width entries (the padding ends as zero) and so do the rows of `u`. Every access to `b` is a
 /// whole aligned vector (see `scaleRow`).
-pub fn solveLower(comptime T: type, u: []const T, n: usize, stride: usize, inverse: []const T, b: []T) void {
+pub fn solveLower(
+    comptime T: type,
+    u: []const T,
+    n: usize,
+    stride: usize,
+    inverse: []const T,
+    b: []T,
+) void {
     const width = comptime widthOf(T);
     const W = @Vector(width, T);
     const n_pad = padTo(T, n);
-    assert(b.len >= n_pad and inverse.len >= n);
+    assert(b.len >= n_pad);
+    assert(inverse.len >= n);
     assert(stride >= n_pad);
     const lane = std.simd.iota(usize, width);
     var j0: usize = 0;
@@ -462,7 +505,10 @@ pub fn solveLower(comptime T: type, u: []const T, n: usize, stride: usize, inver
         while (j < n_pad) : (j += width) {
             var acc: W = b[j..][0..width].*;
             inline for (0..width) |l| {
-                if (l < count) acc = mulAdd(W, @splat(-y[l]), u[(j0 + l) * stride + j ..][0..width].*, acc);
+                if (l < count) {
+                    const row: W = u[(j0 + l) * stride + j ..][0..width].*;
+                    acc = mulAdd(W, @splat(-y[l]), row, acc);
+                }
             }
             b[j..][0..width].* = acc;
         }
@@ -475,11 +521,19 @@ pub fn solveLower(comptime T: type, u: []const T, n: usize, stride: usize, inver
 /// chains), then the small triangle in registers. `b` holds n rounded up to the SIMD width entries,
 /// the padding zero; the rows of `u` are finite up to that width. Every access to `b` is a whole
 /// aligned vector (see `scaleRow`).
-pub fn solveUpper(comptime T: type, u: []const T, n: usize, stride: usize, inverse: []const T, b: []T) void {
+pub fn solveUpper(
+    comptime T: type,
+    u: []const T,
+    n: usize,
+    stride: usize,
+    inverse: []const T,
+    b: []T,
+) void {
     const width = comptime widthOf(T);
     const W = @Vector(width, T);
     const n_pad = padTo(T, n);
-    assert(b.len >= n_pad and inverse.len >= n);
+    assert(b.len >= n_pad);
+    assert(inverse.len >= n);
     assert(stride >= n_pad);
     const lane = std.simd.iota(usize, width);
     const zero: W = @splat(0);
@@ -494,7 +548,10 @@ pub fn solveUpper(comptime T: type, u: []const T, n: usize, stride: usize, inver
                 var acc: [2]W = .{ zero, zero };
                 var j = j0 + width;
                 while (j + 2 * width <= n_pad) : (j += 2 * width) {
-                    inline for (0..2) |c| acc[c] = mulAdd(W, row[j + c * width ..][0..width].*, b[j + c * width ..][0..width].*, acc[c]);
+                    inline for (0..2) |c| {
+                        const at = j + c * width;
+                        acc[c] = mulAdd(W, row[at..][0..width].*, b[at..][0..width].*, acc[c]);
+                    }
                 }
                 if (j < n_pad) acc[0] = mulAdd(W, row[j..][0..width].*, b[j..][0..width].*, acc[0]);
                 t[l] -= @reduce(.Add, acc[0] + acc[1]);
@@ -518,12 +575,20 @@ pub fn solveUpper(comptime T: type, u: []const T, n: usize, stride: usize, inver
 /// `stride` ≥ n rounded up to the SIMD width); `x` and `r` hold n rounded up to the SIMD width
 /// entries. Entries past n and below the diagonal are masked out, so they may hold anything.
 /// Every access to `r` is a whole aligned vector (see `scaleRow`).
-pub fn symmetricResidual(comptime T: type, a: []const T, n: usize, stride: usize, x: []const T, r: []T) void {
+pub fn symmetricResidual(
+    comptime T: type,
+    a: []const T,
+    n: usize,
+    stride: usize,
+    x: []const T,
+    r: []T,
+) void {
     const width = comptime widthOf(T);
     const W = @Vector(width, T);
     const I = @Vector(width, usize);
     const n_pad = padTo(T, n);
-    assert(x.len >= n_pad and r.len >= n_pad);
+    assert(x.len >= n_pad);
+    assert(r.len >= n_pad);
     assert(stride >= n_pad);
     const lane = std.simd.iota(usize, width);
     const zero: W = @splat(0);
@@ -710,7 +775,7 @@ test "Gram of a hand example" {
     try testing.expectEqual(@as(f64, 20), g[kp + 1]);
 }
 
-test "augmented factorisation, aligned solves and the symmetric residual agree with the plain solve" {
+test "augmented factorisation, aligned solves and the symmetric residual match the plain solve" {
     var rng = std.Random.DefaultPrng.init(13);
     const random = rng.random();
     const n_max = 40;
@@ -743,13 +808,17 @@ test "augmented factorisation, aligned solves and the symmetric residual agree w
         var x: [stride]f32 = [_]f32{0} ** stride;
         for (0..n) |r| x[r] = augmented[r * stride + n];
         solveUpper(f32, &augmented, n, stride, &inverse, &x);
-        for (want[0..n], x[0..n]) |w, got| try testing.expectApproxEqAbs(w, got, 1e-4 * @max(1, @abs(w)));
+        for (want[0..n], x[0..n]) |w, got| {
+            try testing.expectApproxEqAbs(w, got, 1e-4 * @max(1, @abs(w)));
+        }
 
         // The forward and back sweeps of b give the same x again.
         var again = b;
         solveLower(f32, &augmented, n, stride, &inverse, &again);
         solveUpper(f32, &augmented, n, stride, &inverse, &again);
-        for (x[0..n], again[0..n]) |w, got| try testing.expectApproxEqAbs(w, got, 1e-4 * @max(1, @abs(w)));
+        for (x[0..n], again[0..n]) |w, got| {
+            try testing.expectApproxEqAbs(w, got, 1e-4 * @max(1, @abs(w)));
+        }
 
         // b − A x from the upper triangle equals the dense product, with garbage past n.
         var x64: [stride]f64 = [_]f64{std.math.nan(f64)} ** stride;
