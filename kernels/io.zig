@@ -40,6 +40,7 @@ pub fn adviseHugePages(bytes: []u8) void {
     const start = std.mem.alignForward(usize, @intFromPtr(bytes.ptr), huge);
     const end = std.mem.alignBackward(usize, @intFromPtr(bytes.ptr) + bytes.len, huge);
     if (end <= start) return;
+    assert((end - start) % huge == 0);
     const aligned: [*]align(std.heap.page_size_min) u8 = @ptrFromInt(start);
     std.posix.madvise(aligned, end - start, std.os.linux.MADV.HUGEPAGE) catch {};
 }

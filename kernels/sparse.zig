@@ -17,7 +17,16 @@ pub const Compressed = struct {
     times: []u32,
 
     pub fn outer(self: Compressed) u32 {
+        assert(self.ptr.len >= 1);
         return @intCast(self.ptr.len - 1);
+    }
+
+    /// Every per-entry array has the same length (the entry count).
+    pub fn assertShape(self: Compressed) void {
+        assert(self.ptr.len >= 1);
+        assert(self.ptr.len - 1 <= std.math.maxInt(u32));
+        assert(self.values.len == self.index.len);
+        assert(self.times.len == self.index.len);
     }
 };
 
@@ -122,6 +131,7 @@ const IdSet = struct {
 /// Number of distinct values in `raw` and the largest one (0 when `raw` is empty). Memory grows
 /// with the distinct count only (a hash set), whatever the ids' size.
 pub fn distinct(allocator: std.mem.Allocator, raw: []const u32) !struct { count: u32, max: u32 } {
+    assert(raw.len <= std.math.maxInt(u32));
     var set = try IdSet.init(allocator, IdSet.bits_min);
     defer set.deinit(allocator);
     try set.fill(allocator, raw);
@@ -142,6 +152,8 @@ fn directTableFits(max: u32, count: usize) bool {
 /// Memory is proportional to `ids.len`: a direct table when the ids are dense enough, else a hash
 /// set of the ids with their dense indices beside the slots.
 pub fn densify(allocator: std.mem.Allocator, raw: []u32, max: u32, ids: []u32) !Status {
+    assert(raw.len <= std.math.maxInt(u32));
+    assert(ids.len <= std.math.maxInt(u32));
     for (raw) |id| {
         if (id > max) return .index_out_of_range;
     }
@@ -201,6 +213,7 @@ const Scatter = struct {
     counts: []u32,
 
     fn histogram(self: *Scatter, part: u32) void {
+        assert(part < self.parts);
         const range = threads_mod.partRange(self.keys.len, self.parts, part);
         const outer = self.out.outer();
         const counts = self.counts[@as(usize, part) * outer ..][0..outer];
@@ -209,6 +222,7 @@ const Scatter = struct {
     }
 
     fn scatter(self: *Scatter, part: u32) void {
+        assert(part < self.parts);
         const range = threads_mod.partRange(self.keys.len, self.parts, part);
         const outer = self.out.outer();
         const cursor = self.counts[@as(usize, part) * outer ..][0..outer];
@@ -243,7 +257,8 @@ const Scatter = struct {
     }
 };
 
-/// Sorts entries by `keys` into `out`, stably. Keys must be `< out.outer()` (checked by the caller).
+/// Sorts entries by `keys` into `out`, stably. Keys must be `< out.outer()` (checked by the
+/// caller).
 pub fn sortInto(
     allocator: std.mem.Allocator,
     keys: []const u32,
@@ -253,7 +268,11 @@ pub fn sortInto(
     out: Compressed,
     threads: u32,
 ) !void {
-    assert(keys.len == index.len and keys.len == values.len and keys.len == times.len);
+    assert(keys.len == index.len);
+    assert(keys.len == values.len);
+    assert(keys.len == times.len);
+    assert(keys.len <= std.math.maxInt(u32));
+    out.assertShape();
     assert(out.index.len == keys.len);
     const parts = threads_mod.clampThreads(threads, keys.len, 1 << 16);
     const counts = try allocator.alloc(u32, @as(usize, parts) * out.outer());
@@ -274,6 +293,9 @@ pub fn sortInto(
 
 /// Expands compressed pointers back into one outer key per entry.
 fn expandKeys(ptr: []const u32, keys: []u32) void {
+    assert(ptr.len >= 1);
+    assert(ptr[0] == 0);
+    assert(ptr[ptr.len - 1] == keys.len);
     var outer: usize = 0;
     while (outer + 1 < ptr.len) : (outer += 1) {
         @memset(keys[ptr[outer]..ptr[outer + 1]], @intCast(outer));
@@ -282,7 +304,14 @@ fn expandKeys(ptr: []const u32, keys: []u32) void {
 
 /// Transposes `from` into `to` (CSR into CSC or back). Entries stay in `from`'s order within each
 /// outer slot of `to`, so inner indices come out ascending.
-pub fn transpose(allocator: std.mem.Allocator, from: Compressed, to: Compressed, threads: u32) !void {
+pub fn transpose(
+    allocator: std.mem.Allocator,
+    from: Compressed,
+    to: Compressed,
+    threads: u32,
+) !void {
+    from.assertShape();
+    to.assertShape();
     assert(from.index.len == to.index.len);
     const keys = try allocator.alloc(u32, from.index.len);
     defer allocator.free(keys);
@@ -312,7 +341,9 @@ pub fn transposed(
     values: []const f32,
     outer: u32,
 ) !OwnedLayout {
-    assert(ptr.len >= 1 and ptr[ptr.len - 1] == index.len and index.len == values.len);
+    assert(ptr.len >= 1);
+    assert(ptr[ptr.len - 1] == index.len);
+    assert(index.len == values.len);
     const times = try allocator.alloc(u32, 2 * index.len);
     defer allocator.free(times);
     @memset(times, 0);
@@ -354,6 +385,13 @@ pub fn build(
     threads: u32,
     info: *ErrorRecord,
 ) !Status {
+    csr.assertShape();
+    csc.assertShape();
+    assert(users.len == items.len);
+    assert(users.len == values.len);
+    assert(users.len == times.len);
+    assert(csr.index.len == users.len);
+    assert(csc.index.len == users.len);
     for (users, items, 0..) |user, item, i| {
         if (user >= csr.outer() or item >= csc.outer()) {
             info.* = .{ .index = i };
@@ -512,10 +550,40 @@ test "the hashed and the direct densify agree with sort-and-unique on random ids
 test "densify refuses a wrong distinct count on either path" {
     var raw = [_]u32{ 5, 9, 5 };
     var two: [1]u32 = undefined;
-    try testing.expectEqual(Status.invalid_argument, try densify(testing.allocator, &raw, 9, &two));
-    var far = [_]u32{ 5, std.math.maxInt(u32) - 3, 5 };
-    try testing.expectEqual(Status.invalid_argument, try densify(testing.allocator, &far, std.math.maxInt(u32) - 3, &two));
-    try testing.expectEqual(Status.index_out_of_range, try densify(testing.allocator, &far, 9, &two));
+    const allocator = testing.allocator;
+    try testing.expectEqual(Status.invalid_argument, try densify(allocator, &raw, 9, &two));
+    const far_max = std.math.maxInt(u32) - 3;
+    var far = [_]u32{ 5, far_max, 5 };
+    try testing.expectEqual(Status.invalid_argument, try densify(allocator, &far, far_max, &two));
+    try testing.expectEqual(Status.index_out_of_range, try densify(allocator, &far, 9, &two));
+}
+
+/// Buffers for both layouts of a test matrix with `outer` rows and columns and `nnz` entries.
+fn TestLayouts(comptime outer: usize, comptime nnz: usize) type {
+    return struct {
+        user_ptr: [outer + 1]u32 = undefined,
+        item_ptr: [outer + 1]u32 = undefined,
+        u32_buffers: [4][nnz]u32 = undefined,
+        f32_buffers: [2][nnz]f32 = undefined,
+
+        fn csr(self: *@This()) Compressed {
+            return .{
+                .ptr = &self.user_ptr,
+                .index = &self.u32_buffers[0],
+                .values = &self.f32_buffers[0],
+                .times = &self.u32_buffers[1],
+            };
+        }
+
+        fn csc(self: *@This()) Compressed {
+            return .{
+                .ptr = &self.item_ptr,
+                .index = &self.u32_buffers[2],
+                .values = &self.f32_buffers[1],
+                .times = &self.u32_buffers[3],
+            };
+        }
+    };
 }
 
 test "build gives sorted CSR and CSC holding the same triplets, for any thread count" {
@@ -525,19 +593,27 @@ test "build gives sorted CSR and CSC holding the same triplets, for any thread c
     const times = [_]u32{ 10, 20, 30, 40, 50, 60 };
     var threads: u32 = 1;
     while (threads <= 4) : (threads += 1) {
-        var user_ptr: [4]u32 = undefined;
-        var item_ptr: [4]u32 = undefined;
-        var buffers: [6][6]u32 = undefined;
-        var value_buffers: [2][6]f32 = undefined;
-        const csr: Compressed = .{ .ptr = &user_ptr, .index = &buffers[0], .values = &value_buffers[0], .times = &buffers[1] };
-        const csc: Compressed = .{ .ptr = &item_ptr, .index = &buffers[2], .values = &value_buffers[1], .times = &buffers[3] };
+        var layouts: TestLayouts(3, 6) = .{};
+        const csr = layouts.csr();
+        const csc = layouts.csc();
         var info: ErrorRecord = .{};
-        try testing.expectEqual(Status.ok, try build(testing.allocator, &users, &items, &values, &times, csr, csc, threads, &info));
-        try testing.expectEqualSlices(u32, &.{ 0, 2, 4, 6 }, &user_ptr);
+        const status = try build(
+            testing.allocator,
+            &users,
+            &items,
+            &values,
+            &times,
+            csr,
+            csc,
+            threads,
+            &info,
+        );
+        try testing.expectEqual(Status.ok, status);
+        try testing.expectEqualSlices(u32, &.{ 0, 2, 4, 6 }, csr.ptr);
         try testing.expectEqualSlices(u32, &.{ 0, 2, 0, 1, 0, 2 }, csr.index);
         try testing.expectEqualSlices(f32, &.{ 4, 2, 0.5, 3, 1, 5 }, csr.values);
         try testing.expectEqualSlices(u32, &.{ 40, 20, 60, 30, 10, 50 }, csr.times);
-        try testing.expectEqualSlices(u32, &.{ 0, 3, 4, 6 }, &item_ptr);
+        try testing.expectEqualSlices(u32, &.{ 0, 3, 4, 6 }, csc.ptr);
         try testing.expectEqualSlices(u32, &.{ 0, 1, 2, 1, 0, 2 }, csc.index);
         try testing.expectEqualSlices(f32, &.{ 4, 0.5, 1, 3, 2, 5 }, csc.values);
     }
@@ -548,33 +624,35 @@ test "build takes the sorted-input path and gives the same layout" {
     const items = [_]u32{ 0, 2, 1, 0, 2 };
     const values = [_]f32{ 1, 2, 3, 4, 5 };
     const times = [_]u32{ 1, 2, 3, 4, 5 };
-    var user_ptr: [4]u32 = undefined;
-    var item_ptr: [4]u32 = undefined;
-    var buffers: [4][5]u32 = undefined;
-    var value_buffers: [2][5]f32 = undefined;
-    const csr: Compressed = .{ .ptr = &user_ptr, .index = &buffers[0], .values = &value_buffers[0], .times = &buffers[1] };
-    const csc: Compressed = .{ .ptr = &item_ptr, .index = &buffers[2], .values = &value_buffers[1], .times = &buffers[3] };
+    var layouts: TestLayouts(3, 5) = .{};
+    const csr = layouts.csr();
+    const csc = layouts.csc();
     var info: ErrorRecord = .{};
-    try testing.expectEqual(Status.ok, try build(testing.allocator, &users, &items, &values, &times, csr, csc, 2, &info));
+    const allocator = testing.allocator;
+    const status = try build(allocator, &users, &items, &values, &times, csr, csc, 2, &info);
+    try testing.expectEqual(Status.ok, status);
     try testing.expectEqualSlices(u32, &.{ 0, 2, 1, 0, 2 }, csr.index);
-    try testing.expectEqualSlices(u32, &.{ 0, 2, 3, 5 }, &item_ptr);
+    try testing.expectEqualSlices(u32, &.{ 0, 2, 3, 5 }, csc.ptr);
     try testing.expectEqualSlices(u32, &.{ 0, 2, 1, 0, 2 }, csc.index);
     try testing.expectEqualSlices(f32, &.{ 1, 4, 3, 2, 5 }, csc.values);
 }
 
 test "build reports a duplicate pair and an out-of-range index" {
-    var user_ptr: [3]u32 = undefined;
-    var item_ptr: [3]u32 = undefined;
-    var buffers: [4][3]u32 = undefined;
-    var value_buffers: [2][3]f32 = undefined;
-    const csr: Compressed = .{ .ptr = &user_ptr, .index = &buffers[0], .values = &value_buffers[0], .times = &buffers[1] };
-    const csc: Compressed = .{ .ptr = &item_ptr, .index = &buffers[2], .values = &value_buffers[1], .times = &buffers[3] };
+    var layouts: TestLayouts(2, 3) = .{};
+    const csr = layouts.csr();
+    const csc = layouts.csc();
     const values = [_]f32{ 1, 2, 3 };
     const times = [_]u32{ 1, 2, 3 };
+    const allocator = testing.allocator;
     var info: ErrorRecord = .{};
-    try testing.expectEqual(Status.duplicate_pair, try build(testing.allocator, &.{ 1, 0, 1 }, &.{ 1, 0, 1 }, &values, &times, csr, csc, 2, &info));
+    const items = [_]u32{ 1, 0, 1 };
+    const repeated = [_]u32{ 1, 0, 1 };
+    var status = try build(allocator, &repeated, &items, &values, &times, csr, csc, 2, &info);
+    try testing.expectEqual(Status.duplicate_pair, status);
     try testing.expectEqual(@as(u64, 1), info.row);
     try testing.expectEqual(@as(u64, 1), info.index);
-    try testing.expectEqual(Status.index_out_of_range, try build(testing.allocator, &.{ 1, 0, 2 }, &.{ 1, 0, 1 }, &values, &times, csr, csc, 2, &info));
+    const out_of_range = [_]u32{ 1, 0, 2 };
+    status = try build(allocator, &out_of_range, &items, &values, &times, csr, csc, 2, &info);
+    try testing.expectEqual(Status.index_out_of_range, status);
     try testing.expectEqual(@as(u64, 2), info.index);
 }

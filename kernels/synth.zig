@@ -7,15 +7,16 @@
 //!      (successive sampling: a Walker/Vose alias table plus a bitmap that rejects repeats, or, for
 //!      users who rate a large share of the catalogue, the equivalent exponential race of
 //!      Efraimidis & Spirakis),
-//!   2. rates each one `μ + b_u + b_i + x_u·y_i + σ·ε`, ε ~ N(0, 1), rounded to half stars (to whole
-//!      stars before the user's timestamp reaches `whole_stars_before`, as MovieLens had no half
-//!      stars before February 2003) and clamped to the scale,
+//!   2. rates each one `μ + b_u + b_i + x_u·y_i + σ·ε`, ε ~ N(0, 1), rounded to half stars (to
+//!      whole stars before the user's timestamp reaches `whole_stars_before`, as MovieLens had no
+//!      half stars before February 2003) and clamped to the scale,
 //!   3. timestamps each one uniformly inside the user's active window,
-//!   4. writes the lines of ratings.csv (`userId,movieId,rating,timestamp`), by userId then movieId.
+//!   4. writes the lines of ratings.csv (`userId,movieId,rating,timestamp`), by userId then
+//!      movieId.
 //!
-//! It also tallies the "oracle" errors: the written rating against the noiseless planted prediction,
-//! rounded the same way and unrounded (clamped), in integers so the sums are exact and identical for
-//! every partition of the work.
+//! It also tallies the "oracle" errors: the written rating against the noiseless planted
+//! prediction, rounded the same way and unrounded (clamped), in integers so the sums are exact and
+//! identical for every partition of the work.
 const std = @import("std");
 const assert = std.debug.assert;
 const Rng = @import("rng.zig").Rng;
@@ -55,7 +56,9 @@ pub const Table = struct {
     /// decides between the column and its alias.
     pub fn draw(table: Table, rng: *Rng) u32 {
         const n: u64 = table.prob.len;
-        assert(n > 0 and n <= std.math.maxInt(u32));
+        assert(n > 0);
+        assert(n <= std.math.maxInt(u32));
+        assert(table.alias.len == n);
         const word = rng.next();
         const column: u32 = @intCast(((word >> 32) * n) >> 32);
         const coin = @as(f64, @floatFromInt(word & 0xffff_ffff)) * 0x1.0p-32;
@@ -67,7 +70,9 @@ pub const Table = struct {
 /// scratch of the same length. Deterministic: the same weights give the same table.
 pub fn buildAlias(weights: []const f64, prob: []f64, alias: []u32, work: []u32) Status {
     const n = weights.len;
-    assert(prob.len == n and alias.len == n and work.len == n);
+    assert(prob.len == n);
+    assert(alias.len == n);
+    assert(work.len == n);
     if (n == 0 or n > std.math.maxInt(u32)) return .invalid_argument;
     var total: f64 = 0;
     for (weights) |weight| {
@@ -119,7 +124,8 @@ pub fn selectSmallest(values: []u64, count: usize) void {
     var lo: usize = 0;
     var hi: usize = values.len;
     var rounds: usize = 0;
-    // Invariant: values[0..lo] are the lo smallest and values[hi..] hold none of the count smallest.
+    // Invariant: values[0..lo] are the lo smallest and values[hi..] hold none of the count
+    // smallest.
     while (lo < count and count < hi) : (rounds += 1) {
         assert(rounds < values.len);
         const mid = lo + (hi - lo) / 2;
@@ -158,6 +164,7 @@ pub const Sampler = struct {
     keys: []u64,
 
     pub fn init(allocator: std.mem.Allocator, n_items: u32) !Sampler {
+        assert(n_items >= 1);
         const seen = try allocator.alloc(u64, (@as(usize, n_items) + 63) / 64);
         errdefer allocator.free(seen);
         @memset(seen, 0);
@@ -176,6 +183,7 @@ pub const Sampler = struct {
         const n = table.prob.len;
         assert(out.len <= n);
         assert(sampler.keys.len == n);
+        assert(sampler.seen.len == (n + 63) / 64);
         const by_race = out.len * race_share_inverse >= n;
         if (by_race or !sampler.rejection(table, rng, out)) sampler.race(table, rng, out);
         std.sort.pdq(u32, out, {}, std.sort.asc(u32));
@@ -195,13 +203,16 @@ pub const Sampler = struct {
             out[filled] = item;
             filled += 1;
         }
-        for (out[0..filled]) |item| sampler.seen[item >> 6] &= ~(@as(u64, 1) << @intCast(item & 63));
+        for (out[0..filled]) |item| {
+            sampler.seen[item >> 6] &= ~(@as(u64, 1) << @intCast(item & 63));
+        }
         return filled == out.len;
     }
 
     /// The exponential race: item `i` arrives at time Exp(1) / w_i; the first `out.len` arrivals
     /// are, in order, a successive weighted sample without replacement.
     fn race(sampler: *Sampler, table: Table, rng: *Rng, out: []u32) void {
+        assert(table.weights.len == sampler.keys.len);
         const time_max: f64 = std.math.floatMax(f32);
         for (sampler.keys, table.weights, 0..) |*key, weight, i| {
             const arrival = -@log(1.0 - rng.float()) / weight;
@@ -258,11 +269,23 @@ pub const Model = struct {
 
 /// Checks what the lines rely on: k in 1..factors_max, finite μ, finite σ ≥ 0, finite biases and
 /// factors, strictly ascending movieIds, a valid alias table. On failure `info.argument` says which
-/// array and `info.index` where: 1 = user bias/factors, 2 = item bias/factors, 3 = movieIds, 4 = alias table, 5 = μ or σ.
+/// array and `info.index` where: 1 = user bias/factors, 2 = item bias/factors, 3 = movieIds,
+/// 4 = alias table, 5 = μ or σ.
 pub fn checkModel(model: *const Model, info: *ErrorRecord) Status {
-    assert(model.nUsers() > 0 and model.nItems() > 0);
+    assert(model.nUsers() > 0);
+    assert(model.nItems() > 0);
+    assert(model.user_time_begin.len == model.nUsers());
+    assert(model.user_time_span.len == model.nUsers());
+    assert(model.user_bias.len == model.nUsers());
+    assert(model.item_bias.len == model.nItems());
+    assert(model.table.weights.len == model.nItems());
+    assert(model.table.prob.len == model.nItems());
+    assert(model.table.alias.len == model.nItems());
     if (model.k == 0 or model.k > factors_max) return .invalid_argument;
-    if (!std.math.isFinite(model.mu) or !std.math.isFinite(model.noise_sd) or !(model.noise_sd >= 0)) {
+    assert(model.user_factors.len == model.nUsers() * model.k);
+    assert(model.item_factors.len == model.nItems() * model.k);
+    const mu_finite = std.math.isFinite(model.mu);
+    if (!mu_finite or !std.math.isFinite(model.noise_sd) or !(model.noise_sd >= 0)) {
         info.* = .{ .argument = 5 };
         return .not_finite;
     }
@@ -322,14 +345,23 @@ pub fn writeDecimal(out: []u8, value: u32) usize {
 }
 
 /// One ratings.csv line, `userId,movieId,x.y,timestamp` + LF or CRLF; returns its length.
-pub fn formatLine(out: []u8, user_id: u32, movie_id: u32, half_stars: u8, time: u32, crlf: bool) usize {
+pub fn formatLine(
+    out: []u8,
+    user_id: u32,
+    movie_id: u32,
+    half_stars: u8,
+    time: u32,
+    crlf: bool,
+) usize {
     assert(out.len >= line_bytes_max);
-    assert(half_stars >= 1 and half_stars <= 10);
+    assert(half_stars >= 1);
+    assert(half_stars <= 10);
     var pos = writeDecimal(out, user_id);
     out[pos] = ',';
     pos += 1;
     pos += writeDecimal(out[pos..], movie_id);
-    out[pos..][0..5].* = .{ ',', '0' + half_stars / 2, '.', if (half_stars % 2 == 1) '5' else '0', ',' };
+    const tenths: u8 = if (half_stars % 2 == 1) '5' else '0';
+    out[pos..][0..5].* = .{ ',', '0' + half_stars / 2, '.', tenths, ',' };
     pos += 5;
     pos += writeDecimal(out[pos..], time);
     if (crlf) {
@@ -347,10 +379,15 @@ const Tally = struct {
     result: Result = [_]u64{0} ** result_len,
 
     fn add(tally: *Tally, rating: u8, oracle: u8, prediction: f64) void {
+        assert(rating >= 1);
+        assert(rating <= 10);
+        assert(oracle >= 1);
+        assert(oracle <= 10);
         const steps: i64 = @as(i64, rating) - @as(i64, oracle);
         tally.result[result_oracle_half_steps_squared] += @intCast(steps * steps);
         const err = @as(f64, @floatFromInt(rating)) * 0.5 - std.math.clamp(prediction, 0.5, 5.0);
-        tally.result[result_oracle_unrounded_fixed] += @intFromFloat(@round(err * err * unrounded_fixed_scale));
+        const fixed = @round(err * err * unrounded_fixed_scale);
+        tally.result[result_oracle_unrounded_fixed] += @intFromFloat(fixed);
         tally.result[result_histogram + rating - 1] += 1;
     }
 };
@@ -383,6 +420,9 @@ const Scratch = struct {
 
 /// Writes all lines of `user` to the start of `out`; returns the bytes written.
 fn writeUser(model: *const Model, user: u32, scratch: *Scratch, out: []u8) usize {
+    assert(user < model.nUsers());
+    assert(model.user_counts[user] <= scratch.items.len);
+    assert(out.len >= @as(usize, model.user_counts[user]) * line_bytes_max);
     var rng = Rng.stream(model.seed, user);
     const chosen = scratch.items[0..model.user_counts[user]];
     scratch.sampler.sample(model.table, &rng, chosen);
@@ -411,9 +451,13 @@ const Job = struct {
     scratch: [threads_mod.threads_max]Scratch = undefined,
 
     fn work(job: *Job, part: u32) void {
+        assert(part < threads_mod.threads_max);
         const scratch = &job.scratch[part];
-        const region = job.out[job.rating_bounds[part] * line_bytes_max ..][0 .. (job.rating_bounds[part + 1] -
-            job.rating_bounds[part]) * line_bytes_max];
+        const rating_begin = job.rating_bounds[part];
+        const rating_end = job.rating_bounds[part + 1];
+        assert(rating_begin <= rating_end);
+        const region_bytes = (rating_end - rating_begin) * line_bytes_max;
+        const region = job.out[rating_begin * line_bytes_max ..][0..region_bytes];
         var pos: usize = 0;
         var user = job.user_bounds[part];
         while (user < job.user_bounds[part + 1]) : (user += 1) {
@@ -424,8 +468,11 @@ const Job = struct {
 };
 
 /// Checks the users of `user_begin..user_end` (count within the catalogue, window inside u32) and
-/// returns their total ratings, or null with `info.row` = the user and `info.actual` the offending value.
+/// returns their total ratings, or null with `info.row` = the user and `info.actual` the offending
+/// value.
 fn chunkRatings(model: *const Model, user_begin: u32, user_end: u32, info: *ErrorRecord) ?u64 {
+    assert(user_begin <= user_end);
+    assert(user_end <= model.nUsers());
     var total: u64 = 0;
     var user = user_begin;
     while (user < user_end) : (user += 1) {
@@ -458,7 +505,18 @@ pub fn ratingsCsv(
     result: *Result,
     info: *ErrorRecord,
 ) !Status {
-    return ratingsCsvGrain(allocator, model, user_begin, user_end, threads, grain_ratings, out, item_counts, result, info);
+    return ratingsCsvGrain(
+        allocator,
+        model,
+        user_begin,
+        user_end,
+        threads,
+        grain_ratings,
+        out,
+        item_counts,
+        result,
+        info,
+    );
 }
 
 fn ratingsCsvGrain(
@@ -473,8 +531,10 @@ fn ratingsCsvGrain(
     result: *Result,
     info: *ErrorRecord,
 ) !Status {
-    assert(user_begin <= user_end and user_end <= model.nUsers());
+    assert(user_begin <= user_end);
+    assert(user_end <= model.nUsers());
     assert(item_counts.len == model.nItems());
+    assert(grain >= 1);
     const total = chunkRatings(model, user_begin, user_end, info) orelse return .invalid_argument;
     if (total * line_bytes_max > out.len) {
         info.* = .{ .expected = total * line_bytes_max, .actual = out.len };
@@ -507,8 +567,18 @@ fn ratingsCsvGrain(
 }
 
 /// Cuts `user_begin..user_end` into `parts` runs of consecutive users with about equal ratings.
-fn splitByRatings(counts: []const u32, user_begin: u32, user_end: u32, total: u64, parts: u32, job: *Job) void {
-    assert(parts >= 1 and parts <= threads_mod.threads_max);
+fn splitByRatings(
+    counts: []const u32,
+    user_begin: u32,
+    user_end: u32,
+    total: u64,
+    parts: u32,
+    job: *Job,
+) void {
+    assert(parts >= 1);
+    assert(parts <= threads_mod.threads_max);
+    assert(user_begin <= user_end);
+    assert(user_end <= counts.len);
     job.user_bounds[0] = user_begin;
     job.rating_bounds[0] = 0;
     var part: u32 = 1;
@@ -549,9 +619,11 @@ test "buildAlias reproduces the weights exactly" {
     }
     for (weights, mass) |w, m| try testing.expectApproxEqAbs(w / total, m / weights.len, 1e-12);
     const zero = [_]f64{ 1, 0 };
-    try testing.expectEqual(Status.invalid_argument, buildAlias(&zero, prob[0..2], alias[0..2], work[0..2]));
+    const status_zero = buildAlias(&zero, prob[0..2], alias[0..2], work[0..2]);
+    try testing.expectEqual(Status.invalid_argument, status_zero);
     const nan = [_]f64{ 1, std.math.nan(f64) };
-    try testing.expectEqual(Status.not_finite, buildAlias(&nan, prob[0..2], alias[0..2], work[0..2]));
+    const status_nan = buildAlias(&nan, prob[0..2], alias[0..2], work[0..2]);
+    try testing.expectEqual(Status.not_finite, status_nan);
 }
 
 test "selectSmallest puts the smallest first for every count" {
@@ -611,7 +683,9 @@ fn checkSampler(count: usize, weights: []const f64, expected: ?[4]f64) !void {
         for (sampler.seen) |word| try testing.expectEqual(@as(u64, 0), word);
     }
     if (expected) |p| {
-        for (hits, p) |h, q| try testing.expectApproxEqAbs(q, h / @as(f64, @floatFromInt(trials)), 0.005);
+        for (hits, p) |h, q| {
+            try testing.expectApproxEqAbs(q, h / @as(f64, @floatFromInt(trials)), 0.005);
+        }
     }
 }
 
@@ -648,7 +722,8 @@ test "formatLine writes GroupLens lines" {
     try testing.expectEqualStrings("1,296,5.0,1147880044\n", buf[0..len]);
     len = formatLine(&buf, 200948, 7, 1, 789652004, true);
     try testing.expectEqualStrings("200948,7,0.5,789652004\r\n", buf[0..len]);
-    len = formatLine(&buf, std.math.maxInt(u32), std.math.maxInt(u32), 7, std.math.maxInt(u32), true);
+    const big = std.math.maxInt(u32);
+    len = formatLine(&buf, big, big, 7, big, true);
     try testing.expectEqualStrings("4294967295,4294967295,3.5,4294967295\r\n", buf[0..len]);
     try testing.expectEqual(@as(usize, line_bytes_max), len);
     len = formatLine(&buf, 10, 0, 4, 0, false);
@@ -709,14 +784,32 @@ const TestModel = struct {
     }
 };
 
-fn generate(model: *const Model, chunks: []const u32, threads: u32, text: *std.ArrayList(u8), result: *Result, item_counts: []u32) !void {
+fn generate(
+    model: *const Model,
+    chunks: []const u32,
+    threads: u32,
+    text: *std.ArrayList(u8),
+    result: *Result,
+    item_counts: []u32,
+) !void {
     var buffer: [TestModel.n_users * TestModel.n_items * line_bytes_max]u8 = undefined;
     result.* = [_]u64{0} ** result_len;
     var begin: u32 = 0;
     for (chunks) |end| {
         var part: Result = undefined;
         var info: ErrorRecord = .{};
-        const status = try ratingsCsvGrain(testing.allocator, model, begin, end, threads, 1, &buffer, item_counts, &part, &info);
+        const status = try ratingsCsvGrain(
+            testing.allocator,
+            model,
+            begin,
+            end,
+            threads,
+            1,
+            &buffer,
+            item_counts,
+            &part,
+            &info,
+        );
         try testing.expectEqual(Status.ok, status);
         try text.appendSlice(testing.allocator, buffer[0..part[result_bytes]]);
         for (result[1..], part[1..]) |*sum, value| sum.* += value;
@@ -757,7 +850,9 @@ test "ratingsCsv output is the same for any thread count and chunking, and well 
         const time = try std.fmt.parseInt(u32, fields.next().?, 10);
         try testing.expect(fields.next() == null);
         if (user_id != previous_user) {
-            if (previous_user != 0) try testing.expectEqual(t.counts[previous_user - 1], seen_in_user);
+            if (previous_user != 0) {
+                try testing.expectEqual(t.counts[previous_user - 1], seen_in_user);
+            }
             try testing.expectEqual(previous_user + 1, user_id);
             seen_in_user = 0;
             previous_movie = 0;
@@ -765,7 +860,9 @@ test "ratingsCsv output is the same for any thread count and chunking, and well 
         try testing.expect(seen_in_user == 0 or movie_id > previous_movie);
         try testing.expect(movie_id % 3 == 1);
         const half: u8 = @intFromFloat(rating * 2);
-        try testing.expect(half >= 1 and half <= 10 and @as(f64, @floatFromInt(half)) == rating * 2);
+        try testing.expect(half >= 1);
+        try testing.expect(half <= 10);
+        try testing.expect(@as(f64, @floatFromInt(half)) == rating * 2);
         if (time < model.whole_stars_before) try testing.expect(half % 2 == 0);
         histogram[half - 1] += 1;
         const u = user_id - 1;
@@ -792,10 +889,13 @@ test "ratingsCsv rejects a count above the catalogue and a too small buffer" {
     var counts = [_]u32{0} ** TestModel.n_items;
     var result: Result = undefined;
     var info: ErrorRecord = .{};
-    try testing.expectEqual(Status.invalid_argument, try ratingsCsv(testing.allocator, &model, 0, 10, 1, &buffer, &counts, &result, &info));
+    const allocator = testing.allocator;
+    var status = try ratingsCsv(allocator, &model, 0, 10, 1, &buffer, &counts, &result, &info);
+    try testing.expectEqual(Status.invalid_argument, status);
     try testing.expectEqual(@as(u64, 100 * line_bytes_max), info.actual);
     t.counts[2] = TestModel.n_items + 1;
     model.user_counts = &t.counts;
-    try testing.expectEqual(Status.invalid_argument, try ratingsCsv(testing.allocator, &model, 0, 3, 1, &buffer, &counts, &result, &info));
+    status = try ratingsCsv(allocator, &model, 0, 3, 1, &buffer, &counts, &result, &info);
+    try testing.expectEqual(Status.invalid_argument, status);
     try testing.expectEqual(@as(u64, 2), info.row);
 }
