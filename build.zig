@@ -2,7 +2,8 @@
 //!
 //!   zig build                      host CPU, ReleaseFast (SIMD width from the host)
 //!   zig build -Dcpu=baseline       portable x86-64 baseline, for machines other than the builder
-//!   zig build test                 the kernels' unit tests (ReleaseSafe: bounds and overflow checks on)
+//!   zig build test                 the kernels' unit tests (ReleaseSafe: asserts, bounds and
+//!                                  overflow checks on)
 //!   zig build fuzz -- --seconds N  fuzz the ratings parser for N seconds (kernels/fuzz.zig)
 const std = @import("std");
 
@@ -50,6 +51,9 @@ pub fn build(b: *std.Build) void {
     const fuzz_exe = b.addExecutable(.{ .name = "fuzz", .root_module = fuzz_module });
     const run_fuzz = b.addRunArtifact(fuzz_exe);
     if (b.args) |args| run_fuzz.addArgs(args);
-    const fuzz_step = b.step("fuzz", "Fuzz the ratings parser: zig build fuzz -- --seconds 60 --seed 1");
+    const fuzz_step = b.step(
+        "fuzz",
+        "Fuzz the ratings parser: zig build fuzz -- --seconds 60 --seed 1",
+    );
     fuzz_step.dependOn(&run_fuzz.step);
 }

@@ -9,8 +9,8 @@
 //!   zig build test                         a bounded run (seconds) among the unit tests
 //!   zig build fuzz -- --seconds 60 --seed 7 a longer run (`./run fuzz`), prints the figures
 //!
-//! To fuzz another byte decoder, write a `check(allocator, input) !void` like `checkRatings` and pass
-//! it to `run`.
+//! To fuzz another byte decoder, write a `check(allocator, input) !bool` like `checkRatings` and
+//! pass it to `run`.
 const std = @import("std");
 const assert = std.debug.assert;
 const parse = @import("parse.zig");
@@ -38,9 +38,10 @@ pub const Options = struct {
 
 /// Tokens a MovieLens line is made of, and the edges of what the parser accepts.
 const tokens = [_][]const u8{
-    ",",                    "\n",         "\r\n", "\r",  ".",   "-",           " ",          "\xEF\xBB\xBF",
-    "\xFF",                 "0",          "0.5",  "5.0", "5.5", "3.25",        "4294967295", "4294967296",
-    "99999999999999999999", "0.49999999", "1e3",  "nan", "inf", "1,2,3.5,4\n", parse.header, "",
+    ",",   "\n",           "\r\n",       "\r",          ".",                    "-",
+    " ",   "\xEF\xBB\xBF", "\xFF",       "0",           "0.5",                  "5.0",
+    "5.5", "3.25",         "4294967295", "4294967296",  "99999999999999999999", "0.49999999",
+    "1e3", "nan",          "inf",        "1,2,3.5,4\n", parse.header,           "",
 };
 
 /// A result of the parser over one input, comparable across partition counts.
@@ -53,12 +54,16 @@ const Outcome = struct {
 };
 
 fn parseWith(allocator: std.mem.Allocator, input: []const u8, parts: u32) !Outcome {
-    assert(parts >= 1 and parts <= 8);
+    assert(parts >= 1);
+    assert(parts <= 8);
     var offsets: [9]u64 = undefined;
     var lines: [8]u64 = undefined;
     var info: ErrorRecord = .{};
     const scanned = parse.scan(input, offsets[0 .. parts + 1], lines[0..parts], &info);
-    if (scanned != .ok) return .{ .status = scanned, .line = info.line, .field = info.field, .rows = 0, .digest = 0 };
+    if (scanned != .ok) {
+        const line = info.line;
+        return .{ .status = scanned, .line = line, .field = info.field, .rows = 0, .digest = 0 };
+    }
     var rows: u64 = 0;
     for (lines[0..parts]) |count| rows += count;
     // Every line holds at least its newline or its last byte.
@@ -72,13 +77,19 @@ fn parseWith(allocator: std.mem.Allocator, input: []const u8, parts: u32) !Outco
     defer allocator.free(ratings);
     const times = try allocator.alloc(u32, n);
     defer allocator.free(times);
-    const columns: parse.Columns = .{ .users = users, .movies = movies, .ratings = ratings, .times = times };
+    const columns: parse.Columns = .{
+        .users = users,
+        .movies = movies,
+        .ratings = ratings,
+        .times = times,
+    };
     const status = parse.parse(input, offsets[0 .. parts + 1], lines[0..parts], columns, &info);
     var digest: u64 = 0;
     if (status == .ok) {
         var hash = std.hash.Wyhash.init(0);
         for (ratings) |rating| {
-            if (!(rating >= parse.rating_min and rating <= parse.rating_max)) return error.FuzzRatingRange;
+            if (!(rating >= parse.rating_min)) return error.FuzzRatingRange;
+            if (!(rating <= parse.rating_max)) return error.FuzzRatingRange;
             if (@round(rating * 2) != rating * 2) return error.FuzzRatingGrid;
         }
         hash.update(std.mem.sliceAsBytes(users));
@@ -89,7 +100,13 @@ fn parseWith(allocator: std.mem.Allocator, input: []const u8, parts: u32) !Outco
     } else if (info.line < 2 or info.line > rows + 1 or info.field < 1 or info.field > 4) {
         return error.FuzzErrorPlace;
     }
-    return .{ .status = status, .line = info.line, .field = info.field, .rows = rows, .digest = digest };
+    return .{
+        .status = status,
+        .line = info.line,
+        .field = info.field,
+        .rows = rows,
+        .digest = digest,
+    };
 }
 
 /// The oracle for one input: a clean status, the same outcome with 1 and 3 partitions.
@@ -108,9 +125,12 @@ pub const Seeds = struct {
 
     pub fn load(allocator: std.mem.Allocator, real_path: []const u8) !Seeds {
         var seeds: Seeds = .{ .files = undefined, .count = 0, .owned = null };
-        seeds.files[0] = parse.header ++ "\n1,31,2.5,1260759144\n1,1029,3.0,1260759179\n2,10,4,835355493\n7,2,.5,0\n";
-        seeds.files[1] = parse.header ++ "\r\n1,1,4.0,964982703\r\n1,3,4.0,964981247\r\n610,170875,3.0,1493846415";
-        seeds.files[2] = "\xEF\xBB\xBF" ++ parse.header ++ "\n4294967295,4294967294,5.0,4294967295\n0,0,0.5,0\n\n";
+        seeds.files[0] = parse.header ++ "\n1,31,2.5,1260759144\n1,1029,3.0,1260759179\n" ++
+            "2,10,4,835355493\n7,2,.5,0\n";
+        seeds.files[1] = parse.header ++ "\r\n1,1,4.0,964982703\r\n1,3,4.0,964981247\r\n" ++
+            "610,170875,3.0,1493846415";
+        seeds.files[2] = "\xEF\xBB\xBF" ++ parse.header ++
+            "\n4294967295,4294967294,5.0,4294967295\n0,0,0.5,0\n\n";
         seeds.count = 3;
         const file = std.fs.cwd().openFile(real_path, .{}) catch return seeds;
         defer file.close();
@@ -128,6 +148,8 @@ pub const Seeds = struct {
 
 /// A window of whole lines of `file` after its header line, the header kept in front.
 fn window(random: std.Random, file: []const u8, out: []u8) usize {
+    assert(file.len >= 1);
+    assert(out.len >= 1);
     const head_end = (std.mem.indexOfScalar(u8, file, '\n') orelse file.len - 1) + 1;
     var len = @min(head_end, out.len);
     @memcpy(out[0..len], file[0..len]);
@@ -149,6 +171,7 @@ fn window(random: std.Random, file: []const u8, out: []u8) usize {
 
 /// Applies one to eight random mutations to `buffer[0..len]` in place; returns the new length.
 fn mutate(random: std.Random, buffer: []u8, len_start: usize) usize {
+    assert(len_start <= buffer.len);
     var len = len_start;
     var rounds = 1 + random.uintLessThan(u32, 8);
     while (rounds > 0) : (rounds -= 1) {
@@ -163,7 +186,8 @@ fn mutate(random: std.Random, buffer: []u8, len_start: usize) usize {
                 const token = tokens[random.uintLessThan(usize, tokens.len)];
                 if (len + token.len > buffer.len) continue;
                 const at = random.uintAtMost(usize, len);
-                std.mem.copyBackwards(u8, buffer[at + token.len .. len + token.len], buffer[at..len]);
+                const moved = buffer[at + token.len .. len + token.len];
+                std.mem.copyBackwards(u8, moved, buffer[at..len]);
                 @memcpy(buffer[at..][0..token.len], token);
                 len += token.len;
             },
@@ -182,6 +206,7 @@ fn mutate(random: std.Random, buffer: []u8, len_start: usize) usize {
             else => len = random.uintAtMost(usize, len), // truncate
         }
     }
+    assert(len <= buffer.len);
     return len;
 }
 
@@ -196,6 +221,8 @@ pub fn run(
     last_len: *usize,
 ) !Stats {
     assert(seeds.count >= 1);
+    assert(seeds.count <= seeds.files.len);
+    assert(options.seconds_max >= 0);
     var prng = std.Random.DefaultPrng.init(options.seed);
     const random = prng.random();
     var timer = try std.time.Timer.start();
@@ -232,7 +259,8 @@ pub fn main() !void {
     defer std.process.argsFree(allocator, args);
     const seconds = try std.fmt.parseFloat(f64, argValue(args, "--seconds") orelse "30");
     const seed = try std.fmt.parseInt(u64, argValue(args, "--seed") orelse "1", 10);
-    const inputs = try std.fmt.parseInt(u64, argValue(args, "--inputs") orelse "18446744073709551615", 10);
+    const inputs_text = argValue(args, "--inputs") orelse "18446744073709551615";
+    const inputs = try std.fmt.parseInt(u64, inputs_text, 10);
     const path = argValue(args, "--seeds") orelse "../shared/data/ml-latest-small/ratings.csv";
     const seeds = try Seeds.load(allocator, path);
     defer seeds.deinit(allocator);
@@ -240,12 +268,17 @@ pub fn main() !void {
     var len: usize = 0;
     const options: Options = .{ .seed = seed, .inputs_max = inputs, .seconds_max = seconds };
     const stats = run(allocator, seeds, options, checkRatings, &input, &len) catch |err| {
-        std.debug.print("fuzz ratings parser: FAILED with {s} (seed {d}) on this input:\n{s}\n", .{ @errorName(err), seed, input[0..len] });
+        std.debug.print(
+            "fuzz ratings parser: FAILED with {s} (seed {d}) on this input:\n{s}\n",
+            .{ @errorName(err), seed, input[0..len] },
+        );
         std.process.exit(1);
     };
+    const elapsed_seconds = @as(f64, @floatFromInt(stats.nanoseconds)) / std.time.ns_per_s;
     std.debug.print(
-        "fuzz ratings parser: {d} inputs in {d:.1} s ({d} accepted, {d} refused with a status), 0 failures; seed {d}, seed files {d}\n",
-        .{ stats.inputs, @as(f64, @floatFromInt(stats.nanoseconds)) / std.time.ns_per_s, stats.accepted, stats.refused, seed, seeds.count },
+        "fuzz ratings parser: {d} inputs in {d:.1} s ({d} accepted, {d} refused with a status), " ++
+            "0 failures; seed {d}, seed files {d}\n",
+        .{ stats.inputs, elapsed_seconds, stats.accepted, stats.refused, seed, seeds.count },
     );
 }
 
@@ -262,7 +295,8 @@ test "fuzz: mutated ratings files give a clean status, the same with 1 and 3 par
         return err;
     };
     // Both kinds of input occur: the oracle saw accepted files and refused ones.
-    try std.testing.expect(stats.accepted > 0 and stats.refused > 0);
+    try std.testing.expect(stats.accepted > 0);
+    try std.testing.expect(stats.refused > 0);
 }
 
 test "fuzz: every seed file is accepted as it is" {
