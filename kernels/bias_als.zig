@@ -140,25 +140,24 @@ test "one epoch of bias ALS by hand" {
     try testing.expectEqual(@as(f32, 0), bias3[2]);
 }
 
-test "1, 2 and 3 threads give bit-identical biases, with both sides really cut into 2 and 3 parts" {
-    // 3 threads make 3 partitions only from 3 × grain rows: both sides get more than that.
-    const rows_per_part = rows_per_thread_min;
-    const n_users: u32 = @intCast(3 * rows_per_part + 101);
-    const n_items: u32 = @intCast(3 * rows_per_part + 37);
-    for ([_]u32{ 2, 3 }) |threads| {
-        try testing.expectEqual(threads, threads_mod.clampThreads(threads, n_users, rows_per_part));
-        try testing.expectEqual(threads, threads_mod.clampThreads(threads, n_items, rows_per_part));
-    }
-    // Each user rates 0 to 7 distinct random items (about 3.5 ratings per item, a few items none).
-    const degree_max = 7;
-    var rng = std.Random.DefaultPrng.init(17);
+/// A CSR matrix whose every user rates 0 to `degree_max` distinct random items, with ratings on
+/// the half-star scale.
+fn randomUserRows(
+    allocator: std.mem.Allocator,
+    n_users: u32,
+    n_items: u32,
+    degree_max: u32,
+    seed: u64,
+) !sparse.OwnedLayout {
+    assert(degree_max <= n_items);
+    var rng = std.Random.DefaultPrng.init(seed);
     const random = rng.random();
-    const user_ptr = try testing.allocator.alloc(u32, n_users + 1);
-    defer testing.allocator.free(user_ptr);
-    const user_items = try testing.allocator.alloc(u32, n_users * degree_max);
-    defer testing.allocator.free(user_items);
-    const user_values = try testing.allocator.alloc(f32, n_users * degree_max);
-    defer testing.allocator.free(user_values);
+    const user_ptr = try allocator.alloc(u32, n_users + 1);
+    errdefer allocator.free(user_ptr);
+    const user_items = try allocator.alloc(u32, n_users * degree_max);
+    errdefer allocator.free(user_items);
+    const user_values = try allocator.alloc(f32, n_users * degree_max);
+    errdefer allocator.free(user_values);
     user_ptr[0] = 0;
     var nnz: u32 = 0;
     for (0..n_users) |u| {
@@ -178,19 +177,49 @@ test "1, 2 and 3 threads give bit-identical biases, with both sides really cut i
         nnz += degree;
         user_ptr[u + 1] = nnz;
     }
+    return .{ .ptr = user_ptr, .index = user_items, .values = user_values };
+}
+
+/// One half-step written plainly (f64 throughout): the reference of the threaded `halfStep`.
+fn referenceHalfStep(rows: Rows, other: []const f64, out: []f64, params: Params) void {
+    assert(out.len == rows.count());
+    for (out, 0..) |*b, r| {
+        var sum: f64 = 0;
+        const row_index = rows.index[rows.begin(r)..rows.end(r)];
+        const row_values = rows.values[rows.begin(r)..rows.end(r)];
+        for (row_index, row_values) |o, v| sum += @as(f64, v) - params.mu - other[o];
+        const n: f64 = @floatFromInt(rows.end(r) - rows.begin(r));
+        const weight: f64 = if (params.weighted) n else 1;
+        b.* = if (n == 0) 0 else sum / (n + params.lambda * weight);
+    }
+}
+
+test "1, 2 and 3 threads give bit-identical biases, with both sides really cut into 2 and 3 parts" {
+    // 3 threads make 3 partitions only from 3 × grain rows: both sides get more than that.
+    const rows_per_part = rows_per_thread_min;
+    const n_users: u32 = @intCast(3 * rows_per_part + 101);
+    const n_items: u32 = @intCast(3 * rows_per_part + 37);
+    for ([_]u32{ 2, 3 }) |threads| {
+        try testing.expectEqual(threads, threads_mod.clampThreads(threads, n_users, rows_per_part));
+        try testing.expectEqual(threads, threads_mod.clampThreads(threads, n_items, rows_per_part));
+    }
+    // Each user rates 0 to 7 distinct random items (about 3.5 ratings per item, a few items none).
+    const by_user = try randomUserRows(testing.allocator, n_users, n_items, 7, 17);
+    defer by_user.deinit(testing.allocator);
+    const nnz = by_user.ptr[n_users];
     // The same ratings by item (users ascending within an item), by the loader's own transpose.
     const by_item = try sparse.transposed(
         testing.allocator,
-        user_ptr,
-        user_items[0..nnz],
-        user_values[0..nnz],
+        by_user.ptr,
+        by_user.index[0..nnz],
+        by_user.values[0..nnz],
         n_items,
     );
     defer by_item.deinit(testing.allocator);
     const users: Rows = .{
-        .ptr = user_ptr,
-        .index = user_items[0..nnz],
-        .values = user_values[0..nnz],
+        .ptr = by_user.ptr,
+        .index = by_user.index[0..nnz],
+        .values = by_user.values[0..nnz],
     };
     const items: Rows = .{ .ptr = by_item.ptr, .index = by_item.index, .values = by_item.values };
 
@@ -212,18 +241,8 @@ test "1, 2 and 3 threads give bit-identical biases, with both sides really cut i
         @memset(want_user, 0);
         @memset(want_item, 0);
         for (0..3) |_| {
-            const steps = .{ .{ users, want_item, want_user }, .{ items, want_user, want_item } };
-            inline for (steps) |step| {
-                const rows, const other, const out = step;
-                for (out, 0..) |*b, r| {
-                    var sum: f64 = 0;
-                    const row_index = rows.index[rows.begin(r)..rows.end(r)];
-                    const row_values = rows.values[rows.begin(r)..rows.end(r)];
-                    for (row_index, row_values) |o, v| sum += @as(f64, v) - params.mu - other[o];
-                    const n: f64 = @floatFromInt(rows.end(r) - rows.begin(r));
-                    b.* = if (n == 0) 0 else sum / (n + params.lambda * (if (weighted) n else 1));
-                }
-            }
+            referenceHalfStep(users, want_item, want_user, params);
+            referenceHalfStep(items, want_user, want_item, params);
         }
         // Thread counts in an order that also repeats one (the same count twice gives the same
         // bits).
