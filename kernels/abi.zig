@@ -17,6 +17,7 @@ const rows_mod = @import("rows.zig");
 const score = @import("score.zig");
 const als = @import("als.zig");
 const sparse = @import("sparse.zig");
+const synth = @import("synth.zig");
 
 const Status = status_mod.Status;
 const Rows = rows_mod.Rows;
@@ -65,6 +66,40 @@ pub const CoordinatesView = extern struct {
     reserved: u32,
 };
 
+/// The planted model and plan of the synthetic generator (`rs_synth_ratings_csv`, kernels/synth.zig):
+/// user arrays have `n_users` entries (factors `n_users × k`, row-major), item arrays `n_items`
+/// (factors `n_items × k`). Pointers are never null.
+pub const SynthModelView = extern struct {
+    /// Seed of the per-user random streams.
+    seed: u64,
+    /// Global mean μ.
+    mu: f64,
+    /// Noise standard deviation σ.
+    noise_sd: f64,
+    user_counts: [*]const u32,
+    user_time_begin: [*]const u32,
+    user_time_span: [*]const u32,
+    user_bias: [*]const f32,
+    user_factors: [*]const f32,
+    /// Raw movieId per item, strictly ascending.
+    movie_ids: [*]const u32,
+    item_weights: [*]const f64,
+    /// The alias table of `item_weights`.
+    item_prob: [*]const f64,
+    item_alias: [*]const u32,
+    item_bias: [*]const f32,
+    item_factors: [*]const f32,
+    n_users: u32,
+    n_items: u32,
+    /// Planted rank, 1..`synth.factors_max`.
+    k: u32,
+    /// Ratings before this timestamp are rounded to whole stars.
+    whole_stars_before: u32,
+    /// 1 ends lines with CRLF, 0 with LF.
+    crlf: u32,
+    reserved: u32,
+};
+
 /// What `validate` writes into `RowsView.validated`.
 pub const validated_mark: u32 = 0x5641_4C44; // "VALD"
 
@@ -107,6 +142,7 @@ comptime {
     assert(@sizeOf(ErrorRecord) == 64);
     assert(@sizeOf(LayoutView) == 48);
     assert(@sizeOf(CoordinatesView) == 40);
+    assert(@sizeOf(SynthModelView) == 136);
 }
 
 /// A refused argument: the export returns `Status.invalid_argument`.
@@ -277,6 +313,48 @@ pub fn coordinatesOf(
         .values = v.values[0..nnz],
         .times = v.times[0..nnz],
     };
+}
+
+/// A synthetic model view as `synth.Model`: O(1) checks of the counts, k and flags (the entries
+/// are checked by `synth.checkModel`).
+pub fn synthModelOf(
+    view: ?*const SynthModelView,
+    argument: u64,
+    record: *ErrorRecord,
+) Refused!synth.Model {
+    const v = view orelse return refuse(record, argument, 1, 0);
+    if (v.n_users == 0) return refuse(record, argument, 1, 0);
+    if (v.n_items == 0) return refuse(record, argument, 1, 0);
+    if (v.k == 0) return refuse(record, argument, 1, 0);
+    if (v.k > synth.factors_max) return refuse(record, argument, synth.factors_max, v.k);
+    if (v.crlf > 1) return refuse(record, argument, 1, v.crlf);
+    const users: usize = v.n_users;
+    const items: usize = v.n_items;
+    const k: usize = v.k;
+    const model: synth.Model = .{
+        .seed = v.seed,
+        .k = v.k,
+        .mu = v.mu,
+        .noise_sd = v.noise_sd,
+        .whole_stars_before = v.whole_stars_before,
+        .crlf = v.crlf == 1,
+        .user_counts = v.user_counts[0..users],
+        .user_time_begin = v.user_time_begin[0..users],
+        .user_time_span = v.user_time_span[0..users],
+        .user_bias = v.user_bias[0..users],
+        .user_factors = v.user_factors[0 .. users * k],
+        .movie_ids = v.movie_ids[0..items],
+        .item_bias = v.item_bias[0..items],
+        .item_factors = v.item_factors[0 .. items * k],
+        .table = .{
+            .weights = v.item_weights[0..items],
+            .prob = v.item_prob[0..items],
+            .alias = v.item_alias[0..items],
+        },
+    };
+    assert(model.nUsers() == users);
+    assert(model.nItems() == items);
+    return model;
 }
 
 /// A caller array of `len` entries; `null` only when `len = 0`.

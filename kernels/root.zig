@@ -23,7 +23,7 @@ const ErrorRecord = status_mod.ErrorRecord;
 const allocator = std.heap.c_allocator;
 
 /// Bumped whenever an exported signature changes; the wrapper refuses a library of another version.
-pub const abi_version: u32 = 8;
+pub const abi_version: u32 = 9;
 
 fn code(status: Status) i32 {
     return @intFromEnum(status);
@@ -241,33 +241,15 @@ export fn rs_synth_alias(
     return code(synth.buildAlias(w, p, a, work));
 }
 
-/// Writes the ratings.csv lines of users `user_begin..user_end` (userIds `user_begin + 1 ..`) into
-/// `out` (`out_len` must hold `synth.line_bytes_max` bytes per rating), adds every item's new
-/// ratings to `item_counts` and sets `result` (`synth.result_len` u64: bytes written, oracle
-/// tallies, histogram). User arrays have `n_users` entries (factors `n_users * k`), item arrays
-/// `n_items` (factors `n_items * k`). The bytes depend on `seed` and the model, never on `threads`.
+/// Writes the ratings.csv lines of users `user_begin..user_end` (userIds `user_begin + 1 ..`) of
+/// `model` into `out` (`out_len` must hold `synth.line_bytes_max` bytes per rating), adds every
+/// item's new ratings to `item_counts` (`model.n_items` entries) and sets `result`
+/// (`synth.result_len` u64: bytes written, oracle tallies, histogram). The bytes depend on the
+/// seed and the model, never on `threads`.
 export fn rs_synth_ratings_csv(
-    seed: u64,
-    n_users: u32,
-    n_items: u32,
-    k: u32,
+    model: ?*const abi.SynthModelView,
     user_begin: u32,
     user_end: u32,
-    user_counts: ?[*]const u32,
-    user_time_begin: ?[*]const u32,
-    user_time_span: ?[*]const u32,
-    user_bias: ?[*]const f32,
-    user_factors: ?[*]const f32,
-    movie_ids: ?[*]const u32,
-    item_weights: ?[*]const f64,
-    item_prob: ?[*]const f64,
-    item_alias: ?[*]const u32,
-    item_bias: ?[*]const f32,
-    item_factors: ?[*]const f32,
-    mu: f64,
-    noise_sd: f64,
-    whole_stars_before: u32,
-    crlf: u32,
     threads: u32,
     out: ?[*]u8,
     out_len: u32,
@@ -275,59 +257,27 @@ export fn rs_synth_ratings_csv(
     result: ?*synth.Result,
     record: ?*ErrorRecord,
 ) i32 {
-    const error_info = record orelse return code(.invalid_argument);
-    const arrays = [_]?*const anyopaque{
-        user_counts,  user_time_begin, user_time_span, user_bias,  user_factors,
-        movie_ids,    item_weights,    item_prob,      item_alias, item_bias,
-        item_factors, out,             item_counts,    result,
-    };
-    const positions = [_]u64{ 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 23, 25, 26 };
-    for (arrays, positions) |array, position| {
-        if (array == null) return refused(abi.refuse(error_info, position, 1, 0));
-    }
-    if (n_users == 0) return refused(abi.refuse(error_info, 2, 1, 0));
-    if (n_items == 0) return refused(abi.refuse(error_info, 3, 1, 0));
-    if (k == 0 or k > synth.factors_max) {
-        return refused(abi.refuse(error_info, 4, synth.factors_max, k));
-    }
-    if (user_begin > user_end) return refused(abi.refuse(error_info, 5, user_end, user_begin));
-    if (user_end > n_users) return refused(abi.refuse(error_info, 6, n_users, user_end));
-    if (crlf > 1) return refused(abi.refuse(error_info, 21, 1, crlf));
-    const users: usize = n_users;
-    const items: usize = n_items;
-    const model: synth.Model = .{
-        .seed = seed,
-        .k = k,
-        .mu = mu,
-        .noise_sd = noise_sd,
-        .whole_stars_before = whole_stars_before,
-        .crlf = crlf == 1,
-        .user_counts = user_counts.?[0..users],
-        .user_time_begin = user_time_begin.?[0..users],
-        .user_time_span = user_time_span.?[0..users],
-        .user_bias = user_bias.?[0..users],
-        .user_factors = user_factors.?[0 .. users * k],
-        .movie_ids = movie_ids.?[0..items],
-        .item_bias = item_bias.?[0..items],
-        .item_factors = item_factors.?[0 .. items * k],
-        .table = .{
-            .weights = item_weights.?[0..items],
-            .prob = item_prob.?[0..items],
-            .alias = item_alias.?[0..items],
-        },
-    };
-    const checked = synth.checkModel(&model, error_info);
+    const rec = record orelse return code(.invalid_argument);
+    const planted = abi.synthModelOf(model, 1, rec) catch |e| return refused(e);
+    if (user_begin > user_end) return refused(abi.refuse(rec, 2, user_end, user_begin));
+    const n_users = model.?.n_users;
+    if (user_end > n_users) return refused(abi.refuse(rec, 3, n_users, user_end));
+    if (out == null) return refused(abi.refuse(rec, 5, 1, 0));
+    const counts = abi.mutSlice(u32, item_counts, model.?.n_items, 7, rec) catch |e|
+        return refused(e);
+    const tallies = result orelse return refused(abi.refuse(rec, 8, 1, 0));
+    const checked = synth.checkModel(&planted, rec);
     if (checked != .ok) return code(checked);
     const status = synth.ratingsCsv(
         allocator,
-        &model,
+        &planted,
         user_begin,
         user_end,
         threads,
         out.?[0..out_len],
-        item_counts.?[0..items],
-        result.?,
-        error_info,
+        counts,
+        tallies,
+        rec,
     ) catch return code(.out_of_memory);
     return code(status);
 }

@@ -10,9 +10,10 @@
  *
  * @module
  */
+import type { SynthModel } from "./kernels.ts";
 
-/** How a field is stored: a 64-bit address, a u32 or an f32. */
-export type FieldKind = "pointer" | "u32" | "f32";
+/** How a field is stored: a 64-bit address, a u64, an f64, a u32 or an f32. */
+export type FieldKind = "pointer" | "u64" | "f64" | "u32" | "f32";
 
 /** `RowsView` of kernels/abi.zig, in declaration order. */
 export const ROWS_VIEW_FIELDS = [
@@ -59,6 +60,30 @@ export const COORDINATES_VIEW_FIELDS = [
   ["reserved", "u32"],
 ] as const satisfies readonly (readonly [string, FieldKind])[];
 
+/** `SynthModelView` of kernels/abi.zig, in declaration order. */
+export const SYNTH_MODEL_VIEW_FIELDS = [
+  ["seed", "u64"],
+  ["mu", "f64"],
+  ["noise_sd", "f64"],
+  ["user_counts", "pointer"],
+  ["user_time_begin", "pointer"],
+  ["user_time_span", "pointer"],
+  ["user_bias", "pointer"],
+  ["user_factors", "pointer"],
+  ["movie_ids", "pointer"],
+  ["item_weights", "pointer"],
+  ["item_prob", "pointer"],
+  ["item_alias", "pointer"],
+  ["item_bias", "pointer"],
+  ["item_factors", "pointer"],
+  ["n_users", "u32"],
+  ["n_items", "u32"],
+  ["k", "u32"],
+  ["whole_stars_before", "u32"],
+  ["crlf", "u32"],
+  ["reserved", "u32"],
+] as const satisfies readonly (readonly [string, FieldKind])[];
+
 /** `ErrorRecord` of kernels/abi.zig: u64 fields in declaration order. */
 export const ERROR_RECORD_FIELDS = [
   "line",
@@ -76,12 +101,12 @@ export type ErrorRecordFields = Record<typeof ERROR_RECORD_FIELDS[number], numbe
 
 type Fields = readonly (readonly [string, FieldKind])[];
 
-/** Byte offset of every field (C layout: 8-byte pointers, 4-byte scalars, no padding needed). */
+/** Byte offset of every field (C layout: 8-byte pointers and 64-bit scalars, 4-byte others). */
 function offsets(fields: Fields): { at: Map<string, number>; bytes: number } {
   const at = new Map<string, number>();
   let offset = 0;
   for (const [name, kind] of fields) {
-    const size = kind === "pointer" ? 8 : 4;
+    const size = kind === "u32" || kind === "f32" ? 4 : 8;
     offset = Math.ceil(offset / size) * size;
     at.set(name, offset);
     offset += size;
@@ -131,7 +156,8 @@ function write(
     const offset = at.get(name)!;
     const value = values[name];
     if (value === undefined) throw new Error(`view field ${name} missing`);
-    if (kind === "pointer") view.setBigUint64(offset, BigInt(value), true);
+    if (kind === "pointer" || kind === "u64") view.setBigUint64(offset, BigInt(value), true);
+    else if (kind === "f64") view.setFloat64(offset, Number(value), true);
     else if (kind === "u32") view.setUint32(offset, Number(value), true);
     else view.setFloat32(offset, Number(value), true);
   }
@@ -291,6 +317,57 @@ export function packCoordinates(
     reserved: 0,
   }, COORDINATES_VIEW_FIELDS);
   return { bytes, keep: coo };
+}
+
+const SYNTH_MODEL = offsets(SYNTH_MODEL_VIEW_FIELDS);
+
+/**
+ * Packs a `SynthModelView` (136 bytes; n_users = `userCounts.length`, n_items =
+ * `movieIds.length`).
+ *
+ * @example
+ * ```ts
+ * import { packSynthModel } from "./_abi.ts";
+ * const v = packSynthModel({
+ *   seed: 7n, k: 1, mu: 3.5, noiseSd: 0.5, wholeStarsBefore: 0, crlf: true,
+ *   userCounts: Uint32Array.of(1), userTimeBegin: Uint32Array.of(0), userTimeSpan: Uint32Array.of(1),
+ *   userBias: Float32Array.of(0), userFactors: Float32Array.of(1), movieIds: Uint32Array.of(1, 2),
+ *   itemWeights: Float64Array.of(1, 1),
+ *   itemTable: { prob: Float64Array.of(1, 1), alias: Uint32Array.of(0, 1) },
+ *   itemBias: new Float32Array(2), itemFactors: new Float32Array(2),
+ * });
+ * const d = new DataView(v.bytes.buffer);
+ * if (v.bytes.length !== 136 || d.getBigUint64(0, true) !== 7n || d.getFloat64(8, true) !== 3.5) {
+ *   throw new Error("seed and mu lead");
+ * }
+ * if (d.getUint32(116, true) !== 2 || d.getUint32(128, true) !== 1) throw new Error("n_items, crlf");
+ * ```
+ */
+export function packSynthModel(model: SynthModel): { bytes: Uint8Array; keep: SynthModel } {
+  const bytes = new Uint8Array(SYNTH_MODEL.bytes);
+  write(new DataView(bytes.buffer), SYNTH_MODEL.at, {
+    seed: model.seed,
+    mu: model.mu,
+    noise_sd: model.noiseSd,
+    user_counts: addressOf(model.userCounts),
+    user_time_begin: addressOf(model.userTimeBegin),
+    user_time_span: addressOf(model.userTimeSpan),
+    user_bias: addressOf(model.userBias),
+    user_factors: addressOf(model.userFactors),
+    movie_ids: addressOf(model.movieIds),
+    item_weights: addressOf(model.itemWeights),
+    item_prob: addressOf(model.itemTable.prob),
+    item_alias: addressOf(model.itemTable.alias),
+    item_bias: addressOf(model.itemBias),
+    item_factors: addressOf(model.itemFactors),
+    n_users: model.userCounts.length,
+    n_items: model.movieIds.length,
+    k: model.k,
+    whole_stars_before: model.wholeStarsBefore,
+    crlf: model.crlf ? 1 : 0,
+    reserved: 0,
+  }, SYNTH_MODEL_VIEW_FIELDS);
+  return { bytes, keep: model };
 }
 
 /** Whether `rs_rows_validate` marked a packed view validated (`validated_mark` in abi.zig). */

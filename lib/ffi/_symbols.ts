@@ -107,31 +107,13 @@ export const symbols = {
   },
   rs_synth_ratings_csv: {
     parameters: [
-      "u64", // seed: u64
-      "u32", // n_users: u32
-      "u32", // n_items: u32
-      "u32", // k: u32
+      "buffer", // model: ?*const abi.SynthModelView
       "u32", // user_begin: u32
-      "u32", // user_end: u32
-      "buffer", // user_counts: ?[*]const u32 (n_users)
-      "buffer", // user_time_begin: ?[*]const u32 (n_users)
-      "buffer", // user_time_span: ?[*]const u32 (n_users)
-      "buffer", // user_bias: ?[*]const f32 (n_users)
-      "buffer", // user_factors: ?[*]const f32 (n_users × k)
-      "buffer", // movie_ids: ?[*]const u32 (n_items)
-      "buffer", // item_weights: ?[*]const f64 (n_items)
-      "buffer", // item_prob: ?[*]const f64 (n_items)
-      "buffer", // item_alias: ?[*]const u32 (n_items)
-      "buffer", // item_bias: ?[*]const f32 (n_items)
-      "buffer", // item_factors: ?[*]const f32 (n_items × k)
-      "f64", // mu: f64
-      "f64", // noise_sd: f64
-      "u32", // whole_stars_before: u32
-      "u32", // crlf: u32 (0 or 1)
+      "u32", // user_end: u32 (≤ model.n_users)
       "u32", // threads: u32
       "buffer", // out: ?[*]u8 (out_len)
       "u32", // out_len: u32
-      "buffer", // item_counts: ?[*]u32 (n_items)
+      "buffer", // item_counts: ?[*]u32 (model.n_items)
       "buffer", // result: ?*synth.Result ([13]u64)
       "buffer", // record: ?*ErrorRecord
     ],
@@ -319,4 +301,4 @@ export const symbols = {
 } as const satisfies Deno.ForeignLibraryInterface;
 
 /** The ABI version this symbol table matches (`abi_version` in kernels/root.zig). */
-export const ABI_VERSION = 8;
+export const ABI_VERSION = 9;

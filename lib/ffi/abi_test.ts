@@ -9,6 +9,7 @@ import {
   LAYOUT_VIEW_FIELDS,
   MODEL_VIEW_FIELDS,
   ROWS_VIEW_FIELDS,
+  SYNTH_MODEL_VIEW_FIELDS,
 } from "./_abi.ts";
 import { Status, STATUS_TEXT } from "./_status.ts";
 
@@ -57,6 +58,10 @@ Deno.test("views and error record match kernels/abi.zig", () => {
   assertEquals(
     structFields(zig, "CoordinatesView").map(([n, t]) => [n, kindOf(t)]),
     COORDINATES_VIEW_FIELDS.map(([n, k]) => [n, k]),
+  );
+  assertEquals(
+    structFields(zig, "SynthModelView").map(([n, t]) => [n, kindOf(t)]),
+    SYNTH_MODEL_VIEW_FIELDS.map(([n, k]) => [n, k]),
   );
   const record = structFields(zig, "ErrorRecord");
   assertEquals(record.map(([n]) => n), [...ERROR_RECORD_FIELDS]);

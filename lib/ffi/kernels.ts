@@ -21,6 +21,7 @@ import {
   packLayout,
   packModel,
   packRows,
+  packSynthModel,
   readErrorRecord,
 } from "./_abi.ts";
 import { Status, STATUS_TEXT } from "./_status.ts";
@@ -607,34 +608,21 @@ export async function synthRatingsCsv(
   }
   const result = new BigUint64Array(13);
   const info = errorRecord();
-  const status = await open().rs_synth_ratings_csv(
-    model.seed,
-    nUsers,
-    nItems,
-    k,
-    u32("userBegin", userBegin),
-    u32("userEnd", userEnd),
-    model.userCounts,
-    model.userTimeBegin,
-    model.userTimeSpan,
-    model.userBias,
-    model.userFactors,
-    model.movieIds,
-    model.itemWeights,
-    model.itemTable.prob,
-    model.itemTable.alias,
-    model.itemBias,
-    model.itemFactors,
-    model.mu,
-    model.noiseSd,
-    u32("wholeStarsBefore", model.wholeStarsBefore),
-    model.crlf ? 1 : 0,
-    u32("threads", options.threads ?? defaultThreads()),
-    out,
-    u32("out.length", out.length),
-    itemCounts,
-    result,
-    info,
+  u32("wholeStarsBefore", model.wholeStarsBefore);
+  const view = packSynthModel(model);
+  const status = await hold(
+    view,
+    open().rs_synth_ratings_csv(
+      view.bytes,
+      u32("userBegin", userBegin),
+      u32("userEnd", userEnd),
+      u32("threads", options.threads ?? defaultThreads()),
+      out,
+      u32("out.length", out.length),
+      itemCounts,
+      result,
+      info,
+    ),
   );
   check("rs_synth_ratings_csv", status, info);
   return {
