@@ -18,6 +18,7 @@ const score = @import("score.zig");
 const als = @import("als.zig");
 const sparse = @import("sparse.zig");
 const synth = @import("synth.zig");
+const io = @import("io.zig");
 
 const Status = status_mod.Status;
 const Rows = rows_mod.Rows;
@@ -100,6 +101,47 @@ pub const SynthModelView = extern struct {
     reserved: u32,
 };
 
+/// A ratings.csv mapped read-only by `rs_ratings_scan`: the parse reads these same bytes (one
+/// mapping per load) and unmaps them, as does `rs_ratings_unmap`. Valid while `mark` is
+/// `mapped_mark`; unmapping zeroes the view, so a second unmap does nothing.
+pub const MappingView = extern struct {
+    bytes: ?[*]const u8,
+    len: u64,
+    mark: u32,
+    reserved: u32,
+};
+
+/// What `rs_ratings_scan` writes into `MappingView.mark`.
+pub const mapped_mark: u32 = 0x4D41_5050; // "MAPP"
+
+/// The four columns `rs_ratings_parse` fills, `rows` entries each, and the largest raw ids it saw
+/// (outputs).
+pub const RatingColumnsView = extern struct {
+    users: [*]u32,
+    movies: [*]u32,
+    ratings: [*]f32,
+    times: [*]u32,
+    rows: u32,
+    /// Largest userId (output).
+    max_user: u32,
+    /// Largest movieId (output).
+    max_movie: u32,
+    reserved: u32,
+};
+
+/// One id column for `rs_ids_densify`: `raw` (`len` entries) is rewritten in place to dense
+/// indices and `ids[dense] = raw id` (ascending) is written for the `count` distinct ids
+/// (output), which must not exceed `capacity`.
+pub const IdColumnView = extern struct {
+    raw: [*]u32,
+    ids: [*]u32,
+    len: u32,
+    capacity: u32,
+    /// Distinct ids written to `ids` (output).
+    count: u32,
+    reserved: u32,
+};
+
 /// What `validate` writes into `RowsView.validated`.
 pub const validated_mark: u32 = 0x5641_4C44; // "VALD"
 
@@ -143,6 +185,9 @@ comptime {
     assert(@sizeOf(LayoutView) == 48);
     assert(@sizeOf(CoordinatesView) == 40);
     assert(@sizeOf(SynthModelView) == 136);
+    assert(@sizeOf(MappingView) == 24);
+    assert(@sizeOf(RatingColumnsView) == 48);
+    assert(@sizeOf(IdColumnView) == 32);
 }
 
 /// A refused argument: the export returns `Status.invalid_argument`.
@@ -355,6 +400,37 @@ pub fn synthModelOf(
     assert(model.nUsers() == users);
     assert(model.nItems() == items);
     return model;
+}
+
+/// Records a fresh mapping of a non-empty file in `view`.
+pub fn holdMapping(view: *MappingView, mapped: io.Mapped) void {
+    assert(mapped.bytes.len > 0);
+    assert(mapped.region != null);
+    view.* = .{ .bytes = mapped.bytes.ptr, .len = mapped.bytes.len, .mark = mapped_mark, .reserved = 0 };
+}
+
+/// The bytes of a live mapping.
+pub fn mappingOf(
+    view: ?*const MappingView,
+    argument: u64,
+    record: *ErrorRecord,
+) Refused![]const u8 {
+    const v = view orelse return refuse(record, argument, 1, 0);
+    if (v.mark != mapped_mark) return refuse(record, argument, mapped_mark, v.mark);
+    const bytes = v.bytes orelse return refuse(record, argument, 1, 0);
+    if (v.len == 0) return refuse(record, argument, 1, 0);
+    return bytes[0..@intCast(v.len)];
+}
+
+/// Unmaps a live mapping and zeroes the view; a view that holds none is left as it is.
+pub fn releaseMapping(view: *MappingView) void {
+    if (view.mark != mapped_mark) return;
+    const bytes = view.bytes.?[0..@intCast(view.len)];
+    assert(bytes.len > 0);
+    const region: []align(std.heap.page_size_min) const u8 = @alignCast(bytes);
+    const mapped: io.Mapped = .{ .bytes = bytes, .region = region };
+    mapped.unmap();
+    view.* = .{ .bytes = null, .len = 0, .mark = 0, .reserved = 0 };
 }
 
 /// A caller array of `len` entries; `null` only when `len = 0`.

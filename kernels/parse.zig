@@ -36,6 +36,17 @@ pub const Columns = struct {
     }
 };
 
+/// The largest raw ids of the parsed lines (0 when there are none).
+pub const Maxima = struct {
+    user: u32 = 0,
+    movie: u32 = 0,
+
+    fn merge(self: *Maxima, other: Maxima) void {
+        self.user = @max(self.user, other.user);
+        self.movie = @max(self.movie, other.movie);
+    }
+};
+
 /// The byte offset just past the header line, or an error status when the header is wrong.
 pub fn headerEnd(bytes: []const u8) struct { status: Status, end: usize } {
     if (bytes.len == 0) return .{ .status = .empty_file, .end = 0 };
@@ -271,6 +282,7 @@ const ParseContext = struct {
     lines: []const u64,
     columns: Columns,
     errors: []FirstError,
+    maxima: []Maxima,
 
     fn work(self: *ParseContext, part: u32) void {
         var row_index: u64 = 0;
@@ -279,6 +291,8 @@ const ParseContext = struct {
         const end: usize = @intCast(self.offsets[part + 1]);
         const rows_end = row_index + self.lines[part];
         var pos = begin;
+        var maxima: Maxima = .{};
+        defer self.maxima[part] = maxima;
         while (pos < end) {
             assert(row_index < rows_end);
             const newline = std.mem.indexOfScalarPos(u8, self.bytes[0..end], pos, '\n') orelse end;
@@ -290,6 +304,8 @@ const ParseContext = struct {
                 self.columns.movies[i] = row.movie;
                 self.columns.ratings[i] = row.rating;
                 self.columns.times[i] = row.time;
+                maxima.user = @max(maxima.user, row.user);
+                maxima.movie = @max(maxima.movie, row.movie);
             } else |err| {
                 // Line numbers are 1-based and the header is line 1.
                 self.errors[part].offer(statusOf(err), lineRecord(err, row_index + 2, field));
@@ -302,7 +318,8 @@ const ParseContext = struct {
     }
 };
 
-/// Pass two: fills `columns` from the partitions `scan` made. Reports the first bad line.
+/// Pass two: fills `columns` from the partitions `scan` made. Reports the first bad line,
+/// whatever the partition count.
 pub fn parse(
     bytes: []const u8,
     offsets: []const u64,
@@ -310,31 +327,49 @@ pub fn parse(
     columns: Columns,
     info: *ErrorRecord,
 ) Status {
+    var maxima: Maxima = .{};
+    return parseMaxima(bytes, offsets, lines, columns, &maxima, info);
+}
+
+/// `parse`, also setting `maxima` to the largest raw ids.
+pub fn parseMaxima(
+    bytes: []const u8,
+    offsets: []const u64,
+    lines: []const u64,
+    columns: Columns,
+    maxima: *Maxima,
+    info: *ErrorRecord,
+) Status {
     assert(offsets.len == lines.len + 1);
     assert(lines.len >= 1 and lines.len <= threads_mod.threads_max);
     var total: u64 = 0;
     for (lines) |count| total += count;
     assert(total == columns.len());
-    var errors: [threads_mod.threads_max]FirstError = [_]FirstError{.{}} ** threads_mod.threads_max;
+    const parts_max = threads_mod.threads_max;
+    var errors: [parts_max]FirstError = [_]FirstError{.{}} ** parts_max;
+    var part_maxima: [parts_max]Maxima = [_]Maxima{.{}} ** parts_max;
     var context: ParseContext = .{
         .bytes = bytes,
         .offsets = offsets,
         .lines = lines,
         .columns = columns,
         .errors = errors[0..lines.len],
+        .maxima = part_maxima[0..lines.len],
     };
     threads_mod.run(@intCast(lines.len), &context, ParseContext.work);
     var first: FirstError = .{};
     for (errors[0..lines.len]) |err| {
         if (err.status != .ok) first.offer(err.status, err.info);
     }
+    maxima.* = .{};
+    for (part_maxima[0..lines.len]) |part| maxima.merge(part);
     info.* = first.info;
     return first.status;
 }
 
 const testing = std.testing;
 
-const Parsed = struct { status: Status, rows: usize };
+const Parsed = struct { status: Status, rows: usize, maxima: Maxima = .{} };
 
 fn parseAll(bytes: []const u8, parts: u32, columns_buffer: *[16]Row, info: *ErrorRecord) !Parsed {
     var offsets: [9]u64 = undefined;
@@ -354,7 +389,15 @@ fn parseAll(bytes: []const u8, parts: u32, columns_buffer: *[16]Row, info: *Erro
         .ratings = ratings[0..total],
         .times = times[0..total],
     };
-    const status = parse(bytes, offsets[0 .. parts + 1], lines[0..parts], columns, info);
+    var maxima: Maxima = .{};
+    const status = parseMaxima(
+        bytes,
+        offsets[0 .. parts + 1],
+        lines[0..parts],
+        columns,
+        &maxima,
+        info,
+    );
     for (0..total) |i| {
         columns_buffer[i] = .{
             .user = users[i],
@@ -363,7 +406,7 @@ fn parseAll(bytes: []const u8, parts: u32, columns_buffer: *[16]Row, info: *Erro
             .time = times[i],
         };
     }
-    return .{ .status = status, .rows = total };
+    return .{ .status = status, .rows = total, .maxima = maxima };
 }
 
 test "parses LF and CRLF files the same, whatever the partition count" {
@@ -385,6 +428,7 @@ test "parses LF and CRLF files the same, whatever the partition count" {
             try testing.expectEqual(first, rows[0]);
             try testing.expectEqual(third, rows[2]);
             try testing.expectEqual(fourth, rows[3]);
+            try testing.expectEqual(Maxima{ .user = 7, .movie = 1029 }, result.maxima);
         }
     }
 }

@@ -18,6 +18,7 @@ const als = @import("als.zig");
 const score = @import("score.zig");
 const genre_als = @import("genre_als.zig"); // genre ALS (own section at the end)
 
+const assert = std.debug.assert;
 const Status = status_mod.Status;
 const ErrorRecord = status_mod.ErrorRecord;
 const allocator = std.heap.c_allocator;
@@ -61,14 +62,16 @@ export fn rs_simd_f32_lanes() u32 {
 // ---------------------------------------------------------------------------------------------
 // Ingestion: ratings.csv → columns → dense ids → CSR + CSC.
 
-/// Pass one over ratings.csv: checks the header, cuts `parts` partitions at line starts and counts
-/// their lines. `offsets` has `parts + 1` entries, `lines` has `parts`.
+/// Pass one over ratings.csv: maps the file into `mapping` (held for `rs_ratings_parse`, so a
+/// load maps it once), checks the header, cuts `parts` partitions at line starts and counts their
+/// lines. `offsets` has `parts + 1` entries, `lines` has `parts`. On failure nothing stays mapped.
 export fn rs_ratings_scan(
     path_ptr: ?[*]const u8,
     path_len: u32,
     parts: u32,
     offsets_ptr: ?[*]u64,
     lines_ptr: ?[*]u64,
+    mapping: ?*abi.MappingView,
     record: ?*ErrorRecord,
 ) i32 {
     const rec = record orelse return code(.invalid_argument);
@@ -79,80 +82,112 @@ export fn rs_ratings_scan(
     }
     const offsets = abi.mutSlice(u64, offsets_ptr, parts + 1, 4, rec) catch |e| return refused(e);
     const lines = abi.mutSlice(u64, lines_ptr, parts, 5, rec) catch |e| return refused(e);
+    const held = mapping orelse return refused(abi.refuse(rec, 6, 1, 0));
+    if (held.mark == abi.mapped_mark) return refused(abi.refuse(rec, 6, 0, held.mark));
     const mapped = io.mapFile(path) catch return code(.io_error);
-    defer mapped.unmap();
-    return code(parse.scan(mapped.bytes, offsets, lines, rec));
-}
-
-/// Pass two: parses the partitions `rs_ratings_scan` made into four columns of `rows` entries.
-/// Fails with `invalid_argument` (argument 4) if the file changed since the scan.
-export fn rs_ratings_parse(
-    path_ptr: ?[*]const u8,
-    path_len: u32,
-    parts: u32,
-    offsets_ptr: ?[*]const u64,
-    lines_ptr: ?[*]const u64,
-    rows: u32,
-    users: ?[*]u32,
-    movies: ?[*]u32,
-    ratings: ?[*]f32,
-    times: ?[*]u32,
-    record: ?*ErrorRecord,
-) i32 {
-    const rec = record orelse return code(.invalid_argument);
-    if (path_len == 0) return refused(abi.refuse(rec, 2, 1, 0));
-    const path = abi.constSlice(u8, path_ptr, path_len, 1, rec) catch |e| return refused(e);
-    if (parts == 0 or parts > threads_mod.threads_max) {
-        return refused(abi.refuse(rec, 3, threads_mod.threads_max, parts));
+    const status = parse.scan(mapped.bytes, offsets, lines, rec);
+    if (status != .ok) {
+        mapped.unmap();
+        return code(status);
     }
-    const offsets = abi.constSlice(u64, offsets_ptr, parts + 1, 4, rec) catch |e| return refused(e);
-    const lines = abi.constSlice(u64, lines_ptr, parts, 5, rec) catch |e| return refused(e);
-    var total: u64 = 0;
-    for (lines) |count| total += count;
-    if (total != rows) return refused(abi.refuse(rec, 6, total, rows));
-    const columns: parse.Columns = .{
-        .users = abi.mutSlice(u32, users, rows, 7, rec) catch |e| return refused(e),
-        .movies = abi.mutSlice(u32, movies, rows, 8, rec) catch |e| return refused(e),
-        .ratings = abi.mutSlice(f32, ratings, rows, 9, rec) catch |e| return refused(e),
-        .times = abi.mutSlice(u32, times, rows, 10, rec) catch |e| return refused(e),
-    };
-    const mapped = io.mapFile(path) catch return code(.io_error);
-    defer mapped.unmap();
-    if (offsets[0] > mapped.bytes.len) {
-        return refused(abi.refuse(rec, 4, mapped.bytes.len, offsets[0]));
-    }
-    const data_end = parse.dataEnd(mapped.bytes, offsets[0]);
-    if (offsets[parts] != data_end) return refused(abi.refuse(rec, 4, data_end, offsets[parts]));
-    for (offsets[0..parts], offsets[1..]) |begin, end| {
-        if (begin > end) return refused(abi.refuse(rec, 4, begin, end));
-    }
-    adviseHuge(.{ columns.users, columns.movies, columns.ratings, columns.times });
-    return code(parse.parse(mapped.bytes, offsets, lines, columns, rec));
-}
-
-/// Distinct count and largest value of `raw`: `out[0] = count`, `out[1] = max`.
-export fn rs_ids_distinct(raw: ?[*]const u32, len: u32, out: ?*[2]u32, record: ?*ErrorRecord) i32 {
-    const rec = record orelse return code(.invalid_argument);
-    const values = abi.constSlice(u32, raw, len, 1, rec) catch |e| return refused(e);
-    const result_out = out orelse return refused(abi.refuse(rec, 3, 1, 0));
-    const result = sparse.distinct(allocator, values) catch return code(.out_of_memory);
-    result_out.* = .{ result.count, result.max };
+    abi.holdMapping(held, mapped);
     return code(.ok);
 }
 
-/// Rewrites `raw` in place to dense indices; `ids[dense] = raw id`, ascending.
-export fn rs_ids_densify(
-    raw: ?[*]u32,
-    len: u32,
-    max: u32,
-    ids: ?[*]u32,
-    ids_len: u32,
+/// Pass two: parses the partitions `rs_ratings_scan` made of the file it mapped into the four
+/// columns of `columns` (`rows` entries each) and their largest ids, then unmaps the file, whatever
+/// the outcome. The first bad line is reported, whatever `parts`.
+export fn rs_ratings_parse(
+    mapping: ?*abi.MappingView,
+    parts: u32,
+    offsets_ptr: ?[*]const u64,
+    lines_ptr: ?[*]const u64,
+    columns: ?*abi.RatingColumnsView,
     record: ?*ErrorRecord,
 ) i32 {
     const rec = record orelse return code(.invalid_argument);
-    const values = abi.mutSlice(u32, raw, len, 1, rec) catch |e| return refused(e);
-    const out = abi.mutSlice(u32, ids, ids_len, 4, rec) catch |e| return refused(e);
-    return code(sparse.densify(allocator, values, max, out) catch return code(.out_of_memory));
+    const bytes = abi.mappingOf(mapping, 1, rec) catch |e| return refused(e);
+    defer abi.releaseMapping(mapping.?);
+    if (parts == 0 or parts > threads_mod.threads_max) {
+        return refused(abi.refuse(rec, 2, threads_mod.threads_max, parts));
+    }
+    const offsets = abi.constSlice(u64, offsets_ptr, parts + 1, 3, rec) catch |e| return refused(e);
+    const lines = abi.constSlice(u64, lines_ptr, parts, 4, rec) catch |e| return refused(e);
+    const out = columns orelse return refused(abi.refuse(rec, 5, 1, 0));
+    var total: u64 = 0;
+    for (lines) |count| total += count;
+    if (total != out.rows) return refused(abi.refuse(rec, 5, total, out.rows));
+    const rows: usize = out.rows;
+    const filled: parse.Columns = .{
+        .users = out.users[0..rows],
+        .movies = out.movies[0..rows],
+        .ratings = out.ratings[0..rows],
+        .times = out.times[0..rows],
+    };
+    if (offsets[0] > bytes.len) return refused(abi.refuse(rec, 3, bytes.len, offsets[0]));
+    const data_end = parse.dataEnd(bytes, offsets[0]);
+    if (offsets[parts] != data_end) return refused(abi.refuse(rec, 3, data_end, offsets[parts]));
+    for (offsets[0..parts], offsets[1..]) |begin, end| {
+        if (begin > end) return refused(abi.refuse(rec, 3, begin, end));
+    }
+    adviseHuge(.{ filled.users, filled.movies, filled.ratings, filled.times });
+    var maxima: parse.Maxima = .{};
+    const status = parse.parseMaxima(bytes, offsets, lines, filled, &maxima, rec);
+    out.max_user = maxima.user;
+    out.max_movie = maxima.movie;
+    return code(status);
+}
+
+/// Unmaps what `rs_ratings_scan` mapped when the parse is not going to run; a mapping already
+/// released is left alone.
+export fn rs_ratings_unmap(mapping: ?*abi.MappingView, record: ?*ErrorRecord) i32 {
+    const rec = record orelse return code(.invalid_argument);
+    const held = mapping orelse return refused(abi.refuse(rec, 1, 1, 0));
+    abi.releaseMapping(held);
+    return code(.ok);
+}
+
+/// Most id columns one `rs_ids_densify` call takes.
+const id_columns_max: u32 = 8;
+
+/// Densifies `count` id columns in one call: each `raw` is rewritten in place to dense indices
+/// and `ids[dense] = raw id` (ascending) filled for its `count` distinct ids. A column with more
+/// distinct ids than its `capacity` is refused with `record.side` = the column and
+/// `record.expected` = the distinct count.
+export fn rs_ids_densify(
+    columns: ?[*]abi.IdColumnView,
+    count: u32,
+    record: ?*ErrorRecord,
+) i32 {
+    const rec = record orelse return code(.invalid_argument);
+    if (count == 0 or count > id_columns_max) {
+        return refused(abi.refuse(rec, 2, id_columns_max, count));
+    }
+    const views = (columns orelse return refused(abi.refuse(rec, 1, 1, 0)))[0..count];
+    for (views, 0..) |*view, side| {
+        const raw = view.raw[0..view.len];
+        view.count = 0;
+        const found = sparse.distinct(allocator, raw) catch return code(.out_of_memory);
+        assert(found.count <= raw.len);
+        if (found.count > view.capacity) {
+            rec.* = .{
+                .argument = 1,
+                .side = side,
+                .expected = found.count,
+                .actual = view.capacity,
+            };
+            return code(.invalid_argument);
+        }
+        const ids = view.ids[0..found.count];
+        const status = sparse.densify(allocator, raw, found.max, ids) catch
+            return code(.out_of_memory);
+        if (status != .ok) {
+            rec.side = side;
+            return code(status);
+        }
+        view.count = found.count;
+    }
+    return code(.ok);
 }
 
 /// Builds CSR (`by_user`: rows = users, inner = items) and CSC (`by_item`) from coordinate entries

@@ -18,10 +18,9 @@ import { withIdMaps } from "./id_maps.ts";
 import {
   buildMatrix,
   defaultThreads,
-  densifyIds,
+  densifyIdColumns,
   KernelError,
-  ratingsParse,
-  ratingsScan,
+  readRatingColumns,
   Status,
 } from "../ffi/kernels.ts";
 
@@ -179,13 +178,15 @@ export async function parseRatings(
   const threads = options.threads ?? defaultThreads();
   let columns;
   try {
-    columns = await ratingsParse(path, await ratingsScan(path, threads));
+    columns = await readRatingColumns(path, threads);
   } catch (error) {
     if (error instanceof KernelError) throw describe(path, error);
     throw error;
   }
-  const userIds = densifyIds(columns.users);
-  const itemIds = densifyIds(columns.movies);
+  const [userIds, itemIds] = densifyIdColumns(
+    [columns.users, columns.movies],
+    [columns.maxUser, columns.maxMovie],
+  ) as [Uint32Array, Uint32Array];
   let arrays;
   try {
     arrays = await buildMatrix(userIds.length, itemIds.length, {

@@ -84,6 +84,36 @@ export const SYNTH_MODEL_VIEW_FIELDS = [
   ["reserved", "u32"],
 ] as const satisfies readonly (readonly [string, FieldKind])[];
 
+/** `MappingView` of kernels/abi.zig, in declaration order. */
+export const MAPPING_VIEW_FIELDS = [
+  ["bytes", "pointer"],
+  ["len", "u64"],
+  ["mark", "u32"],
+  ["reserved", "u32"],
+] as const satisfies readonly (readonly [string, FieldKind])[];
+
+/** `RatingColumnsView` of kernels/abi.zig, in declaration order. */
+export const RATING_COLUMNS_VIEW_FIELDS = [
+  ["users", "pointer"],
+  ["movies", "pointer"],
+  ["ratings", "pointer"],
+  ["times", "pointer"],
+  ["rows", "u32"],
+  ["max_user", "u32"],
+  ["max_movie", "u32"],
+  ["reserved", "u32"],
+] as const satisfies readonly (readonly [string, FieldKind])[];
+
+/** `IdColumnView` of kernels/abi.zig, in declaration order. */
+export const ID_COLUMN_VIEW_FIELDS = [
+  ["raw", "pointer"],
+  ["ids", "pointer"],
+  ["len", "u32"],
+  ["capacity", "u32"],
+  ["count", "u32"],
+  ["reserved", "u32"],
+] as const satisfies readonly (readonly [string, FieldKind])[];
+
 /** `ErrorRecord` of kernels/abi.zig: u64 fields in declaration order. */
 export const ERROR_RECORD_FIELDS = [
   "line",
@@ -368,6 +398,108 @@ export function packSynthModel(model: SynthModel): { bytes: Uint8Array; keep: Sy
     reserved: 0,
   }, SYNTH_MODEL_VIEW_FIELDS);
   return { bytes, keep: model };
+}
+
+const MAPPING = offsets(MAPPING_VIEW_FIELDS);
+const RATING_COLUMNS = offsets(RATING_COLUMNS_VIEW_FIELDS);
+const ID_COLUMN = offsets(ID_COLUMN_VIEW_FIELDS);
+
+/** A zeroed `MappingView` (24 bytes) for `rs_ratings_scan` to fill and the parse to release. */
+export function mappingView(): Uint8Array {
+  return new Uint8Array(MAPPING.bytes);
+}
+
+/** The four columns of ratings.csv (`RatingColumnsView`), one entry per data line. */
+export interface RatingColumnArrays {
+  /** Raw userId per line. */
+  users: Uint32Array;
+  /** Raw movieId per line. */
+  movies: Uint32Array;
+  /** Rating per line. */
+  ratings: Float32Array;
+  /** Timestamp per line. */
+  times: Uint32Array;
+}
+
+/**
+ * Packs a `RatingColumnsView` (48 bytes, rows = `users.length`); {@linkcode readColumnMaxima}
+ * reads back the largest ids the parse saw.
+ *
+ * @example
+ * ```ts
+ * import { packRatingColumns, readColumnMaxima } from "./_abi.ts";
+ * const u = new Uint32Array(2);
+ * const v = packRatingColumns({ users: u, movies: u, ratings: new Float32Array(2), times: u });
+ * if (v.bytes.length !== 48 || new DataView(v.bytes.buffer).getUint32(32, true) !== 2) {
+ *   throw new Error("rows after the four pointers");
+ * }
+ * if (readColumnMaxima(v.bytes).maxUser !== 0) throw new Error("zero until parsed");
+ * ```
+ */
+export function packRatingColumns(
+  columns: RatingColumnArrays,
+): { bytes: Uint8Array; keep: RatingColumnArrays } {
+  const bytes = new Uint8Array(RATING_COLUMNS.bytes);
+  write(new DataView(bytes.buffer), RATING_COLUMNS.at, {
+    users: addressOf(columns.users),
+    movies: addressOf(columns.movies),
+    ratings: addressOf(columns.ratings),
+    times: addressOf(columns.times),
+    rows: columns.users.length,
+    max_user: 0,
+    max_movie: 0,
+    reserved: 0,
+  }, RATING_COLUMNS_VIEW_FIELDS);
+  return { bytes, keep: columns };
+}
+
+/** The largest ids `rs_ratings_parse` wrote into a packed `RatingColumnsView`. */
+export function readColumnMaxima(bytes: Uint8Array): { maxUser: number; maxMovie: number } {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  return {
+    maxUser: view.getUint32(RATING_COLUMNS.at.get("max_user")!, true),
+    maxMovie: view.getUint32(RATING_COLUMNS.at.get("max_movie")!, true),
+  };
+}
+
+/** Bytes of one packed `IdColumnView`. */
+export const ID_COLUMN_VIEW_BYTES = ID_COLUMN.bytes;
+
+/**
+ * Packs `IdColumnView`s back to back (32 bytes each): column j rewrites `raw[j]` in place and fills
+ * `ids[j]` (its capacity is its length). {@linkcode readIdCounts} reads the distinct counts.
+ *
+ * @example
+ * ```ts
+ * import { packIdColumns, readIdCounts } from "./_abi.ts";
+ * const v = packIdColumns([Uint32Array.of(5, 5)], [new Uint32Array(2)]);
+ * if (v.bytes.length !== 32 || readIdCounts(v.bytes, 1)[0] !== 0) throw new Error("one view");
+ * ```
+ */
+export function packIdColumns(
+  raw: readonly Uint32Array[],
+  ids: readonly Uint32Array[],
+): { bytes: Uint8Array; keep: unknown } {
+  const bytes = new Uint8Array(ID_COLUMN.bytes * raw.length);
+  raw.forEach((column, j) => {
+    const out = ids[j]!;
+    write(new DataView(bytes.buffer, j * ID_COLUMN.bytes, ID_COLUMN.bytes), ID_COLUMN.at, {
+      raw: addressOf(column),
+      ids: addressOf(out),
+      len: column.length,
+      capacity: out.length,
+      count: 0,
+      reserved: 0,
+    }, ID_COLUMN_VIEW_FIELDS);
+  });
+  return { bytes, keep: [raw, ids] };
+}
+
+/** The distinct counts `rs_ids_densify` wrote into `n` packed `IdColumnView`s. */
+export function readIdCounts(bytes: Uint8Array, n: number): number[] {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const at = ID_COLUMN.at.get("count")!;
+  return Array.from({ length: n }, (_, j) => view.getUint32(j * ID_COLUMN.bytes + at, true));
 }
 
 /** Whether `rs_rows_validate` marked a packed view validated (`validated_mark` in abi.zig). */

@@ -31,6 +31,7 @@ export const symbols = {
       "u32", // parts: u32 (1..64)
       "buffer", // offsets_ptr: ?[*]u64 (parts + 1)
       "buffer", // lines_ptr: ?[*]u64 (parts)
+      "buffer", // mapping: ?*abi.MappingView (filled: the file stays mapped for the parse)
       "buffer", // record: ?*ErrorRecord
     ],
     result: "i32",
@@ -38,37 +39,27 @@ export const symbols = {
   },
   rs_ratings_parse: {
     parameters: [
-      "buffer", // path_ptr: ?[*]const u8 (UTF-8)
-      "u32", // path_len: u32
+      "buffer", // mapping: ?*abi.MappingView (from the scan; unmapped on return)
       "u32", // parts: u32
       "buffer", // offsets_ptr: ?[*]const u64 (parts + 1, from the scan)
       "buffer", // lines_ptr: ?[*]const u64 (parts, from the scan)
-      "u32", // rows: u32
-      "buffer", // users: ?[*]u32 (rows)
-      "buffer", // movies: ?[*]u32 (rows)
-      "buffer", // ratings: ?[*]f32 (rows)
-      "buffer", // times: ?[*]u32 (rows)
+      "buffer", // columns: ?*abi.RatingColumnsView (filled, with max_user and max_movie)
       "buffer", // record: ?*ErrorRecord
     ],
     result: "i32",
     nonblocking: true,
   },
-  rs_ids_distinct: {
+  rs_ratings_unmap: {
     parameters: [
-      "buffer", // raw: ?[*]const u32 (len)
-      "u32", // len: u32
-      "buffer", // out: ?*[2]u32 (count, max)
+      "buffer", // mapping: ?*abi.MappingView (released; a released one is left alone)
       "buffer", // record: ?*ErrorRecord
     ],
     result: "i32",
   },
   rs_ids_densify: {
     parameters: [
-      "buffer", // raw: ?[*]u32 (len, rewritten in place)
-      "u32", // len: u32
-      "u32", // max: u32
-      "buffer", // ids: ?[*]u32 (ids_len)
-      "u32", // ids_len: u32
+      "buffer", // columns: ?[*]abi.IdColumnView (count; raw rewritten in place, ids filled)
+      "u32", // count: u32 (1..8)
       "buffer", // record: ?*ErrorRecord
     ],
     result: "i32",

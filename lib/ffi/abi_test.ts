@@ -6,8 +6,11 @@ import { ABI_VERSION, symbols } from "./_symbols.ts";
 import {
   COORDINATES_VIEW_FIELDS,
   ERROR_RECORD_FIELDS,
+  ID_COLUMN_VIEW_FIELDS,
   LAYOUT_VIEW_FIELDS,
+  MAPPING_VIEW_FIELDS,
   MODEL_VIEW_FIELDS,
+  RATING_COLUMNS_VIEW_FIELDS,
   ROWS_VIEW_FIELDS,
   SYNTH_MODEL_VIEW_FIELDS,
 } from "./_abi.ts";
@@ -59,6 +62,18 @@ Deno.test("views and error record match kernels/abi.zig", () => {
     structFields(zig, "CoordinatesView").map(([n, t]) => [n, kindOf(t)]),
     COORDINATES_VIEW_FIELDS.map(([n, k]) => [n, k]),
   );
+  const views = [
+    ["MappingView", MAPPING_VIEW_FIELDS],
+    ["RatingColumnsView", RATING_COLUMNS_VIEW_FIELDS],
+    ["IdColumnView", ID_COLUMN_VIEW_FIELDS],
+  ] as const;
+  for (const [name, fields] of views) {
+    assertEquals(
+      structFields(zig, name).map(([n, t]) => [n, kindOf(t)]),
+      fields.map(([n, k]) => [n, k]),
+      name,
+    );
+  }
   assertEquals(
     structFields(zig, "SynthModelView").map(([n, t]) => [n, kindOf(t)]),
     SYNTH_MODEL_VIEW_FIELDS.map(([n, k]) => [n, k]),

@@ -20,9 +20,15 @@ import {
   type PackedRows,
   packLayout,
   packModel,
+  mappingView,
+  packIdColumns,
+  packRatingColumns,
   packRows,
   packSynthModel,
+  type RatingColumnArrays,
+  readColumnMaxima,
   readErrorRecord,
+  readIdCounts,
 } from "./_abi.ts";
 import { Status, STATUS_TEXT } from "./_status.ts";
 
@@ -219,95 +225,103 @@ export function alignedFloat32Array(length: number): Float32Array {
   return array;
 }
 
-/** Partitions of ratings.csv and their line counts, from {@linkcode ratingsScan}. */
-export interface RatingsScan {
-  /** Byte offsets of the partitions, `parts + 1` entries. */
-  offsets: BigUint64Array;
-  /** Data lines per partition. */
-  lines: BigUint64Array;
-  /** Total data lines. */
-  rows: number;
+/** The four columns of ratings.csv, one entry per data line, and the largest raw ids. */
+export interface RatingColumns extends RatingColumnArrays {
+  /** Largest userId (0 when there are no lines). */
+  maxUser: number;
+  /** Largest movieId. */
+  maxMovie: number;
 }
 
 /**
- * Pass one over a ratings.csv: header check, partitions at line starts, line counts.
+ * Reads a ratings.csv into columns in two passes over one mapping of the file: the scan checks
+ * the header, cuts `parts` partitions at line starts and counts their lines; the parse (one
+ * thread per partition) fills the columns allocated from those counts. The first bad line is
+ * reported whatever `parts` is, as a {@linkcode KernelError} with `info.line` and `info.field`.
  *
  * @example
  * ```ts
- * import { ratingsScan } from "./kernels.ts";
- * const path = await Deno.makeTempFile({ suffix: ".csv" });
- * const csv = "userId,movieId,rating,timestamp\n1,296,5.0,964982703\n1,318,4.5,964982224\n";
- * await Deno.writeTextFile(path, csv);
- * const scan = await ratingsScan(path, 2);
- * await Deno.remove(path);
- * if (scan.rows !== 2 || scan.offsets.length !== 3) throw new Error(`${scan.rows} rows`);
- * ```
- */
-export async function ratingsScan(path: string, parts: number): Promise<RatingsScan> {
-  const bytes = new TextEncoder().encode(path);
-  const offsets = new BigUint64Array(u32("parts", parts) + 1);
-  const lines = new BigUint64Array(parts);
-  const info = errorRecord();
-  const status = await open().rs_ratings_scan(bytes, bytes.length, parts, offsets, lines, info);
-  check("rs_ratings_scan", status, info);
-  let rows = 0;
-  for (const n of lines) rows += Number(n);
-  return { offsets, lines, rows };
-}
-
-/** The four columns of ratings.csv, one entry per data line. */
-export interface RatingColumns {
-  /** Raw userId per line. */
-  users: Uint32Array;
-  /** Raw movieId per line. */
-  movies: Uint32Array;
-  /** Rating per line. */
-  ratings: Float32Array;
-  /** Timestamp per line. */
-  times: Uint32Array;
-}
-
-/**
- * Pass two: parses a scanned ratings.csv into columns (multithreaded, one thread per partition).
- *
- * @example
- * ```ts
- * import { ratingsParse, ratingsScan } from "./kernels.ts";
+ * import { readRatingColumns } from "./kernels.ts";
  * const path = await Deno.makeTempFile({ suffix: ".csv" });
  * const csv = "userId,movieId,rating,timestamp\n1,296,5.0,964982703\n2,318,4.5,964982224\n";
  * await Deno.writeTextFile(path, csv);
- * const cols = await ratingsParse(path, await ratingsScan(path, 2));
+ * const cols = await readRatingColumns(path, 2);
  * await Deno.remove(path);
  * if (cols.users.join() !== "1,2" || cols.movies.join() !== "296,318" || cols.ratings[1] !== 4.5) {
  *   throw new Error("one entry per data line, in file order");
  * }
+ * if (cols.maxUser !== 2 || cols.maxMovie !== 318) throw new Error("largest ids");
  * ```
  */
-export async function ratingsParse(path: string, scan: RatingsScan): Promise<RatingColumns> {
+export async function readRatingColumns(path: string, parts: number): Promise<RatingColumns> {
+  const lib = open();
   const bytes = new TextEncoder().encode(path);
-  const n = u32("rows", scan.rows);
-  const columns: RatingColumns = {
-    users: new Uint32Array(n),
-    movies: new Uint32Array(n),
-    ratings: new Float32Array(n),
-    times: new Uint32Array(n),
-  };
+  const offsets = new BigUint64Array(u32("parts", parts) + 1);
+  const lines = new BigUint64Array(parts);
+  const mapping = mappingView();
   const info = errorRecord();
-  const status = await open().rs_ratings_parse(
-    bytes,
-    bytes.length,
-    scan.lines.length,
-    scan.offsets,
-    scan.lines,
-    n,
-    columns.users,
-    columns.movies,
-    columns.ratings,
-    columns.times,
+  check(
+    "rs_ratings_scan",
+    await lib.rs_ratings_scan(bytes, bytes.length, parts, offsets, lines, mapping, info),
     info,
   );
+  let packed;
+  try {
+    let rows = 0;
+    for (const n of lines) rows += Number(n);
+    const n = u32("rows", rows);
+    packed = packRatingColumns({
+      users: new Uint32Array(n),
+      movies: new Uint32Array(n),
+      ratings: new Float32Array(n),
+      times: new Uint32Array(n),
+    });
+  } catch (error) {
+    lib.rs_ratings_unmap(mapping, errorRecord()); // the parse, which would release it, never runs
+    throw error;
+  }
+  const status = await hold(
+    packed,
+    lib.rs_ratings_parse(mapping, parts, offsets, lines, packed.bytes, info),
+  );
   check("rs_ratings_parse", status, info);
-  return columns;
+  return { ...packed.keep, ...readColumnMaxima(packed.bytes) };
+}
+
+/**
+ * Rewrites id columns in place to dense indices (ascending raw order) in one kernel call and
+ * returns dense → raw for each. `maxima[j]`, when given, is column j's largest id (as
+ * {@linkcode readRatingColumns} reports it): the id table then needs `min(length, max + 1)`
+ * entries instead of `length`.
+ *
+ * @example
+ * ```ts
+ * import { densifyIdColumns } from "./kernels.ts";
+ * const users = new Uint32Array([50, 7, 50]);
+ * const movies = new Uint32Array([3, 3, 9]);
+ * const [userIds, movieIds] = densifyIdColumns([users, movies], [50, 9]);
+ * if (userIds!.join() !== "7,50" || users.join() !== "1,0,1") throw new Error(`${userIds}`);
+ * if (movieIds!.join() !== "3,9" || movies.join() !== "0,0,1") throw new Error(`${movieIds}`);
+ * ```
+ */
+export function densifyIdColumns(
+  columns: readonly Uint32Array[],
+  maxima?: readonly number[],
+): Uint32Array[] {
+  if (columns.length === 0) return [];
+  const ids = columns.map((raw, j) => {
+    const length = u32("length", raw.length);
+    const max = maxima?.[j];
+    return new Uint32Array(max === undefined ? length : Math.min(length, u32("max", max) + 1));
+  });
+  const views = packIdColumns(columns, ids);
+  const info = errorRecord();
+  check("rs_ids_densify", open().rs_ids_densify(views.bytes, columns.length, info), info);
+  const counts = readIdCounts(views.bytes, columns.length);
+  return ids.map((table, j) => {
+    const count = counts[j] ?? 0;
+    return count === table.length ? table : table.slice(0, count);
+  });
 }
 
 /**
@@ -322,17 +336,7 @@ export async function ratingsParse(path: string, scan: RatingsScan): Promise<Rat
  * ```
  */
 export function densifyIds(raw: Uint32Array): Uint32Array {
-  const lib = open();
-  const out = new Uint32Array(2);
-  const info = errorRecord();
-  check("rs_ids_distinct", lib.rs_ids_distinct(raw, u32("length", raw.length), out, info), info);
-  const ids = new Uint32Array(out[0] ?? 0);
-  check(
-    "rs_ids_densify",
-    lib.rs_ids_densify(raw, raw.length, out[1] ?? 0, ids, ids.length, info),
-    info,
-  );
-  return ids;
+  return densifyIdColumns([raw])[0]!;
 }
 
 /** CSR and CSC arrays as filled by {@linkcode buildMatrix}. */
