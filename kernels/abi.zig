@@ -67,9 +67,9 @@ pub const CoordinatesView = extern struct {
     reserved: u32,
 };
 
-/// The planted model and plan of the synthetic generator (`rs_synth_ratings_csv`, kernels/synth.zig):
-/// user arrays have `n_users` entries (factors `n_users × k`, row-major), item arrays `n_items`
-/// (factors `n_items × k`). Pointers are never null.
+/// The planted model and plan of the synthetic generator (`rs_synth_ratings_csv`,
+/// kernels/synth.zig): user arrays have `n_users` entries (factors `n_users × k`, row-major),
+/// item arrays `n_items` (factors `n_items × k`). Pointers are never null.
 pub const SynthModelView = extern struct {
     /// Seed of the per-user random streams.
     seed: u64,
@@ -406,7 +406,12 @@ pub fn synthModelOf(
 pub fn holdMapping(view: *MappingView, mapped: io.Mapped) void {
     assert(mapped.bytes.len > 0);
     assert(mapped.region != null);
-    view.* = .{ .bytes = mapped.bytes.ptr, .len = mapped.bytes.len, .mark = mapped_mark, .reserved = 0 };
+    view.* = .{
+        .bytes = mapped.bytes.ptr,
+        .len = mapped.bytes.len,
+        .mark = mapped_mark,
+        .reserved = 0,
+    };
 }
 
 /// The bytes of a live mapping.

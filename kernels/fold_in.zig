@@ -83,8 +83,11 @@ pub const Scratch = struct {
     heap_items: []u32,
 
     pub fn init(allocator: std.mem.Allocator, k: u32, rated: usize, parts: u32, top: u32) !Scratch {
-        assert(k <= als.k_max and rated <= ratings_max and top <= top_max);
-        assert(parts >= 1 and parts <= threads_mod.threads_max);
+        assert(k <= als.k_max);
+        assert(rated <= ratings_max);
+        assert(top <= top_max);
+        assert(parts >= 1);
+        assert(parts <= threads_mod.threads_max);
         const size: usize = @as(usize, k) + 1;
         const stride = linalg.padToLanes(size);
         const heap_len = (@as(usize, parts) + 1) * top;
@@ -144,8 +147,10 @@ pub fn solveRow(
 ) bool {
     assert(params.valid());
     const k: usize = params.k;
-    assert(s.size == k + 1 and row.len == k + 1);
-    assert(rated.len == ratings.len and rated.len <= ratings_max);
+    assert(s.size == k + 1);
+    assert(row.len == k + 1);
+    assert(rated.len == ratings.len);
+    assert(rated.len <= ratings_max);
     assert(items.factors.len == items.count() * k);
     if (rated.len == 0) {
         @memset(row, 0);
@@ -239,11 +244,13 @@ pub fn rank(
 ) void {
     const k: usize = s.size - 1;
     const top = out.items.len;
-    assert(row.len == k + 1 and out.scores.len == top);
+    assert(row.len == k + 1);
+    assert(out.scores.len == top);
     assert(items.factors.len == items.count() * k);
     if (allowed) |mask| assert(mask.len == items.count());
     if (out.all_scores) |all| assert(all.len == items.count());
-    assert(parts >= 1 and (@as(usize, parts) + 1) * top <= s.heap_scores.len);
+    assert(parts >= 1);
+    assert((@as(usize, parts) + 1) * top <= s.heap_scores.len);
     var heaps: [threads_mod.threads_max + 1]score.Heap = undefined;
     for (heaps[0 .. parts + 1], 0..) |*h, j| h.* = s.heap(j, top);
     const context: Ranking = .{

@@ -48,13 +48,18 @@ pub const FeatureModel = struct {
 
 /// out.factors[i] = Gᵀ f_i and out.bias[i] = wᵀ f_i for every item (f32 sums in feature order).
 pub fn priorRows(features: Rows, model: FeatureModel, k: usize, factors: []f32, bias: []f32) void {
-    assert(factors.len == features.count() * k and bias.len == features.count());
+    assert(factors.len == features.count() * k);
+    assert(bias.len == features.count());
     assert(model.factors.len == model.bias.len * k);
     for (0..features.count()) |i| {
         const row = factors[i * k ..][0..k];
         @memset(row, 0);
         var b: f32 = 0;
-        for (features.index[features.begin(i)..features.end(i)], features.values[features.begin(i)..features.end(i)]) |g, v| {
+        for (features.index[features.begin(i)..features.end(i)], features.values[features.begin(
+            i,
+        )..features.end(
+            i,
+        )]) |g, v| {
             linalg.axpy(f32, v, model.factors[g * k ..][0..k], row);
             b += v * model.bias[g];
         }
@@ -103,7 +108,13 @@ pub fn fitFeatureModel(
     };
     for (sides) |side| {
         if (side.tau == 0) {
-            for (0..n_features) |g| for (0..side.count) |c| setFeature(model, k, g, side.first + c, 0);
+            for (0..n_features) |g| for (0..side.count) |c| setFeature(
+                model,
+                k,
+                g,
+                side.first + c,
+                0,
+            );
             continue;
         }
         @memcpy(factorised, gram);
@@ -160,7 +171,16 @@ pub fn epoch(
         .tau_bias = params.tau_bias,
     };
     const user_const: als.SideConst = .{ .factors = user.factors, .bias = user.bias };
-    const item_status = als.halfStepWithPrior(allocator, items, user_const, item, params.als, prior, threads, info);
+    const item_status = als.halfStepWithPrior(
+        allocator,
+        items,
+        user_const,
+        item,
+        params.als,
+        prior,
+        threads,
+        info,
+    );
     if (item_status != .ok) {
         info.side = 1;
         return item_status;
@@ -192,7 +212,14 @@ const Fixture = struct {
     buffers_u32: [6][]u32,
     buffers_f32: [3][]f32,
 
-    fn init(seed: u64, n_users: usize, n_items: usize, n_features: usize, density: f32, empty_items: []const usize) !Fixture {
+    fn init(
+        seed: u64,
+        n_users: usize,
+        n_items: usize,
+        n_features: usize,
+        density: f32,
+        empty_items: []const usize,
+    ) !Fixture {
         var rng = std.Random.DefaultPrng.init(seed);
         const random = rng.random();
         const ptr = try testing.allocator.alloc(u32, n_users + 1);
@@ -210,7 +237,13 @@ const Fixture = struct {
             }
             ptr[u + 1] = nnz;
         }
-        const by_item = try sparse.transposed(testing.allocator, ptr, index[0..nnz], values[0..nnz], @intCast(n_items));
+        const by_item = try sparse.transposed(
+            testing.allocator,
+            ptr,
+            index[0..nnz],
+            values[0..nnz],
+            @intCast(n_items),
+        );
         const f_ptr = try testing.allocator.alloc(u32, n_items + 1);
         const f_index = try testing.allocator.alloc(u32, n_items * 4);
         const f_values = try testing.allocator.alloc(f32, n_items * 4);
@@ -252,7 +285,14 @@ fn fillRandom(seed: u64, out: []f32) void {
 }
 
 /// Row i of the item half-step with prior, solved directly in f64 (dense A, rank-1 updates).
-fn directItemRow(f: Fixture, i: usize, user: als.SideConst, prior: als.Prior, params: als.Params, out: []f64) !void {
+fn directItemRow(
+    f: Fixture,
+    i: usize,
+    user: als.SideConst,
+    prior: als.Prior,
+    params: als.Params,
+    out: []f64,
+) !void {
     const k: usize = params.k;
     const p = k + 1;
     const stride = linalg.padToLanes(p) + linalg.lanes;
@@ -282,7 +322,7 @@ fn directItemRow(f: Fixture, i: usize, user: als.SideConst, prior: als.Prior, pa
     linalg.choleskySolve(f64, a, p, stride, out[0..p]);
 }
 
-test "item half-step with a prior: every row against a direct solve (primal and dual), empty rows = prior" {
+test "item half-step with a prior: every row against a direct solve (primal, dual), empty = prior" {
     const n_users = 3 * als.rows_per_thread_min + 5;
     const n_items = 3 * als.rows_per_thread_min + 40;
     const empty = [_]usize{ 3, 77 };
@@ -290,7 +330,13 @@ test "item half-step with a prior: every row against a direct solve (primal and 
     defer f.deinit();
     for ([_]u32{ 4, 24 }) |k| {
         for ([_]bool{ false, true }) |weighted| {
-            const params: als.Params = .{ .k = k, .mu = 3.5, .lambda_factors = 0.3, .lambda_bias = 0.2, .weighted = weighted };
+            const params: als.Params = .{
+                .k = k,
+                .mu = 3.5,
+                .lambda_factors = 0.3,
+                .lambda_bias = 0.2,
+                .weighted = weighted,
+            };
             const user_factors = try testing.allocator.alloc(f32, n_users * k);
             defer testing.allocator.free(user_factors);
             const user_bias = try testing.allocator.alloc(f32, n_users);
@@ -303,25 +349,48 @@ test "item half-step with a prior: every row against a direct solve (primal and 
             fillRandom(2, user_bias);
             fillRandom(3, prior_factors);
             fillRandom(4, prior_bias);
-            const prior: als.Prior = .{ .factors = prior_factors, .bias = prior_bias, .tau = 2.5, .tau_bias = 1.5 };
+            const prior: als.Prior = .{
+                .factors = prior_factors,
+                .bias = prior_bias,
+                .tau = 2.5,
+                .tau_bias = 1.5,
+            };
             const item_factors = try testing.allocator.alloc(f32, n_items * k);
             defer testing.allocator.free(item_factors);
             const item_bias = try testing.allocator.alloc(f32, n_items);
             defer testing.allocator.free(item_bias);
             var info: ErrorRecord = .{};
             const user: als.SideConst = .{ .factors = user_factors, .bias = user_bias };
-            try testing.expectEqual(Status.ok, als.halfStepWithPrior(testing.allocator, f.items, user, .{ .factors = item_factors, .bias = item_bias }, params, prior, 2, &info));
+            try testing.expectEqual(
+                Status.ok,
+                als.halfStepWithPrior(
+                    testing.allocator,
+                    f.items,
+                    user,
+                    .{ .factors = item_factors, .bias = item_bias },
+                    params,
+                    prior,
+                    2,
+                    &info,
+                ),
+            );
             const want = try testing.allocator.alloc(f64, k + 1);
             defer testing.allocator.free(want);
             for (0..n_items) |i| {
                 if (f.items.begin(i) == f.items.end(i)) {
                     // No ratings: the prior exactly.
-                    try testing.expectEqualSlices(f32, prior_factors[i * k ..][0..k], item_factors[i * k ..][0..k]);
+                    try testing.expectEqualSlices(
+                        f32,
+                        prior_factors[i * k ..][0..k],
+                        item_factors[i * k ..][0..k],
+                    );
                     try testing.expectEqual(prior_bias[i], item_bias[i]);
                     continue;
                 }
                 try directItemRow(f, i, user, prior, params, want);
-                for (want[0..k], item_factors[i * k ..][0..k]) |w, got| try testing.expectApproxEqAbs(w, got, 2e-5 * @max(1, @abs(w)));
+                for (want[0..k], item_factors[i * k ..][0..k]) |w, got| {
+                    try testing.expectApproxEqAbs(w, got, 2e-5 * @max(1, @abs(w)));
+                }
                 try testing.expectApproxEqAbs(want[k], item_bias[i], 2e-5 * @max(1, @abs(want[k])));
             }
         }
@@ -355,7 +424,14 @@ const EpochRun = struct {
     }
 
     fn deinit(self: EpochRun) void {
-        inline for (.{ "user_factors", "item_factors", "user_bias", "item_bias", "g", "w" }) |name| {
+        inline for (.{
+            "user_factors",
+            "item_factors",
+            "user_bias",
+            "item_bias",
+            "g",
+            "w",
+        }) |name| {
             testing.allocator.free(@field(self, name));
         }
     }
@@ -403,7 +479,11 @@ test "genre ALS epochs: cold items are their feature prior exactly; 1, 2, 3 thre
     defer testing.allocator.free(prior_bias);
     priorRows(f.features, .{ .factors = first.g, .bias = first.w }, k, prior_factors, prior_bias);
     for (empty) |i| {
-        try testing.expectEqualSlices(f32, prior_factors[i * k ..][0..k], first.item_factors[i * k ..][0..k]);
+        try testing.expectEqualSlices(
+            f32,
+            prior_factors[i * k ..][0..k],
+            first.item_factors[i * k ..][0..k],
+        );
         try testing.expectEqual(prior_bias[i], first.item_bias[i]);
     }
     var nonzero: usize = 0;
@@ -415,8 +495,19 @@ test "genre ALS epochs: cold items are their feature prior exactly; 1, 2, 3 thre
         const other = try EpochRun.init(n_users, n_items, n_features, k);
         defer other.deinit();
         try other.epochs(f, params, threads, 3);
-        inline for (.{ "user_factors", "item_factors", "user_bias", "item_bias", "g", "w" }) |name| {
-            try testing.expectEqualSlices(u32, @ptrCast(@field(first, name)), @ptrCast(@field(other, name)));
+        inline for (.{
+            "user_factors",
+            "item_factors",
+            "user_bias",
+            "item_bias",
+            "g",
+            "w",
+        }) |name| {
+            try testing.expectEqualSlices(
+                u32,
+                @ptrCast(@field(first, name)),
+                @ptrCast(@field(other, name)),
+            );
         }
     }
 }
@@ -439,12 +530,18 @@ test "G and w: the ridge regression's normal equations hold; τ = 0 gives G = w 
     };
     const model: FeatureModel = .{ .factors = run.g, .bias = run.w };
     const item: als.SideConst = .{ .factors = run.item_factors, .bias = run.item_bias };
-    try testing.expect(try fitFeatureModel(testing.allocator, f.items, f.features, item, model, params));
-    // Gradient of Σ_rated τ‖v_i − Gᵀf_i‖² + λ_G‖G‖² in G[g][c]: τ Σ f_ig (Gᵀf_i − v_i)_c + λ_G G[g][c] = 0.
+    try testing.expect(
+        try fitFeatureModel(testing.allocator, f.items, f.features, item, model, params),
+    );
+    // Gradient of Σ_rated τ‖v_i − Gᵀf_i‖² + λ_G‖G‖² in G[g][c]:
+    // τ Σ f_ig (Gᵀf_i − v_i)_c + λ_G G[g][c] = 0.
     for (0..n_features) |g| {
         for (0..k + 1) |c| {
             const tau: f64 = if (c < k) params.tau else params.tau_bias;
-            var grad: f64 = params.lambda_features * @as(f64, if (c < k) run.g[g * k + c] else run.w[g]);
+            var grad: f64 = params.lambda_features * @as(
+                f64,
+                if (c < k) run.g[g * k + c] else run.w[g],
+            );
             for (0..n_items) |i| {
                 if (f.items.begin(i) == f.items.end(i)) continue;
                 var has: f64 = 0;
@@ -462,7 +559,9 @@ test "G and w: the ridge regression's normal equations hold; τ = 0 gives G = w 
     var zero = params;
     zero.tau = 0;
     zero.tau_bias = 0;
-    try testing.expect(try fitFeatureModel(testing.allocator, f.items, f.features, item, model, zero));
+    try testing.expect(
+        try fitFeatureModel(testing.allocator, f.items, f.features, item, model, zero),
+    );
     for (run.g) |x| try testing.expectEqual(@as(f32, 0), x);
     for (run.w) |x| try testing.expectEqual(@as(f32, 0), x);
 }

@@ -126,7 +126,8 @@ const ScanContext = struct {
 /// `offsets[lines.len]` is `dataEnd(bytes, …)`. A file with no data line is `no_ratings`.
 pub fn scan(bytes: []const u8, offsets: []u64, lines: []u64, info: *ErrorRecord) Status {
     assert(offsets.len == lines.len + 1);
-    assert(lines.len >= 1 and lines.len <= threads_mod.threads_max);
+    assert(lines.len >= 1);
+    assert(lines.len <= threads_mod.threads_max);
     const head = headerEnd(bytes);
     if (head.status != .ok) {
         info.* = .{ .line = 1 };
@@ -249,7 +250,8 @@ const Row = struct { user: u32, movie: u32, rating: f32, time: u32 };
 /// has (`actual`; 0 for a blank line) against the four expected; other errors name the field only.
 fn lineRecord(err: LineError, line_number: u64, field: u32) ErrorRecord {
     assert(line_number >= 2);
-    assert(field >= 1 and field <= fields_count);
+    assert(field >= 1);
+    assert(field <= fields_count);
     return switch (err) {
         error.BlankLine => .{ .line = line_number, .field = 1, .expected = fields_count },
         error.TooFewFields => .{
@@ -341,7 +343,8 @@ pub fn parseMaxima(
     info: *ErrorRecord,
 ) Status {
     assert(offsets.len == lines.len + 1);
-    assert(lines.len >= 1 and lines.len <= threads_mod.threads_max);
+    assert(lines.len >= 1);
+    assert(lines.len <= threads_mod.threads_max);
     var total: u64 = 0;
     for (lines) |count| total += count;
     assert(total == columns.len());

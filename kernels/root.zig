@@ -531,7 +531,13 @@ export fn rs_genre_als_epoch(
     const k: usize = model.?.k;
     if (k == 0) return refused(abi.refuse(rec, 4, 1, 0));
     const feature_model: genre_als.FeatureModel = .{
-        .factors = abi.mutSlice(f32, feature_factors, n_features * k, 5, rec) catch |e| return refused(e),
+        .factors = abi.mutSlice(
+            f32,
+            feature_factors,
+            n_features * k,
+            5,
+            rec,
+        ) catch |e| return refused(e),
         .bias = abi.mutSlice(f32, feature_bias, n_features, 6, rec) catch |e| return refused(e),
     };
     if (weighted > 1) return refused(abi.refuse(rec, 9, 1, weighted));
@@ -548,7 +554,20 @@ export fn rs_genre_als_epoch(
         .lambda_features = lambda_features,
     };
     if (!params.valid()) return refused(abi.refuse(rec, 7, 0, 0));
-    return code(genre_als.epoch(allocator, matrix.users, matrix.items, feature_rows, sides.user, sides.item, feature_model, params, threads, rec));
+    return code(
+        genre_als.epoch(
+            allocator,
+            matrix.users,
+            matrix.items,
+            feature_rows,
+            sides.user,
+            sides.item,
+            feature_model,
+            params,
+            threads,
+            rec,
+        ),
+    );
 }
 
 // End of the genre ALS section.
@@ -594,7 +613,16 @@ export fn rs_ials_epoch(
     };
     if (!params.valid()) return refused(abi.refuse(rec, 4, 0, 0));
     for (matrix.users.values) |v| if (v < 0) return refused(abi.refuse(rec, 1, 0, 1));
-    const status = ials.epoch(allocator, matrix.users, matrix.items, sides.user.factors, sides.item.factors, params, threads, rec) catch
+    const status = ials.epoch(
+        allocator,
+        matrix.users,
+        matrix.items,
+        sides.user.factors,
+        sides.item.factors,
+        params,
+        threads,
+        rec,
+    ) catch
         return code(.out_of_memory);
     return code(status);
 }
@@ -622,7 +650,9 @@ export fn rs_bpr_epoch(
     const by_user = abi.rowsOf(users, 1, rec) catch |e| return refused(e);
     const sides = abi.sidesOf(model, 2, rec) catch |e| return refused(e);
     const m = model.?;
-    if (m.n_users != by_user.count()) return refused(abi.refuse(rec, 2, by_user.count(), m.n_users));
+    if (m.n_users != by_user.count()) return refused(
+        abi.refuse(rec, 2, by_user.count(), m.n_users),
+    );
     if (m.n_items != users.?.inner) return refused(abi.refuse(rec, 2, users.?.inner, m.n_items));
     if (m.k == 0) return refused(abi.refuse(rec, 2, 1, 0));
     if (negatives > 1) return refused(abi.refuse(rec, 6, 1, negatives));
@@ -640,7 +670,15 @@ export fn rs_bpr_epoch(
         .samples = samples,
     };
     if (!params.valid()) return refused(abi.refuse(rec, 3, 0, 0));
-    const done = bpr.epoch(by_user, m.n_items, sides.user.factors, sides.item.factors, sides.item.bias, params, threads);
+    const done = bpr.epoch(
+        by_user,
+        m.n_items,
+        sides.user.factors,
+        sides.item.factors,
+        sides.item.bias,
+        params,
+        threads,
+    );
     out.* = .{ done.samples, done.correct, done.skipped };
     return code(.ok);
 }
@@ -664,7 +702,9 @@ export fn rs_als_cg_epoch(
     const sides = abi.sidesOf(model, 3, rec) catch |e| return refused(e);
     abi.checkShape(model, matrix.users, matrix.items, 3, rec) catch |e| return refused(e);
     if (weighted > 1) return refused(abi.refuse(rec, 6, 1, weighted));
-    if (cg_steps < 1 or cg_steps > als_cg.cg_steps_max) return refused(abi.refuse(rec, 7, als_cg.cg_steps_max, cg_steps));
+    if (cg_steps < 1 or cg_steps > als_cg.cg_steps_max) return refused(
+        abi.refuse(rec, 7, als_cg.cg_steps_max, cg_steps),
+    );
     const params: als.Params = .{
         .k = model.?.k,
         .mu = model.?.mu,
@@ -674,7 +714,16 @@ export fn rs_als_cg_epoch(
     };
     if (params.k == 0) return refused(abi.refuse(rec, 3, 1, 0));
     if (!params.valid()) return refused(abi.refuse(rec, 4, 0, 0));
-    if (!als_cg.epoch(allocator, matrix.users, matrix.items, sides.user, sides.item, params, cg_steps, threads)) return code(.out_of_memory);
+    if (!als_cg.epoch(
+        allocator,
+        matrix.users,
+        matrix.items,
+        sides.user,
+        sides.item,
+        params,
+        cg_steps,
+        threads,
+    )) return code(.out_of_memory);
     return code(.ok);
 }
 
@@ -682,8 +731,8 @@ export fn rs_als_cg_epoch(
 // ---------------------------------------------------------------------------------------------
 
 // ---------------------------------------------------------------------------------------------
-// Fold-in, the recommender's fast path (issue 15: kernels/fold_in.zig; wrapped in lib/ffi/kernels.ts
-// as foldInRecommend, used by lib/models/fold_in.ts).
+// Fold-in, the recommender's fast path (issue 15: kernels/fold_in.zig; wrapped in
+// lib/ffi/kernels.ts as foldInRecommend, used by lib/models/fold_in.ts).
 
 const fold_in = @import("fold_in.zig");
 

@@ -39,7 +39,8 @@ pub const Model = struct {
 
     pub fn consistent(self: Model) bool {
         const k: usize = self.k;
-        return self.user_factors.len == self.users() * k and self.item_factors.len == self.items() * k;
+        const users_ok = self.user_factors.len == self.users() * k;
+        return users_ok and self.item_factors.len == self.items() * k;
     }
 
     /// The unclamped prediction with the unknown-id fallback.
@@ -51,7 +52,10 @@ pub const Model = struct {
         if (user_known) s += self.user_bias[user];
         if (item_known) s += self.item_bias[item];
         if (user_known and item_known and k > 0) {
-            s += linalg.dot(self.user_factors[user * k ..][0..k], self.item_factors[item * k ..][0..k]);
+            s += linalg.dot(
+                self.user_factors[user * k ..][0..k],
+                self.item_factors[item * k ..][0..k],
+            );
         }
         return s;
     }
@@ -117,12 +121,27 @@ fn prefetchRow(row: []const f32) void {
 }
 
 /// out[j] = clamped prediction for (users[j], items[j]).
-pub fn predictPairs(model: Model, users: []const u32, items: []const u32, scale: Scale, out: []f32, threads: u32) void {
+pub fn predictPairs(
+    model: Model,
+    users: []const u32,
+    items: []const u32,
+    scale: Scale,
+    out: []f32,
+    threads: u32,
+) void {
     assert(model.consistent());
     assert(scale.valid());
-    assert(users.len == items.len and users.len == out.len);
+    assert(users.len == items.len);
+    assert(users.len == out.len);
     const parts = threads_mod.clampThreads(threads, out.len, 1 << 14);
-    const context: Pairs = .{ .model = model, .users = users, .items = items, .scale = scale, .out = out, .parts = parts };
+    const context: Pairs = .{
+        .model = model,
+        .users = users,
+        .items = items,
+        .scale = scale,
+        .out = out,
+        .parts = parts,
+    };
     threads_mod.run(parts, &context, Pairs.run);
 }
 
@@ -142,7 +161,10 @@ const Matrix = struct {
             var sae: f64 = 0;
             for (self.rows.begin(r)..self.rows.end(r)) |e| {
                 const item = self.rows.index[e];
-                const predicted = self.scale.clamp(self.model.raw(@intCast(r), item), self.model.mu);
+                const predicted = self.scale.clamp(
+                    self.model.raw(@intCast(r), item),
+                    self.model.mu,
+                );
                 if (self.out) |out| out[e] = predicted;
                 const err: f64 = @as(f64, self.rows.values[e]) - predicted;
                 sse += err * err;
@@ -224,7 +246,9 @@ const Packed = struct {
         for (0..model.items()) |i| {
             const panel = factors[(i / panel_width) * panel_width * k ..][0 .. panel_width * k];
             const column = i % panel_width;
-            for (model.item_factors[i * k ..][0..k], 0..) |value, f| panel[f * panel_width + column] = value;
+            for (model.item_factors[i * k ..][0..k], 0..) |value, f| {
+                panel[f * panel_width + column] = value;
+            }
         }
         return .{ .factors = factors, .bias = bias, .panels = panels };
     }
@@ -300,7 +324,8 @@ pub const Heap = struct {
     /// Writes the entries best first into `items`/`scores` (length = capacity), padding with
     /// item maxInt(u32) and score −inf, and adds `offset` to every real score.
     pub fn drain(self: *Heap, offset: f32, items: []u32, scores: []f32) void {
-        assert(items.len == self.scores.len and scores.len == self.scores.len);
+        assert(items.len == self.scores.len);
+        assert(scores.len == self.scores.len);
         // Heap sort in place: repeatedly move the worst to the end of the live range.
         var n = self.len;
         while (n > 1) {
@@ -314,11 +339,21 @@ pub const Heap = struct {
                 if (left >= n) break;
                 var child = left;
                 if (left + 1 < n and
-                    worse(self.scores[left + 1], self.items[left + 1], self.scores[left], self.items[left]))
+                    worse(
+                        self.scores[left + 1],
+                        self.items[left + 1],
+                        self.scores[left],
+                        self.items[left],
+                    ))
                 {
                     child = left + 1;
                 }
-                if (!worse(self.scores[child], self.items[child], self.scores[j], self.items[j])) break;
+                if (!worse(
+                    self.scores[child],
+                    self.items[child],
+                    self.scores[j],
+                    self.items[j],
+                )) break;
                 std.mem.swap(f32, &self.scores[j], &self.scores[child]);
                 std.mem.swap(u32, &self.items[j], &self.items[child]);
                 j = child;
@@ -366,9 +401,15 @@ const Recommend = struct {
 
     fn run(self: *const Recommend, part: u32) void {
         const k: usize = self.model.k;
-        const heap_scores = self.allocator.alloc(f32, block_users * self.top) catch return self.fail(part);
+        const heap_scores = self.allocator.alloc(
+            f32,
+            block_users * self.top,
+        ) catch return self.fail(part);
         defer self.allocator.free(heap_scores);
-        const heap_items = self.allocator.alloc(u32, block_users * self.top) catch return self.fail(part);
+        const heap_items = self.allocator.alloc(
+            u32,
+            block_users * self.top,
+        ) catch return self.fail(part);
         defer self.allocator.free(heap_items);
         // Factor rows of the block's users (zeros for unknown users).
         const x = self.allocator.alloc(f32, block_users * @max(k, 1)) catch return self.fail(part);
@@ -386,9 +427,14 @@ const Recommend = struct {
             self.recommendBlock(self.users[start..][0..count], x, heaps[0..count]);
             for (heaps[0..count], 0..) |*heap, b| {
                 const user = self.users[start + b];
-                const offset = self.model.mu + (if (user < self.model.users()) self.model.user_bias[user] else 0);
+                const known = user < self.model.users();
+                const offset = self.model.mu + (if (known) self.model.user_bias[user] else 0);
                 const slot = (start + b) * self.top;
-                heap.drain(offset, self.out_items[slot..][0..self.top], self.out_scores[slot..][0..self.top]);
+                heap.drain(
+                    offset,
+                    self.out_items[slot..][0..self.top],
+                    self.out_scores[slot..][0..self.top],
+                );
             }
         }
     }
@@ -401,7 +447,10 @@ const Recommend = struct {
         const k: usize = self.model.k;
         for (users, 0..) |user, b| {
             const row = x[b * k ..][0..k];
-            if (user < self.model.users()) @memcpy(row, self.model.user_factors[user * k ..][0..k]) else @memset(row, 0);
+            if (user < self.model.users()) @memcpy(
+                row,
+                self.model.user_factors[user * k ..][0..k],
+            ) else @memset(row, 0);
         }
         const panels_per_block = blockPanels(k);
         var panel0: usize = 0;
@@ -411,7 +460,14 @@ const Recommend = struct {
             while (t < users.len) : (t += tile_users) {
                 const mr = @min(tile_users, users.len - t);
                 switch (mr) {
-                    inline 1...tile_users => |m| self.scoreTiles(m, users[t..][0..m], x[t * k ..], heaps[t..][0..m], panel0, panel_end),
+                    inline 1...tile_users => |m| self.scoreTiles(
+                        m,
+                        users[t..][0..m],
+                        x[t * k ..],
+                        heaps[t..][0..m],
+                        panel0,
+                        panel_end,
+                    ),
                     else => unreachable,
                 }
             }
@@ -430,7 +486,8 @@ const Recommend = struct {
         const k: usize = self.model.k;
         var panel = panel0;
         while (panel < panel_end) : (panel += 1) {
-            const factors = self.packed_items.factors[panel * panel_width * k ..][0 .. panel_width * k];
+            const panel_len = panel_width * k;
+            const factors = self.packed_items.factors[panel * panel_len ..][0..panel_len];
             var acc: [mr][2]V = undefined;
             inline for (0..mr) |r| {
                 acc[r][0] = @splat(0);
@@ -453,13 +510,26 @@ const Recommend = struct {
                 inline for (0..2) |half| {
                     const limit: V = @splat(heaps[r].threshold());
                     const mask: std.meta.Int(.unsigned, lanes) = @bitCast(scores[half] > limit);
-                    if (mask != 0) self.offerMasked(&heaps[r], users[r], scores[half], mask, panel * panel_width + half * lanes);
+                    if (mask != 0) self.offerMasked(
+                        &heaps[r],
+                        users[r],
+                        scores[half],
+                        mask,
+                        panel * panel_width + half * lanes,
+                    );
                 }
             }
         }
     }
 
-    fn offerMasked(self: *const Recommend, heap: *Heap, user: u32, scores: V, mask_bits: std.meta.Int(.unsigned, lanes), first_item: usize) void {
+    fn offerMasked(
+        self: *const Recommend,
+        heap: *Heap,
+        user: u32,
+        scores: V,
+        mask_bits: std.meta.Int(.unsigned, lanes),
+        first_item: usize,
+    ) void {
         const values: [lanes]f32 = scores;
         var mask = mask_bits;
         while (mask != 0) {
@@ -487,7 +557,8 @@ pub fn recommend(
     threads: u32,
 ) !bool {
     assert(model.consistent());
-    assert(out_items.len == users.len * top and out_scores.len == out_items.len);
+    assert(out_items.len == users.len * top);
+    assert(out_scores.len == out_items.len);
     if (users.len == 0 or top == 0) return true;
     var packed_items = try Packed.init(allocator, model);
     defer packed_items.deinit(allocator);
@@ -532,17 +603,38 @@ test "predictions: fallback for unknown ids, clamping, never NaN" {
     // (0, unknown): 3.5; (unknown, 1): 2; both unknown: 3; (1,1): 3 - .5 - 1 - 2 = -0.5 → 0.5.
     try testing.expectEqualSlices(f32, &.{ 4.75, 4.75, 3.5, 2, 3, 0.5 }, &out);
     const nan_bias = [_]f32{ std.math.nan(f32), 0 };
-    const broken: Model = .{ .k = 2, .mu = 3, .user_factors = &user_factors, .item_factors = &item_factors, .user_bias = &nan_bias, .item_bias = &.{ 0, 0 } };
+    const broken: Model = .{
+        .k = 2,
+        .mu = 3,
+        .user_factors = &user_factors,
+        .item_factors = &item_factors,
+        .user_bias = &nan_bias,
+        .item_bias = &.{ 0, 0 },
+    };
     predictPairs(broken, &users, &items, scale, &out, 1);
     for (out) |v| try testing.expect(!std.math.isNan(v));
 }
 
 test "scoreMatrix sums errors by hand" {
-    const model: Model = .{ .k = 0, .mu = 3, .user_factors = &.{}, .item_factors = &.{}, .user_bias = &.{ 1, 0 }, .item_bias = &.{ 0, -1 } };
+    const model: Model = .{
+        .k = 0,
+        .mu = 3,
+        .user_factors = &.{},
+        .item_factors = &.{},
+        .user_bias = &.{ 1, 0 },
+        .item_bias = &.{ 0, -1 },
+    };
     // Ratings: (0,0)=5 → pred 4, err 1; (0,1)=3 → pred 3, err 0; (1,1)=4 → pred 2, err 2.
     const rows: Rows = .{ .ptr = &.{ 0, 2, 3 }, .index = &.{ 0, 1, 1 }, .values = &.{ 5, 3, 4 } };
     var out: [3]f32 = undefined;
-    const sums = try scoreMatrix(testing.allocator, model, rows, .{ .min = 0.5, .max = 5 }, &out, 2);
+    const sums = try scoreMatrix(
+        testing.allocator,
+        model,
+        rows,
+        .{ .min = 0.5, .max = 5 },
+        &out,
+        2,
+    );
     try testing.expectEqual(@as(f64, 5), sums.sse);
     try testing.expectEqual(@as(f64, 3), sums.sae);
     try testing.expectEqualSlices(f32, &.{ 4, 3, 2 }, &out);
@@ -564,7 +656,14 @@ test "recommend equals brute force, excludes rated items, same for any batch and
     for (&item_bias) |*v| v.* = random.float(f32) - 0.5;
     item_bias[3] = item_bias[4]; // a tie candidate
     @memcpy(item_factors[4 * k ..][0..k], item_factors[3 * k ..][0..k]);
-    const model: Model = .{ .k = k, .mu = 3, .user_factors = &user_factors, .item_factors = &item_factors, .user_bias = &user_bias, .item_bias = &item_bias };
+    const model: Model = .{
+        .k = k,
+        .mu = 3,
+        .user_factors = &user_factors,
+        .item_factors = &item_factors,
+        .user_bias = &user_bias,
+        .item_bias = &item_bias,
+    };
     // User u rated items u, u+1, ..., u+9 (mod n_items), ascending.
     var ptr: [n_users + 1]u32 = undefined;
     var index: [n_users * 10]u32 = undefined;
@@ -585,7 +684,18 @@ test "recommend equals brute force, excludes rated items, same for any batch and
     all_users[n_users] = 1000; // unknown user: ranked by item bias, nothing excluded
     var items_out: [(n_users + 1) * top]u32 = undefined;
     var scores_out: [(n_users + 1) * top]f32 = undefined;
-    try testing.expect(try recommend(testing.allocator, model, &all_users, top, exclude, &items_out, &scores_out, 2));
+    try testing.expect(
+        try recommend(
+            testing.allocator,
+            model,
+            &all_users,
+            top,
+            exclude,
+            &items_out,
+            &scores_out,
+            2,
+        ),
+    );
     for (all_users, 0..) |user, b| {
         // Brute force in f64.
         var best: [n_items]struct { score: f64, item: u32 } = undefined;
@@ -617,19 +727,43 @@ test "recommend equals brute force, excludes rated items, same for any batch and
     for (all_users, 0..) |user, b| {
         var one_items: [top]u32 = undefined;
         var one_scores: [top]f32 = undefined;
-        try testing.expect(try recommend(testing.allocator, model, &.{user}, top, exclude, &one_items, &one_scores, 1));
+        try testing.expect(
+            try recommend(
+                testing.allocator,
+                model,
+                &.{user},
+                top,
+                exclude,
+                &one_items,
+                &one_scores,
+                1,
+            ),
+        );
         try testing.expectEqualSlices(u32, items_out[b * top ..][0..top], &one_items);
         try testing.expectEqualSlices(f32, scores_out[b * top ..][0..top], &one_scores);
     }
 }
 
 test "recommend pads when fewer items than asked" {
-    const model: Model = .{ .k = 0, .mu = 3, .user_factors = &.{}, .item_factors = &.{}, .user_bias = &.{0}, .item_bias = &.{ 0.5, -0.5, 1 } };
+    const model: Model = .{
+        .k = 0,
+        .mu = 3,
+        .user_factors = &.{},
+        .item_factors = &.{},
+        .user_bias = &.{0},
+        .item_bias = &.{ 0.5, -0.5, 1 },
+    };
     const exclude: Rows = .{ .ptr = &.{ 0, 1 }, .index = &.{2}, .values = &.{5} };
     var items: [4]u32 = undefined;
     var scores: [4]f32 = undefined;
-    try testing.expect(try recommend(testing.allocator, model, &.{0}, 4, exclude, &items, &scores, 1));
-    try testing.expectEqualSlices(u32, &.{ 0, 1, std.math.maxInt(u32), std.math.maxInt(u32) }, &items);
+    try testing.expect(
+        try recommend(testing.allocator, model, &.{0}, 4, exclude, &items, &scores, 1),
+    );
+    try testing.expectEqualSlices(
+        u32,
+        &.{ 0, 1, std.math.maxInt(u32), std.math.maxInt(u32) },
+        &items,
+    );
     try testing.expectEqual(@as(f32, 3.5), scores[0]);
     try testing.expectEqual(-std.math.inf(f32), scores[3]);
 }

@@ -1,5 +1,6 @@
 //! Status codes returned by every exported kernel function. 0 is success; the TypeScript wrapper
-//! (lib/ffi/kernels.ts) turns every other code into an Error with a message built from `ErrorRecord`.
+//! (lib/ffi/kernels.ts) turns every other code into an Error with a message built from
+//! `ErrorRecord`.
 const std = @import("std");
 
 pub const Status = enum(i32) {
