@@ -55,11 +55,9 @@ pub fn priorRows(features: Rows, model: FeatureModel, k: usize, factors: []f32, 
         const row = factors[i * k ..][0..k];
         @memset(row, 0);
         var b: f32 = 0;
-        for (features.index[features.begin(i)..features.end(i)], features.values[features.begin(
-            i,
-        )..features.end(
-            i,
-        )]) |g, v| {
+        const index = features.index[features.begin(i)..features.end(i)];
+        const values = features.values[features.begin(i)..features.end(i)];
+        for (index, values) |g, v| {
             linalg.axpy(f32, v, model.factors[g * k ..][0..k], row);
             b += v * model.bias[g];
         }
@@ -108,13 +106,9 @@ pub fn fitFeatureModel(
     };
     for (sides) |side| {
         if (side.tau == 0) {
-            for (0..n_features) |g| for (0..side.count) |c| setFeature(
-                model,
-                k,
-                g,
-                side.first + c,
-                0,
-            );
+            for (0..n_features) |g| {
+                for (0..side.count) |c| setFeature(model, k, g, side.first + c, 0);
+            }
             continue;
         }
         @memcpy(factorised, gram);
@@ -538,10 +532,8 @@ test "G and w: the ridge regression's normal equations hold; τ = 0 gives G = w 
     for (0..n_features) |g| {
         for (0..k + 1) |c| {
             const tau: f64 = if (c < k) params.tau else params.tau_bias;
-            var grad: f64 = params.lambda_features * @as(
-                f64,
-                if (c < k) run.g[g * k + c] else run.w[g],
-            );
+            const current: f64 = if (c < k) run.g[g * k + c] else run.w[g];
+            var grad: f64 = params.lambda_features * current;
             for (0..n_items) |i| {
                 if (f.items.begin(i) == f.items.end(i)) continue;
                 var has: f64 = 0;

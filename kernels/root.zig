@@ -530,14 +530,9 @@ export fn rs_genre_als_epoch(
     abi.checkShape(model, matrix.users, matrix.items, 4, rec) catch |e| return refused(e);
     const k: usize = model.?.k;
     if (k == 0) return refused(abi.refuse(rec, 4, 1, 0));
+    const g_len = n_features * k;
     const feature_model: genre_als.FeatureModel = .{
-        .factors = abi.mutSlice(
-            f32,
-            feature_factors,
-            n_features * k,
-            5,
-            rec,
-        ) catch |e| return refused(e),
+        .factors = abi.mutSlice(f32, feature_factors, g_len, 5, rec) catch |e| return refused(e),
         .bias = abi.mutSlice(f32, feature_bias, n_features, 6, rec) catch |e| return refused(e),
     };
     if (weighted > 1) return refused(abi.refuse(rec, 9, 1, weighted));
@@ -554,20 +549,19 @@ export fn rs_genre_als_epoch(
         .lambda_features = lambda_features,
     };
     if (!params.valid()) return refused(abi.refuse(rec, 7, 0, 0));
-    return code(
-        genre_als.epoch(
-            allocator,
-            matrix.users,
-            matrix.items,
-            feature_rows,
-            sides.user,
-            sides.item,
-            feature_model,
-            params,
-            threads,
-            rec,
-        ),
+    const status = genre_als.epoch(
+        allocator,
+        matrix.users,
+        matrix.items,
+        feature_rows,
+        sides.user,
+        sides.item,
+        feature_model,
+        params,
+        threads,
+        rec,
     );
+    return code(status);
 }
 
 // End of the genre ALS section.
@@ -622,8 +616,7 @@ export fn rs_ials_epoch(
         params,
         threads,
         rec,
-    ) catch
-        return code(.out_of_memory);
+    ) catch return code(.out_of_memory);
     return code(status);
 }
 
@@ -650,9 +643,9 @@ export fn rs_bpr_epoch(
     const by_user = abi.rowsOf(users, 1, rec) catch |e| return refused(e);
     const sides = abi.sidesOf(model, 2, rec) catch |e| return refused(e);
     const m = model.?;
-    if (m.n_users != by_user.count()) return refused(
-        abi.refuse(rec, 2, by_user.count(), m.n_users),
-    );
+    if (m.n_users != by_user.count()) {
+        return refused(abi.refuse(rec, 2, by_user.count(), m.n_users));
+    }
     if (m.n_items != users.?.inner) return refused(abi.refuse(rec, 2, users.?.inner, m.n_items));
     if (m.k == 0) return refused(abi.refuse(rec, 2, 1, 0));
     if (negatives > 1) return refused(abi.refuse(rec, 6, 1, negatives));
@@ -702,9 +695,9 @@ export fn rs_als_cg_epoch(
     const sides = abi.sidesOf(model, 3, rec) catch |e| return refused(e);
     abi.checkShape(model, matrix.users, matrix.items, 3, rec) catch |e| return refused(e);
     if (weighted > 1) return refused(abi.refuse(rec, 6, 1, weighted));
-    if (cg_steps < 1 or cg_steps > als_cg.cg_steps_max) return refused(
-        abi.refuse(rec, 7, als_cg.cg_steps_max, cg_steps),
-    );
+    if (cg_steps < 1 or cg_steps > als_cg.cg_steps_max) {
+        return refused(abi.refuse(rec, 7, als_cg.cg_steps_max, cg_steps));
+    }
     const params: als.Params = .{
         .k = model.?.k,
         .mu = model.?.mu,
@@ -714,7 +707,7 @@ export fn rs_als_cg_epoch(
     };
     if (params.k == 0) return refused(abi.refuse(rec, 3, 1, 0));
     if (!params.valid()) return refused(abi.refuse(rec, 4, 0, 0));
-    if (!als_cg.epoch(
+    const solved = als_cg.epoch(
         allocator,
         matrix.users,
         matrix.items,
@@ -723,7 +716,8 @@ export fn rs_als_cg_epoch(
         params,
         cg_steps,
         threads,
-    )) return code(.out_of_memory);
+    );
+    if (!solved) return code(.out_of_memory);
     return code(.ok);
 }
 

@@ -401,15 +401,10 @@ const Recommend = struct {
 
     fn run(self: *const Recommend, part: u32) void {
         const k: usize = self.model.k;
-        const heap_scores = self.allocator.alloc(
-            f32,
-            block_users * self.top,
-        ) catch return self.fail(part);
+        const heap_len = block_users * self.top;
+        const heap_scores = self.allocator.alloc(f32, heap_len) catch return self.fail(part);
         defer self.allocator.free(heap_scores);
-        const heap_items = self.allocator.alloc(
-            u32,
-            block_users * self.top,
-        ) catch return self.fail(part);
+        const heap_items = self.allocator.alloc(u32, heap_len) catch return self.fail(part);
         defer self.allocator.free(heap_items);
         // Factor rows of the block's users (zeros for unknown users).
         const x = self.allocator.alloc(f32, block_users * @max(k, 1)) catch return self.fail(part);
@@ -447,10 +442,11 @@ const Recommend = struct {
         const k: usize = self.model.k;
         for (users, 0..) |user, b| {
             const row = x[b * k ..][0..k];
-            if (user < self.model.users()) @memcpy(
-                row,
-                self.model.user_factors[user * k ..][0..k],
-            ) else @memset(row, 0);
+            if (user < self.model.users()) {
+                @memcpy(row, self.model.user_factors[user * k ..][0..k]);
+            } else {
+                @memset(row, 0);
+            }
         }
         const panels_per_block = blockPanels(k);
         var panel0: usize = 0;
