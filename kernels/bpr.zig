@@ -1,14 +1,21 @@
 //! BPR-MF (Rendle et al. 2009) with an item bias: x̂_ui = b_i + x_u·y_i, and stochastic gradient
 //! ascent on Σ ln σ(x̂_ui − x̂_uj) − (λ/2)(‖x_u‖² + ‖y_i‖² + ‖y_j‖²) − (λ_b/2)(b_i² + b_j²) over
-//! triples (u, i, j): (u, i) a training positive drawn uniformly, j a negative drawn uniformly from
-//! all items (or by popularity: the item of another uniformly drawn positive) and — unless
-//! `verify` is off — checked against u's sorted positives by binary search and redrawn if u has
-//! it. One epoch draws `samples` triples (usually one per positive).
+//! triples (u, i, j): (u, i) a training positive, j a negative drawn uniformly from all items (or
+//! by popularity: the item of another uniformly drawn positive) and — unless `verify` is off —
+//! checked against u's sorted positives by binary search and redrawn if u has it. One epoch makes
+//! `samples` steps (usually one per positive).
 //!
-//! Threads run Hogwild (Recht et al. 2011): each thread draws its own triples from its own seeded
-//! stream and updates the shared factors without locks. Updates of different threads can
-//! interleave, so with more than one thread the numbers vary slightly from run to run; with one
-//! thread and a seed they are exactly reproducible.
+//! The positives are walked, not drawn (`Walk`): pass after pass, each pass visiting the users in
+//! its own seeded order (`Shuffle`) and each user's positives in turn, from a seeded offset, so
+//! every positive is visited samples / nnz times in expectation. x_u and u's positives stay in
+//! cache through the user's run, no search finds the owner of an entry, and the rows of the next
+//! `lookahead` steps (whose negatives are drawn ahead) are prefetched while a step runs: the
+//! kernel waits on memory far less than when every step drew a random positive.
+//!
+//! Threads run Hogwild (Recht et al. 2011): each thread walks its own stretch of the sequence and
+//! draws its negatives from its own seeded stream, updating the shared factors without locks.
+//! Updates of different threads can interleave, so with more than one thread the numbers vary
+//! slightly from run to run; with one thread and a seed they are exactly reproducible.
 const std = @import("std");
 const assert = std.debug.assert;
 const rows_mod = @import("rows.zig");
@@ -103,19 +110,6 @@ pub fn step(t: Triple, learning_rate: f32, lambda: f32, lambda_bias: f32) bool {
     return difference > 0;
 }
 
-/// The row (user) that owns entry `e`: the first u with ptr[u+1] > e.
-pub fn rowOf(ptr: []const u32, e: u64) u32 {
-    assert(ptr.len >= 2);
-    assert(e < ptr[ptr.len - 1]);
-    var lo: usize = 0;
-    var hi: usize = ptr.len - 1;
-    while (lo < hi) {
-        const mid = lo + (hi - lo) / 2;
-        if (ptr[mid + 1] <= e) lo = mid + 1 else hi = mid;
-    }
-    return @intCast(lo);
-}
-
 /// Whether the ascending `row` holds `item` (binary search).
 pub fn contains(row: []const u32, item: u32) bool {
     var lo: usize = 0;
@@ -148,6 +142,174 @@ pub fn drawNegative(
     return null;
 }
 
+/// A seeded bijection of `0..n` with no table: a four-round Feistel network on the smallest even
+/// number of bits that holds n, cycle-walking back into range (Black & Rogaway 2002). It gives
+/// each pass of an epoch its own user order.
+pub const Shuffle = struct {
+    n: u32,
+    half_bits: u6,
+    keys: [4]u64,
+
+    pub fn init(n: u32, seed: u64, id: u64) Shuffle {
+        assert(n >= 1);
+        var bits: u6 = 1;
+        while ((@as(u64, 1) << bits) < n) bits += 1;
+        assert(bits <= 32);
+        var rng = rng_mod.Rng.stream(seed, id);
+        var keys: [4]u64 = undefined;
+        for (&keys) |*key| key.* = rng.next();
+        return .{ .n = n, .half_bits = (bits + 1) / 2, .keys = keys };
+    }
+
+    /// The `index`-th element of the order.
+    pub fn at(self: Shuffle, index: u32) u32 {
+        assert(index < self.n);
+        assert(self.half_bits >= 1 and self.half_bits <= 16);
+        const domain: u64 = @as(u64, 1) << (2 * self.half_bits);
+        var x: u64 = index;
+        // x's cycle under the permutation holds index < n, so this returns within `domain` steps.
+        var walks: u64 = 0;
+        while (walks < domain) : (walks += 1) {
+            x = self.permute(x);
+            if (x < self.n) return @intCast(x);
+        }
+        unreachable;
+    }
+
+    fn permute(self: Shuffle, x: u64) u64 {
+        const mask = (@as(u64, 1) << self.half_bits) - 1;
+        var left = x >> self.half_bits;
+        var right = x & mask;
+        for (self.keys) |key| {
+            var z = (right ^ key) *% 0x9E3779B97F4A7C15;
+            z = (z ^ (z >> 29)) *% 0xBF58476D1CE4E5B9;
+            const next_right = left ^ ((z ^ (z >> 32)) & mask);
+            left = right;
+            right = next_right;
+        }
+        return (left << self.half_bits) | right;
+    }
+};
+
+/// The sequence an epoch's triples walk: pass after pass over the positives, each pass visiting
+/// the users in its own seeded `Shuffle` order and each user's positives in their sorted order.
+/// An epoch takes `samples` consecutive entries from a seeded offset in `0..nnz`, so every
+/// positive is visited samples / nnz times in expectation (⌊·⌋ or ⌈·⌉ times), with x_u and u's
+/// positives hot in cache across the user's run and no search for the owner of an entry.
+pub const Walk = struct {
+    users: Rows,
+    key_seed: u64,
+    epoch: u32,
+    pass: u64,
+    shuffle: Shuffle,
+    /// Position of `user` in the pass's order.
+    rank: u32,
+    user: u32,
+    /// The current positive: users.index[entry], entry in begin(user)..end.
+    entry: u64,
+    end: u64,
+
+    /// The seed of an epoch's offset and user orders, apart from the negatives' streams.
+    pub fn keySeed(seed: u64) u64 {
+        var state = seed ^ 0x6A09E667F3BCC909;
+        return rng_mod.splitMix64(&state);
+    }
+
+    /// The epoch's first position: uniform in 0..nnz.
+    pub fn offset(seed: u64, epoch_index: u32, nnz: u64) u64 {
+        assert(nnz >= 1);
+        var rng = rng_mod.Rng.stream(keySeed(seed) ^ 0xBB67AE8584CAA73B, epoch_index);
+        return rng.below(nnz);
+    }
+
+    /// The walk at `position` (counted from the first entry of the epoch's pass 0).
+    pub fn at(users: Rows, seed: u64, epoch_index: u32, position: u64) Walk {
+        const nnz: u64 = users.index.len;
+        assert(nnz >= 1);
+        assert(users.count() >= 1);
+        var walk: Walk = .{
+            .users = users,
+            .key_seed = keySeed(seed),
+            .epoch = epoch_index,
+            .pass = position / nnz,
+            .shuffle = undefined,
+            .rank = 0,
+            .user = 0,
+            .entry = 0,
+            .end = 0,
+        };
+        walk.shuffle = walk.passOrder();
+        const within = position % nnz;
+        var before: u64 = 0;
+        while (walk.rank < users.count()) : (walk.rank += 1) {
+            walk.user = walk.shuffle.at(walk.rank);
+            const length: u64 = users.end(walk.user) - users.begin(walk.user);
+            if (within < before + length) {
+                walk.entry = users.begin(walk.user) + (within - before);
+                walk.end = users.end(walk.user);
+                return walk;
+            }
+            before += length;
+        }
+        unreachable; // within < nnz = Σ lengths
+    }
+
+    fn passOrder(self: *const Walk) Shuffle {
+        const id = (@as(u64, self.epoch) << 32) ^ self.pass;
+        return Shuffle.init(self.users.count(), self.key_seed, id);
+    }
+
+    /// Moves to the next positive: the user's next, else the next non-empty user of the pass,
+    /// else the first of the next pass.
+    pub fn next(self: *Walk) void {
+        assert(self.entry < self.end);
+        self.entry += 1;
+        if (self.entry < self.end) return;
+        const n_users = self.users.count();
+        // At most one full round of the users: some user has a positive.
+        var moves: u64 = 0;
+        while (moves <= n_users) : (moves += 1) {
+            self.rank += 1;
+            if (self.rank == n_users) {
+                self.rank = 0;
+                self.pass += 1;
+                self.shuffle = self.passOrder();
+            }
+            self.user = self.shuffle.at(self.rank);
+            self.entry = self.users.begin(self.user);
+            self.end = self.users.end(self.user);
+            if (self.entry < self.end) return;
+        }
+        unreachable;
+    }
+
+    pub fn item(self: *const Walk) u32 {
+        return self.users.index[@intCast(self.entry)];
+    }
+
+    pub fn row(self: *const Walk) []const u32 {
+        return self.users.index[self.users.begin(self.user)..@intCast(self.end)];
+    }
+};
+
+/// Steps planned ahead, whose factor rows are prefetched while the current step runs.
+const lookahead: u32 = 8;
+const no_negative = std.math.maxInt(u32);
+
+const Planned = struct { user: u32, item: u32, negative: u32 };
+
+/// Starts loading every cache line `row` spans (rows need not start on a line).
+fn prefetchRow(row: []const f32) void {
+    assert(row.len >= 1);
+    const line_bytes = 64;
+    const first = @intFromPtr(row.ptr) & ~@as(usize, line_bytes - 1);
+    const last = @intFromPtr(row.ptr + row.len - 1);
+    var line = first;
+    while (line <= last) : (line += line_bytes) {
+        @prefetch(@as([*]const u8, @ptrFromInt(line)), .{ .rw = .write });
+    }
+}
+
 const Epoch = struct {
     users: Rows,
     n_items: u32,
@@ -160,35 +322,72 @@ const Epoch = struct {
 
     fn run(self: *const Epoch, part: u32) void {
         assert(part < self.results.len);
-        const k: usize = self.params.k;
         const range = threads_mod.partRange(self.params.samples, self.parts, part);
+        const count: u64 = range.end - range.begin;
         const stream = @as(u64, self.params.epoch) * threads_mod.threads_max + part;
         var rng = rng_mod.Rng.stream(self.params.seed, stream);
-        var result: Result = .{};
-        const nnz = self.users.index.len;
-        assert(nnz >= 1);
-        var s = range.begin;
-        while (s < range.end) : (s += 1) {
-            const e = rng.below(nnz);
-            const u = rowOf(self.users.ptr, e);
-            const i = self.users.index[e];
-            const row = self.users.index[self.users.begin(u)..self.users.end(u)];
-            const j = drawNegative(&rng, self.users, self.n_items, row, self.params) orelse {
+        var result: Result = .{ .samples = count };
+        if (count == 0) {
+            self.results[part] = result;
+            return;
+        }
+        const nnz: u64 = self.users.index.len;
+        const start = Walk.offset(self.params.seed, self.params.epoch, nnz) + range.begin;
+        var walk = Walk.at(self.users, self.params.seed, self.params.epoch, start);
+        var ring: [lookahead]Planned = undefined;
+        var planned: u64 = 0;
+        while (planned < @min(count, lookahead)) : (planned += 1) {
+            ring[@intCast(planned)] = self.plan(&walk, &rng, planned + 1 < count);
+        }
+        var s: u64 = 0;
+        while (s < count) : (s += 1) {
+            const slot: usize = @intCast(s % lookahead);
+            const p = ring[slot];
+            if (planned < count) {
+                ring[slot] = self.plan(&walk, &rng, planned + 1 < count);
+                planned += 1;
+            }
+            if (p.negative == no_negative) {
                 result.skipped += 1;
                 continue;
-            };
-            const triple: Triple = .{
-                .x = self.user_factors[@as(usize, u) * k ..][0..k],
-                .y_i = self.item_factors[@as(usize, i) * k ..][0..k],
-                .y_j = self.item_factors[@as(usize, j) * k ..][0..k],
-                .b_i = &self.item_bias[i],
-                .b_j = &self.item_bias[j],
-            };
-            const p = self.params;
-            if (step(triple, p.learning_rate, p.lambda, p.lambda_bias)) result.correct += 1;
+            }
+            if (self.update(p)) result.correct += 1;
         }
-        result.samples = range.end - range.begin;
+        assert(planned == count);
         self.results[part] = result;
+    }
+
+    /// The triple at the walk's position (its negative drawn now), its rows prefetched; then the
+    /// walk moves on if `advance`.
+    fn plan(self: *const Epoch, walk: *Walk, rng: *rng_mod.Rng, advance: bool) Planned {
+        const k: usize = self.params.k;
+        const user = walk.user;
+        const item = walk.item();
+        const negative = drawNegative(rng, self.users, self.n_items, walk.row(), self.params);
+        if (advance) walk.next();
+        prefetchRow(self.user_factors[@as(usize, user) * k ..][0..k]);
+        prefetchRow(self.item_factors[@as(usize, item) * k ..][0..k]);
+        @prefetch(self.item_bias.ptr + item, .{ .rw = .write });
+        if (negative) |j| {
+            prefetchRow(self.item_factors[@as(usize, j) * k ..][0..k]);
+            @prefetch(self.item_bias.ptr + j, .{ .rw = .write });
+        }
+        return .{ .user = user, .item = item, .negative = negative orelse no_negative };
+    }
+
+    fn update(self: *const Epoch, p: Planned) bool {
+        const k: usize = self.params.k;
+        assert(p.item < self.n_items);
+        assert(p.negative < self.n_items);
+        const triple: Triple = .{
+            .x = self.user_factors[@as(usize, p.user) * k ..][0..k],
+            .y_i = self.item_factors[@as(usize, p.item) * k ..][0..k],
+            .y_j = self.item_factors[@as(usize, p.negative) * k ..][0..k],
+            .b_i = &self.item_bias[p.item],
+            .b_j = &self.item_bias[p.negative],
+        };
+        const params = self.params;
+        return step(triple, params.learning_rate, params.lambda, params.lambda_bias);
     }
 };
 
@@ -362,18 +561,94 @@ test "verified negatives are never among the user's positives; popularity draws 
     try testing.expect(hits > 700); // 80 % of uniform draws are positives
 }
 
-test "rowOf and contains agree with linear scans" {
-    const ptr = [_]u32{ 0, 0, 3, 3, 4, 7 };
-    for (0..7) |e| {
-        var u: u32 = 0;
-        while (ptr[u + 1] <= e) u += 1;
-        try testing.expectEqual(u, rowOf(&ptr, e));
-    }
+test "contains agrees with a linear scan" {
     const row = [_]u32{ 2, 5, 9 };
     for (0..12) |i| {
         try testing.expectEqual(i == 2 or i == 5 or i == 9, contains(&row, @intCast(i)));
     }
     try testing.expect(!contains(&.{}, 0));
+}
+
+test "a Shuffle is a bijection of 0..n, and seeds give different orders" {
+    const sizes = [_]u32{ 1, 2, 3, 5, 17, 64, 100, 1000, 4097 };
+    var seen: [4097]bool = undefined;
+    for (sizes) |n| {
+        for (0..3) |seed| {
+            const shuffle = Shuffle.init(n, seed, 7);
+            @memset(seen[0..n], false);
+            for (0..n) |r| {
+                const u = shuffle.at(@intCast(r));
+                try testing.expect(u < n);
+                try testing.expect(!seen[u]);
+                seen[u] = true;
+            }
+        }
+    }
+    var same: u32 = 0;
+    const a = Shuffle.init(1000, 1, 0);
+    const b = Shuffle.init(1000, 2, 0);
+    for (0..1000) |r| {
+        if (a.at(@intCast(r)) == b.at(@intCast(r))) same += 1;
+    }
+    try testing.expect(same < 20); // about 1 expected
+}
+
+test "a walk visits every positive once per pass, each user's in one run" {
+    // 6 users (two without positives), 9 positives.
+    const ptr = [_]u32{ 0, 3, 3, 4, 8, 8, 9 };
+    const index = [_]u32{ 1, 4, 6, 0, 2, 3, 5, 7, 4 };
+    const values = [_]f32{1} ** 9;
+    const users: Rows = .{ .ptr = &ptr, .index = &index, .values = &values };
+    for (0..5) |seed| {
+        var walk = Walk.at(users, seed, 3, 0);
+        var pass: u64 = 0;
+        while (pass < 3) : (pass += 1) {
+            var visits = [_]u32{0} ** 9;
+            var runs: u32 = 0;
+            var last_user: u32 = std.math.maxInt(u32);
+            for (0..9) |_| {
+                try testing.expectEqual(pass, walk.pass);
+                try testing.expect(walk.entry >= ptr[walk.user]);
+                try testing.expect(walk.entry < ptr[walk.user + 1]);
+                try testing.expectEqual(index[@intCast(walk.entry)], walk.item());
+                visits[@intCast(walk.entry)] += 1;
+                if (walk.user != last_user) runs += 1;
+                last_user = walk.user;
+                walk.next();
+            }
+            try testing.expectEqualSlices(u32, &([_]u32{1} ** 9), &visits);
+            try testing.expectEqual(@as(u32, 4), runs);
+        }
+        // Starting anywhere is the same as walking there.
+        for (0..27) |position| {
+            var from_start = Walk.at(users, seed, 3, 0);
+            for (0..position) |_| from_start.next();
+            const direct = Walk.at(users, seed, 3, position);
+            try testing.expectEqual(from_start.pass, direct.pass);
+            try testing.expectEqual(from_start.entry, direct.entry);
+        }
+    }
+}
+
+test "over seeds, an epoch of fewer samples than positives visits each positive equally often" {
+    // Users of 1, 5 and 2 positives; 3 samples per epoch: each positive 3/8 of the time.
+    const ptr = [_]u32{ 0, 1, 6, 8 };
+    const index = [_]u32{ 0, 0, 1, 2, 3, 4, 1, 2 };
+    const values = [_]f32{1} ** 8;
+    const users: Rows = .{ .ptr = &ptr, .index = &index, .values = &values };
+    var visits = [_]u32{0} ** 8;
+    const epochs = 4000;
+    for (0..epochs) |e| {
+        var walk = Walk.at(users, 11, @intCast(e), Walk.offset(11, @intCast(e), 8));
+        for (0..3) |_| {
+            visits[@intCast(walk.entry)] += 1;
+            walk.next();
+        }
+    }
+    for (visits) |v| {
+        const share = @as(f64, @floatFromInt(v)) / epochs;
+        try testing.expectApproxEqAbs(3.0 / 8.0, share, 0.04);
+    }
 }
 
 test "epochs raise the training AUC, reproducibly with one thread" {
