@@ -290,3 +290,47 @@ export async function readModelFile(path: string): Promise<ModelFile> {
   }
   return checkModel(bundle, path);
 }
+
+/**
+ * Refuses a model file whose arrays are not the typed arrays of the lengths its metadata implies,
+ * naming the file, the array, what was expected and what was found.
+ *
+ * @param path The file, for the message.
+ * @param arrays The arrays read.
+ * @param expect Per array name: its type and length.
+ * @param shape The metadata the lengths come from, for the message.
+ *
+ * @example
+ * ```ts
+ * import { checkModelArrays } from "./_model_file.ts";
+ * const shape = { nUsers: 1, nItems: 2, k: 0 };
+ * checkModelArrays("m.rsm", { itemBias: new Float32Array(2) }, { itemBias: [Float32Array, 2] }, shape);
+ * let message = "";
+ * try {
+ *   checkModelArrays("m.rsm", {}, { itemBias: [Float32Array, 2] }, shape);
+ * } catch (e) {
+ *   message = (e as Error).message;
+ * }
+ * if (!message.includes('array "itemBias" should be Float32Array of 2')) throw new Error(message);
+ * ```
+ */
+export function checkModelArrays(
+  path: string,
+  arrays: Readonly<Record<string, StoredArray>>,
+  expect: Readonly<Record<string, readonly [typeof Float32Array | typeof Uint32Array, number]>>,
+  shape: { nUsers: number; nItems: number; k: number },
+): void {
+  const { nUsers, nItems, k } = shape;
+  for (const [name, [type, length]] of Object.entries(expect)) {
+    const array = arrays[name];
+    if (!(array instanceof type) || array.length !== length) {
+      const found = array === undefined
+        ? "no such array"
+        : `${array.constructor.name} of ${array.length}`;
+      throw new Error(
+        `${path}: corrupt model file: array "${name}" should be ${type.name} of ${length} ` +
+          `entries (metadata nUsers ${nUsers}, nItems ${nItems}, k ${k}), found ${found}`,
+      );
+    }
+  }
+}

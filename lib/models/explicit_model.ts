@@ -9,7 +9,7 @@ import type { IdMaps, RatingMatrix } from "../data/types.ts";
 import { checkIdMaps, inferRatingScale } from "../data/id_maps.ts";
 import { type ModelArrays, predictPairs, recommendTopN, scoreMatrix } from "../ffi/kernels.ts";
 import type { AlsState } from "./als_state.ts";
-import { type ModelFile, readModelFile, writeModelFile } from "./_model_file.ts";
+import { checkModelArrays, type ModelFile, readModelFile, writeModelFile } from "./_model_file.ts";
 import { checkMetadata } from "./_model_metadata.ts";
 
 /** The MovieLens rating scale, [0.5, 5] stars. */
@@ -510,18 +510,7 @@ export function partsFromFile(path: string, file: ModelFile, kind: ModelKind): M
     userFactors: [Float32Array, nUsers * k],
     itemFactors: [Float32Array, nItems * k],
   } as const;
-  for (const [name, [type, length]] of Object.entries(expect)) {
-    const array = arrays[name];
-    if (!(array instanceof type) || array.length !== length) {
-      const found = array === undefined
-        ? "no such array"
-        : `${array.constructor.name} of ${array.length}`;
-      throw new Error(
-        `${path}: corrupt model file: array "${name}" should be ${type.name} of ${length} ` +
-          `entries (metadata nUsers ${nUsers}, nItems ${nItems}, k ${k}), found ${found}`,
-      );
-    }
-  }
+  checkModelArrays(path, arrays, expect, { nUsers, nItems, k });
   const f32 = (name: string) => arrays[name] as Float32Array;
   const u32 = (name: string) => arrays[name] as Uint32Array;
   // Non-finite parameters and repeated ids are refused by readModelFile for every kind.

@@ -14,7 +14,13 @@ import { rankingMetrics } from "../metrics/ranking.ts";
 import { type ProgressOption, reporterFor } from "./reporter.ts";
 import type { Recommendation, RecommendationBatch, RecommendOptions } from "./explicit_model.ts";
 import { batchList, topNBatch } from "./explicit_model.ts";
-import { isRecord, metadataError, readModelFile, writeModelFile } from "./_model_file.ts";
+import {
+  checkModelArrays,
+  isRecord,
+  metadataError,
+  readModelFile,
+  writeModelFile,
+} from "./_model_file.ts";
 
 /** The implicit model kinds, as written in saved files. */
 export type ImplicitKind = "popularity" | "ials" | "bpr";
@@ -419,18 +425,7 @@ export async function loadImplicitParts(path: string, kind: ImplicitKind): Promi
     userFactors: [Float32Array, nUsers * k],
     itemFactors: [Float32Array, nItems * k],
   } as const;
-  for (const [name, [type, length]] of Object.entries(expect)) {
-    const array = arrays[name];
-    if (!(array instanceof type) || array.length !== length) {
-      const found = array === undefined
-        ? "no such array"
-        : `${array.constructor.name} of ${array.length}`;
-      throw new Error(
-        `${path}: corrupt model file: array "${name}" should be ${type.name} of ${length} ` +
-          `entries (metadata nUsers ${nUsers}, nItems ${nItems}, k ${k}), found ${found}`,
-      );
-    }
-  }
+  checkModelArrays(path, arrays, expect, { nUsers, nItems, k });
   return {
     k,
     userFactors: arrays.userFactors as Float32Array,
