@@ -150,6 +150,34 @@ export function commonParts(
       `${fn}: ratingScale must be [min, max] with min ≤ max, got [${lo}, ${hi}]`,
     );
   }
+  const { userIds, itemIds } = fitIdMaps(fn, train, options);
+  const steps = inferred && inferred.step > 0 ? ` in steps of ${inferred.step}` : "";
+  const scaleNote = inferred
+    ? `rating scale ${lo}–${hi}${steps} (inferred from the training ratings)`
+    : `rating scale ${lo}–${hi} (given)`;
+  return { userIds, itemIds, ratingScale: [lo, hi], scaleNote };
+}
+
+/**
+ * The raw ids of a fit, shared by every model family: `options.userIds`/`itemIds`, else the
+ * training matrix's id maps, else the index. Refuses ids of the wrong length, given ids that
+ * contradict the training matrix's maps, and a validation matrix built with other maps.
+ *
+ * @example
+ * ```ts
+ * import { fitIdMaps } from "./explicit_model.ts";
+ * import { fromTriplets } from "../data/coo.ts";
+ * import { withIdMaps } from "../data/id_maps.ts";
+ * const ids = { userIds: Uint32Array.of(7), itemIds: Uint32Array.of(296, 318) };
+ * const train = withIdMaps(fromTriplets(1, 2, [0, 0], [0, 1], [4, 5], [0, 0]), ids);
+ * if (fitIdMaps("fit", train, {}).itemIds[1] !== 318) throw new Error("the matrix's maps");
+ * ```
+ */
+export function fitIdMaps(
+  fn: string,
+  train: RatingMatrix,
+  options: { userIds?: Uint32Array; itemIds?: Uint32Array; validation?: RatingMatrix },
+): IdMaps {
   const identity = (n: number) => Uint32Array.from({ length: n }, (_, j) => j);
   const userIds = options.userIds ?? train.ids?.userIds ?? identity(train.nUsers);
   const itemIds = options.itemIds ?? train.ids?.itemIds ?? identity(train.nItems);
@@ -162,11 +190,7 @@ export function commonParts(
   const ids = { userIds, itemIds };
   checkIdMaps(`${fn} (options.userIds/itemIds against the training matrix)`, ids, train);
   if (options.validation) checkIdMaps(`${fn} (validation matrix)`, ids, options.validation);
-  const steps = inferred && inferred.step > 0 ? ` in steps of ${inferred.step}` : "";
-  const scaleNote = inferred
-    ? `rating scale ${lo}–${hi}${steps} (inferred from the training ratings)`
-    : `rating scale ${lo}–${hi} (given)`;
-  return { userIds, itemIds, ratingScale: [lo, hi], scaleNote };
+  return ids;
 }
 
 /** The mean training rating, summed in f64. */

@@ -13,7 +13,7 @@ import { type ModelArrays, recommendTopN } from "../ffi/kernels.ts";
 import { rankingMetrics } from "../metrics/ranking.ts";
 import { type ProgressOption, reporterFor } from "./reporter.ts";
 import type { Recommendation, RecommendationBatch, RecommendOptions } from "./explicit_model.ts";
-import { batchList, topNBatch } from "./explicit_model.ts";
+import { batchList, fitIdMaps, topNBatch } from "./explicit_model.ts";
 import {
   checkModelArrays,
   isRecord,
@@ -94,22 +94,7 @@ export function implicitIds(
   options: ImplicitFitOptions & { validation?: RatingMatrix },
 ): { userIds: Uint32Array; itemIds: Uint32Array } {
   if (train.nnz === 0) throw new Error(`${fn}: the training matrix has no interactions`);
-  const identity = (n: number) => Uint32Array.from({ length: n }, (_, j) => j);
-  const userIds = options.userIds ?? train.ids?.userIds ?? identity(train.nUsers);
-  const itemIds = options.itemIds ?? train.ids?.itemIds ?? identity(train.nItems);
-  if (userIds.length !== train.nUsers || itemIds.length !== train.nItems) {
-    throw new RangeError(
-      `${fn}: userIds/itemIds have ${userIds.length}/${itemIds.length} entries, expected ` +
-        `${train.nUsers}/${train.nItems} (one per dense user/item of the training matrix)`,
-    );
-  }
-  checkIdMaps(`${fn} (options.userIds/itemIds against the training matrix)`, {
-    userIds,
-    itemIds,
-  }, train);
-  if (options.validation) {
-    checkIdMaps(`${fn} (validation matrix)`, { userIds, itemIds }, options.validation);
-  }
+  const { userIds, itemIds } = fitIdMaps(fn, train, options);
   for (let e = 0; e < train.nnz; e++) {
     const v = train.userRatings[e]!;
     if (!(v > 0) || !Number.isFinite(v)) {
