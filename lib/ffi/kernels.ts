@@ -31,6 +31,14 @@ import {
   readIdCounts,
 } from "./_abi.ts";
 import { Status, STATUS_TEXT } from "./_status.ts";
+import {
+  type AlsPenalties,
+  checkAlsPenalties,
+  checkGenreAlsPenalties,
+  checkLambda,
+  type GenreAlsPenalties,
+  refuseRenamedOptions,
+} from "./params.ts";
 
 export { Status };
 
@@ -790,33 +798,6 @@ function checkShape(fn: string, model: ModelArrays, m: KernelMatrix): void {
   }
 }
 
-/**
- * Refuses λ that is not a finite number ≥ 0 (or > 0 when `positive`), naming the function and
- * the parameter. The one check of a regularisation weight, shared by fit, epoch and tuning.
- *
- * @example
- * ```ts
- * import { checkLambda } from "./kernels.ts";
- * checkLambda("fit", "lambda", 0);
- * let refused = false;
- * try { checkLambda("fit", "lambdaFactors", 0, { positive: true }); } catch { refused = true; }
- * if (!refused) throw new Error("λ_f = 0 is refused");
- * ```
- */
-export function checkLambda(
-  fn: string,
-  name: string,
-  value: number,
-  options: { positive?: boolean } = {},
-): void {
-  const ok = Number.isFinite(value) && (options.positive ? value > 0 : value >= 0);
-  if (!ok) {
-    throw new RangeError(
-      `${fn}: ${name} must be a finite number ${options.positive ? "> 0" : "≥ 0"}, got ${value}`,
-    );
-  }
-}
-
 /** Options of the epoch kernels. */
 export interface EpochKernelOptions {
   /** Multiply λ by each row's rating count (ALS-WR). Default false. */
@@ -850,7 +831,7 @@ export async function biasAlsEpoch(
   const model = { k: 0, userFactors: EMPTY_F32, itemFactors: EMPTY_F32, ...state };
   const packed = checkModelArrays("biasAlsEpoch", model);
   checkShape("biasAlsEpoch", model, m);
-  checkLambda("biasAlsEpoch", "lambda", options.lambda);
+  checkLambda("biasAlsEpoch", "lambda", options.lambda, { allowZero: true });
   const views = await matrixViews("biasAlsEpoch", m);
   const record = errorRecord();
   const status = await hold(
@@ -887,22 +868,21 @@ const EMPTY_F32 = new Float32Array(0);
  *   userFactors: new Float32Array([0.1, -0.1]), itemFactors: new Float32Array([0.2, 0.05]),
  *   userBias: new Float32Array(2), itemBias: new Float32Array(2),
  * };
- * await alsEpoch(m, state, { lambdaFactors: 0.1, lambdaBias: 0.1 });
+ * await alsEpoch(m, state, { lambda: 0.1, lambdaBias: 0.1 });
  * if (!state.userFactors.every(Number.isFinite)) throw new Error("finite factors");
  * ```
  */
 export async function alsEpoch(
   m: KernelMatrix,
   state: ModelArrays,
-  options: EpochKernelOptions & { lambdaFactors: number; lambdaBias: number },
+  options: EpochKernelOptions & AlsPenalties,
 ): Promise<void> {
   const packed = checkModelArrays("alsEpoch", state);
   checkShape("alsEpoch", state, m);
   if (state.k < 1 || state.k > 1024) {
     throw new RangeError(`alsEpoch: k must be in 1..1024, got ${state.k}`);
   }
-  checkLambda("alsEpoch", "lambdaFactors", options.lambdaFactors, { positive: true });
-  checkLambda("alsEpoch", "lambdaBias", options.lambdaBias);
+  checkAlsPenalties("alsEpoch", options);
   const views = await matrixViews("alsEpoch", m);
   const record = errorRecord();
   const status = await hold(
@@ -911,7 +891,7 @@ export async function alsEpoch(
       views.users.bytes,
       views.items.bytes,
       packed.bytes,
-      options.lambdaFactors,
+      options.lambda,
       options.lambdaBias,
       options.weighted ? 1 : 0,
       u32("threads", options.threads ?? defaultThreads()),
@@ -1130,7 +1110,7 @@ export interface KernelFeatures {
  *   featureFactors: new Float32Array(1), featureBias: new Float32Array(1),
  * };
  * await genreAlsEpoch(m, state, features, {
- *   lambdaFactors: 0.1, lambdaBias: 0.1, tau: 1, tauBias: 1, lambdaFeatures: 1,
+ *   lambda: 0.1, lambdaBias: 0.1, tau: 1, tauBias: 1, lambdaFeatures: 1,
  * });
  * if (state.itemBias[2] !== state.featureBias[0]) throw new Error("item 2 has no ratings: its prior");
  * ```
@@ -1139,13 +1119,7 @@ export async function genreAlsEpoch(
   m: KernelMatrix,
   state: ModelArrays & { featureFactors: Float32Array; featureBias: Float32Array },
   features: KernelFeatures,
-  options: EpochKernelOptions & {
-    lambdaFactors: number;
-    lambdaBias: number;
-    tau: number;
-    tauBias: number;
-    lambdaFeatures: number;
-  },
+  options: EpochKernelOptions & GenreAlsPenalties,
 ): Promise<void> {
   const fn = "genreAlsEpoch";
   const packed = checkModelArrays(fn, state);
@@ -1175,11 +1149,7 @@ export async function genreAlsEpoch(
         `expected ${nFeatures}×${state.k} and ${nFeatures}`,
     );
   }
-  checkLambda(fn, "lambdaFactors", options.lambdaFactors, { positive: true });
-  checkLambda(fn, "lambdaBias", options.lambdaBias);
-  checkLambda(fn, "lambdaFeatures", options.lambdaFeatures, { positive: true });
-  checkLambda(fn, "tau", options.tau);
-  checkLambda(fn, "tauBias", options.tauBias);
+  checkGenreAlsPenalties(fn, options);
   const views = await matrixViews(fn, m);
   const featureView = await featureRowsView(fn, features);
   const record = errorRecord();
@@ -1192,7 +1162,7 @@ export async function genreAlsEpoch(
       packed.bytes,
       state.featureFactors,
       state.featureBias,
-      options.lambdaFactors,
+      options.lambda,
       options.lambdaBias,
       options.weighted ? 1 : 0,
       options.tau,
@@ -1275,8 +1245,8 @@ export async function ialsEpoch(
 ): Promise<void> {
   const packed = checkFactorModel("ialsEpoch", model, m);
   const { lambda, alpha, solver, cgSteps = 3 } = options;
-  checkLambda("ialsEpoch", "lambda", lambda, { positive: true });
-  checkLambda("ialsEpoch", "alpha", alpha);
+  checkLambda("ialsEpoch", "lambda", lambda);
+  checkLambda("ialsEpoch", "alpha", alpha, { allowZero: true });
   if (solver !== "cholesky" && solver !== "cg") {
     throw new RangeError(`ialsEpoch: solver must be "cholesky" or "cg", got ${solver}`);
   }
@@ -1363,9 +1333,9 @@ export async function bprEpoch(
   const packed = checkFactorModel("bprEpoch", model, m);
   const { learningRate, lambda, lambdaBias, negatives = "uniform", verify = true } = options;
   const samples = options.samples ?? m.nnz;
-  checkLambda("bprEpoch", "learningRate", learningRate, { positive: true });
-  checkLambda("bprEpoch", "lambda", lambda);
-  checkLambda("bprEpoch", "lambdaBias", lambdaBias);
+  checkLambda("bprEpoch", "learningRate", learningRate);
+  checkLambda("bprEpoch", "lambda", lambda, { allowZero: true });
+  checkLambda("bprEpoch", "lambdaBias", lambdaBias, { allowZero: true });
   if (negatives !== "uniform" && negatives !== "popularity") {
     throw new RangeError(`bprEpoch: negatives must be "uniform" or "popularity", got ${negatives}`);
   }
@@ -1410,18 +1380,17 @@ export async function bprEpoch(
  *   userFactors: new Float32Array([0.1, -0.1]), itemFactors: new Float32Array([0.2, 0.05]),
  *   userBias: new Float32Array(2), itemBias: new Float32Array(2),
  * };
- * await alsCgEpoch(m, state, { lambdaFactors: 0.1, lambdaBias: 0.1, cgSteps: 3 });
+ * await alsCgEpoch(m, state, { lambda: 0.1, lambdaBias: 0.1, cgSteps: 3 });
  * if (!state.userFactors.every(Number.isFinite)) throw new Error("finite factors");
  * ```
  */
 export async function alsCgEpoch(
   m: KernelMatrix,
   state: ModelArrays,
-  options: EpochKernelOptions & { lambdaFactors: number; lambdaBias: number; cgSteps: number },
+  options: EpochKernelOptions & AlsPenalties & { cgSteps: number },
 ): Promise<void> {
   const packed = checkFactorModel("alsCgEpoch", state, m);
-  checkLambda("alsCgEpoch", "lambdaFactors", options.lambdaFactors, { positive: true });
-  checkLambda("alsCgEpoch", "lambdaBias", options.lambdaBias);
+  checkAlsPenalties("alsCgEpoch", options);
   const { cgSteps } = options;
   if (!Number.isInteger(cgSteps) || cgSteps < 1 || cgSteps > 1024) {
     throw new RangeError(`alsCgEpoch: cgSteps must be a whole number in 1..1024, got ${cgSteps}`);
@@ -1434,7 +1403,7 @@ export async function alsCgEpoch(
       views.users.bytes,
       views.items.bytes,
       packed.bytes,
-      options.lambdaFactors,
+      options.lambda,
       options.lambdaBias,
       options.weighted ? 1 : 0,
       cgSteps,
@@ -1464,7 +1433,7 @@ export interface FoldInItems {
 /** Options of {@linkcode foldInRecommend}. */
 export interface FoldInRecommendOptions {
   /** λ_f of the row solve (> 0 when k > 0). Required unless `row` is given. */
-  lambdaFactors?: number;
+  lambda?: number;
   /** λ_b of the row solve (≥ 0). Required unless `row` is given. */
   lambdaBias?: number;
   /** ALS-WR: both λ times the number of ratings. Default false. */
@@ -1510,7 +1479,7 @@ export interface FoldInRecommendation {
  *   k: 2, mu: 3, itemFactors: Float32Array.of(1, 0, 0.9, 0.1, -1, 0),
  *   itemBias: new Float32Array(3),
  * };
- * const r = foldInRecommend(model, [0], [5], { lambdaFactors: 0.1, lambdaBias: 0.1, n: 2 });
+ * const r = foldInRecommend(model, [0], [5], { lambda: 0.1, lambdaBias: 0.1, n: 2 });
  * if (r.items.join() !== "1,2") throw new Error(`${r.items}`); // item 0 is rated: left out
  * if (!(r.row[0]! > 0 && r.scores[0]! > r.scores[1]!)) throw new Error(`${r.row} ${r.scores}`);
  * ```
@@ -1522,6 +1491,7 @@ export function foldInRecommend(
   options: FoldInRecommendOptions = {},
 ): FoldInRecommendation {
   const fn = "foldInRecommend";
+  refuseRenamedOptions(fn, options);
   const k = u32("k", model.k);
   const nItems = u32("itemBias.length", model.itemBias.length);
   if (k > 1024) throw new RangeError(`${fn}: k must be in 0..1024, got ${k}`);
@@ -1556,11 +1526,10 @@ export function foldInRecommend(
       values[j] = r;
     }
   }
-  const lambdaFactors = options.lambdaFactors ?? NaN;
-  const lambdaBias = options.lambdaBias ?? NaN;
+  const { lambda = NaN, lambdaBias = NaN } = options;
   if (solve) {
-    if (k > 0) checkLambda(fn, "lambdaFactors", lambdaFactors, { positive: true });
-    checkLambda(fn, "lambdaBias", lambdaBias);
+    if (k > 0) checkAlsPenalties(fn, { lambda, lambdaBias });
+    else checkLambda(fn, "lambdaBias", lambdaBias, { allowZero: true });
   }
   const row = options.row ?? new Float32Array(k + 1);
   if (row.length !== k + 1) {
@@ -1593,7 +1562,7 @@ export function foldInRecommend(
     count,
     dense,
     values,
-    solve ? lambdaFactors : 0,
+    solve ? lambda : 0,
     solve ? lambdaBias : 0,
     options.weighted ? 1 : 0,
     solve ? 1 : 0,

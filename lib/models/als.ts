@@ -7,9 +7,9 @@
  *
  * @module
  */
-import { checkLambda } from "./params.ts";
 import type { RatingMatrix } from "../data/types.ts";
 import { alsCgEpoch, alsEpoch, KernelError, Status } from "../ffi/kernels.ts";
+import { checkAlsPenalties } from "../ffi/params.ts";
 import { commonParts, loadParts, RankingModel, trainMean } from "./explicit_model.ts";
 import type { CommonFitOptions, ModelKind } from "./explicit_model.ts";
 import { fitLoop } from "./_fit_loop.ts";
@@ -67,7 +67,7 @@ export async function runAlsEpoch(
     throw new RangeError(`runAlsEpoch: solver must be "cholesky" or "cg", got ${solver}`);
   }
   try {
-    const kernelOptions = { lambdaFactors: lambda, lambdaBias, weighted, threads };
+    const kernelOptions = { lambda, lambdaBias, weighted, threads };
     if (solver === "cg") await alsCgEpoch(train, state, { ...kernelOptions, cgSteps });
     else await alsEpoch(train, state, kernelOptions);
   } catch (error) {
@@ -206,8 +206,7 @@ export class Als extends RankingModel {
     if (!Number.isInteger(k) || k < 1 || k > 1024) {
       throw new RangeError(`Als.fit: k must be a whole number in 1..1024, got ${k}`);
     }
-    checkLambda("Als.fit", "lambda", lambda);
-    checkLambda("Als.fit", "lambdaBias", lambdaBias, { allowZero: true });
+    checkAlsPenalties("Als.fit", { lambda, lambdaBias });
     const state = initAlsState(train.nUsers, train.nItems, k, {
       seed,
       scale: initScale,

@@ -18,7 +18,7 @@
  */
 import type { RatingMatrix } from "../data/types.ts";
 import type { AlsState } from "./als_state.ts";
-import { checkLambda } from "./params.ts";
+import { checkAlsPenalties } from "../ffi/params.ts";
 
 /** Options of {@linkcode alsRowEquations} and {@linkcode alsRowSystem}. */
 export interface AlsRowOptions {
@@ -192,8 +192,7 @@ function rowEquations(
   if (side !== "user" && side !== "item") {
     throw new RangeError(`${fn}: side must be "user" or "item", got ${side}`);
   }
-  checkLambda(fn, "lambda", lambda);
-  checkLambda(fn, "lambdaBias", lambdaBias, { allowZero: true });
+  checkAlsPenalties(fn, { lambda, lambdaBias });
   const rows = side === "user" ? train.nUsers : train.nItems;
   if (!Number.isInteger(row) || row < 0 || row >= rows) {
     throw new RangeError(`${fn}: row must be a dense ${side} index in 0..${rows - 1}, got ${row}`);

@@ -177,7 +177,7 @@ Deno.test("alsRowSystem reproduces the item rows of an epoch (the last half-step
   const k = 2;
   for (const weighted of [false, true]) {
     const state = initAlsState(m.nUsers, m.nItems, k, { seed: 9, mu: mean(m) });
-    const options = { lambdaFactors: 0.3, lambdaBias: 0.7, weighted };
+    const options = { lambda: 0.3, lambdaBias: 0.7, weighted };
     for (let epoch = 0; epoch < 3; epoch++) naiveAlsEpoch(m, state, options);
     for (let i = 0; i < m.nItems; i++) {
       const sys = alsRowSystem(m, state, {

@@ -35,7 +35,7 @@ Deno.test("a kernel epoch solves the normal equations of als_state.ts (vs the de
     const reference = cloneAlsState(kernel);
     for (let epoch = 0; epoch < 3; epoch++) {
       await runAlsEpoch(m, kernel, { lambda: 0.1, lambdaBias, weighted });
-      naiveAlsEpoch(m, reference, { lambdaFactors: 0.1, lambdaBias, weighted });
+      naiveAlsEpoch(m, reference, { lambda: 0.1, lambdaBias, weighted });
       for (const key of ["userFactors", "itemFactors", "userBias", "itemBias"] as const) {
         const d = maxDifference(kernel[key], reference[key]);
         assert(d < 1e-4, `k=${k} epoch ${epoch + 1} ${key}: max difference ${d}`);

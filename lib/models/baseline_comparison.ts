@@ -11,8 +11,9 @@
 
 import type { RatingMatrix } from "../data/types.ts";
 import { alsEpoch, defaultThreads, scoreMatrix } from "../ffi/kernels.ts";
+import { refuseRenamedOptions } from "../ffi/params.ts";
 import { type AlsState, cloneAlsState, initAlsState } from "./als_state.ts";
-import { naiveAlsEpoch, naiveRmse } from "./naive_als.ts";
+import { naiveAlsEpoch, type NaiveAlsOptions, naiveRmse } from "./naive_als.ts";
 
 /** Options of {@linkcode timeKernelAls} and {@linkcode timeNaiveAls}. */
 export interface TimingOptions {
@@ -24,8 +25,8 @@ export interface TimingOptions {
   seed?: number;
   /** Kernel threads (default {@linkcode defaultThreads}); the reference always uses one. */
   threads?: number;
-  /** λ_f (default 0.05); it does not change the work done. */
-  lambdaFactors?: number;
+  /** λ, the penalty of factors and biases alike (default 0.05); it does not change the work done. */
+  lambda?: number;
   /** ALS-WR weighting (default true). */
   weighted?: boolean;
 }
@@ -50,10 +51,23 @@ export interface EpochTiming {
   trainRmse: number;
 }
 
-function startState(m: RatingMatrix, k: number, seed: number): AlsState {
+/** What every timing run starts from: its options resolved and the seeded initial state. */
+function setUp(
+  fn: string,
+  m: RatingMatrix,
+  options: TimingOptions,
+): { k: number; threads: number; penalties: NaiveAlsOptions; state: AlsState } {
+  refuseRenamedOptions(fn, options);
+  const { k, seed = 1, lambda = 0.05, weighted = true } = options;
   let sum = 0;
   for (const r of m.userRatings) sum += r;
-  return initAlsState(m.nUsers, m.nItems, k, { seed, mu: Math.fround(sum / Math.max(1, m.nnz)) });
+  const mu = Math.fround(sum / Math.max(1, m.nnz));
+  return {
+    k,
+    threads: options.threads ?? defaultThreads(),
+    penalties: { lambda, lambdaBias: lambda, weighted },
+    state: initAlsState(m.nUsers, m.nItems, k, { seed, mu }),
+  };
 }
 
 function summary(
@@ -102,11 +116,10 @@ function checkEpochs(fn: string, epochs: number): void {
  * ```
  */
 export async function timeKernelAls(m: RatingMatrix, options: TimingOptions): Promise<EpochTiming> {
-  const { k, epochs = 3, seed = 1, lambdaFactors = 0.05, weighted = true } = options;
-  const threads = options.threads ?? defaultThreads();
+  const { k, threads, penalties, state } = setUp("timeKernelAls", m, options);
+  const { epochs = 3 } = options;
   checkEpochs("timeKernelAls", epochs);
-  const state = startState(m, k, seed);
-  const opts = { lambdaFactors, lambdaBias: lambdaFactors, weighted, threads };
+  const opts = { ...penalties, threads };
   await alsEpoch(m, state, opts);
   const epochSeconds: number[] = [];
   for (let e = 0; e < epochs; e++) {
@@ -136,14 +149,13 @@ export async function timeKernelAls(m: RatingMatrix, options: TimingOptions): Pr
  * ```
  */
 export function timeNaiveAls(m: RatingMatrix, options: TimingOptions): EpochTiming {
-  const { k, epochs = 1, seed = 1, lambdaFactors = 0.05, weighted = true } = options;
+  const { k, penalties, state } = setUp("timeNaiveAls", m, options);
+  const { epochs = 1 } = options;
   checkEpochs("timeNaiveAls", epochs);
-  const state = startState(m, k, seed);
-  const opts = { lambdaFactors, lambdaBias: lambdaFactors, weighted };
   const epochSeconds: number[] = [];
   for (let e = 0; e < epochs; e++) {
     const started = performance.now();
-    naiveAlsEpoch(m, state, opts);
+    naiveAlsEpoch(m, state, penalties);
     epochSeconds.push((performance.now() - started) / 1000);
   }
   return summary("naive", m, k, 1, epochSeconds, naiveRmse(state, m));
@@ -182,16 +194,14 @@ export async function agreementCheck(
   m: RatingMatrix,
   options: TimingOptions,
 ): Promise<AgreementRow[]> {
-  const { k, epochs = 5, seed = 1, lambdaFactors = 0.05, weighted = true } = options;
+  const { threads, penalties, state: naive } = setUp("agreementCheck", m, options);
+  const { epochs = 5 } = options;
   checkEpochs("agreementCheck", epochs);
-  const threads = options.threads ?? defaultThreads();
-  const opts = { lambdaFactors, lambdaBias: lambdaFactors, weighted };
-  const naive = startState(m, k, seed);
   const kernel = cloneAlsState(naive);
   const rows: AgreementRow[] = [];
   for (let epoch = 1; epoch <= epochs; epoch++) {
-    naiveAlsEpoch(m, naive, opts);
-    await alsEpoch(m, kernel, { ...opts, threads });
+    naiveAlsEpoch(m, naive, penalties);
+    await alsEpoch(m, kernel, { ...penalties, threads });
     const score = await scoreMatrix(kernel, m, { ratingMin: 0.5, ratingMax: 5, threads });
     let gap = 0;
     for (const key of ["userFactors", "itemFactors", "userBias", "itemBias"] as const) {
@@ -243,26 +253,23 @@ export async function compareBaseline(
   m: RatingMatrix,
   options: Omit<TimingOptions, "epochs"> & { kernelEpochs?: number; naiveEpochs?: number },
 ): Promise<BaselineComparison> {
-  const { k, seed = 1, lambdaFactors = 0.05, weighted = true } = options;
+  const { k, threads, penalties, state: naiveState } = setUp("compareBaseline", m, options);
   const { kernelEpochs = 3, naiveEpochs = 1 } = options;
   checkEpochs("compareBaseline", kernelEpochs);
   checkEpochs("compareBaseline", naiveEpochs);
-  const threads = options.threads ?? defaultThreads();
-  const opts = { lambdaFactors, lambdaBias: lambdaFactors, weighted };
-  const naiveState = startState(m, k, seed);
   const kernelState = cloneAlsState(naiveState);
   const kernelRmse = async () => {
     const score = await scoreMatrix(kernelState, m, { ratingMin: 0.5, ratingMax: 5, threads });
     return Math.sqrt(score.sse / score.count);
   };
   // The kernel's first epoch doubles as its warm-up and as the agreement check.
-  await alsEpoch(m, kernelState, { ...opts, threads });
+  await alsEpoch(m, kernelState, { ...penalties, threads });
   const firstKernelRmse = await kernelRmse();
   const naiveSeconds: number[] = [];
   let rmseGap = NaN;
   for (let e = 0; e < naiveEpochs; e++) {
     const started = performance.now();
-    naiveAlsEpoch(m, naiveState, opts);
+    naiveAlsEpoch(m, naiveState, penalties);
     naiveSeconds.push((performance.now() - started) / 1000);
     if (e === 0) rmseGap = Math.abs(naiveRmse(naiveState, m) - firstKernelRmse);
   }
@@ -275,7 +282,7 @@ export async function compareBaseline(
   const kernelSeconds: number[] = [];
   for (let e = 0; e < kernelEpochs; e++) {
     const started = performance.now();
-    await alsEpoch(m, kernelState, { ...opts, threads });
+    await alsEpoch(m, kernelState, { ...penalties, threads });
     kernelSeconds.push((performance.now() - started) / 1000);
   }
   const naive = summary("naive", m, k, 1, naiveSeconds, naiveRmse(naiveState, m));
@@ -315,7 +322,7 @@ export async function ffiCallSeconds(calls = 200, threads = 1): Promise<number> 
     itemTimes: Uint32Array.of(0),
   };
   const state = initAlsState(1, 1, 1, { seed: 1, mu: 4 });
-  const opts = { lambdaFactors: 0.1, lambdaBias: 0.1, threads };
+  const opts = { lambda: 0.1, lambdaBias: 0.1, threads };
   await alsEpoch(m, state, opts);
   const started = performance.now();
   for (let c = 0; c < calls; c++) await alsEpoch(m, state, opts);

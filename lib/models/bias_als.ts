@@ -10,7 +10,7 @@
  *
  * @module
  */
-import { checkLambda } from "./params.ts";
+import { checkLambda } from "../ffi/params.ts";
 import type { RatingMatrix } from "../data/types.ts";
 import { biasAlsEpoch } from "../ffi/kernels.ts";
 import { commonParts, loadParts, RankingModel, trainMean } from "./explicit_model.ts";

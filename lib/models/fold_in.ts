@@ -25,6 +25,7 @@
  * @module
  */
 import { foldInRecommend } from "../ffi/kernels.ts";
+import { type AlsPenalties, checkAlsPenalties } from "../ffi/params.ts";
 import type { AlsState } from "./als_state.ts";
 import { choleskyFactor, choleskySolve } from "./als_row.ts";
 import type { TopNList } from "./top_n.ts";
@@ -74,20 +75,20 @@ function hyperNumber(model: FoldInModel, name: string): number | undefined {
 export function foldInPenalties(
   model: FoldInModel,
   options: FoldInOptions = {},
-): { lambda: number; lambdaBias: number; weighted: boolean } {
+): AlsPenalties & { weighted: boolean } {
   const lambda = options.lambda ?? hyperNumber(model, "lambda");
   const lambdaBias = options.lambdaBias ?? hyperNumber(model, "lambdaBias") ?? lambda;
   const w = model.hyper["weighted"];
   const weighted = options.weighted ?? (typeof w === "boolean" ? w : true);
-  if (lambda === undefined || !(lambda > 0) || !Number.isFinite(lambda)) {
+  if (lambda === undefined) {
     throw new RangeError(
-      `foldIn: lambda must be a finite number > 0 (the model's hyper.lambda or an option), got ${lambda}`,
+      "foldIn: lambda must be a finite number > 0, got undefined (the model's hyper has no " +
+        "lambda and no option set it)",
     );
   }
-  if (lambdaBias === undefined || !(lambdaBias >= 0) || !Number.isFinite(lambdaBias)) {
-    throw new RangeError(`foldIn: lambdaBias must be a finite number ≥ 0, got ${lambdaBias}`);
-  }
-  return { lambda, lambdaBias, weighted };
+  const penalties = { lambda, lambdaBias };
+  checkAlsPenalties("foldIn", penalties);
+  return { ...penalties, weighted };
 }
 
 /**
@@ -172,7 +173,7 @@ function checkedRatings(
 function normalEquations(
   state: AlsState,
   input: { items: Uint32Array; residuals: Float64Array },
-  penalties: { lambda: number; lambdaBias: number; weighted: boolean },
+  penalties: AlsPenalties & { weighted: boolean },
 ): { a: Float64Array; c: Float64Array } {
   const { k, itemFactors } = state;
   const { items, residuals } = input;
@@ -321,9 +322,7 @@ export function recommendPerson(
     throw new RangeError(`recommendPerson: n must be a whole number ≥ 1, got ${n}`);
   }
   const top = foldInRecommend(state, input.items, input.ratings, {
-    lambdaFactors: penalties.lambda,
-    lambdaBias: penalties.lambdaBias,
-    weighted: penalties.weighted,
+    ...penalties,
     allowed: options.allowed,
     n,
     excludeRated: options.excludeSeen !== false,

@@ -10,6 +10,7 @@
 import { encodeMovies, type FeatureGroup, type ItemFeatures } from "../data/item_features.ts";
 import type { Movies, RatingMatrix } from "../data/types.ts";
 import { genreAlsEpoch, KernelError, recommendTopN, Status } from "../ffi/kernels.ts";
+import { checkGenreAlsPenalties } from "../ffi/params.ts";
 import { commonParts, partsFromFile, RankingModel, trainMean } from "./explicit_model.ts";
 import type {
   CommonFitOptions,
@@ -175,7 +176,7 @@ export class GenreAls extends RankingModel {
       throw new RangeError(`${fn}: k must be a whole number in 1..1024, got ${k}`);
     }
     const params = { lambda, lambdaBias, tau, tauBias, lambdaFeatures, weighted };
-    checkParams(fn, params);
+    checkGenreAlsPenalties(fn, params);
     const state = {
       ...initAlsState(train.nUsers, train.nItems, k, {
         seed,
@@ -605,21 +606,6 @@ function checkFeatures(fn: string, f: ItemFeatures | undefined, nItems: number):
   }
 }
 
-function checkParams(fn: string, p: GenreAlsParams): void {
-  const positive = { lambda: p.lambda, lambdaFeatures: p.lambdaFeatures };
-  for (const [name, v] of Object.entries(positive)) {
-    if (!(v > 0) || !Number.isFinite(v)) {
-      throw new RangeError(`${fn}: ${name} must be a finite number > 0, got ${v}`);
-    }
-  }
-  const nonNegative = { lambdaBias: p.lambdaBias, tau: p.tau, tauBias: p.tauBias };
-  for (const [name, v] of Object.entries(nonNegative)) {
-    if (!(v >= 0) || !Number.isFinite(v)) {
-      throw new RangeError(`${fn}: ${name} must be a finite number ≥ 0, got ${v}`);
-    }
-  }
-}
-
 /**
  * One genre-ALS epoch in the kernel on `state` in place (see lib/models/genre_als_state.ts).
  *
@@ -644,15 +630,7 @@ export async function runGenreEpoch(
   threads?: number,
 ): Promise<void> {
   try {
-    await genreAlsEpoch(train, state, features, {
-      lambdaFactors: params.lambda,
-      lambdaBias: params.lambdaBias,
-      tau: params.tau,
-      tauBias: params.tauBias,
-      lambdaFeatures: params.lambdaFeatures,
-      weighted: params.weighted,
-      threads,
-    });
+    await genreAlsEpoch(train, state, features, { ...params, threads });
   } catch (error) {
     if (error instanceof KernelError && error.status === Status.notFinite) {
       const where = ["user", "item", "feature regression"][Number(error.info.side)] ?? "?";

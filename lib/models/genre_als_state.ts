@@ -38,6 +38,7 @@
 import type { RatingMatrix } from "../data/types.ts";
 import type { ItemFeatures } from "../data/item_features.ts";
 import type { AlsState } from "./als_state.ts";
+import { checkGenreAlsPenalties, type GenreAlsPenalties } from "../ffi/params.ts";
 import { choleskyFactor, choleskySolve } from "./als_row.ts";
 
 /** An {@linkcode AlsState} with the feature prior's parameters. */
@@ -48,18 +49,8 @@ export interface GenreAlsState extends AlsState {
   featureBias: Float32Array;
 }
 
-/** Hyper-parameters of one genre-ALS epoch. */
-export interface GenreAlsParams {
-  /** λ_f (> 0). */
-  lambda: number;
-  /** λ_b (≥ 0). */
-  lambdaBias: number;
-  /** τ, the pull of v_i toward Gᵀ f_i (≥ 0). */
-  tau: number;
-  /** τ_b, the pull of b_i toward wᵀ f_i (≥ 0). */
-  tauBias: number;
-  /** λ_G, the ridge penalty of G and w (> 0). */
-  lambdaFeatures: number;
+/** Hyper-parameters of one genre-ALS epoch: the five penalties and the weighting. */
+export interface GenreAlsParams extends GenreAlsPenalties {
   /** ALS-WR weighting of λ_f, λ_b (not of τ). */
   weighted: boolean;
 }
@@ -168,7 +159,14 @@ function ridgeOnFeatures(
   return out;
 }
 
-function checkShapes(fn: string, train: RatingMatrix, s: GenreAlsState, f: ItemFeatures): void {
+function checkInputs(
+  fn: string,
+  train: RatingMatrix,
+  s: GenreAlsState,
+  f: ItemFeatures,
+  params: GenreAlsParams,
+): void {
+  checkGenreAlsPenalties(fn, params);
   if (f.nItems !== train.nItems) {
     throw new RangeError(`${fn}: ${f.nItems} feature rows for ${train.nItems} items`);
   }
@@ -203,7 +201,7 @@ export function genreAlsReferenceEpoch(
   features: ItemFeatures,
   params: GenreAlsParams,
 ): void {
-  checkShapes("genreAlsReferenceEpoch", train, state, features);
+  checkInputs("genreAlsReferenceEpoch", train, state, features, params);
   const { k, mu } = state;
   const user = { factors: state.userFactors, bias: state.userBias };
   const item = { factors: state.itemFactors, bias: state.itemBias };
@@ -316,7 +314,7 @@ export function collectiveReferenceEpoch(
   params: GenreAlsParams,
   alpha: number,
 ): void {
-  checkShapes("collectiveReferenceEpoch", train, state, features);
+  checkInputs("collectiveReferenceEpoch", train, state, features, params);
   const { k, mu } = state;
   const nF = features.nFeatures;
   const user = { factors: state.userFactors, bias: state.userBias };

@@ -25,21 +25,12 @@ import { Matrix, solve } from "../deps/ml.ts";
 import type { RatingMatrix } from "../data/types.ts";
 import { alsRowEquations } from "./als_row.ts";
 import { type AlsState, initAlsState } from "./als_state.ts";
-import { checkLambda } from "./params.ts";
+import { type AlsPenalties, checkAlsPenalties } from "../ffi/params.ts";
 
-/** Regularisation of one epoch; the same meaning as the kernel's options. */
-export interface NaiveAlsOptions {
-  /** λ_f, the factor penalty (> 0). */
-  lambdaFactors: number;
-  /** λ_b, the bias penalty (≥ 0). */
-  lambdaBias: number;
+/** Regularisation of one epoch: `lambda` and `lambdaBias`, as the kernel's `alsEpoch` takes them. */
+export interface NaiveAlsOptions extends AlsPenalties {
   /** Multiply both λ by the row's rating count (ALS-WR). Default false. */
   weighted?: boolean;
-}
-
-function checkOptions(fn: string, options: NaiveAlsOptions): void {
-  checkLambda(fn, "lambdaFactors", options.lambdaFactors);
-  checkLambda(fn, "lambdaBias", options.lambdaBias, { allowZero: true });
 }
 
 function checkState(fn: string, m: RatingMatrix, state: AlsState): void {
@@ -72,7 +63,7 @@ function solveSide(
   const own = side === "user"
     ? { rows: m.nUsers, factors: state.userFactors, bias: state.userBias, ptr: m.userPtr }
     : { rows: m.nItems, factors: state.itemFactors, bias: state.itemBias, ptr: m.itemPtr };
-  const { lambdaFactors: lambda, lambdaBias, weighted = false } = options;
+  const { lambda, lambdaBias, weighted = false } = options;
   for (let row = 0; row < own.rows; row++) {
     if (own.ptr[row + 1] === own.ptr[row]) {
       own.factors.fill(0, row * k, row * k + k);
@@ -97,7 +88,7 @@ function solveSide(
  *
  * @param m The training ratings.
  * @param state The model (e.g. from `initAlsState`), updated in place.
- * @param options `lambdaFactors`, `lambdaBias`, `weighted`.
+ * @param options `lambda`, `lambdaBias`, `weighted`.
  *
  * @example
  * ```ts
@@ -106,12 +97,12 @@ function solveSide(
  * import { fromTriplets } from "../data/coo.ts";
  * const m = fromTriplets(2, 2, [0, 0, 1], [0, 1, 0], [4, 2, 5], [0, 0, 0]);
  * const state = initAlsState(2, 2, 1, { seed: 1, mu: 11 / 3 });
- * naiveAlsEpoch(m, state, { lambdaFactors: 0.1, lambdaBias: 0.1 });
+ * naiveAlsEpoch(m, state, { lambda: 0.1, lambdaBias: 0.1 });
  * if (!state.userFactors.every(Number.isFinite)) throw new Error("finite");
  * ```
  */
 export function naiveAlsEpoch(m: RatingMatrix, state: AlsState, options: NaiveAlsOptions): void {
-  checkOptions("naiveAlsEpoch", options);
+  checkAlsPenalties("naiveAlsEpoch", options);
   checkState("naiveAlsEpoch", m, state);
   solveSide(m, state, "user", options);
   solveSide(m, state, "item", options);
@@ -193,11 +184,12 @@ export interface NaiveAlsFit {
  * import { naiveAlsFit } from "./naive_als.ts";
  * import { fromTriplets } from "../data/coo.ts";
  * const m = fromTriplets(2, 2, [0, 0, 1], [0, 1, 0], [4, 2, 5], [0, 0, 0]);
- * const fit = naiveAlsFit(m, { k: 2, epochs: 3, seed: 1, lambdaFactors: 0.1, lambdaBias: 0.1 });
+ * const fit = naiveAlsFit(m, { k: 2, epochs: 3, seed: 1, lambda: 0.1, lambdaBias: 0.1 });
  * if (fit.trainRmse.length !== 3) throw new Error("one RMSE per epoch");
  * ```
  */
 export function naiveAlsFit(train: RatingMatrix, options: NaiveAlsFitOptions): NaiveAlsFit {
+  checkAlsPenalties("naiveAlsFit", options);
   if (!Number.isInteger(options.epochs) || options.epochs < 0) {
     throw new RangeError(`naiveAlsFit: epochs must be a whole number ≥ 0, got ${options.epochs}`);
   }

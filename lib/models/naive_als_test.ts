@@ -34,7 +34,7 @@ for (const weighted of [false, true]) {
     const m = await smallRatings();
     const k = 8;
     const options = {
-      lambdaFactors: weighted ? 0.05 : 1,
+      lambda: weighted ? 0.05 : 1,
       lambdaBias: weighted ? 0.05 : 1,
       weighted,
     };
@@ -78,7 +78,7 @@ Deno.test("reference ALS solves the normal equations exactly (K = 1, hand-checke
   // User half-step: z = (1, 1), (2, 1); r' = (1, 2); λ = 1 unweighted.
   // A = [[1+4+1, 1+2], [1+2, 2+1]] = [[6, 3], [3, 3]], b = (1+4, 1+2) = (5, 3) → x = 2/3, b_u = 1/3.
   const users = { ...state };
-  naiveAlsEpoch(m, users, { lambdaFactors: 1, lambdaBias: 1 });
+  naiveAlsEpoch(m, users, { lambda: 1, lambdaBias: 1 });
   // After the item half-step the user values are still those of the first half-step:
   assertAlmostEquals(users.userFactors[0]!, 2 / 3, 1e-6);
   assertAlmostEquals(users.userBias[0]!, 1 / 3, 1e-6);
@@ -94,21 +94,21 @@ Deno.test("reference ALS solves the normal equations exactly (K = 1, hand-checke
 Deno.test("reference ALS: rows without ratings get zeros; bad options are refused", () => {
   const m = fromTriplets(3, 3, [0, 1], [0, 1], [4, 2], [0, 0]);
   const state = initAlsState(3, 3, 2, { seed: 1, mu: 3 });
-  naiveAlsEpoch(m, state, { lambdaFactors: 0.1, lambdaBias: 0 });
+  naiveAlsEpoch(m, state, { lambda: 0.1, lambdaBias: 0 });
   assert(
     state.userFactors[4] === 0 && state.userFactors[5] === 0 && state.userBias[2] === 0,
     "user 2",
   );
   assert(state.itemFactors[4] === 0 && state.itemBias[2] === 0, "item 2");
   assertThrows(
-    () => naiveAlsEpoch(m, state, { lambdaFactors: 0, lambdaBias: 0 }),
+    () => naiveAlsEpoch(m, state, { lambda: 0, lambdaBias: 0 }),
     RangeError,
-    "lambdaFactors",
+    "naiveAlsEpoch: lambda must be a finite number > 0, got 0",
   );
   assertThrows(
     () =>
       naiveAlsEpoch(m, initAlsState(2, 3, 2, { seed: 1, mu: 3 }), {
-        lambdaFactors: 1,
+        lambda: 1,
         lambdaBias: 1,
       }),
     RangeError,
@@ -118,10 +118,10 @@ Deno.test("reference ALS: rows without ratings get zeros; bad options are refuse
 
 Deno.test("naiveAlsFit starts from initAlsState with the training mean and reports each epoch", async () => {
   const m = await smallRatings();
-  const fit = naiveAlsFit(m, { k: 4, epochs: 2, seed: 5, lambdaFactors: 1, lambdaBias: 1 });
+  const fit = naiveAlsFit(m, { k: 4, epochs: 2, seed: 5, lambda: 1, lambdaBias: 1 });
   const by = initAlsState(m.nUsers, m.nItems, 4, { seed: 5, mu: meanRating(m) });
-  naiveAlsEpoch(m, by, { lambdaFactors: 1, lambdaBias: 1 });
-  naiveAlsEpoch(m, by, { lambdaFactors: 1, lambdaBias: 1 });
+  naiveAlsEpoch(m, by, { lambda: 1, lambdaBias: 1 });
+  naiveAlsEpoch(m, by, { lambda: 1, lambdaBias: 1 });
   assert(maxAbsDiff(fit.state.userFactors, by.userFactors) === 0, "same start, same path");
   assert(fit.trainRmse.length === 2 && fit.epochSeconds.length === 2, "one entry per epoch");
   assertAlmostEquals(fit.trainRmse[1]!, naiveRmse(by, m), 1e-12);

@@ -19,7 +19,7 @@
  * @module
  */
 
-import { checkLambda } from "./params.ts";
+import { checkAlsPenalties } from "../ffi/params.ts";
 import type { RatingMatrix } from "../data/types.ts";
 import { Rng } from "../stats/rng.ts";
 import type { EpochRecord } from "./explicit_model.ts";
@@ -87,11 +87,12 @@ export interface SearchResult {
   seconds: number;
 }
 
-function checkSetting(fn: string, k: number, lambda: number): void {
+/** K, and the penalties a trial fits with (λ_b defaults to the trial's λ, as in `fitTrial`). */
+function checkSetting(fn: string, k: number, lambda: number, lambdaBias = lambda): void {
   if (!Number.isInteger(k) || k < 1 || k > 1024) {
     throw new RangeError(`${fn}: K must be a whole number in 1..1024, got ${k}`);
   }
-  checkLambda(fn, "λ", lambda);
+  checkAlsPenalties(fn, { lambda, lambdaBias });
 }
 
 /**
@@ -120,7 +121,7 @@ export async function fitTrial(
 ): Promise<{ trial: Trial; state: AlsState }> {
   const { k, lambda, init, threads, lambdaBias = lambda } = setting;
   const { maxEpochs = 20, patience = 2, minDelta = 1e-4, weighted = true, seed = 0 } = setting;
-  checkSetting("fitTrial", k, lambda);
+  checkSetting("fitTrial", k, lambda, lambdaBias);
   if (!Number.isInteger(maxEpochs) || maxEpochs < 1) {
     throw new RangeError(`fitTrial: maxEpochs must be a whole number ≥ 1, got ${maxEpochs}`);
   }
@@ -262,7 +263,9 @@ export function gridSearch(
   if (ks.length === 0 || lambdas.length === 0) {
     throw new RangeError("gridSearch: ks and lambdas must each hold at least one value");
   }
-  for (const k of ks) for (const lambda of lambdas) checkSetting("gridSearch", k, lambda);
+  for (const k of ks) {
+    for (const lambda of lambdas) checkSetting("gridSearch", k, lambda, options.lambdaBias);
+  }
   const settings = ks.flatMap((k) => lambdas.map((lambda) => ({ k, lambda })));
   return runSearch(train, validation, settings, options);
 }
