@@ -7,7 +7,7 @@
  */
 import type { IdMaps, RatingMatrix } from "../data/types.ts";
 import { checkIdMaps, inferRatingScale } from "../data/id_maps.ts";
-import { type ModelArrays, predictPairs, recommendTopN, scoreMatrix } from "../ffi/kernels.ts";
+import { predictPairs, recommendTopN, scoreMatrix } from "../ffi/kernels.ts";
 import type { AlsState } from "./als_state.ts";
 import { checkModelArrays, type ModelFile, readModelFile, writeModelFile } from "./_model_file.ts";
 import { checkMetadata } from "./_model_metadata.ts";
@@ -640,7 +640,7 @@ export abstract class RankingModel extends ExplicitModel {
  * (the lists carry the model's id maps, so ranking metrics can check the test matrix).
  */
 export async function topNBatch(
-  arrays: ModelArrays,
+  arrays: AlsState,
   ids: IdMaps,
   users: ArrayLike<number>,
   n: number,
