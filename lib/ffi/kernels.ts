@@ -1490,6 +1490,61 @@ export interface FoldInRecommendOptions {
   threads?: number;
 }
 
+/** The item side checked (K in 0..1024, factor count, finite μ) and packed with no users. */
+function packItemSide(
+  fn: string,
+  model: FoldInItems,
+): { packed: PackedModel; k: number; nItems: number } {
+  const k = u32("k", model.k);
+  const nItems = u32("itemBias.length", model.itemBias.length);
+  if (k > 1024) throw new RangeError(`${fn}: k must be in 0..1024, got ${k}`);
+  if (model.itemFactors.length !== nItems * k) {
+    throw new RangeError(
+      `${fn}: itemFactors has ${model.itemFactors.length} entries, expected ${nItems}×${k}`,
+    );
+  }
+  if (!Number.isFinite(model.mu)) throw new RangeError(`${fn}: mu must be finite, got ${model.mu}`);
+  const packed = packModel({ ...model, k, userFactors: EMPTY_F32, userBias: EMPTY_F32 });
+  return { packed, k, nItems };
+}
+
+/**
+ * The person's items as dense u32 (each in range and given once) and, when the row is solved,
+ * their ratings as f32 (finite, one per item); a `RangeError` names the first bad position.
+ */
+function foldInRatings(
+  fn: string,
+  nItems: number,
+  items: ArrayLike<number>,
+  ratings: ArrayLike<number> | undefined,
+): { dense: Uint32Array; values: Float32Array } {
+  const count = items.length;
+  if (ratings && ratings.length !== count) {
+    throw new RangeError(`${fn}: ${count} items but ${ratings.length} ratings`);
+  }
+  const dense = new Uint32Array(count);
+  const values = new Float32Array(ratings ? count : 0);
+  const seen = new Map<number, number>();
+  for (let j = 0; j < count; j++) {
+    const i = items[j]!;
+    if (!Number.isInteger(i) || i < 0 || i >= nItems) {
+      throw new RangeError(`${fn}: items[${j}] = ${i} is not a dense index in 0..${nItems - 1}`);
+    }
+    const before = seen.get(i);
+    if (before !== undefined) {
+      throw new RangeError(`${fn}: items[${j}] = ${i} is rated twice (also items[${before}])`);
+    }
+    seen.set(i, j);
+    dense[j] = i;
+    if (ratings) {
+      const r = ratings[j]!;
+      if (!Number.isFinite(r)) throw new RangeError(`${fn}: ratings[${j}] is ${r}`);
+      values[j] = r;
+    }
+  }
+  return { dense, values };
+}
+
 /** What {@linkcode foldInRecommend} returns. */
 export interface FoldInRecommendation {
   /** [x; b]: the k factors, then the bias (the given row, or the solved one). */
@@ -1530,40 +1585,10 @@ export function foldInRecommend(
 ): FoldInRecommendation {
   const fn = "foldInRecommend";
   refuseRenamedOptions(fn, options);
-  const k = u32("k", model.k);
-  const nItems = u32("itemBias.length", model.itemBias.length);
-  if (k > 1024) throw new RangeError(`${fn}: k must be in 0..1024, got ${k}`);
-  if (model.itemFactors.length !== nItems * k) {
-    throw new RangeError(
-      `${fn}: itemFactors has ${model.itemFactors.length} entries, expected ${nItems}×${k}`,
-    );
-  }
-  if (!Number.isFinite(model.mu)) throw new RangeError(`${fn}: mu must be finite, got ${model.mu}`);
+  const { packed, k, nItems } = packItemSide(fn, model);
   const solve = options.row === undefined;
-  const count = items.length;
-  if (solve && ratings.length !== count) {
-    throw new RangeError(`${fn}: ${count} items but ${ratings.length} ratings`);
-  }
-  const dense = new Uint32Array(count);
-  const values = new Float32Array(solve ? count : 0);
-  const seen = new Map<number, number>();
-  for (let j = 0; j < count; j++) {
-    const i = items[j]!;
-    if (!Number.isInteger(i) || i < 0 || i >= nItems) {
-      throw new RangeError(`${fn}: items[${j}] = ${i} is not a dense index in 0..${nItems - 1}`);
-    }
-    const before = seen.get(i);
-    if (before !== undefined) {
-      throw new RangeError(`${fn}: items[${j}] = ${i} is rated twice (also items[${before}])`);
-    }
-    seen.set(i, j);
-    dense[j] = i;
-    if (solve) {
-      const r = ratings[j]!;
-      if (!Number.isFinite(r)) throw new RangeError(`${fn}: ratings[${j}] is ${r}`);
-      values[j] = r;
-    }
-  }
+  const { dense, values } = foldInRatings(fn, nItems, items, solve ? ratings : undefined);
+  const count = dense.length;
   const { lambda = NaN, lambdaBias = NaN } = options;
   if (solve) {
     if (k > 0) checkAlsPenalties(fn, { lambda, lambdaBias });
@@ -1584,14 +1609,6 @@ export function foldInRecommend(
   if (allScores && allScores.length !== nItems) {
     throw new RangeError(`${fn}: allScores has ${allScores.length} entries, expected ${nItems}`);
   }
-  const packed = packModel({
-    k,
-    mu: model.mu,
-    userFactors: EMPTY_F32,
-    itemFactors: model.itemFactors,
-    userBias: EMPTY_F32,
-    itemBias: model.itemBias,
-  });
   const outItems = new Uint32Array(n);
   const outScores = new Float32Array(n);
   const record = errorRecord();
