@@ -76,7 +76,7 @@ import {
   STRONG_SIGNAL,
 } from "./_synthetic_plan.ts";
 import type { PlanSpec, SyntheticPlan } from "./_synthetic_plan.ts";
-import { publishFolder } from "./atomic.ts";
+import { pathExists, publishFolder } from "./atomic.ts";
 import {
   readmeText,
   syntheticJson,
@@ -263,16 +263,6 @@ function stderrBar(): (p: SyntheticProgress) => void {
   };
 }
 
-async function exists(path: string): Promise<boolean> {
-  try {
-    await Deno.lstat(path);
-    return true;
-  } catch (error) {
-    if (error instanceof Deno.errors.NotFound) return false;
-    throw error;
-  }
-}
-
 /**
  * The ratings part of a plan, as the Zig generator reads it: the planted model, the users' counts
  * and windows, the items' alias table, half stars from {@linkcode HALF_STARS_FROM}, `crlf` lines.
@@ -405,7 +395,7 @@ export async function generateSynthetic(
   if (name === "" || name === "." || name === "..") {
     throw new Error(`generateSynthetic: ${dir} is not a folder name to create`);
   }
-  if (!options.force && await exists(target)) {
+  if (!options.force && await pathExists(target)) {
     throw new Error(
       `${target}: already exists; remove it or pass force: true (--force) to replace it`,
     );
@@ -492,7 +482,7 @@ export async function makeSyntheticFallback(dir: string): Promise<void> {
   try {
     await generateSynthetic(dir, { ...SYNTHETIC_SMALL, quiet: true });
   } catch (error) {
-    if (await exists(`${dir}/ratings.csv`)) return;
+    if (await pathExists(`${dir}/ratings.csv`)) return;
     throw error;
   }
 }
