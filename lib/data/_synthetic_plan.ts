@@ -253,7 +253,12 @@ export interface PlanSpec {
   signal: Readonly<PlantedSignal>;
 }
 
-/** Everything about a synthetic dataset except the ratings themselves (see synth.zig). */
+/**
+ * Everything about a synthetic dataset except the ratings themselves: the spec, the catalogue
+ * (titles, genres, links), the tags' seed and the planted model. The ratings are drawn in Zig
+ * (kernels/synth.zig) from its ratings part, a `SynthRatingsModel` (lib/ffi/kernels.ts) that
+ * lib/data/synthetic.ts builds from the plan (`ratingsModel`).
+ */
 export interface SyntheticPlan {
   /** The spec the plan was made from. */
   spec: PlanSpec;

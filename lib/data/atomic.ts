@@ -84,7 +84,22 @@ export function writeFileAtomicSync(path: string, data: string | Uint8Array): vo
   }
 }
 
-async function exists(path: string): Promise<boolean> {
+/**
+ * Whether anything (a file, a folder, a link, even a dangling one) stands at `path`; errors other
+ * than "not found" (a permission denied) are rethrown.
+ *
+ * @example
+ * ```ts
+ * import { pathExists } from "./atomic.ts";
+ * const dir = await Deno.makeTempDir();
+ * const before = await pathExists(`${dir}/x`);
+ * await Deno.writeTextFile(`${dir}/x`, "");
+ * const after = await pathExists(`${dir}/x`);
+ * await Deno.remove(dir, { recursive: true });
+ * if (before || !after) throw new Error(`${before} ${after}`);
+ * ```
+ */
+export async function pathExists(path: string): Promise<boolean> {
   try {
     await Deno.lstat(path);
     return true;
@@ -116,7 +131,7 @@ export async function publishFolder(
   target: string,
   options: { replace: boolean },
 ): Promise<void> {
-  if (!await exists(target)) {
+  if (!await pathExists(target)) {
     await Deno.rename(temporary, target);
     return;
   }

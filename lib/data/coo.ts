@@ -52,6 +52,21 @@ export function fromTriplets(
   ratings: ArrayLike<number>,
   times: ArrayLike<number>,
 ): RatingMatrix {
+  checkTriplets(nUsers, nItems, users, items, ratings, times);
+  const { userPtr, order } = userMajorOrder(nUsers, nItems, users, items);
+  const rows = gatherRows(userPtr, order, items, ratings, times);
+  return cscFromCsr(nUsers, nItems, userPtr, rows.items, rows.ratings, rows.times);
+}
+
+/** Refuses counts, lengths, indices, ratings or times {@linkcode fromTriplets} cannot take. */
+function checkTriplets(
+  nUsers: number,
+  nItems: number,
+  users: ArrayLike<number>,
+  items: ArrayLike<number>,
+  ratings: ArrayLike<number>,
+  times: ArrayLike<number>,
+): void {
   checkCount("nUsers", nUsers);
   checkCount("nItems", nItems);
   const nnz = users.length;
@@ -81,7 +96,19 @@ export function fromTriplets(
       throw new Error(`fromTriplets: times[${k}] = ${t}, expected a whole number in 0..${U32_MAX}`);
     }
   }
+}
 
+/**
+ * The entries in CSR order (by user, items ascending within a user) by two stable counting sorts:
+ * by item, then by user; and the CSR row pointers.
+ */
+function userMajorOrder(
+  nUsers: number,
+  nItems: number,
+  users: ArrayLike<number>,
+  items: ArrayLike<number>,
+): { userPtr: Uint32Array; order: Uint32Array } {
+  const nnz = users.length;
   // Pass 1: stable counting sort of entry indices by item.
   const byItem = new Uint32Array(nnz);
   const itemStart = new Uint32Array(nItems + 1);
@@ -100,11 +127,22 @@ export function fromTriplets(
     const k = byItem[j]!;
     order[userCursor[users[k]!]!++] = k;
   }
+  return { userPtr, order };
+}
 
+/** The CSR arrays in `order`; a (user, item) pair seen twice is refused, naming both indices. */
+function gatherRows(
+  userPtr: Uint32Array,
+  order: Uint32Array,
+  items: ArrayLike<number>,
+  ratings: ArrayLike<number>,
+  times: ArrayLike<number>,
+): { items: Uint32Array; ratings: Float32Array; times: Uint32Array } {
+  const nnz = order.length;
   const userItems = new Uint32Array(nnz);
   const userRatings = new Float32Array(nnz);
   const userTimes = new Uint32Array(nnz);
-  for (let u = 0; u < nUsers; u++) {
+  for (let u = 0; u + 1 < userPtr.length; u++) {
     const end = userPtr[u + 1]!;
     for (let e = userPtr[u]!; e < end; e++) {
       const k = order[e]!;
@@ -121,7 +159,7 @@ export function fromTriplets(
       }
     }
   }
-  return cscFromCsr(nUsers, nItems, userPtr, userItems, userRatings, userTimes);
+  return { items: userItems, ratings: userRatings, times: userTimes };
 }
 
 /**

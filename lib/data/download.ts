@@ -20,7 +20,7 @@
  * @module
  */
 
-import { publishFolder } from "./atomic.ts";
+import { pathExists, publishFolder } from "./atomic.ts";
 import { createHash } from "node:crypto";
 import { extractZip } from "./_unzip.ts";
 
@@ -133,16 +133,6 @@ export function movieLensUrl(name: MovieLensName, baseUrl?: string): string {
   }
   const base = baseUrl ?? envBaseUrl() ?? MOVIELENS_BASE_URL;
   return `${base.endsWith("/") ? base : `${base}/`}${name}.zip`;
-}
-
-async function exists(path: string): Promise<boolean> {
-  try {
-    await Deno.lstat(path);
-    return true;
-  } catch (e) {
-    if (e instanceof Deno.errors.NotFound) return false;
-    throw e;
-  }
 }
 
 async function removeIfPresent(path: string): Promise<void> {
@@ -285,7 +275,7 @@ async function datasetRoot(
   const tops = new Set(members.map((m) => m.split("/")[0]!));
   if (tops.size === 1) candidates.push(`${tmpDir}/${[...tops][0]}`);
   for (const dir of candidates) {
-    if (await exists(`${dir}/${REQUIRED_FILES[name][0]}`)) return dir;
+    if (await pathExists(`${dir}/${REQUIRED_FILES[name][0]}`)) return dir;
   }
   return candidates[0]!;
 }
@@ -338,10 +328,10 @@ export async function downloadMovieLens(
   const url = movieLensUrl(name, options.baseUrl);
   const rawDir = (options.rawDir ?? defaultRawDir()).replace(/\/+$/, "");
   const target = `${rawDir}/${name}`;
-  const present = await exists(target);
+  const present = await pathExists(target);
   const required = REQUIRED_FILES[name];
   if (present && !options.force) {
-    if (await exists(`${target}/${required[0]}`)) {
+    if (await pathExists(`${target}/${required[0]}`)) {
       return {
         dir: target,
         downloaded: false,
@@ -413,7 +403,7 @@ export async function downloadMovieLens(
     await Deno.remove(tmpZip);
     const root = await datasetRoot(tmpDir, name, members);
     const lacking: string[] = [];
-    for (const f of required) if (!(await exists(`${root}/${f}`))) lacking.push(f);
+    for (const f of required) if (!(await pathExists(`${root}/${f}`))) lacking.push(f);
     if (lacking.length > 0) {
       const listed = members.slice(0, 8).join(", ") + (members.length > 8 ? ", ..." : "");
       throw new Error(

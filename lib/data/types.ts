@@ -8,10 +8,13 @@
  *
  * @module
  */
+import type { KernelMatrix } from "../ffi/kernels.ts";
 
 /**
  * A user × item rating matrix stored twice: compressed rows by user (CSR) and compressed columns by
- * item (CSC). Within a row, item indices ascend; within a column, user indices ascend.
+ * item (CSC). Within a row, item indices ascend; within a column, user indices ascend. It is a
+ * {@linkcode KernelMatrix} (the counts and the two layouts the kernels read, declared in
+ * lib/ffi/kernels.ts) with each rating's timestamp and the raw ids the dense indices stand for.
  *
  * @example
  * ```ts
@@ -23,27 +26,9 @@
  * }
  * ```
  */
-export interface RatingMatrix {
-  /** Number of users (rows). */
-  readonly nUsers: number;
-  /** Number of items (columns). */
-  readonly nItems: number;
-  /** Number of stored ratings. */
-  readonly nnz: number;
-  /** CSR row pointers, length `nUsers + 1`: user `u` owns entries `userPtr[u] .. userPtr[u+1]`. */
-  readonly userPtr: Uint32Array;
-  /** CSR item index of each entry, length `nnz`. */
-  readonly userItems: Uint32Array;
-  /** CSR rating of each entry, length `nnz`. */
-  readonly userRatings: Float32Array;
+export interface RatingMatrix extends KernelMatrix {
   /** CSR timestamp (seconds since the epoch, UTC) of each entry, length `nnz`. */
   readonly userTimes: Uint32Array;
-  /** CSC column pointers, length `nItems + 1`. */
-  readonly itemPtr: Uint32Array;
-  /** CSC user index of each entry, length `nnz`. */
-  readonly itemUsers: Uint32Array;
-  /** CSC rating of each entry, length `nnz`. */
-  readonly itemRatings: Float32Array;
   /** CSC timestamp of each entry, length `nnz`. */
   readonly itemTimes: Uint32Array;
   /**

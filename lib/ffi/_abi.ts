@@ -10,7 +10,7 @@
  *
  * @module
  */
-import type { SynthModel } from "./kernels.ts";
+import type { AlsState, SynthRatingsModel } from "./kernels.ts";
 
 /** How a field is stored: a 64-bit address, a u64, an f64, a u32 or an f32. */
 export type FieldKind = "pointer" | "u64" | "f64" | "u32" | "f32";
@@ -252,14 +252,7 @@ export interface PackedModel {
  * if (new DataView(v.bytes.buffer).getUint32(36, true) !== 3) throw new Error("n_items");
  * ```
  */
-export function packModel(model: {
-  k: number;
-  mu: number;
-  userFactors: Float32Array;
-  itemFactors: Float32Array;
-  userBias: Float32Array;
-  itemBias: Float32Array;
-}): PackedModel {
+export function packModel(model: AlsState): PackedModel {
   const bytes = new Uint8Array(MODEL_VIEW_BYTES);
   write(new DataView(bytes.buffer), MODEL.at, {
     user_factors: addressOf(model.userFactors),
@@ -373,7 +366,9 @@ const SYNTH_MODEL = offsets(SYNTH_MODEL_VIEW_FIELDS);
  * if (d.getUint32(116, true) !== 2 || d.getUint32(128, true) !== 1) throw new Error("n_items, crlf");
  * ```
  */
-export function packSynthModel(model: SynthModel): { bytes: Uint8Array; keep: SynthModel } {
+export function packSynthModel(
+  model: SynthRatingsModel,
+): { bytes: Uint8Array; keep: SynthRatingsModel } {
   const bytes = new Uint8Array(SYNTH_MODEL.bytes);
   write(new DataView(bytes.buffer), SYNTH_MODEL.at, {
     seed: model.seed,

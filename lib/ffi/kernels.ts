@@ -515,8 +515,15 @@ export function synthAliasTable(weights: Float64Array): AliasTable {
   return table;
 }
 
-/** The planted model and plan that {@linkcode synthRatingsCsv} turns into ratings.csv lines. */
-export interface SynthModel {
+/**
+ * What {@linkcode synthRatingsCsv} reads to write ratings.csv lines (packed as kernels/abi.zig's
+ * `SynthModelView`): the planted μ, biases and factors, each user's count and time window, the
+ * items' popularity table, and how to write the lines. It is the ratings part of a
+ * `SyntheticPlan` (lib/data/_synthetic_plan.ts, the whole synthetic dataset: catalogue, genres,
+ * tags, seeds) plus the line format; lib/data/synthetic.ts builds one from a plan
+ * (`ratingsModel`).
+ */
+export interface SynthRatingsModel {
   /** Seed of the per-user random streams. */
   seed: bigint;
   /** Planted rank. */
@@ -588,7 +595,7 @@ export interface SynthChunk {
  * ```
  */
 export async function synthRatingsCsv(
-  model: SynthModel,
+  model: SynthRatingsModel,
   userBegin: number,
   userEnd: number,
   out: Uint8Array,
@@ -650,46 +657,62 @@ export async function synthRatingsCsv(
 // --- Explicit-feedback models (kernels/bias_als.zig, als.zig, score.zig) ---
 
 /**
- * The rating-matrix arrays the model kernels read: CSR by user and CSC by item, as in
- * `RatingMatrix` (lib/data/types.ts), which satisfies this interface.
+ * What the model kernels read of a rating matrix: the counts and the two layouts (CSR by user,
+ * CSC by item) without timestamps or id maps. Every `RatingMatrix` (lib/data/types.ts) is one: it
+ * extends this interface with the timestamps and the raw ids.
  */
 export interface KernelMatrix {
-  /** Rows of the CSR layout. */
+  /** Number of users (rows of the CSR layout). */
   readonly nUsers: number;
-  /** Rows of the CSC layout. */
+  /** Number of items (rows of the CSC layout). */
   readonly nItems: number;
-  /** Stored ratings. */
+  /** Number of stored ratings. */
   readonly nnz: number;
-  /** CSR row pointers (`nUsers + 1`). */
+  /** CSR row pointers, length `nUsers + 1`: user `u` owns entries `userPtr[u] .. userPtr[u+1]`. */
   readonly userPtr: Uint32Array;
-  /** CSR item indices, ascending within a row. */
+  /** CSR item index of each entry, ascending within a row, length `nnz`. */
   readonly userItems: Uint32Array;
-  /** CSR ratings. */
+  /** CSR rating of each entry, length `nnz`. */
   readonly userRatings: Float32Array;
-  /** CSC column pointers (`nItems + 1`). */
+  /** CSC column pointers, length `nItems + 1`. */
   readonly itemPtr: Uint32Array;
-  /** CSC user indices, ascending within a column. */
+  /** CSC user index of each entry, ascending within a column, length `nnz`. */
   readonly itemUsers: Uint32Array;
-  /** CSC ratings. */
+  /** CSC rating of each entry, length `nnz`. */
   readonly itemRatings: Float32Array;
 }
 
 /**
- * A model's parameters as the kernels see them: r̂ = μ + b_u + b_i + x_u·y_i. `k = 0` (empty
- * factor arrays) is a bias-only model.
+ * The parameters of a factor model, r̂ = μ + b_u + b_i + x_u·y_i: what every model kernel reads
+ * (packed as kernels/abi.zig's `ModelView`) and every epoch updates in place, and what the models
+ * of lib/models hold. The one type for it: the ALS family, bias-only ALS (`k = 0`, empty factor
+ * arrays), genre ALS (which adds G and w) and the implicit rankers (BPR and iALS keep μ = 0 and
+ * use only the biases their kernels name). lib/models/als_state.ts re-exports it with the seeded
+ * initial state (`initAlsState`) and the equations. The fields are read-only; the arrays'
+ * contents are not (epochs write into them).
+ *
+ * @example
+ * ```ts
+ * import type { AlsState } from "./kernels.ts";
+ * const predict = (s: AlsState, u: number, i: number): number => {
+ *   let r = s.mu + s.userBias[u]! + s.itemBias[i]!;
+ *   for (let f = 0; f < s.k; f++) r += s.userFactors[u * s.k + f]! * s.itemFactors[i * s.k + f]!;
+ *   return r;
+ * };
+ * ```
  */
-export interface ModelArrays {
-  /** Latent factors per user and item (0 for bias-only models). */
+export interface AlsState {
+  /** Number of latent factors K (0 for bias-only). */
   readonly k: number;
-  /** Global mean μ. */
+  /** Global mean μ (fixed during training). */
   readonly mu: number;
-  /** `nUsers × k`, row-major. */
+  /** x_u for every user, `nUsers × k`, row-major. */
   readonly userFactors: Float32Array;
-  /** `nItems × k`, row-major. */
+  /** y_i for every item, `nItems × k`, row-major. */
   readonly itemFactors: Float32Array;
-  /** One bias per user. */
+  /** b_u, one per user. */
   readonly userBias: Float32Array;
-  /** One bias per item. */
+  /** b_i, one per item. */
   readonly itemBias: Float32Array;
 }
 
@@ -775,7 +798,8 @@ async function matrixViews(fn: string, m: KernelMatrix): Promise<MatrixViews> {
   return views;
 }
 
-function checkModelArrays(fn: string, model: ModelArrays): PackedModel {
+/** The model checked (K, μ, array lengths) and packed as a `ModelView`. */
+function packState(fn: string, model: AlsState): PackedModel {
   const k = u32("k", model.k);
   const nUsers = u32("userBias.length", model.userBias.length);
   const nItems = u32("itemBias.length", model.itemBias.length);
@@ -789,7 +813,7 @@ function checkModelArrays(fn: string, model: ModelArrays): PackedModel {
   return packModel(model);
 }
 
-function checkShape(fn: string, model: ModelArrays, m: KernelMatrix): void {
+function checkShape(fn: string, model: AlsState, m: KernelMatrix): void {
   if (model.userBias.length !== m.nUsers || model.itemBias.length !== m.nItems) {
     throw new RangeError(
       `${fn}: the model has ${model.userBias.length} users and ${model.itemBias.length} items, ` +
@@ -804,6 +828,50 @@ export interface EpochKernelOptions {
   weighted?: boolean;
   /** Kernel threads (default {@linkcode defaultThreads}); the result does not depend on it. */
   threads?: number;
+}
+
+/** What an epoch kernel is called with besides its parameters (see {@linkcode runEpochKernel}). */
+interface EpochArguments {
+  /** The validated CSR layout by user (`*const RowsView`). */
+  readonly users: Uint8Array;
+  /** The validated CSC layout by item. */
+  readonly items: Uint8Array;
+  /** The packed model (`*const ModelView`), updated in place by the kernel. */
+  readonly model: Uint8Array;
+  /** `options.weighted` as the kernels take it: 1 for ALS-WR, else 0. */
+  readonly weighted: 0 | 1;
+  /** The thread count: the option, checked, else {@linkcode defaultThreads}. */
+  readonly threads: number;
+  /** The error record the kernel fills. */
+  readonly record: BigUint64Array;
+}
+
+/**
+ * The protocol every nonblocking epoch wrapper shares once its arguments are checked: `m`'s
+ * validated views, the call (`call` passes the views, the model, its own parameters in ABI order,
+ * the threads and the record to its symbol), every array held until the kernel returns, and the
+ * status turned into a {@linkcode KernelError} named after `symbol`.
+ */
+async function runEpochKernel(
+  fn: string,
+  symbol: string,
+  m: KernelMatrix,
+  packed: PackedModel,
+  options: { weighted?: boolean; threads?: number; keep?: readonly unknown[] },
+  call: (args: EpochArguments) => Promise<number>,
+): Promise<void> {
+  const views = await matrixViews(fn, m);
+  const record = errorRecord();
+  const args: EpochArguments = {
+    users: views.users.bytes,
+    items: views.items.bytes,
+    model: packed.bytes,
+    weighted: options.weighted ? 1 : 0,
+    threads: u32("threads", options.threads ?? defaultThreads()),
+    record,
+  };
+  const status = await hold([views, packed, ...options.keep ?? []], call(args));
+  check(symbol, status, record);
 }
 
 /**
@@ -825,28 +893,24 @@ export interface EpochKernelOptions {
  */
 export async function biasAlsEpoch(
   m: KernelMatrix,
-  state: { mu: number; userBias: Float32Array; itemBias: Float32Array },
+  state: Pick<AlsState, "mu" | "userBias" | "itemBias">,
   options: EpochKernelOptions & { lambda: number },
 ): Promise<void> {
   const model = { k: 0, userFactors: EMPTY_F32, itemFactors: EMPTY_F32, ...state };
-  const packed = checkModelArrays("biasAlsEpoch", model);
+  const packed = packState("biasAlsEpoch", model);
   checkShape("biasAlsEpoch", model, m);
   checkLambda("biasAlsEpoch", "lambda", options.lambda, { allowZero: true });
-  const views = await matrixViews("biasAlsEpoch", m);
-  const record = errorRecord();
-  const status = await hold(
-    [views, packed],
+  const call = (a: EpochArguments) =>
     open().rs_bias_als_epoch(
-      views.users.bytes,
-      views.items.bytes,
-      packed.bytes,
+      a.users,
+      a.items,
+      a.model,
       options.lambda,
-      options.weighted ? 1 : 0,
-      u32("threads", options.threads ?? defaultThreads()),
-      record,
-    ),
-  );
-  check("rs_bias_als_epoch", status, record);
+      a.weighted,
+      a.threads,
+      a.record,
+    );
+  await runEpochKernel("biasAlsEpoch", "rs_bias_als_epoch", m, packed, options, call);
 }
 
 const EMPTY_F32 = new Float32Array(0);
@@ -874,31 +938,24 @@ const EMPTY_F32 = new Float32Array(0);
  */
 export async function alsEpoch(
   m: KernelMatrix,
-  state: ModelArrays,
+  state: AlsState,
   options: EpochKernelOptions & AlsPenalties,
 ): Promise<void> {
-  const packed = checkModelArrays("alsEpoch", state);
-  checkShape("alsEpoch", state, m);
-  if (state.k < 1 || state.k > 1024) {
-    throw new RangeError(`alsEpoch: k must be in 1..1024, got ${state.k}`);
-  }
+  const packed = checkFactorModel("alsEpoch", state, m);
   checkAlsPenalties("alsEpoch", options);
-  const views = await matrixViews("alsEpoch", m);
-  const record = errorRecord();
-  const status = await hold(
-    [views, packed],
+  const { lambda, lambdaBias } = options;
+  const call = (a: EpochArguments) =>
     open().rs_als_epoch(
-      views.users.bytes,
-      views.items.bytes,
-      packed.bytes,
-      options.lambda,
-      options.lambdaBias,
-      options.weighted ? 1 : 0,
-      u32("threads", options.threads ?? defaultThreads()),
-      record,
-    ),
-  );
-  check("rs_als_epoch", status, record);
+      a.users,
+      a.items,
+      a.model,
+      lambda,
+      lambdaBias,
+      a.weighted,
+      a.threads,
+      a.record,
+    );
+  await runEpochKernel("alsEpoch", "rs_als_epoch", m, packed, options, call);
 }
 
 /** The rating scale predictions are clamped to. */
@@ -928,12 +985,12 @@ export interface RatingScale {
  * ```
  */
 export function predictPairs(
-  model: ModelArrays,
+  model: AlsState,
   users: Uint32Array,
   items: Uint32Array,
   options: RatingScale & { threads?: number },
 ): Float32Array {
-  const packed = checkModelArrays("predictPairs", model);
+  const packed = packState("predictPairs", model);
   if (users.length !== items.length) {
     throw new RangeError(`predictPairs: ${users.length} users but ${items.length} items`);
   }
@@ -984,11 +1041,11 @@ export interface MatrixScore {
  * ```
  */
 export async function scoreMatrix(
-  model: ModelArrays,
+  model: AlsState,
   m: KernelMatrix,
   options: RatingScale & { predictions?: boolean; threads?: number },
 ): Promise<MatrixScore> {
-  const packed = checkModelArrays("scoreMatrix", model);
+  const packed = packState("scoreMatrix", model);
   const views = await matrixViews("scoreMatrix", m);
   const predictions = options.predictions ? new Float32Array(m.nnz) : null;
   const sums = new Float64Array(2);
@@ -1041,12 +1098,12 @@ export interface TopN {
  * ```
  */
 export async function recommendTopN(
-  model: ModelArrays,
+  model: AlsState,
   users: Uint32Array,
   n: number,
   options: { exclude?: KernelMatrix; threads?: number } = {},
 ): Promise<TopN> {
-  const packed = checkModelArrays("recommendTopN", model);
+  const packed = packState("recommendTopN", model);
   const total = users.length * u32("n", n);
   u32("users × n", total);
   const views = options.exclude ? await matrixViews("recommendTopN", options.exclude) : null;
@@ -1117,17 +1174,13 @@ export interface KernelFeatures {
  */
 export async function genreAlsEpoch(
   m: KernelMatrix,
-  state: ModelArrays & { featureFactors: Float32Array; featureBias: Float32Array },
+  state: AlsState & { featureFactors: Float32Array; featureBias: Float32Array },
   features: KernelFeatures,
   options: EpochKernelOptions & GenreAlsPenalties,
 ): Promise<void> {
   const fn = "genreAlsEpoch";
-  const packed = checkModelArrays(fn, state);
-  checkShape(fn, state, m);
+  const packed = checkFactorModel(fn, state, m);
   const nItems = m.nItems;
-  if (state.k < 1 || state.k > 1024) {
-    throw new RangeError(`${fn}: k must be in 1..1024, got ${state.k}`);
-  }
   const nFeatures = u32("nFeatures", features.nFeatures);
   if (nFeatures < 1 || nFeatures > 4096) {
     throw new RangeError(`${fn}: nFeatures must be in 1..4096, got ${nFeatures}`);
@@ -1150,29 +1203,27 @@ export async function genreAlsEpoch(
     );
   }
   checkGenreAlsPenalties(fn, options);
-  const views = await matrixViews(fn, m);
   const featureView = await featureRowsView(fn, features);
-  const record = errorRecord();
-  const status = await hold(
-    [views, featureView, packed, state.featureFactors, state.featureBias],
+  const { featureFactors, featureBias } = state;
+  const call = (a: EpochArguments) =>
     open().rs_genre_als_epoch(
-      views.users.bytes,
-      views.items.bytes,
+      a.users,
+      a.items,
       featureView.bytes,
-      packed.bytes,
-      state.featureFactors,
-      state.featureBias,
+      a.model,
+      featureFactors,
+      featureBias,
       options.lambda,
       options.lambdaBias,
-      options.weighted ? 1 : 0,
+      a.weighted,
       options.tau,
       options.tauBias,
       options.lambdaFeatures,
-      u32("threads", options.threads ?? defaultThreads()),
-      record,
-    ),
-  );
-  check("rs_genre_als_epoch", status, record);
+      a.threads,
+      a.record,
+    );
+  const keep = [featureView, featureFactors, featureBias];
+  await runEpochKernel(fn, "rs_genre_als_epoch", m, packed, { ...options, keep }, call);
 }
 
 /** Validated views of feature rows, one per rows object (checked in full once, as matrices). */
@@ -1196,9 +1247,16 @@ async function featureRowsView(fn: string, f: KernelFeatures): Promise<PackedRow
 
 // --- Implicit-feedback models and CG row solves (issue 14: kernels/ials.zig, bpr.zig, als_cg.zig) ---
 
+/** Refuses a CG step count outside 1..1024. */
+function checkCgSteps(fn: string, cgSteps: number): void {
+  if (!Number.isInteger(cgSteps) || cgSteps < 1 || cgSteps > 1024) {
+    throw new RangeError(`${fn}: cgSteps must be a whole number in 1..1024, got ${cgSteps}`);
+  }
+}
+
 /** The model has k ≥ 1 factors and the matrix's shape. */
-function checkFactorModel(fn: string, model: ModelArrays, m: KernelMatrix): PackedModel {
-  const packed = checkModelArrays(fn, model);
+function checkFactorModel(fn: string, model: AlsState, m: KernelMatrix): PackedModel {
+  const packed = packState(fn, model);
   checkShape(fn, model, m);
   if (model.k < 1 || model.k > 1024) {
     throw new RangeError(`${fn}: k must be in 1..1024, got ${model.k}`);
@@ -1240,7 +1298,7 @@ export interface IalsKernelOptions {
  */
 export async function ialsEpoch(
   m: KernelMatrix,
-  model: ModelArrays,
+  model: AlsState,
   options: IalsKernelOptions,
 ): Promise<void> {
   const packed = checkFactorModel("ialsEpoch", model, m);
@@ -1250,26 +1308,21 @@ export async function ialsEpoch(
   if (solver !== "cholesky" && solver !== "cg") {
     throw new RangeError(`ialsEpoch: solver must be "cholesky" or "cg", got ${solver}`);
   }
-  if (!Number.isInteger(cgSteps) || cgSteps < 1 || cgSteps > 1024) {
-    throw new RangeError(`ialsEpoch: cgSteps must be a whole number in 1..1024, got ${cgSteps}`);
-  }
-  const views = await matrixViews("ialsEpoch", m);
-  const record = errorRecord();
-  const status = await hold(
-    [views, packed],
+  checkCgSteps("ialsEpoch", cgSteps);
+  const cg = solver === "cg" ? 1 : 0;
+  const call = (a: EpochArguments) =>
     open().rs_ials_epoch(
-      views.users.bytes,
-      views.items.bytes,
-      packed.bytes,
+      a.users,
+      a.items,
+      a.model,
       lambda,
       alpha,
-      solver === "cg" ? 1 : 0,
+      cg,
       cgSteps,
-      u32("threads", options.threads ?? defaultThreads()),
-      record,
-    ),
-  );
-  check("rs_ials_epoch", status, record);
+      a.threads,
+      a.record,
+    );
+  await runEpochKernel("ialsEpoch", "rs_ials_epoch", m, packed, options, call);
 }
 
 /** Options of {@linkcode bprEpoch}. */
@@ -1327,7 +1380,7 @@ export interface BprEpochResult {
  */
 export async function bprEpoch(
   m: KernelMatrix,
-  model: ModelArrays,
+  model: AlsState,
   options: BprKernelOptions,
 ): Promise<BprEpochResult> {
   const packed = checkFactorModel("bprEpoch", model, m);
@@ -1386,49 +1439,34 @@ export async function bprEpoch(
  */
 export async function alsCgEpoch(
   m: KernelMatrix,
-  state: ModelArrays,
+  state: AlsState,
   options: EpochKernelOptions & AlsPenalties & { cgSteps: number },
 ): Promise<void> {
   const packed = checkFactorModel("alsCgEpoch", state, m);
   checkAlsPenalties("alsCgEpoch", options);
-  const { cgSteps } = options;
-  if (!Number.isInteger(cgSteps) || cgSteps < 1 || cgSteps > 1024) {
-    throw new RangeError(`alsCgEpoch: cgSteps must be a whole number in 1..1024, got ${cgSteps}`);
-  }
-  const views = await matrixViews("alsCgEpoch", m);
-  const record = errorRecord();
-  const status = await hold(
-    [views, packed],
+  const { lambda, lambdaBias, cgSteps } = options;
+  checkCgSteps("alsCgEpoch", cgSteps);
+  const call = (a: EpochArguments) =>
     open().rs_als_cg_epoch(
-      views.users.bytes,
-      views.items.bytes,
-      packed.bytes,
-      options.lambda,
-      options.lambdaBias,
-      options.weighted ? 1 : 0,
+      a.users,
+      a.items,
+      a.model,
+      lambda,
+      lambdaBias,
+      a.weighted,
       cgSteps,
-      u32("threads", options.threads ?? defaultThreads()),
-      record,
-    ),
-  );
-  check("rs_als_cg_epoch", status, record);
+      a.threads,
+      a.record,
+    );
+  await runEpochKernel("alsCgEpoch", "rs_als_cg_epoch", m, packed, options, call);
 }
 
 // --- end of implicit-feedback models ---
 
 // --- Fold-in, the recommender's fast path (kernels/fold_in.zig) ---
 
-/** What the fold-in kernel reads of a model: its item side, μ and K (any ALS-family model). */
-export interface FoldInItems {
-  /** Latent factors (0 for a bias-only model). */
-  readonly k: number;
-  /** Global mean μ. */
-  readonly mu: number;
-  /** `nItems × k`, row-major. */
-  readonly itemFactors: Float32Array;
-  /** One bias per item. */
-  readonly itemBias: Float32Array;
-}
+/** What the fold-in kernel reads of a model: the item side, μ and K of an {@linkcode AlsState}. */
+export type FoldInItems = Pick<AlsState, "k" | "mu" | "itemFactors" | "itemBias">;
 
 /** Options of {@linkcode foldInRecommend}. */
 export interface FoldInRecommendOptions {
@@ -1450,6 +1488,61 @@ export interface FoldInRecommendOptions {
   allScores?: Float32Array;
   /** Kernel threads over the items (default {@linkcode defaultThreads}); no effect on the result. */
   threads?: number;
+}
+
+/** The item side checked (K in 0..1024, factor count, finite μ) and packed with no users. */
+function packItemSide(
+  fn: string,
+  model: FoldInItems,
+): { packed: PackedModel; k: number; nItems: number } {
+  const k = u32("k", model.k);
+  const nItems = u32("itemBias.length", model.itemBias.length);
+  if (k > 1024) throw new RangeError(`${fn}: k must be in 0..1024, got ${k}`);
+  if (model.itemFactors.length !== nItems * k) {
+    throw new RangeError(
+      `${fn}: itemFactors has ${model.itemFactors.length} entries, expected ${nItems}×${k}`,
+    );
+  }
+  if (!Number.isFinite(model.mu)) throw new RangeError(`${fn}: mu must be finite, got ${model.mu}`);
+  const packed = packModel({ ...model, k, userFactors: EMPTY_F32, userBias: EMPTY_F32 });
+  return { packed, k, nItems };
+}
+
+/**
+ * The person's items as dense u32 (each in range and given once) and, when the row is solved,
+ * their ratings as f32 (finite, one per item); a `RangeError` names the first bad position.
+ */
+function foldInRatings(
+  fn: string,
+  nItems: number,
+  items: ArrayLike<number>,
+  ratings: ArrayLike<number> | undefined,
+): { dense: Uint32Array; values: Float32Array } {
+  const count = items.length;
+  if (ratings && ratings.length !== count) {
+    throw new RangeError(`${fn}: ${count} items but ${ratings.length} ratings`);
+  }
+  const dense = new Uint32Array(count);
+  const values = new Float32Array(ratings ? count : 0);
+  const seen = new Map<number, number>();
+  for (let j = 0; j < count; j++) {
+    const i = items[j]!;
+    if (!Number.isInteger(i) || i < 0 || i >= nItems) {
+      throw new RangeError(`${fn}: items[${j}] = ${i} is not a dense index in 0..${nItems - 1}`);
+    }
+    const before = seen.get(i);
+    if (before !== undefined) {
+      throw new RangeError(`${fn}: items[${j}] = ${i} is rated twice (also items[${before}])`);
+    }
+    seen.set(i, j);
+    dense[j] = i;
+    if (ratings) {
+      const r = ratings[j]!;
+      if (!Number.isFinite(r)) throw new RangeError(`${fn}: ratings[${j}] is ${r}`);
+      values[j] = r;
+    }
+  }
+  return { dense, values };
 }
 
 /** What {@linkcode foldInRecommend} returns. */
@@ -1492,40 +1585,10 @@ export function foldInRecommend(
 ): FoldInRecommendation {
   const fn = "foldInRecommend";
   refuseRenamedOptions(fn, options);
-  const k = u32("k", model.k);
-  const nItems = u32("itemBias.length", model.itemBias.length);
-  if (k > 1024) throw new RangeError(`${fn}: k must be in 0..1024, got ${k}`);
-  if (model.itemFactors.length !== nItems * k) {
-    throw new RangeError(
-      `${fn}: itemFactors has ${model.itemFactors.length} entries, expected ${nItems}×${k}`,
-    );
-  }
-  if (!Number.isFinite(model.mu)) throw new RangeError(`${fn}: mu must be finite, got ${model.mu}`);
+  const { packed, k, nItems } = packItemSide(fn, model);
   const solve = options.row === undefined;
-  const count = items.length;
-  if (solve && ratings.length !== count) {
-    throw new RangeError(`${fn}: ${count} items but ${ratings.length} ratings`);
-  }
-  const dense = new Uint32Array(count);
-  const values = new Float32Array(solve ? count : 0);
-  const seen = new Map<number, number>();
-  for (let j = 0; j < count; j++) {
-    const i = items[j]!;
-    if (!Number.isInteger(i) || i < 0 || i >= nItems) {
-      throw new RangeError(`${fn}: items[${j}] = ${i} is not a dense index in 0..${nItems - 1}`);
-    }
-    const before = seen.get(i);
-    if (before !== undefined) {
-      throw new RangeError(`${fn}: items[${j}] = ${i} is rated twice (also items[${before}])`);
-    }
-    seen.set(i, j);
-    dense[j] = i;
-    if (solve) {
-      const r = ratings[j]!;
-      if (!Number.isFinite(r)) throw new RangeError(`${fn}: ratings[${j}] is ${r}`);
-      values[j] = r;
-    }
-  }
+  const { dense, values } = foldInRatings(fn, nItems, items, solve ? ratings : undefined);
+  const count = dense.length;
   const { lambda = NaN, lambdaBias = NaN } = options;
   if (solve) {
     if (k > 0) checkAlsPenalties(fn, { lambda, lambdaBias });
@@ -1546,14 +1609,6 @@ export function foldInRecommend(
   if (allScores && allScores.length !== nItems) {
     throw new RangeError(`${fn}: allScores has ${allScores.length} entries, expected ${nItems}`);
   }
-  const packed = packModel({
-    k,
-    mu: model.mu,
-    userFactors: EMPTY_F32,
-    itemFactors: model.itemFactors,
-    userBias: EMPTY_F32,
-    itemBias: model.itemBias,
-  });
   const outItems = new Uint32Array(n);
   const outScores = new Float32Array(n);
   const record = errorRecord();

@@ -48,36 +48,15 @@
  *
  * @module
  */
-import { alignedFloat32Array } from "../ffi/kernels.ts";
+import { alignedFloat32Array, type AlsState } from "../ffi/kernels.ts";
 import { Rng } from "../stats/rng.ts";
 
 /**
- * Parameters of an explicit ALS model (or of a bias-only model, with `k = 0`).
- *
- * @example
- * ```ts
- * import type { AlsState } from "./als_state.ts";
- * const predict = (s: AlsState, u: number, i: number): number => {
- *   let r = s.mu + s.userBias[u]! + s.itemBias[i]!;
- *   for (let f = 0; f < s.k; f++) r += s.userFactors[u * s.k + f]! * s.itemFactors[i * s.k + f]!;
- *   return r;
- * };
- * ```
+ * The parameters of an ALS model (or of a bias-only model, with `k = 0`): the one model-parameter
+ * type of the library, declared beside the kernels that read it (lib/ffi/kernels.ts) because
+ * lib/ffi imports nothing above it.
  */
-export interface AlsState {
-  /** Number of latent factors K (0 for bias-only). */
-  k: number;
-  /** Global mean μ (fixed during training). */
-  mu: number;
-  /** x_u for every user, `nUsers × k`, row-major. */
-  userFactors: Float32Array;
-  /** y_i for every item, `nItems × k`, row-major. */
-  itemFactors: Float32Array;
-  /** b_u, one per user. */
-  userBias: Float32Array;
-  /** b_i, one per item. */
-  itemBias: Float32Array;
-}
+export type { AlsState };
 
 /** Options of {@linkcode initAlsState}. */
 export interface InitAlsStateOptions {

@@ -17,7 +17,7 @@ import { commonParts, loadParts, RankingModel, trainMean } from "./explicit_mode
 import type { CommonFitOptions, ModelKind } from "./explicit_model.ts";
 import { fitLoop } from "./_fit_loop.ts";
 import type { LoopOptions } from "./_fit_loop.ts";
-import type { AlsState } from "./als_state.ts";
+import { initAlsState } from "./als_state.ts";
 
 /** Options of {@linkcode BiasAls.fit}. */
 export interface BiasAlsOptions extends CommonFitOptions, LoopOptions {
@@ -85,14 +85,8 @@ export class BiasAls extends RankingModel {
     // Per row count with ALS-WR: 5 would shrink every bias to nearly 0 (RMSE 0.986 against 0.866).
     const { lambda = weighted ? 0.2 : 5, threads } = options;
     checkLambda("BiasAls.fit", "lambda", lambda, { allowZero: true });
-    const state: AlsState = {
-      k: 0,
-      mu: trainMean(train),
-      userFactors: new Float32Array(0),
-      itemFactors: new Float32Array(0),
-      userBias: new Float32Array(train.nUsers),
-      itemBias: new Float32Array(train.nItems),
-    };
+    // K = 0: no factors, zero biases (the seed draws nothing).
+    const state = initAlsState(train.nUsers, train.nItems, 0, { seed: 0, mu: trainMean(train) });
     const history = await fitLoop(
       {
         state,

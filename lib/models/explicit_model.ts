@@ -7,9 +7,15 @@
  */
 import type { IdMaps, RatingMatrix } from "../data/types.ts";
 import { checkIdMaps, inferRatingScale } from "../data/id_maps.ts";
-import { type ModelArrays, predictPairs, recommendTopN, scoreMatrix } from "../ffi/kernels.ts";
+import { predictPairs, recommendTopN, scoreMatrix } from "../ffi/kernels.ts";
 import type { AlsState } from "./als_state.ts";
-import { checkModelArrays, type ModelFile, readModelFile, writeModelFile } from "./_model_file.ts";
+import {
+  checkModelArrays,
+  type ModelFile,
+  readModelFile,
+  type StoredArray,
+  writeModelFile,
+} from "./_model_file.ts";
 import { checkMetadata } from "./_model_metadata.ts";
 
 /** The MovieLens rating scale, [0.5, 5] stars. */
@@ -456,6 +462,7 @@ export abstract class ExplicitModel {
    */
   async save(path: string, options: SaveOptions = {}): Promise<void> {
     const { state } = this;
+    const extras = this.fileExtras();
     await writeModelFile(path, {
       ...(options.dataset === undefined ? {} : { dataset: options.dataset }),
       model: this.kind,
@@ -466,6 +473,7 @@ export abstract class ExplicitModel {
       ratingScale: this.ratingScale,
       hyper: this.hyper,
       history: this.history,
+      ...extras.metadata,
       savedAt: new Date().toISOString(),
     }, {
       userIds: this.userIds,
@@ -474,7 +482,20 @@ export abstract class ExplicitModel {
       itemBias: state.itemBias,
       userFactors: state.userFactors,
       itemFactors: state.itemFactors,
+      ...extras.arrays,
     });
+  }
+
+  /**
+   * What a model kind stores besides the metadata and arrays every explicit model has (genre ALS:
+   * its feature vocabulary and rows, G, w and the items' training counts); {@linkcode save}
+   * writes them after the common ones. Default: nothing.
+   */
+  protected fileExtras(): {
+    metadata: Record<string, unknown>;
+    arrays: Record<string, StoredArray>;
+  } {
+    return { metadata: {}, arrays: {} };
   }
 }
 
@@ -640,7 +661,7 @@ export abstract class RankingModel extends ExplicitModel {
  * (the lists carry the model's id maps, so ranking metrics can check the test matrix).
  */
 export async function topNBatch(
-  arrays: ModelArrays,
+  arrays: AlsState,
   ids: IdMaps,
   users: ArrayLike<number>,
   n: number,

@@ -21,7 +21,7 @@ import type {
 } from "./explicit_model.ts";
 import { fitLoop } from "./_fit_loop.ts";
 import type { LoopOptions } from "./_fit_loop.ts";
-import { type ModelFile, readModelFile, writeModelFile } from "./_model_file.ts";
+import { type ModelFile, readModelFile, type StoredArray } from "./_model_file.ts";
 import { initAlsState } from "./als_state.ts";
 import { featurePrior, fitFeaturePrior, type GenreAlsParams } from "./genre_als_state.ts";
 
@@ -314,8 +314,9 @@ export class GenreAls extends RankingModel {
   }
 
   /**
-   * Saves the model with its feature vocabulary, feature rows, G, w and the items' training
-   * counts (format: lib/models/_model_file.ts), atomically.
+   * What the file holds besides an ALS model's fields: the feature vocabulary, the feature rows, G,
+   * w and the items' training counts ({@linkcode save} writes them; format:
+   * lib/models/_model_file.ts).
    *
    * @example
    * ```ts
@@ -326,40 +327,31 @@ export class GenreAls extends RankingModel {
    * const features = { spec: { groups: [], names: ["(intercept)"] }, nItems: 2, nFeatures: 1,
    *   ptr: Uint32Array.of(0, 1, 2), index: Uint32Array.of(0, 0), values: Float32Array.of(1, 1) };
    * const dir = await Deno.makeTempDir();
-   * await (await GenreAls.fit(train, { features, k: 1, epochs: 1, progress: false })).save(`${dir}/g.rsm`);
+   * const model = await GenreAls.fit(train, { features, k: 1, epochs: 1, progress: false });
+   * await model.save(`${dir}/g.rsm`, { dataset: "tiny" });
    * const file = await readModelFile(`${dir}/g.rsm`);
    * await Deno.remove(dir, { recursive: true });
-   * if (file.metadata.model !== "genre-als") throw new Error("kind");
+   * const { model: kind, dataset, featureNames } = file.metadata;
+   * if (kind !== "genre-als" || dataset !== "tiny") throw new Error(`${kind} ${dataset}`);
+   * if (String(featureNames) !== "(intercept)" || !file.arrays.featureFactors) throw new Error("G");
    * ```
    */
-  override async save(path: string): Promise<void> {
-    const { state, features } = this;
-    await writeModelFile(path, {
-      model: this.kind,
-      k: state.k,
-      mu: state.mu,
-      nUsers: this.nUsers,
-      nItems: this.nItems,
-      ratingScale: this.ratingScale,
-      hyper: this.hyper,
-      history: this.history,
-      featureNames: features.spec.names,
-      featureGroups: features.spec.groups,
-      savedAt: new Date().toISOString(),
-    }, {
-      userIds: this.userIds,
-      itemIds: this.itemIds,
-      userBias: state.userBias,
-      itemBias: state.itemBias,
-      userFactors: state.userFactors,
-      itemFactors: state.itemFactors,
-      featureFactors: this.featureFactors,
-      featureBias: this.featureBias,
-      itemCounts: this.itemCounts,
-      featurePtr: features.ptr,
-      featureIndex: features.index,
-      featureValues: features.values,
-    });
+  protected override fileExtras(): {
+    metadata: Record<string, unknown>;
+    arrays: Record<string, StoredArray>;
+  } {
+    const { features } = this;
+    return {
+      metadata: { featureNames: features.spec.names, featureGroups: features.spec.groups },
+      arrays: {
+        featureFactors: this.featureFactors,
+        featureBias: this.featureBias,
+        itemCounts: this.itemCounts,
+        featurePtr: features.ptr,
+        featureIndex: features.index,
+        featureValues: features.values,
+      },
+    };
   }
 
   /**

@@ -202,32 +202,36 @@ export function genreAlsReferenceEpoch(
   params: GenreAlsParams,
 ): void {
   checkInputs("genreAlsReferenceEpoch", train, state, features, params);
+  const { k } = state;
+  const size = k + 1;
+  const prior = featurePrior(features, k, state.featureFactors, state.featureBias);
+  const { tau, tauBias } = params;
+  alternate(train, state, params, (i, a, c) => {
+    for (let f = 0; f < k; f++) {
+      a[f * size + f]! += tau;
+      c[f]! += tau * prior.factors[i * k + f]!;
+    }
+    a[k * size + k]! += tauBias;
+    c[k]! += tauBias * prior.bias[i]!;
+  });
+  fitFeaturePrior(train, state, features, params);
+}
+
+/**
+ * The two half-steps of an epoch: every user given the items, then every item given the new
+ * users with `pull` (the prior's terms) added to its system. G and w are not touched.
+ */
+function alternate(
+  train: RatingMatrix,
+  state: GenreAlsState,
+  params: GenreAlsParams,
+  pull: (item: number, a: Float64Array, c: Float64Array) => void,
+): void {
   const { k, mu } = state;
   const user = { factors: state.userFactors, bias: state.userBias };
   const item = { factors: state.itemFactors, bias: state.itemBias };
   halfStep(train.userPtr, train.userItems, train.userRatings, item, user, mu, k, params);
-  const prior = featurePrior(features, k, state.featureFactors, state.featureBias);
-  const { tau, tauBias } = params;
-  halfStep(
-    train.itemPtr,
-    train.itemUsers,
-    train.itemRatings,
-    user,
-    item,
-    mu,
-    k,
-    params,
-    (i, a, c) => {
-      const size = k + 1;
-      for (let f = 0; f < k; f++) {
-        a[f * size + f]! += tau;
-        c[f]! += tau * prior.factors[i * k + f]!;
-      }
-      a[k * size + k]! += tauBias;
-      c[k]! += tauBias * prior.bias[i]!;
-    },
-  );
-  fitFeaturePrior(train, state, features, params);
+  halfStep(train.itemPtr, train.itemUsers, train.itemRatings, user, item, mu, k, params, pull);
 }
 
 /**
@@ -315,53 +319,81 @@ export function collectiveReferenceEpoch(
   alpha: number,
 ): void {
   checkInputs("collectiveReferenceEpoch", train, state, features, params);
-  const { k, mu } = state;
-  const nF = features.nFeatures;
-  const user = { factors: state.userFactors, bias: state.userBias };
-  const item = { factors: state.itemFactors, bias: state.itemBias };
-  halfStep(train.userPtr, train.userItems, train.userRatings, item, user, mu, k, params);
+  const { k } = state;
+  const size = k + 1;
   const b = state.featureFactors;
-  const btb = new Float64Array(k * k);
+  const btb = featureGram(b, features.nFeatures, k, 1);
+  const priorBias = featurePrior(features, k, new Float32Array(b.length), state.featureBias).bias;
+  const scratch = new Float64Array(k);
+  alternate(train, state, params, (i, a, c) => {
+    for (let s = 0; s < k; s++) {
+      for (let t = 0; t < k; t++) {
+        a[s * size + t]! += alpha * btb[s * k + t]!;
+      }
+    }
+    featureProjection(features, b, k, i, scratch);
+    for (let f = 0; f < k; f++) c[f]! += alpha * scratch[f]!;
+    a[k * size + k]! += params.tauBias;
+    c[k]! += params.tauBias * priorBias[i]!;
+  });
+  const rated = (i: number) => train.itemPtr[i + 1]! > train.itemPtr[i]!;
+  refitCollectivePrior(state, features, rated, params, alpha);
+  // Unrated items from their features alone: v_i = (α BᵀB + λ_f I)⁻¹ α Bᵀ f_i, b_i = wᵀ f_i.
+  const gram = featureGram(b, features.nFeatures, k, alpha);
+  for (let s = 0; s < k; s++) gram[s * k + s]! += params.lambda;
+  const lc = choleskyFactor(gram, k);
+  const prior = featurePrior(features, k, new Float32Array(b.length), state.featureBias);
+  for (let i = 0; i < train.nItems; i++) {
+    if (rated(i)) continue;
+    featureProjection(features, b, k, i, scratch);
+    for (let f = 0; f < k; f++) scratch[f]! *= alpha;
+    const v = choleskySolve(lc, scratch);
+    for (let f = 0; f < k; f++) state.itemFactors[i * k + f] = v[f]!;
+    state.itemBias[i] = prior.bias[i]!;
+  }
+}
+
+/** Σ_g scale·b_g b_gᵀ over the rows of B (`nF × k`, row-major): k × k, row-major. */
+function featureGram(b: Float32Array, nF: number, k: number, scale: number): Float64Array {
+  const gram = new Float64Array(k * k);
   for (let g = 0; g < nF; g++) {
     for (let s = 0; s < k; s++) {
-      for (let t = 0; t < k; t++) btb[s * k + t]! += b[g * k + s]! * b[g * k + t]!;
+      for (let t = 0; t < k; t++) gram[s * k + t]! += scale * b[g * k + s]! * b[g * k + t]!;
     }
   }
-  const priorBias = featurePrior(features, k, new Float32Array(nF * k), state.featureBias).bias;
-  const btf = (i: number, out: Float64Array) => {
-    out.fill(0);
-    for (let e = features.ptr[i]!; e < features.ptr[i + 1]!; e++) {
-      const g = features.index[e]!, v = features.values[e]!;
-      for (let f = 0; f < k; f++) out[f]! += v * b[g * k + f]!;
-    }
-  };
-  const scratch = new Float64Array(k);
-  halfStep(
-    train.itemPtr,
-    train.itemUsers,
-    train.itemRatings,
-    user,
-    item,
-    mu,
-    k,
-    params,
-    (i, a, c) => {
-      const size = k + 1;
-      for (let s = 0; s < k; s++) {
-        for (let t = 0; t < k; t++) {
-          a[s * size + t]! += alpha * btb[s * k + t]!;
-        }
-      }
-      btf(i, scratch);
-      for (let f = 0; f < k; f++) c[f]! += alpha * scratch[f]!;
-      a[k * size + k]! += params.tauBias;
-      c[k]! += params.tauBias * priorBias[i]!;
-    },
-  );
-  // B: each feature column regressed on the rated items' factors, (α VᵀV + λ_G I) β_g = α Vᵀ F_g.
-  const rated = (i: number) => train.itemPtr[i + 1]! > train.itemPtr[i]!;
+  return gram;
+}
+
+/** `out` = Bᵀ f_i, item i's features mapped into factor space by B (`nF × k`). */
+function featureProjection(
+  features: ItemFeatures,
+  b: Float32Array,
+  k: number,
+  i: number,
+  out: Float64Array,
+): void {
+  out.fill(0);
+  for (let e = features.ptr[i]!; e < features.ptr[i + 1]!; e++) {
+    const g = features.index[e]!, v = features.values[e]!;
+    for (let f = 0; f < k; f++) out[f]! += v * b[g * k + f]!;
+  }
+}
+
+/**
+ * The collective prior refitted on the rated items: B, each feature column regressed on their
+ * factors, (α VᵀV + λ_G I) β_g = α Vᵀ F_g; w by ridge regression of their biases (0 when τ_b = 0).
+ */
+function refitCollectivePrior(
+  state: GenreAlsState,
+  features: ItemFeatures,
+  rated: (i: number) => boolean,
+  params: GenreAlsParams,
+  alpha: number,
+): void {
+  const { k } = state;
+  const nF = features.nFeatures;
   const vtv = new Float64Array(k * k), vtf = new Float64Array(k * nF);
-  for (let i = 0; i < train.nItems; i++) {
+  for (let i = 0; i < features.nItems; i++) {
     if (!rated(i)) continue;
     for (let s = 0; s < k; s++) {
       const vs = state.itemFactors[i * k + s]!;
@@ -377,7 +409,7 @@ export function collectiveReferenceEpoch(
   for (let g = 0; g < nF; g++) {
     for (let s = 0; s < k; s++) column[s] = vtf[s * nF + g]!;
     const beta = choleskySolve(l, column);
-    for (let s = 0; s < k; s++) b[g * k + s] = beta[s]!;
+    for (let s = 0; s < k; s++) state.featureFactors[g * k + s] = beta[s]!;
   }
   if (params.tauBias > 0) {
     const w = ridgeOnFeatures(
@@ -389,22 +421,4 @@ export function collectiveReferenceEpoch(
     );
     state.featureBias.set(w);
   } else state.featureBias.fill(0);
-  // Unrated items from their features alone.
-  btb.fill(0);
-  for (let g = 0; g < nF; g++) {
-    for (let s = 0; s < k; s++) {
-      for (let t = 0; t < k; t++) btb[s * k + t]! += alpha * b[g * k + s]! * b[g * k + t]!;
-    }
-  }
-  for (let s = 0; s < k; s++) btb[s * k + s]! += params.lambda;
-  const lc = choleskyFactor(btb, k);
-  const prior = featurePrior(features, k, new Float32Array(nF * k), state.featureBias);
-  for (let i = 0; i < train.nItems; i++) {
-    if (rated(i)) continue;
-    btf(i, scratch);
-    for (let f = 0; f < k; f++) scratch[f]! *= alpha;
-    const v = choleskySolve(lc, scratch);
-    for (let f = 0; f < k; f++) state.itemFactors[i * k + f] = v[f]!;
-    state.itemBias[i] = prior.bias[i]!;
-  }
 }

@@ -7,6 +7,7 @@
 import type { RatingMatrix } from "../data/types.ts";
 import { commonParts, ExplicitModel, loadParts, trainMean } from "./explicit_model.ts";
 import type { CommonFitOptions, ModelKind } from "./explicit_model.ts";
+import { initAlsState } from "./als_state.ts";
 
 /**
  * r̂ = μ for every (user, movie): the mean of the training ratings.
@@ -59,14 +60,8 @@ export class GlobalMean extends ExplicitModel {
     return Promise.resolve(
       new GlobalMean({
         ...common,
-        state: {
-          k: 0,
-          mu: trainMean(train),
-          userFactors: new Float32Array(0),
-          itemFactors: new Float32Array(0),
-          userBias: new Float32Array(train.nUsers),
-          itemBias: new Float32Array(train.nItems),
-        },
+        // K = 0 and zero biases: every prediction is μ.
+        state: initAlsState(train.nUsers, train.nItems, 0, { seed: 0, mu: trainMean(train) }),
         hyper: {},
         history: [],
       }),

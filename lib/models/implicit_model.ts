@@ -9,7 +9,8 @@
  */
 import type { RatingMatrix } from "../data/types.ts";
 import { checkIdMaps } from "../data/id_maps.ts";
-import { type ModelArrays, recommendTopN } from "../ffi/kernels.ts";
+import { recommendTopN } from "../ffi/kernels.ts";
+import type { AlsState } from "./als_state.ts";
 import { rankingMetrics } from "../metrics/ranking.ts";
 import { type ProgressOption, reporterFor } from "./reporter.ts";
 import type { Recommendation, RecommendationBatch, RecommendOptions } from "./explicit_model.ts";
@@ -219,7 +220,7 @@ export abstract class ImplicitModel {
   }
 
   /** The parameters as the scoring kernels see them (μ = 0, no user bias). */
-  arrays(): ModelArrays {
+  arrays(): AlsState {
     return {
       k: this.k,
       mu: 0,
@@ -428,7 +429,7 @@ export async function loadImplicitParts(path: string, kind: ImplicitKind): Promi
  * interactions: the validation measure of the implicit fit loop.
  */
 export async function validationRanking(
-  arrays: ModelArrays,
+  arrays: AlsState,
   train: RatingMatrix,
   validation: RatingMatrix,
   threads?: number,

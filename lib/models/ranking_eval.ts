@@ -13,7 +13,8 @@
 import { checkIdMaps } from "../data/id_maps.ts";
 import type { ItemGenres } from "../data/catalogue.ts";
 import type { RatingMatrix } from "../data/types.ts";
-import { type ModelArrays, predictPairs, recommendTopN } from "../ffi/kernels.ts";
+import { predictPairs, recommendTopN } from "../ffi/kernels.ts";
+import type { AlsState } from "./als_state.ts";
 import { meanAuc } from "../metrics/auc.ts";
 import { intraListDiversity } from "../metrics/diversity.ts";
 import { rankingMetrics } from "../metrics/ranking.ts";
@@ -80,7 +81,7 @@ const UNCLAMPED = { ratingMin: -3.4e38, ratingMax: 3.4e38 };
  * computed by the Zig kernel for a block of users at a time (about 4M scores per call).
  */
 function blockScorer(
-  model: ModelArrays,
+  model: AlsState,
   users: readonly number[],
   threads: number | undefined,
 ): (u: number) => Float32Array {
@@ -131,7 +132,7 @@ function blockScorer(
  * ```
  */
 export async function evaluateRanking(
-  model: ModelArrays,
+  model: AlsState,
   train: RatingMatrix,
   test: RatingMatrix,
   options: EvaluateRankingOptions = {},

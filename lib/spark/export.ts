@@ -251,53 +251,16 @@ export async function exportSplit(
   ratings: RatingMatrix,
   options: ExportOptions,
 ): Promise<ExportManifest> {
-  const { userIds, itemIds, split, format = "parquet", k = 10, lambda = 0.1, epochs = 15 } =
-    options;
+  const { split, format = "parquet", k = 10, lambda = 0.1, epochs = 15, threads } = options;
   const manifestPath = join(dir, "export.json");
   await Deno.mkdir(dir, { recursive: true });
   await Deno.remove(manifestPath).catch((error) => {
     if (!(error instanceof Deno.errors.NotFound)) throw error;
   });
-  const { train, validation, test } = makeSplit(ratings, split);
-  if (train.nnz === 0) {
-    throw new Error(`export: the ${split.kind} split leaves no training ratings`);
-  }
-  if (test.nnz === 0) throw new Error(`export: the ${split.kind} split leaves no test ratings`);
-  const files = {
-    train: `train.${format}`,
-    validation: `validation.${format}`,
-    test: `test.${format}`,
-  };
-  for (const [name, m] of [["train", train], ["validation", validation], ["test", test]] as const) {
-    await writeRatings(join(dir, files[name]), m, { userIds, itemIds, format });
-  }
-
-  const started = performance.now();
-  const model = await Als.fit(train, {
-    userIds,
-    itemIds,
-    k,
-    lambda,
-    lambdaBias: PINNED_BIAS_LAMBDA,
-    weighted: true,
-    epochs,
-    seed: split.seed,
-    threads: options.threads,
-    progress: options.progress ?? false,
-  });
-  const fitSeconds = (performance.now() - started) / 1000;
-  let maxAbsBias = 0;
-  for (const b of [model.userBias, model.itemBias]) {
-    for (const v of b) maxAbsBias = Math.max(maxAbsBias, Math.abs(v));
-  }
-  if (!(maxAbsBias < 1e-6)) {
-    throw new Error(
-      `export: the pinned biases reached ${maxAbsBias} (expected < 1e-6); the Zig fit is not ` +
-        "the bias-free objective Spark fits",
-    );
-  }
+  const { parts, files } = await writeSplit(dir, ratings, options);
+  const { train, validation, test } = parts;
+  const fit = await fitPinnedBiases(train, options);
   const warm = warmPart(test, train);
-  const threads = options.threads;
   const manifest: ExportManifest = {
     version: 1,
     format,
@@ -313,8 +276,8 @@ export async function exportSplit(
       users: ratings.nUsers,
       movies: ratings.nItems,
     },
-    rating_scale: model.ratingScale,
-    mu: model.state.mu,
+    rating_scale: fit.model.ratingScale,
+    mu: fit.model.state.mu,
     objective: "sum over training ratings of (r - mu - x_u.y_i)^2 + lambda * (sum_u n_u |x_u|^2 " +
       "+ sum_i n_i |y_i|^2), n = the row's training ratings (ALS-WR); predictions mu + x_u.y_i " +
       "clamped to rating_scale; a user or movie without training ratings gets x = 0 (prediction mu)",
@@ -336,18 +299,79 @@ export async function exportSplit(
       seed: split.seed,
     },
     zig: {
-      train_rmse: (await model.evaluate(train, { threads })).rmse,
-      validation_rmse: await rmseOf(model, validation, threads),
-      test_rmse: await rmseOf(model, test, threads),
-      test_rmse_warm: await rmseOf(model, warm, threads),
-      max_abs_bias: maxAbsBias,
-      fit_seconds: fitSeconds,
+      train_rmse: (await fit.model.evaluate(train, { threads })).rmse,
+      validation_rmse: await rmseOf(fit.model, validation, threads),
+      test_rmse: await rmseOf(fit.model, test, threads),
+      test_rmse_warm: await rmseOf(fit.model, warm, threads),
+      max_abs_bias: fit.maxAbsBias,
+      fit_seconds: fit.seconds,
       threads: threads ?? null,
     },
   };
   const text = `${JSON.stringify(manifest, null, 2)}\n`;
   await writeChunksAtomic(manifestPath, [new TextEncoder().encode(text)]);
   return manifest;
+}
+
+/** Makes the split and writes its three tables into `dir`; refuses an empty train or test. */
+async function writeSplit(
+  dir: string,
+  ratings: RatingMatrix,
+  options: ExportOptions,
+): Promise<{ parts: ThreeWaySplit; files: ExportManifest["files"] }> {
+  const { userIds, itemIds, split, format = "parquet" } = options;
+  const parts = makeSplit(ratings, split);
+  if (parts.train.nnz === 0) {
+    throw new Error(`export: the ${split.kind} split leaves no training ratings`);
+  }
+  if (parts.test.nnz === 0) {
+    throw new Error(`export: the ${split.kind} split leaves no test ratings`);
+  }
+  const files = {
+    train: `train.${format}`,
+    validation: `validation.${format}`,
+    test: `test.${format}`,
+  };
+  for (const name of ["train", "validation", "test"] as const) {
+    await writeRatings(join(dir, files[name]), parts[name], { userIds, itemIds, format });
+  }
+  return { parts, files };
+}
+
+/**
+ * The Zig ALS on train with Spark's objective (ALS-WR, biases pinned at zero by a huge λ_b), timed,
+ * and refused when a bias moved off zero.
+ */
+async function fitPinnedBiases(
+  train: RatingMatrix,
+  options: ExportOptions,
+): Promise<{ model: Als; seconds: number; maxAbsBias: number }> {
+  const { userIds, itemIds, split, k = 10, lambda = 0.1, epochs = 15 } = options;
+  const started = performance.now();
+  const model = await Als.fit(train, {
+    userIds,
+    itemIds,
+    k,
+    lambda,
+    lambdaBias: PINNED_BIAS_LAMBDA,
+    weighted: true,
+    epochs,
+    seed: split.seed,
+    threads: options.threads,
+    progress: options.progress ?? false,
+  });
+  const seconds = (performance.now() - started) / 1000;
+  let maxAbsBias = 0;
+  for (const b of [model.userBias, model.itemBias]) {
+    for (const v of b) maxAbsBias = Math.max(maxAbsBias, Math.abs(v));
+  }
+  if (!(maxAbsBias < 1e-6)) {
+    throw new Error(
+      `export: the pinned biases reached ${maxAbsBias} (expected < 1e-6); the Zig fit is not ` +
+        "the bias-free objective Spark fits",
+    );
+  }
+  return { model, seconds, maxAbsBias };
 }
 
 function splitRecord(spec: SplitSpec): Record<string, string | number> {
