@@ -695,8 +695,8 @@ export fn rs_als_cg_epoch(
     const sides = abi.sidesOf(model, 3, rec) catch |e| return refused(e);
     abi.checkShape(model, matrix.users, matrix.items, 3, rec) catch |e| return refused(e);
     if (weighted > 1) return refused(abi.refuse(rec, 6, 1, weighted));
-    if (cg_steps < 1 or cg_steps > als_cg.cg_steps_max) {
-        return refused(abi.refuse(rec, 7, als_cg.cg_steps_max, cg_steps));
+    if (cg_steps < 1 or cg_steps > linalg.cg_steps_max) {
+        return refused(abi.refuse(rec, 7, linalg.cg_steps_max, cg_steps));
     }
     const params: als.Params = .{
         .k = model.?.k,
