@@ -193,13 +193,11 @@ const Scratch = struct {
     }
 
     fn deinit(self: *Scratch, allocator: std.mem.Allocator) void {
-        const f32_buffers = .{
-            "z", "zt", "residual", "u", "x32", "inverse32", "chunk_z", "chunk_rz",
+        const buffers = .{
+            "z",         "zt",    "residual", "a",        "u", "b", "x", "refine", "x32",
+            "inverse32", "z_sum", "chunk_z",  "chunk_rz",
         };
-        inline for (f32_buffers) |name| {
-            if (@field(self, name).len > 0) allocator.free(@field(self, name));
-        }
-        inline for (.{ "a", "b", "x", "refine", "z_sum" }) |name| {
+        inline for (buffers) |name| {
             if (@field(self, name).len > 0) allocator.free(@field(self, name));
         }
         self.* = undefined;

@@ -93,13 +93,7 @@ pub const Scratch = struct {
     }
 
     pub fn deinit(self: *Scratch, allocator: std.mem.Allocator) void {
-        inline for (.{ "a", "c" }) |name| {
-            if (@field(self, name).len > 0) allocator.free(@field(self, name));
-        }
-        inline for (.{ "z", "heap_scores" }) |name| {
-            if (@field(self, name).len > 0) allocator.free(@field(self, name));
-        }
-        inline for (.{ "sorted", "heap_items" }) |name| {
+        inline for (.{ "a", "c", "z", "sorted", "heap_scores", "heap_items" }) |name| {
             if (@field(self, name).len > 0) allocator.free(@field(self, name));
         }
         self.* = undefined;

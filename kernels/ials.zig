@@ -150,10 +150,7 @@ const Scratch = struct {
     }
 
     fn deinit(self: *Scratch, allocator: std.mem.Allocator) void {
-        inline for (.{ "z", "x", "r", "p", "ap" }) |name| {
-            if (@field(self, name).len > 0) allocator.free(@field(self, name));
-        }
-        inline for (.{ "a", "b" }) |name| {
+        inline for (.{ "z", "a", "b", "x", "r", "p", "ap" }) |name| {
             if (@field(self, name).len > 0) allocator.free(@field(self, name));
         }
         self.* = undefined;
