@@ -238,13 +238,30 @@ pub fn rowsOf(view: ?*const RowsView, argument: u64, record: *ErrorRecord) Refus
     return rows;
 }
 
-/// Both layouts of one matrix: users (CSR, `rows` = users) and items (CSC), which must agree.
+/// The counts of a model's two sides: users × items.
+pub const Shape = struct {
+    users: u32,
+    items: u32,
+};
+
+/// Both layouts of one matrix: users (CSR, `rows` = users) and items (CSC).
+pub const Matrix = struct {
+    users: Rows,
+    items: Rows,
+
+    /// The shape of a model fitted on this matrix.
+    pub fn shape(self: Matrix) Shape {
+        return .{ .users = self.users.count(), .items = self.items.count() };
+    }
+};
+
+/// Both layouts of one matrix (arguments `argument` and `argument + 1`), which must agree.
 pub fn matrixOf(
     users: ?*const RowsView,
     items: ?*const RowsView,
     argument: u64,
     record: *ErrorRecord,
-) Refused!struct { users: Rows, items: Rows } {
+) Refused!Matrix {
     const by_user = try rowsOf(users, argument, record);
     const by_item = try rowsOf(items, argument + 1, record);
     const u = users.?;
@@ -284,14 +301,24 @@ pub fn scoreModelOf(
     return result;
 }
 
-/// A model view as the two writable `als.Side`s.
+/// The two writable sides of a model.
+pub const Sides = struct {
+    user: als.Side,
+    item: als.Side,
+};
+
+/// A model view of `shape` (its counts must be `shape.users` × `shape.items`) as the two writable
+/// `als.Side`s.
 pub fn sidesOf(
     view: ?*const ModelView,
+    shape: Shape,
     argument: u64,
     record: *ErrorRecord,
-) Refused!struct { user: als.Side, item: als.Side } {
+) Refused!Sides {
     const model = view orelse return refuse(record, argument, 1, 0);
     try checkModel(model, argument, record);
+    if (model.n_users != shape.users) return refuse(record, argument, shape.users, model.n_users);
+    if (model.n_items != shape.items) return refuse(record, argument, shape.items, model.n_items);
     const k: usize = model.k;
     const user: als.Side = .{
         .factors = model.user_factors[0 .. model.n_users * k],
@@ -304,19 +331,6 @@ pub fn sidesOf(
     assert(user.factors.len == user.bias.len * k);
     assert(item.factors.len == item.bias.len * k);
     return .{ .user = user, .item = item };
-}
-
-/// Refuses a model whose counts differ from the matrix's (users × items).
-pub fn checkShape(
-    model: ?*const ModelView,
-    users: Rows,
-    items: Rows,
-    argument: u64,
-    record: *ErrorRecord,
-) Refused!void {
-    const m = model.?;
-    if (m.n_users != users.count()) return refuse(record, argument, users.count(), m.n_users);
-    if (m.n_items != items.count()) return refuse(record, argument, items.count(), m.n_items);
 }
 
 /// The slices of a layout view (no check of its entries): O(1) shape checks only.
@@ -536,8 +550,16 @@ test "model views become score models and writable sides" {
     var record: ErrorRecord = .{};
     const m = try scoreModelOf(&model, 1, &record);
     try testing.expectEqual(@as(usize, 2), m.users());
-    const sides = try sidesOf(&model, 1, &record);
+    const sides = try sidesOf(&model, .{ .users = 2, .items = 1 }, 1, &record);
     try testing.expectEqual(@as(usize, 1), sides.item.factors.len);
+    // A model of another shape than the matrix's is refused, naming what was expected.
+    try testing.expectError(
+        error.InvalidArgument,
+        sidesOf(&model, .{ .users = 2, .items = 3 }, 4, &record),
+    );
+    try testing.expectEqual(@as(u64, 4), record.argument);
+    try testing.expectEqual(@as(u64, 3), record.expected);
+    try testing.expectEqual(@as(u64, 1), record.actual);
     model.mu = std.math.nan(f32);
     try testing.expectError(error.InvalidArgument, scoreModelOf(&model, 3, &record));
     try testing.expectEqual(@as(u64, 3), record.argument);

@@ -193,22 +193,15 @@ const Scratch = struct {
     }
 
     fn deinit(self: *Scratch, allocator: std.mem.Allocator) void {
-        const f32_buffers = .{
-            "z", "zt", "residual", "u", "x32", "inverse32", "chunk_z", "chunk_rz",
+        const buffers = .{
+            "z",         "zt",    "residual", "a",        "u", "b", "x", "refine", "x32",
+            "inverse32", "z_sum", "chunk_z",  "chunk_rz",
         };
-        inline for (f32_buffers) |name| {
-            if (@field(self, name).len > 0) allocator.free(@field(self, name));
-        }
-        inline for (.{ "a", "b", "x", "refine", "z_sum" }) |name| {
+        inline for (buffers) |name| {
             if (@field(self, name).len > 0) allocator.free(@field(self, name));
         }
         self.* = undefined;
     }
-};
-
-const PartResult = struct {
-    status: Status = .ok,
-    row: u64 = 0,
 };
 
 const HalfStep = struct {
@@ -221,7 +214,7 @@ const HalfStep = struct {
     /// The prior of each row (null: plain ALS).
     prior: ?Prior,
     bounds: []const usize,
-    results: []PartResult,
+    results: []rows_mod.PartResult,
 
     fn run(self: *const HalfStep, part: u32) void {
         assert(part < self.results.len);
@@ -777,7 +770,7 @@ pub fn halfStepWithPrior(
     // A row's factorisation costs about (2/3)(k+1) ratings' worth of Gram updates.
     const row_cost: u64 = 2 * (@as(u64, params.k) + 1) / 3 + 4;
     rows_mod.balancedBounds(rows.ptr, parts, row_cost, bounds[0 .. parts + 1]);
-    var results = [_]PartResult{.{}} ** threads_mod.threads_max;
+    var results = [_]rows_mod.PartResult{.{}} ** threads_mod.threads_max;
     const context: HalfStep = .{
         .allocator = allocator,
         .rows = rows,
@@ -789,13 +782,7 @@ pub fn halfStepWithPrior(
         .results = results[0..parts],
     };
     threads_mod.run(parts, &context, HalfStep.run);
-    for (results[0..parts]) |result| {
-        if (result.status != .ok) {
-            info.* = .{ .row = result.row };
-            return result.status;
-        }
-    }
-    return .ok;
+    return rows_mod.firstFailure(results[0..parts], info);
 }
 
 /// One epoch: every user given the items, then every item given the new users.

@@ -16,11 +16,6 @@ const als = @import("als.zig");
 
 const Rows = rows_mod.Rows;
 
-pub const cg_steps_max: u32 = 1024;
-
-/// Below this squared residual norm a solve stops.
-const residual_min: f32 = 1e-20;
-
 /// Per-thread vectors of k + 1 entries (factors, then the bias).
 const Vectors = struct {
     theta: []f32,
@@ -73,27 +68,30 @@ const HalfStep = struct {
         while (r < self.bounds[part + 1]) : (r += 1) self.solveRow(&v, r);
     }
 
-    /// out = A v for row r (A = Σ z zᵀ + D, z = [y; 1]).
-    fn multiply(
-        self: *const HalfStep,
+    /// Row r's system A = Σ z zᵀ + D (z = [y; 1], D = diag(d_factors, …, d_factors, d_bias)), for
+    /// `linalg.conjugateGradient`.
+    const RowSystem = struct {
+        half: *const HalfStep,
         r: usize,
         d_factors: f32,
         d_bias: f32,
-        v: []const f32,
-        out: []f32,
-    ) void {
-        const k: usize = self.params.k;
-        assert(v.len == k + 1);
-        assert(out.len == k + 1);
-        for (out[0..k], v[0..k]) |*o, x| o.* = d_factors * x;
-        out[k] = d_bias * v[k];
-        for (self.rows.index[self.rows.begin(r)..self.rows.end(r)]) |o| {
-            const y = self.other.factors[@as(usize, o) * k ..][0..k];
-            const t = linalg.dot(y, v[0..k]) + v[k];
-            linalg.axpy(f32, t, y, out[0..k]);
-            out[k] += t;
+
+        /// out = A v.
+        pub fn multiply(self: RowSystem, v: []const f32, out: []f32) void {
+            const h = self.half;
+            const k: usize = h.params.k;
+            assert(v.len == k + 1);
+            assert(out.len == k + 1);
+            for (out[0..k], v[0..k]) |*o, x| o.* = self.d_factors * x;
+            out[k] = self.d_bias * v[k];
+            for (h.rows.index[h.rows.begin(self.r)..h.rows.end(self.r)]) |o| {
+                const y = h.other.factors[@as(usize, o) * k ..][0..k];
+                const t = linalg.dot(y, v[0..k]) + v[k];
+                linalg.axpy(f32, t, y, out[0..k]);
+                out[k] += t;
+            }
         }
-    }
+    };
 
     fn solveRow(self: *const HalfStep, v: *Vectors, r: usize) void {
         const k: usize = self.params.k;
@@ -122,21 +120,13 @@ const HalfStep = struct {
             linalg.axpy(f32, coefficient, y, v.r[0..k]);
             v.r[k] += coefficient;
         }
-        @memcpy(v.p, v.r);
-        var rs = linalg.dot(v.r, v.r);
-        var step: u32 = 0;
-        while (step < self.cg_steps and rs > residual_min) : (step += 1) {
-            self.multiply(r, d_factors, d_bias, v.p, v.ap);
-            const pap = linalg.dot(v.p, v.ap);
-            if (!(pap > 0)) break;
-            const alpha = rs / pap;
-            linalg.axpy(f32, alpha, v.p, v.theta);
-            linalg.axpy(f32, -alpha, v.ap, v.r);
-            const rs_next = linalg.dot(v.r, v.r);
-            const beta = rs_next / rs;
-            for (v.p, v.r) |*p, res| p.* = res + beta * p.*;
-            rs = rs_next;
-        }
+        const system: RowSystem = .{
+            .half = self,
+            .r = r,
+            .d_factors = d_factors,
+            .d_bias = d_bias,
+        };
+        linalg.conjugateGradient(system, self.cg_steps, v.theta, v.r, v.p, v.ap);
         for (v.theta) |x| if (!std.math.isFinite(x)) return; // keep the previous row
         @memcpy(factors, v.theta[0..k]);
         self.side.bias[r] = v.theta[k];
@@ -156,7 +146,7 @@ pub fn halfStep(
 ) bool {
     assert(params.valid());
     assert(cg_steps >= 1);
-    assert(cg_steps <= cg_steps_max);
+    assert(cg_steps <= linalg.cg_steps_max);
     rows.assertShape();
     const k: usize = params.k;
     assert(side.bias.len == rows.count());

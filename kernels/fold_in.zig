@@ -29,32 +29,13 @@ pub const ratings_max: u32 = 1 << 20;
 /// Items per thread at least (below this one thread scores them all).
 const items_per_thread_min: usize = 1 << 14;
 
-pub const Params = struct {
-    k: u32,
-    mu: f32,
-    lambda_factors: f32,
-    lambda_bias: f32,
-    /// Multiply both λ by the number of ratings (ALS-WR).
-    weighted: bool,
-
-    pub fn valid(self: Params) bool {
-        if (self.k > als.k_max or !std.math.isFinite(self.mu)) return false;
-        const factors_ok = self.k == 0 or
-            (self.lambda_factors > 0 and std.math.isFinite(self.lambda_factors));
-        return factors_ok and self.lambda_bias >= 0 and std.math.isFinite(self.lambda_bias);
-    }
-
-    /// The same penalties as the half-step's parameters (k ≥ 1).
-    pub fn toAls(self: Params) als.Params {
-        return .{
-            .k = self.k,
-            .mu = self.mu,
-            .lambda_factors = self.lambda_factors,
-            .lambda_bias = self.lambda_bias,
-            .weighted = self.weighted,
-        };
-    }
-};
+/// The row solve takes the half-step's parameters (`als.Params`), which it accepts as the half-step
+/// does and also with k = 0 (the bias-only model: λ_f is not used).
+pub fn paramsValid(params: als.Params) bool {
+    if (params.k >= 1) return params.valid();
+    return std.math.isFinite(params.mu) and params.lambda_bias >= 0 and
+        std.math.isFinite(params.lambda_bias);
+}
 
 /// The model's fixed item side: factors `n × k` row-major, one bias per item.
 pub const Items = struct {
@@ -112,13 +93,7 @@ pub const Scratch = struct {
     }
 
     pub fn deinit(self: *Scratch, allocator: std.mem.Allocator) void {
-        inline for (.{ "a", "c" }) |name| {
-            if (@field(self, name).len > 0) allocator.free(@field(self, name));
-        }
-        inline for (.{ "z", "heap_scores" }) |name| {
-            if (@field(self, name).len > 0) allocator.free(@field(self, name));
-        }
-        inline for (.{ "sorted", "heap_items" }) |name| {
+        inline for (.{ "a", "c", "z", "sorted", "heap_scores", "heap_items" }) |name| {
             if (@field(self, name).len > 0) allocator.free(@field(self, name));
         }
         self.* = undefined;
@@ -140,12 +115,12 @@ pub const Scratch = struct {
 pub fn solveRow(
     s: *Scratch,
     items: Items,
-    params: Params,
+    params: als.Params,
     rated: []const u32,
     ratings: []const f32,
     row: []f32,
 ) bool {
-    assert(params.valid());
+    assert(paramsValid(params));
     const k: usize = params.k;
     assert(s.size == k + 1);
     assert(row.len == k + 1);
@@ -314,7 +289,7 @@ test "the fold-in row of a training user equals the half-step's row (ALS, ALS-WR
     const rows: rows_mod.Rows = .{ .ptr = &ptr, .index = index.items, .values = values.items };
     for ([_]u32{ 0, 4, 24, 70 }) |k| {
         for ([_]bool{ false, true }) |weighted| {
-            const params: Params = .{
+            const params: als.Params = .{
                 .k = k,
                 .mu = 3.4,
                 .lambda_factors = 0.3,
@@ -341,9 +316,8 @@ test "the fold-in row of a training user equals the half-step's row (ALS, ALS-WR
             } else {
                 const other: als.SideConst = .{ .factors = item_factors, .bias = &item_bias };
                 const side: als.Side = .{ .factors = user_factors, .bias = &user_bias };
-                const als_params = params.toAls();
                 const a = testing.allocator;
-                const status = als.halfStep(a, rows, other, side, als_params, 1, &info);
+                const status = als.halfStep(a, rows, other, side, params, 1, &info);
                 try testing.expectEqual(status_mod.Status.ok, status);
             }
             var s = try Scratch.init(testing.allocator, k, 64, 1, 1);
@@ -368,6 +342,28 @@ test "the fold-in row of a training user equals the half-step's row (ALS, ALS-WR
     }
 }
 
+test "the row solve accepts the half-step's parameters and the bias-only model" {
+    const base: als.Params = .{
+        .k = 3,
+        .mu = 3.5,
+        .lambda_factors = 0.1,
+        .lambda_bias = 0.2,
+        .weighted = true,
+    };
+    try testing.expect(paramsValid(base));
+    var no_lambda = base;
+    no_lambda.lambda_factors = 0;
+    try testing.expect(!paramsValid(no_lambda)); // as `als.Params.valid`
+    var bias_only = no_lambda;
+    bias_only.k = 0;
+    try testing.expect(paramsValid(bias_only)); // λ_f is not used
+    bias_only.lambda_bias = -1;
+    try testing.expect(!paramsValid(bias_only));
+    bias_only.lambda_bias = 0;
+    bias_only.mu = std.math.inf(f32);
+    try testing.expect(!paramsValid(bias_only));
+}
+
 test "no ratings give the zero row; a singular system is refused" {
     var s = try Scratch.init(testing.allocator, 2, 2, 1, 1);
     defer s.deinit(testing.allocator);
@@ -375,7 +371,7 @@ test "no ratings give the zero row; a singular system is refused" {
     const bias = [_]f32{ 0, 0 };
     const items: Items = .{ .factors = &factors, .bias = &bias };
     var row = [_]f32{ 9, 9, 9 };
-    const params: Params = .{
+    const params: als.Params = .{
         .k = 2,
         .mu = 3,
         .lambda_factors = 0.1,

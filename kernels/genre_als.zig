@@ -391,6 +391,7 @@ test "item half-step with a prior: every row against a direct solve (primal, dua
     }
 }
 
+/// The parameter buffers of a genre ALS run (every field one buffer).
 const EpochRun = struct {
     user_factors: []f32,
     item_factors: []f32,
@@ -418,14 +419,7 @@ const EpochRun = struct {
     }
 
     fn deinit(self: EpochRun) void {
-        inline for (.{
-            "user_factors",
-            "item_factors",
-            "user_bias",
-            "item_bias",
-            "g",
-            "w",
-        }) |name| {
+        inline for (comptime std.meta.fieldNames(EpochRun)) |name| {
             testing.allocator.free(@field(self, name));
         }
     }
@@ -489,14 +483,7 @@ test "genre ALS epochs: cold items are their feature prior exactly; 1, 2, 3 thre
         const other = try EpochRun.init(n_users, n_items, n_features, k);
         defer other.deinit();
         try other.epochs(f, params, threads, 3);
-        inline for (.{
-            "user_factors",
-            "item_factors",
-            "user_bias",
-            "item_bias",
-            "g",
-            "w",
-        }) |name| {
+        inline for (comptime std.meta.fieldNames(EpochRun)) |name| {
             try testing.expectEqualSlices(
                 u32,
                 @ptrCast(@field(first, name)),

@@ -21,14 +21,11 @@ const status_mod = @import("status.zig");
 const threads_mod = @import("threads.zig");
 const rows_mod = @import("rows.zig");
 const linalg = @import("linalg.zig");
+const als = @import("als.zig"); // its limits: k_max, rows_per_thread_min
 
 const Status = status_mod.Status;
 const ErrorRecord = status_mod.ErrorRecord;
 const Rows = rows_mod.Rows;
-
-pub const k_max: u32 = 1024;
-pub const cg_steps_max: u32 = 1024;
-const rows_per_thread_min: u32 = 64;
 
 pub const Solver = enum(u32) { cholesky = 0, cg = 1 };
 
@@ -41,10 +38,11 @@ pub const Params = struct {
     cg_steps: u32,
 
     pub fn valid(self: Params) bool {
-        if (self.k < 1 or self.k > k_max) return false;
+        if (self.k < 1 or self.k > als.k_max) return false;
         if (!(self.lambda > 0) or !std.math.isFinite(self.lambda)) return false;
         if (!(self.alpha >= 0) or !std.math.isFinite(self.alpha)) return false;
-        return self.solver == .cholesky or (self.cg_steps >= 1 and self.cg_steps <= cg_steps_max);
+        const cg_ok = self.cg_steps >= 1 and self.cg_steps <= linalg.cg_steps_max;
+        return self.solver == .cholesky or cg_ok;
     }
 };
 
@@ -63,7 +61,7 @@ const Gram = struct {
 
     fn init(allocator: std.mem.Allocator, k: usize) !Gram {
         assert(k >= 1);
-        assert(k <= k_max);
+        assert(k <= als.k_max);
         const stride = linalg.padToLanes(k) + linalg.lanes;
         const g64 = try allocator.alloc(f64, k * stride);
         errdefer allocator.free(g64);
@@ -152,19 +150,11 @@ const Scratch = struct {
     }
 
     fn deinit(self: *Scratch, allocator: std.mem.Allocator) void {
-        inline for (.{ "z", "x", "r", "p", "ap" }) |name| {
-            if (@field(self, name).len > 0) allocator.free(@field(self, name));
-        }
-        inline for (.{ "a", "b" }) |name| {
+        inline for (.{ "z", "a", "b", "x", "r", "p", "ap" }) |name| {
             if (@field(self, name).len > 0) allocator.free(@field(self, name));
         }
         self.* = undefined;
     }
-};
-
-const PartResult = struct {
-    status: Status = .ok,
-    row: u64 = 0,
 };
 
 const HalfStep = struct {
@@ -175,7 +165,7 @@ const HalfStep = struct {
     params: Params,
     gram: *const Gram,
     bounds: []const usize,
-    results: []PartResult,
+    results: []rows_mod.PartResult,
 
     fn run(self: *const HalfStep, part: u32) void {
         assert(part < self.results.len);
@@ -236,19 +226,26 @@ const HalfStep = struct {
         return true;
     }
 
-    /// A·v = G v + Σ (c−1)(y·v) y, into `out`.
-    fn multiply(self: *const HalfStep, s: *Scratch, r: usize, v: []const f32, out: []f32) void {
-        const k = s.k;
-        assert(v.len == k);
-        assert(out.len == k);
-        for (out, 0..) |*o, a| o.* = linalg.dot(self.gram.g32[a * k ..][0..k], v);
-        const alpha = self.params.alpha;
-        for (self.rows.begin(r)..self.rows.end(r)) |e| {
-            const y = self.other[@as(usize, self.rows.index[e]) * k ..][0..k];
-            const extra = alpha * self.rows.values[e];
-            linalg.axpy(f32, extra * linalg.dot(y, v), y, out);
+    /// Row r's system A = G + Σ (c−1) y yᵀ, for `linalg.conjugateGradient`.
+    const RowSystem = struct {
+        half: *const HalfStep,
+        r: usize,
+
+        /// A·v = G v + Σ (c−1)(y·v) y, into `out`.
+        pub fn multiply(self: RowSystem, v: []const f32, out: []f32) void {
+            const h = self.half;
+            const k: usize = h.params.k;
+            assert(v.len == k);
+            assert(out.len == k);
+            for (out, 0..) |*o, a| o.* = linalg.dot(h.gram.g32[a * k ..][0..k], v);
+            const alpha = h.params.alpha;
+            for (h.rows.begin(self.r)..h.rows.end(self.r)) |e| {
+                const y = h.other[@as(usize, h.rows.index[e]) * k ..][0..k];
+                const extra = alpha * h.rows.values[e];
+                linalg.axpy(f32, extra * linalg.dot(y, v), y, out);
+            }
         }
-    }
+    };
 
     /// `cg_steps` conjugate-gradient steps on A x = b from the row's current factors.
     fn solveCg(self: *const HalfStep, s: *Scratch, r: usize) bool {
@@ -267,29 +264,13 @@ const HalfStep = struct {
             const extra = alpha * self.rows.values[e];
             linalg.axpy(f32, (1 + extra) - extra * linalg.dot(y, s.x), y, s.r);
         }
-        @memcpy(s.p, s.r);
-        var rs = linalg.dot(s.r, s.r);
-        var step: u32 = 0;
-        while (step < self.params.cg_steps and rs > residual_min) : (step += 1) {
-            self.multiply(s, r, s.p, s.ap);
-            const pap = linalg.dot(s.p, s.ap);
-            if (!(pap > 0)) break; // p = 0 or A not positive: nothing left to gain
-            const step_size = rs / pap;
-            linalg.axpy(f32, step_size, s.p, s.x);
-            linalg.axpy(f32, -step_size, s.ap, s.r);
-            const rs_next = linalg.dot(s.r, s.r);
-            const beta = rs_next / rs;
-            for (s.p, s.r) |*p, res| p.* = res + beta * p.*;
-            rs = rs_next;
-        }
+        const system: RowSystem = .{ .half = self, .r = r };
+        linalg.conjugateGradient(system, self.params.cg_steps, s.x, s.r, s.p, s.ap);
         for (s.x) |v| if (!std.math.isFinite(v)) return false;
         @memcpy(out, s.x);
         return true;
     }
 };
-
-/// Below this squared residual norm a CG solve stops (as implicit does).
-const residual_min: f32 = 1e-20;
 
 /// Solves every row of `rows` (one side) given the other side's factors `other`
 /// (`rows.inner × k`), writing `side` (`rows.count() × k`). On failure `info.row` is the row and
@@ -318,14 +299,14 @@ pub fn halfStep(
         defer allocator.free(z);
         gram.compute(other, params.lambda, z);
     }
-    const parts = threads_mod.clampThreads(threads, rows.count(), rows_per_thread_min);
+    const parts = threads_mod.clampThreads(threads, rows.count(), als.rows_per_thread_min);
     var bounds: [threads_mod.threads_max + 1]usize = undefined;
     const row_cost: u64 = switch (params.solver) {
         .cholesky => k * k / 4,
         .cg => @as(u64, k) * params.cg_steps,
     };
     rows_mod.balancedBounds(rows.ptr, parts, row_cost, bounds[0 .. parts + 1]);
-    var results = [_]PartResult{.{}} ** threads_mod.threads_max;
+    var results = [_]rows_mod.PartResult{.{}} ** threads_mod.threads_max;
     const context: HalfStep = .{
         .allocator = allocator,
         .rows = rows,
@@ -337,13 +318,9 @@ pub fn halfStep(
         .results = results[0..parts],
     };
     threads_mod.run(parts, &context, HalfStep.run);
-    for (results[0..parts]) |result| {
-        if (result.status != .ok) {
-            info.* = .{ .row = result.row, .side = side_id };
-            return result.status;
-        }
-    }
-    return .ok;
+    const status = rows_mod.firstFailure(results[0..parts], info);
+    if (status != .ok) info.side = side_id;
+    return status;
 }
 
 /// One iALS epoch: every user given the items, then every item given the users.

@@ -615,6 +615,46 @@ pub fn symmetricResidual(
     }
 }
 
+/// Most conjugate-gradient steps one `conjugateGradient` call takes.
+pub const cg_steps_max: u32 = 1024;
+
+/// Below this squared residual norm a conjugate-gradient solve stops (as implicit does).
+pub const cg_residual_min: f32 = 1e-20;
+
+/// At most `steps` conjugate-gradient steps (f32) on A x = b from the current `x`, whose residual
+/// b − A x the caller has put in `r`; A, symmetric positive definite, is used only through
+/// `system.multiply(v, out)` (out = A v). Stops early once rᵀr ≤ `cg_residual_min`, or when
+/// pᵀAp ≤ 0 (p = 0, or A not positive: nothing left to gain). `x` and `r` are updated in place,
+/// `p` and `ap` are scratch; all four have the same length.
+pub fn conjugateGradient(
+    system: anytype,
+    steps: u32,
+    x: []f32,
+    r: []f32,
+    p: []f32,
+    ap: []f32,
+) void {
+    assert(steps <= cg_steps_max);
+    assert(r.len == x.len);
+    assert(p.len == x.len);
+    assert(ap.len == x.len);
+    @memcpy(p, r);
+    var rs = dot(r, r);
+    var step: u32 = 0;
+    while (step < steps and rs > cg_residual_min) : (step += 1) {
+        system.multiply(p, ap);
+        const pap = dot(p, ap);
+        if (!(pap > 0)) break;
+        const alpha = rs / pap;
+        axpy(f32, alpha, p, x);
+        axpy(f32, -alpha, ap, r);
+        const rs_next = dot(r, r);
+        const beta = rs_next / rs;
+        for (p, r) |*direction, residual| direction.* = residual + beta * direction.*;
+        rs = rs_next;
+    }
+}
+
 const testing = std.testing;
 
 test "dot and axpy match hand sums, with and without a scalar tail" {
@@ -834,4 +874,38 @@ test "augmented factorisation, aligned solves and the symmetric residual match t
             try testing.expectApproxEqAbs(dense, r64[r], 1e-9);
         }
     }
+}
+
+test "conjugate gradient solves an SPD system in n steps and stops on a zero residual" {
+    // A = [[4, 1, 0], [1, 3, 1], [0, 1, 2]], b = A [1, -2, 3] = [2, -2, 4].
+    const System = struct {
+        a: [9]f32 = .{ 4, 1, 0, 1, 3, 1, 0, 1, 2 },
+        products: u32 = 0,
+
+        pub fn multiply(self: *@This(), v: []const f32, out: []f32) void {
+            for (out, 0..) |*o, row| o.* = dot(self.a[row * 3 ..][0..3], v);
+            self.products += 1;
+        }
+    };
+    var system: System = .{};
+    var x = [_]f32{ 0, 0, 0 };
+    var r = [_]f32{ 2, -2, 4 }; // b − A·0
+    var p: [3]f32 = undefined;
+    var ap: [3]f32 = undefined;
+    conjugateGradient(&system, 10, &x, &r, &p, &ap);
+    for (x, [_]f32{ 1, -2, 3 }) |got, want| try testing.expectApproxEqAbs(want, got, 1e-5);
+    try testing.expect(system.products >= 3); // three steps at least (exact arithmetic: three)
+    try testing.expect(system.products <= 10);
+    // From the solution the residual is zero: no product at all.
+    system.products = 0;
+    @memset(&r, 0);
+    conjugateGradient(&system, 10, &x, &r, &p, &ap);
+    try testing.expectEqual(@as(u32, 0), system.products);
+    // One step from zero moves along b only.
+    x = .{ 0, 0, 0 };
+    r = .{ 2, -2, 4 };
+    conjugateGradient(&system, 1, &x, &r, &p, &ap);
+    try testing.expectEqual(@as(u32, 1), system.products);
+    try testing.expectApproxEqAbs(x[0] * -1, x[1], 1e-6); // x ∥ b = [2, -2, 4]
+    try testing.expectApproxEqAbs(x[0] * 2, x[2], 1e-6);
 }

@@ -348,8 +348,7 @@ export fn rs_bias_als_epoch(
 ) i32 {
     const rec = record orelse return code(.invalid_argument);
     const matrix = abi.matrixOf(users, items, 1, rec) catch |e| return refused(e);
-    const sides = abi.sidesOf(model, 3, rec) catch |e| return refused(e);
-    abi.checkShape(model, matrix.users, matrix.items, 3, rec) catch |e| return refused(e);
+    const sides = abi.sidesOf(model, matrix.shape(), 3, rec) catch |e| return refused(e);
     if (!(lambda >= 0) or !std.math.isFinite(lambda)) return refused(abi.refuse(rec, 4, 0, 0));
     if (weighted > 1) return refused(abi.refuse(rec, 5, 1, weighted));
     const params: bias_als.Params = .{
@@ -359,6 +358,51 @@ export fn rs_bias_als_epoch(
     };
     bias_als.epoch(matrix.users, matrix.items, sides.user.bias, sides.item.bias, params, threads);
     return code(.ok);
+}
+
+/// The explicit-ALS parameters of a call: k and μ from the model, the penalties and ALS-WR
+/// (`weighted`, which the caller has refused unless 0 or 1) from its arguments. Not checked.
+fn alsParams(
+    model: *const abi.ModelView,
+    lambda_factors: f32,
+    lambda_bias: f32,
+    weighted: u32,
+) als.Params {
+    assert(weighted <= 1);
+    return .{
+        .k = model.k,
+        .mu = model.mu,
+        .lambda_factors = lambda_factors,
+        .lambda_bias = lambda_bias,
+        .weighted = weighted == 1,
+    };
+}
+
+/// The first six arguments of both explicit-ALS epochs (`rs_als_epoch`, `rs_als_cg_epoch`),
+/// checked: the matrix (arguments 1, 2), the model as sides of its shape (3, refused when k = 0)
+/// and the parameters (λ_f 4, λ_b 5, `weighted` 6; `als.Params.valid`).
+const AlsInputs = struct {
+    matrix: abi.Matrix,
+    sides: abi.Sides,
+    params: als.Params,
+};
+
+fn alsInputs(
+    users: ?*const abi.RowsView,
+    items: ?*const abi.RowsView,
+    model: ?*const abi.ModelView,
+    lambda_factors: f32,
+    lambda_bias: f32,
+    weighted: u32,
+    rec: *ErrorRecord,
+) abi.Refused!AlsInputs {
+    const matrix = try abi.matrixOf(users, items, 1, rec);
+    const sides = try abi.sidesOf(model, matrix.shape(), 3, rec);
+    if (weighted > 1) return abi.refuse(rec, 6, 1, weighted);
+    const params = alsParams(model.?, lambda_factors, lambda_bias, weighted);
+    if (params.k == 0) return abi.refuse(rec, 3, 1, 0);
+    if (!params.valid()) return abi.refuse(rec, 4, 0, 0);
+    return .{ .matrix = matrix, .sides = sides, .params = params };
 }
 
 /// One epoch of ALS with biases (every user given the items, then every item given the users) on
@@ -375,26 +419,15 @@ export fn rs_als_epoch(
     record: ?*ErrorRecord,
 ) i32 {
     const rec = record orelse return code(.invalid_argument);
-    const matrix = abi.matrixOf(users, items, 1, rec) catch |e| return refused(e);
-    const sides = abi.sidesOf(model, 3, rec) catch |e| return refused(e);
-    abi.checkShape(model, matrix.users, matrix.items, 3, rec) catch |e| return refused(e);
-    if (weighted > 1) return refused(abi.refuse(rec, 6, 1, weighted));
-    const params: als.Params = .{
-        .k = model.?.k,
-        .mu = model.?.mu,
-        .lambda_factors = lambda_factors,
-        .lambda_bias = lambda_bias,
-        .weighted = weighted == 1,
-    };
-    if (params.k == 0) return refused(abi.refuse(rec, 3, 1, 0));
-    if (!params.valid()) return refused(abi.refuse(rec, 4, 0, 0));
+    const fit = alsInputs(users, items, model, lambda_factors, lambda_bias, weighted, rec) catch |e|
+        return refused(e);
     const status = als.epoch(
         allocator,
-        matrix.users,
-        matrix.items,
-        sides.user,
-        sides.item,
-        params,
+        fit.matrix.users,
+        fit.matrix.items,
+        fit.sides.user,
+        fit.sides.item,
+        fit.params,
         threads,
         rec,
     );
@@ -526,8 +559,7 @@ export fn rs_genre_als_epoch(
     if (n_features == 0 or n_features > genre_als.features_max) {
         return refused(abi.refuse(rec, 3, genre_als.features_max, n_features));
     }
-    const sides = abi.sidesOf(model, 4, rec) catch |e| return refused(e);
-    abi.checkShape(model, matrix.users, matrix.items, 4, rec) catch |e| return refused(e);
+    const sides = abi.sidesOf(model, matrix.shape(), 4, rec) catch |e| return refused(e);
     const k: usize = model.?.k;
     if (k == 0) return refused(abi.refuse(rec, 4, 1, 0));
     const g_len = n_features * k;
@@ -537,13 +569,7 @@ export fn rs_genre_als_epoch(
     };
     if (weighted > 1) return refused(abi.refuse(rec, 9, 1, weighted));
     const params: genre_als.Params = .{
-        .als = .{
-            .k = model.?.k,
-            .mu = model.?.mu,
-            .lambda_factors = lambda_factors,
-            .lambda_bias = lambda_bias,
-            .weighted = weighted == 1,
-        },
+        .als = alsParams(model.?, lambda_factors, lambda_bias, weighted),
         .tau = tau,
         .tau_bias = tau_bias,
         .lambda_features = lambda_features,
@@ -594,8 +620,7 @@ export fn rs_ials_epoch(
 ) i32 {
     const rec = record orelse return code(.invalid_argument);
     const matrix = abi.matrixOf(users, items, 1, rec) catch |e| return refused(e);
-    const sides = abi.sidesOf(model, 3, rec) catch |e| return refused(e);
-    abi.checkShape(model, matrix.users, matrix.items, 3, rec) catch |e| return refused(e);
+    const sides = abi.sidesOf(model, matrix.shape(), 3, rec) catch |e| return refused(e);
     if (model.?.k == 0) return refused(abi.refuse(rec, 3, 1, 0));
     if (solver > 1) return refused(abi.refuse(rec, 6, 1, solver));
     const params: ials.Params = .{
@@ -641,12 +666,9 @@ export fn rs_bpr_epoch(
 ) i32 {
     const rec = record orelse return code(.invalid_argument);
     const by_user = abi.rowsOf(users, 1, rec) catch |e| return refused(e);
-    const sides = abi.sidesOf(model, 2, rec) catch |e| return refused(e);
+    const shape: abi.Shape = .{ .users = by_user.count(), .items = users.?.inner };
+    const sides = abi.sidesOf(model, shape, 2, rec) catch |e| return refused(e);
     const m = model.?;
-    if (m.n_users != by_user.count()) {
-        return refused(abi.refuse(rec, 2, by_user.count(), m.n_users));
-    }
-    if (m.n_items != users.?.inner) return refused(abi.refuse(rec, 2, users.?.inner, m.n_items));
     if (m.k == 0) return refused(abi.refuse(rec, 2, 1, 0));
     if (negatives > 1) return refused(abi.refuse(rec, 6, 1, negatives));
     if (verify > 1) return refused(abi.refuse(rec, 7, 1, verify));
@@ -691,29 +713,18 @@ export fn rs_als_cg_epoch(
     record: ?*ErrorRecord,
 ) i32 {
     const rec = record orelse return code(.invalid_argument);
-    const matrix = abi.matrixOf(users, items, 1, rec) catch |e| return refused(e);
-    const sides = abi.sidesOf(model, 3, rec) catch |e| return refused(e);
-    abi.checkShape(model, matrix.users, matrix.items, 3, rec) catch |e| return refused(e);
-    if (weighted > 1) return refused(abi.refuse(rec, 6, 1, weighted));
-    if (cg_steps < 1 or cg_steps > als_cg.cg_steps_max) {
-        return refused(abi.refuse(rec, 7, als_cg.cg_steps_max, cg_steps));
+    const fit = alsInputs(users, items, model, lambda_factors, lambda_bias, weighted, rec) catch |e|
+        return refused(e);
+    if (cg_steps < 1 or cg_steps > linalg.cg_steps_max) {
+        return refused(abi.refuse(rec, 7, linalg.cg_steps_max, cg_steps));
     }
-    const params: als.Params = .{
-        .k = model.?.k,
-        .mu = model.?.mu,
-        .lambda_factors = lambda_factors,
-        .lambda_bias = lambda_bias,
-        .weighted = weighted == 1,
-    };
-    if (params.k == 0) return refused(abi.refuse(rec, 3, 1, 0));
-    if (!params.valid()) return refused(abi.refuse(rec, 4, 0, 0));
     const solved = als_cg.epoch(
         allocator,
-        matrix.users,
-        matrix.items,
-        sides.user,
-        sides.item,
-        params,
+        fit.matrix.users,
+        fit.matrix.items,
+        fit.sides.user,
+        fit.sides.item,
+        fit.params,
         cg_steps,
         threads,
     );
@@ -769,14 +780,8 @@ export fn rs_fold_in_recommend(
         abi.constSlice(f32, ratings, count, 4, rec) catch |e| return refused(e)
     else
         &.{};
-    const params: fold_in.Params = .{
-        .k = m.k,
-        .mu = m.mu,
-        .lambda_factors = lambda_factors,
-        .lambda_bias = lambda_bias,
-        .weighted = weighted == 1,
-    };
-    if (solve == 1 and !params.valid()) return refused(abi.refuse(rec, 5, 0, 0));
+    const params = alsParams(model.?, lambda_factors, lambda_bias, weighted);
+    if (solve == 1 and !fold_in.paramsValid(params)) return refused(abi.refuse(rec, 5, 0, 0));
     const n_items = m.items();
     const k: usize = m.k;
     const person_row = abi.mutSlice(f32, row, k + 1, 9, rec) catch |e| return refused(e);

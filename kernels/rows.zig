@@ -74,6 +74,26 @@ pub fn validate(rows: Rows, inner: u32, info: *ErrorRecord) Status {
     return .ok;
 }
 
+/// What one part (a thread's contiguous range of rows) of a half-step reports: `.ok`, or why and
+/// at which row it stopped.
+pub const PartResult = struct {
+    status: Status = .ok,
+    row: u64 = 0,
+};
+
+/// The failure of the first part that failed (parts in row order), its row in `info.row` (the
+/// other fields zeroed); `.ok`, `info` untouched, when every part succeeded.
+pub fn firstFailure(results: []const PartResult, info: *ErrorRecord) Status {
+    assert(results.len <= threads_max);
+    for (results) |result| {
+        if (result.status != .ok) {
+            info.* = .{ .row = result.row };
+            return result.status;
+        }
+    }
+    return .ok;
+}
+
 /// Cuts rows `0..count` into `parts` contiguous ranges of about equal work, where row r costs
 /// `ptr[r+1] - ptr[r] + row_cost`. `bounds` gets `parts + 1` row indices, from 0 to count. The cut
 /// depends only on `ptr`, `parts` and `row_cost`.
@@ -141,4 +161,19 @@ test "balancedBounds splits by entries, not rows" {
     var one: [2]usize = undefined;
     balancedBounds(&ptr, 1, 5, &one);
     try testing.expectEqualSlices(usize, &.{ 0, 11 }, &one);
+}
+
+test "firstFailure names the first failing part's row" {
+    var info: ErrorRecord = .{ .side = 1 };
+    const fine = [_]PartResult{ .{}, .{} };
+    try testing.expectEqual(Status.ok, firstFailure(&fine, &info));
+    try testing.expectEqual(@as(u64, 1), info.side); // untouched
+    const failed = [_]PartResult{
+        .{},
+        .{ .status = .not_finite, .row = 70 },
+        .{ .status = .out_of_memory, .row = 140 },
+    };
+    try testing.expectEqual(Status.not_finite, firstFailure(&failed, &info));
+    try testing.expectEqual(@as(u64, 70), info.row);
+    try testing.expectEqual(@as(u64, 0), info.side);
 }
