@@ -81,27 +81,29 @@ pub fn step(t: Triple, learning_rate: f32, lambda: f32, lambda_bias: f32) bool {
     assert(t.y_j.len == k);
     const difference = t.b_i.* - t.b_j.* + dotDifference(t.x, t.y_i, t.y_j);
     const g = 1 / (1 + @exp(difference)); // σ(−difference)
+    // x + η (g d − λ x) = (1 − ηλ) x + (ηg) d: one multiply and one fused multiply-add a lane.
+    const decay = 1 - learning_rate * lambda;
+    const eta_g = learning_rate * g;
     const lanes = linalg.lanes;
     const V = linalg.V;
-    const eta: V = @splat(learning_rate);
-    const gv: V = @splat(g);
-    const lv: V = @splat(lambda);
+    const decay_v: V = @splat(decay);
+    const eta_g_v: V = @splat(eta_g);
     var f: usize = 0;
     while (f + lanes <= k) : (f += lanes) {
         const x: V = t.x[f..][0..lanes].*;
         const yi: V = t.y_i[f..][0..lanes].*;
         const yj: V = t.y_j[f..][0..lanes].*;
-        t.x[f..][0..lanes].* = x + eta * (gv * (yi - yj) - lv * x);
-        t.y_i[f..][0..lanes].* = yi + eta * (gv * x - lv * yi);
-        t.y_j[f..][0..lanes].* = yj + eta * (-gv * x - lv * yj);
+        t.x[f..][0..lanes].* = linalg.mulAdd(V, eta_g_v, yi - yj, decay_v * x);
+        t.y_i[f..][0..lanes].* = linalg.mulAdd(V, eta_g_v, x, decay_v * yi);
+        t.y_j[f..][0..lanes].* = linalg.mulAdd(V, -eta_g_v, x, decay_v * yj);
     }
     while (f < k) : (f += 1) {
         const x = t.x[f];
         const yi = t.y_i[f];
         const yj = t.y_j[f];
-        t.x[f] = x + learning_rate * (g * (yi - yj) - lambda * x);
-        t.y_i[f] = yi + learning_rate * (g * x - lambda * yi);
-        t.y_j[f] = yj + learning_rate * (-g * x - lambda * yj);
+        t.x[f] = linalg.mulAdd(f32, eta_g, yi - yj, decay * x);
+        t.y_i[f] = linalg.mulAdd(f32, eta_g, x, decay * yi);
+        t.y_j[f] = linalg.mulAdd(f32, -eta_g, x, decay * yj);
     }
     const bi = t.b_i.*;
     const bj = t.b_j.*;
@@ -124,9 +126,21 @@ fn dotDifference(x: []const f32, y_i: []const f32, y_j: []const f32) f32 {
         const yj: V = y_j[f..][0..lanes].*;
         acc = linalg.mulAdd(V, x[f..][0..lanes].*, yi - yj, acc);
     }
-    var sum = @reduce(.Add, acc);
+    var sum = sumLanes(linalg.lanes, acc);
     while (f < k) : (f += 1) sum += x[f] * (y_i[f] - y_j[f]);
     return sum;
+}
+
+/// The sum of a vector's lanes by halving (log₂ n dependent adds, where `@reduce(.Add, ·)` on
+/// floats adds them one after another, in order).
+fn sumLanes(comptime n: usize, v: @Vector(n, f32)) f32 {
+    comptime assert(std.math.isPowerOfTwo(n));
+    if (n == 1) return v[0];
+    const half = n / 2;
+    const low = comptime std.simd.iota(i32, half);
+    const high = comptime low + @as(@Vector(half, i32), @splat(half));
+    const halves = @shuffle(f32, v, undefined, low) + @shuffle(f32, v, undefined, high);
+    return sumLanes(half, halves);
 }
 
 /// Whether the ascending `row` holds `item` (binary search).
@@ -350,6 +364,14 @@ pub const Walk = struct {
         return self.users.index[@intCast(self.entry)];
     }
 
+    /// The user `ahead` ranks after the current one in this pass, if the pass has one.
+    pub fn upcoming(self: *const Walk, ahead: u32) ?u32 {
+        assert(ahead >= 1);
+        const rank = @as(u64, self.rank) + ahead;
+        if (rank >= self.users.count()) return null;
+        return self.shuffle.at(@intCast(rank));
+    }
+
     pub fn row(self: *const Walk) []const u32 {
         return self.users.index[self.users.begin(self.user)..@intCast(self.end)];
     }
@@ -415,14 +437,15 @@ const Epoch = struct {
         var ring: [lookahead]Planned = undefined;
         var planned: u64 = 0;
         while (planned < @min(count, lookahead)) : (planned += 1) {
-            ring[@intCast(planned)] = self.plan(&walk, &rng, marks, planned + 1 < count);
+            const first = planned == 0;
+            ring[@intCast(planned)] = self.plan(&walk, &rng, marks, first, planned + 1 < count);
         }
         var s: u64 = 0;
         while (s < count) : (s += 1) {
             const slot: usize = @intCast(s % lookahead);
             const p = ring[slot];
             if (planned < count) {
-                ring[slot] = self.plan(&walk, &rng, marks, planned + 1 < count);
+                ring[slot] = self.plan(&walk, &rng, marks, false, planned + 1 < count);
                 planned += 1;
             }
             if (p.negative == no_negative) {
@@ -436,12 +459,14 @@ const Epoch = struct {
     }
 
     /// The triple at the walk's position (its negative drawn now, checked against `marks` when
-    /// there are), its rows prefetched; then the walk moves on if `advance`.
+    /// there are), its rows prefetched (x_u only at the start of the user's run or, if `first`,
+    /// of the part); then the walk moves on if `advance`.
     fn plan(
         self: *const Epoch,
         walk: *Walk,
         rng: *rng_mod.Rng,
         marks: ?*Marks,
+        first: bool,
         advance: bool,
     ) Planned {
         const k: usize = self.params.k;
@@ -451,8 +476,13 @@ const Epoch = struct {
         if (marks) |m| m.hold(row);
         const positives: Positives = .{ .row = row, .marks = marks };
         const negative = drawNegative(rng, self.users, self.n_items, positives, self.params);
-        if (advance) walk.next();
-        prefetchRow(self.user_factors[@as(usize, user) * k ..][0..k]);
+        // x_u stays in cache through the user's run: fetched at its start (or the part's).
+        const fresh = first or walk.entry == self.users.begin(user);
+        if (advance) {
+            walk.next();
+            if (walk.entry == self.users.begin(walk.user)) self.prefetchUsers(walk);
+        }
+        if (fresh) prefetchRow(self.user_factors[@as(usize, user) * k ..][0..k]);
         prefetchRow(self.item_factors[@as(usize, item) * k ..][0..k]);
         @prefetch(self.item_bias.ptr + item, .{ .rw = .write });
         if (negative) |j| {
@@ -460,6 +490,21 @@ const Epoch = struct {
             @prefetch(self.item_bias.ptr + j, .{ .rw = .write });
         }
         return .{ .user = user, .item = item, .negative = negative orelse no_negative };
+    }
+
+    /// On entering a user's run: starts loading the row pointers of the user after next, and the
+    /// first positives and x_u of the next (whose row pointers were started one user earlier), so
+    /// that the walk does not wait on them when it gets there.
+    fn prefetchUsers(self: *const Epoch, walk: *const Walk) void {
+        const k: usize = self.params.k;
+        if (walk.upcoming(2)) |later| @prefetch(self.users.ptr.ptr + later, .{});
+        if (walk.upcoming(1)) |next| {
+            const begin = self.users.begin(next);
+            if (begin < self.users.end(next)) {
+                @prefetch(self.users.index.ptr + begin, .{});
+                prefetchRow(self.user_factors[@as(usize, next) * k ..][0..k]);
+            }
+        }
     }
 
     fn update(self: *const Epoch, p: Planned) bool {
@@ -797,6 +842,38 @@ test "a walk visits every positive once per pass, each user's in one run" {
             try testing.expectEqual(from_start.pass, direct.pass);
             try testing.expectEqual(from_start.entry, direct.entry);
         }
+    }
+}
+
+test "upcoming names the users a walk enters next in its pass" {
+    // 7 users, users 1 and 4 without positives.
+    const ptr = [_]u32{ 0, 2, 2, 5, 6, 6, 8, 9 };
+    const index = [_]u32{ 1, 4, 0, 2, 3, 5, 1, 7, 4 };
+    const values = [_]f32{1} ** 9;
+    const users: Rows = .{ .ptr = &ptr, .index = &index, .values = &values };
+    for (0..5) |seed| {
+        var walk = Walk.at(users, seed, 2, 0);
+        var entered: u32 = 0;
+        for (0..40) |_| {
+            const pass = walk.pass;
+            const user = walk.user;
+            const next = walk.upcoming(1);
+            const after_next = walk.upcoming(2);
+            try testing.expectEqual(walk.rank + 1 >= users.count(), next == null);
+            try testing.expectEqual(walk.rank + 2 >= users.count(), after_next == null);
+            walk.next();
+            if (walk.user == user) continue;
+            entered += 1;
+            if (walk.pass != pass) continue;
+            // The next user of the pass, unless it has no positives (then the walk skips it and
+            // the one after next, if not empty too, is entered).
+            if (ptr[next.?] < ptr[next.? + 1]) {
+                try testing.expectEqual(next.?, walk.user);
+            } else if (after_next != null and ptr[after_next.?] < ptr[after_next.? + 1]) {
+                try testing.expectEqual(after_next.?, walk.user);
+            }
+        }
+        try testing.expect(entered >= 15); // 5 runs a pass, 40 steps of 9-positive passes
     }
 }
 
