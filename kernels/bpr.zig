@@ -2,8 +2,8 @@
 //! ascent on Σ ln σ(x̂_ui − x̂_uj) − (λ/2)(‖x_u‖² + ‖y_i‖² + ‖y_j‖²) − (λ_b/2)(b_i² + b_j²) over
 //! triples (u, i, j): (u, i) a training positive, j a negative drawn uniformly from all items (or
 //! by popularity: the item of another uniformly drawn positive) and — unless `verify` is off —
-//! checked against u's sorted positives by binary search and redrawn if u has it. One epoch makes
-//! `samples` steps (usually one per positive).
+//! checked against u's positives (a bit per item, `Marks`, set while the walk is on u) and
+//! redrawn if u has it. One epoch makes `samples` steps (usually one per positive).
 //!
 //! The positives are walked, not drawn (`Walk`): pass after pass, each pass visiting the users in
 //! its own seeded order (`Shuffle`) and each user's positives in turn, from a seeded offset, so
@@ -79,35 +79,68 @@ pub fn step(t: Triple, learning_rate: f32, lambda: f32, lambda_bias: f32) bool {
     assert(k >= 1);
     assert(t.y_i.len == k);
     assert(t.y_j.len == k);
-    const difference = t.b_i.* - t.b_j.* + linalg.dot(t.x, t.y_i) - linalg.dot(t.x, t.y_j);
+    const difference = t.b_i.* - t.b_j.* + dotDifference(t.x, t.y_i, t.y_j);
     const g = 1 / (1 + @exp(difference)); // σ(−difference)
+    // x + η (g d − λ x) = (1 − ηλ) x + (ηg) d: one multiply and one fused multiply-add a lane.
+    const decay = 1 - learning_rate * lambda;
+    const eta_g = learning_rate * g;
     const lanes = linalg.lanes;
     const V = linalg.V;
-    const eta: V = @splat(learning_rate);
-    const gv: V = @splat(g);
-    const lv: V = @splat(lambda);
+    const decay_v: V = @splat(decay);
+    const eta_g_v: V = @splat(eta_g);
     var f: usize = 0;
     while (f + lanes <= k) : (f += lanes) {
         const x: V = t.x[f..][0..lanes].*;
         const yi: V = t.y_i[f..][0..lanes].*;
         const yj: V = t.y_j[f..][0..lanes].*;
-        t.x[f..][0..lanes].* = x + eta * (gv * (yi - yj) - lv * x);
-        t.y_i[f..][0..lanes].* = yi + eta * (gv * x - lv * yi);
-        t.y_j[f..][0..lanes].* = yj + eta * (-gv * x - lv * yj);
+        t.x[f..][0..lanes].* = linalg.mulAdd(V, eta_g_v, yi - yj, decay_v * x);
+        t.y_i[f..][0..lanes].* = linalg.mulAdd(V, eta_g_v, x, decay_v * yi);
+        t.y_j[f..][0..lanes].* = linalg.mulAdd(V, -eta_g_v, x, decay_v * yj);
     }
     while (f < k) : (f += 1) {
         const x = t.x[f];
         const yi = t.y_i[f];
         const yj = t.y_j[f];
-        t.x[f] = x + learning_rate * (g * (yi - yj) - lambda * x);
-        t.y_i[f] = yi + learning_rate * (g * x - lambda * yi);
-        t.y_j[f] = yj + learning_rate * (-g * x - lambda * yj);
+        t.x[f] = linalg.mulAdd(f32, eta_g, yi - yj, decay * x);
+        t.y_i[f] = linalg.mulAdd(f32, eta_g, x, decay * yi);
+        t.y_j[f] = linalg.mulAdd(f32, -eta_g, x, decay * yj);
     }
     const bi = t.b_i.*;
     const bj = t.b_j.*;
     t.b_i.* = bi + learning_rate * (g - lambda_bias * bi);
     t.b_j.* = bj + learning_rate * (-g - lambda_bias * bj);
     return difference > 0;
+}
+
+/// x·(y_i − y_j) in one pass (SIMD with a scalar tail).
+fn dotDifference(x: []const f32, y_i: []const f32, y_j: []const f32) f32 {
+    const k = x.len;
+    assert(y_i.len == k);
+    assert(y_j.len == k);
+    const lanes = linalg.lanes;
+    const V = linalg.V;
+    var acc: V = @splat(0);
+    var f: usize = 0;
+    while (f + lanes <= k) : (f += lanes) {
+        const yi: V = y_i[f..][0..lanes].*;
+        const yj: V = y_j[f..][0..lanes].*;
+        acc = linalg.mulAdd(V, x[f..][0..lanes].*, yi - yj, acc);
+    }
+    var sum = sumLanes(linalg.lanes, acc);
+    while (f < k) : (f += 1) sum += x[f] * (y_i[f] - y_j[f]);
+    return sum;
+}
+
+/// The sum of a vector's lanes by halving (log₂ n dependent adds, where `@reduce(.Add, ·)` on
+/// floats adds them one after another, in order).
+fn sumLanes(comptime n: usize, v: @Vector(n, f32)) f32 {
+    comptime assert(std.math.isPowerOfTwo(n));
+    if (n == 1) return v[0];
+    const half = n / 2;
+    const low = comptime std.simd.iota(i32, half);
+    const high = comptime low + @as(@Vector(half, i32), @splat(half));
+    const halves = @shuffle(f32, v, undefined, low) + @shuffle(f32, v, undefined, high);
+    return sumLanes(half, halves);
 }
 
 /// Whether the ascending `row` holds `item` (binary search).
@@ -121,12 +154,56 @@ pub fn contains(row: []const u32, item: u32) bool {
     return lo < row.len and row[lo] == item;
 }
 
-/// A negative item for a user with positives `row`, or null after `redraws_max` draws.
+/// One bit per item, set for the positives of one user (`hold`): a drawn negative is checked with
+/// one load and test instead of `contains`, whose binary search over a long row of a heavy user
+/// mispredicts a branch at about every other halving. Rows held in turn cost two passes over each
+/// row (set, then clear), which the walk amortises over the user's run of steps.
+pub const Marks = struct {
+    words: []u64,
+    /// The row whose items are set (empty at first).
+    row: []const u32,
+
+    /// Marks over `words`, which cover the items (64 per word) and must be all zero.
+    pub fn init(words: []u64) Marks {
+        for (words) |word| assert(word == 0);
+        return .{ .words = words, .row = &.{} };
+    }
+
+    /// Sets the bits of `row` (its items < 64 · words.len) and clears those of the row held before.
+    pub fn hold(self: *Marks, row: []const u32) void {
+        if (row.ptr == self.row.ptr and row.len == self.row.len) return;
+        // Only the held row's bits are set, so its words can be cleared whole.
+        for (self.row) |item| self.words[item >> 6] = 0;
+        for (row) |item| self.words[item >> 6] |= @as(u64, 1) << @truncate(item);
+        self.row = row;
+    }
+
+    pub fn has(self: *const Marks, item: u32) bool {
+        return (self.words[item >> 6] >> @truncate(item)) & 1 == 1;
+    }
+};
+
+/// A user's positives as `drawNegative` checks them: the ascending row, and the `Marks` holding
+/// that row when the caller keeps them.
+pub const Positives = struct {
+    row: []const u32,
+    marks: ?*const Marks = null,
+
+    pub fn has(self: Positives, item: u32) bool {
+        if (self.marks) |marks| {
+            assert(marks.row.ptr == self.row.ptr and marks.row.len == self.row.len);
+            return marks.has(item);
+        }
+        return contains(self.row, item);
+    }
+};
+
+/// A negative item for a user with `positives`, or null after `redraws_max` draws.
 pub fn drawNegative(
     rng: *rng_mod.Rng,
     users: Rows,
     n_items: u32,
-    row: []const u32,
+    positives: Positives,
     params: Params,
 ) ?u32 {
     assert(n_items >= 1);
@@ -137,7 +214,7 @@ pub fn drawNegative(
             .uniform => @intCast(rng.below(n_items)),
             .popularity => users.index[rng.below(users.index.len)],
         };
-        if (!params.verify or !contains(row, j)) return j;
+        if (!params.verify or !positives.has(j)) return j;
     }
     return null;
 }
@@ -287,6 +364,14 @@ pub const Walk = struct {
         return self.users.index[@intCast(self.entry)];
     }
 
+    /// The user `ahead` ranks after the current one in this pass, if the pass has one.
+    pub fn upcoming(self: *const Walk, ahead: u32) ?u32 {
+        assert(ahead >= 1);
+        const rank = @as(u64, self.rank) + ahead;
+        if (rank >= self.users.count()) return null;
+        return self.shuffle.at(@intCast(rank));
+    }
+
     pub fn row(self: *const Walk) []const u32 {
         return self.users.index[self.users.begin(self.user)..@intCast(self.end)];
     }
@@ -311,6 +396,7 @@ fn prefetchRow(row: []const f32) void {
 }
 
 const Epoch = struct {
+    allocator: std.mem.Allocator,
     users: Rows,
     n_items: u32,
     user_factors: []f32,
@@ -334,17 +420,32 @@ const Epoch = struct {
         const nnz: u64 = self.users.index.len;
         const start = Walk.offset(self.params.seed, self.params.epoch, nnz) + range.begin;
         var walk = Walk.at(self.users, self.params.seed, self.params.epoch, start);
+        // The marks of the walk's user, when the checks need them and their words can be had;
+        // else binary searches, with the same outcome.
+        const words_count = (@as(usize, self.n_items) + 63) / 64;
+        const words: ?[]u64 = if (self.params.verify)
+            self.allocator.alloc(u64, words_count) catch null
+        else
+            null;
+        defer if (words) |w| self.allocator.free(w);
+        var marks_store: Marks = undefined;
+        const marks: ?*Marks = if (words) |w| blk: {
+            @memset(w, 0);
+            marks_store = Marks.init(w);
+            break :blk &marks_store;
+        } else null;
         var ring: [lookahead]Planned = undefined;
         var planned: u64 = 0;
         while (planned < @min(count, lookahead)) : (planned += 1) {
-            ring[@intCast(planned)] = self.plan(&walk, &rng, planned + 1 < count);
+            const first = planned == 0;
+            ring[@intCast(planned)] = self.plan(&walk, &rng, marks, first, planned + 1 < count);
         }
         var s: u64 = 0;
         while (s < count) : (s += 1) {
             const slot: usize = @intCast(s % lookahead);
             const p = ring[slot];
             if (planned < count) {
-                ring[slot] = self.plan(&walk, &rng, planned + 1 < count);
+                ring[slot] = self.plan(&walk, &rng, marks, false, planned + 1 < count);
                 planned += 1;
             }
             if (p.negative == no_negative) {
@@ -357,15 +458,31 @@ const Epoch = struct {
         self.results[part] = result;
     }
 
-    /// The triple at the walk's position (its negative drawn now), its rows prefetched; then the
-    /// walk moves on if `advance`.
-    fn plan(self: *const Epoch, walk: *Walk, rng: *rng_mod.Rng, advance: bool) Planned {
+    /// The triple at the walk's position (its negative drawn now, checked against `marks` when
+    /// there are), its rows prefetched (x_u only at the start of the user's run or, if `first`,
+    /// of the part); then the walk moves on if `advance`.
+    fn plan(
+        self: *const Epoch,
+        walk: *Walk,
+        rng: *rng_mod.Rng,
+        marks: ?*Marks,
+        first: bool,
+        advance: bool,
+    ) Planned {
         const k: usize = self.params.k;
         const user = walk.user;
         const item = walk.item();
-        const negative = drawNegative(rng, self.users, self.n_items, walk.row(), self.params);
-        if (advance) walk.next();
-        prefetchRow(self.user_factors[@as(usize, user) * k ..][0..k]);
+        const row = walk.row();
+        if (marks) |m| m.hold(row);
+        const positives: Positives = .{ .row = row, .marks = marks };
+        const negative = drawNegative(rng, self.users, self.n_items, positives, self.params);
+        // x_u stays in cache through the user's run: fetched at its start (or the part's).
+        const fresh = first or walk.entry == self.users.begin(user);
+        if (advance) {
+            walk.next();
+            if (walk.entry == self.users.begin(walk.user)) self.prefetchUsers(walk);
+        }
+        if (fresh) prefetchRow(self.user_factors[@as(usize, user) * k ..][0..k]);
         prefetchRow(self.item_factors[@as(usize, item) * k ..][0..k]);
         @prefetch(self.item_bias.ptr + item, .{ .rw = .write });
         if (negative) |j| {
@@ -373,6 +490,21 @@ const Epoch = struct {
             @prefetch(self.item_bias.ptr + j, .{ .rw = .write });
         }
         return .{ .user = user, .item = item, .negative = negative orelse no_negative };
+    }
+
+    /// On entering a user's run: starts loading the row pointers of the user after next, and the
+    /// first positives and x_u of the next (whose row pointers were started one user earlier), so
+    /// that the walk does not wait on them when it gets there.
+    fn prefetchUsers(self: *const Epoch, walk: *const Walk) void {
+        const k: usize = self.params.k;
+        if (walk.upcoming(2)) |later| @prefetch(self.users.ptr.ptr + later, .{});
+        if (walk.upcoming(1)) |next| {
+            const begin = self.users.begin(next);
+            if (begin < self.users.end(next)) {
+                @prefetch(self.users.index.ptr + begin, .{});
+                prefetchRow(self.user_factors[@as(usize, next) * k ..][0..k]);
+            }
+        }
     }
 
     fn update(self: *const Epoch, p: Planned) bool {
@@ -392,8 +524,34 @@ const Epoch = struct {
 };
 
 /// One epoch of `params.samples` triples over `threads` Hogwild threads. `users` is the CSR of
-/// the training positives (`n_items` columns), factors are row-major `× k`.
+/// the training positives (`n_items` columns), factors are row-major `× k`. Each thread takes
+/// n_items / 8 bytes of scratch from the C heap for its negative checks (binary searches instead
+/// when that fails: the same outcome, slower).
 pub fn epoch(
+    users: Rows,
+    n_items: u32,
+    user_factors: []f32,
+    item_factors: []f32,
+    item_bias: []f32,
+    params: Params,
+    threads: u32,
+) Result {
+    const allocator = std.heap.c_allocator;
+    return epochWith(
+        allocator,
+        users,
+        n_items,
+        user_factors,
+        item_factors,
+        item_bias,
+        params,
+        threads,
+    );
+}
+
+/// `epoch` with the scratch from `allocator`.
+pub fn epochWith(
+    allocator: std.mem.Allocator,
     users: Rows,
     n_items: u32,
     user_factors: []f32,
@@ -413,6 +571,7 @@ pub fn epoch(
     const parts = threads_mod.clampThreads(threads, params.samples, 4096);
     var results: [threads_mod.threads_max]Result = [_]Result{.{}} ** threads_mod.threads_max;
     const context: Epoch = .{
+        .allocator = allocator,
         .users = users,
         .n_items = n_items,
         .user_factors = user_factors,
@@ -537,26 +696,28 @@ test "verified negatives are never among the user's positives; popularity draws 
         .samples = 0,
     };
     for (0..2000) |_| {
-        const own = drawNegative(&rng, users, 10, index[0..8], params).?;
+        const own = drawNegative(&rng, users, 10, .{ .row = index[0..8] }, params).?;
         try testing.expect(own == 8 or own == 9);
-        const j = drawNegative(&rng, users, 10, index[8..9], params).?;
+        const j = drawNegative(&rng, users, 10, .{ .row = index[8..9] }, params).?;
         try testing.expect(j != 3 and j < 10);
     }
     params.negatives = .popularity;
     for (0..2000) |_| {
         // Popularity draws are items of positives: 0..7 (user 1's item 3 is refused).
-        const j = drawNegative(&rng, users, 10, index[8..9], params).?;
+        const j = drawNegative(&rng, users, 10, .{ .row = index[8..9] }, params).?;
         try testing.expect(j != 3 and j <= 7);
     }
     // A user with every item gets no negative.
     const all = [_]u32{ 0, 1 };
     params.negatives = .uniform;
-    try testing.expectEqual(@as(?u32, null), drawNegative(&rng, users, 2, &all, params));
+    const none = drawNegative(&rng, users, 2, .{ .row = &all }, params);
+    try testing.expectEqual(@as(?u32, null), none);
     // Unverified draws do hit positives.
     params.verify = false;
     var hits: u32 = 0;
     for (0..1000) |_| {
-        if (contains(index[0..8], drawNegative(&rng, users, 10, index[0..8], params).?)) hits += 1;
+        const j = drawNegative(&rng, users, 10, .{ .row = index[0..8] }, params).?;
+        if (contains(index[0..8], j)) hits += 1;
     }
     try testing.expect(hits > 700); // 80 % of uniform draws are positives
 }
@@ -567,6 +728,60 @@ test "contains agrees with a linear scan" {
         try testing.expectEqual(i == 2 or i == 5 or i == 9, contains(&row, @intCast(i)));
     }
     try testing.expect(!contains(&.{}, 0));
+}
+
+test "marks held row after row agree with contains, and draw the same negatives" {
+    const allocator = testing.allocator;
+    const n_items = 300; // not a multiple of 64: the last word is partly used
+    const words = try allocator.alloc(u64, (n_items + 63) / 64);
+    defer allocator.free(words);
+    @memset(words, 0);
+    var marks = Marks.init(words);
+    var rng = rng_mod.Rng.stream(8, 1);
+    var rows: [6][n_items]u32 = undefined;
+    var lengths: [6]usize = undefined;
+    for (&rows, &lengths, 0..) |*row, *length, r| {
+        // Row r keeps each item with probability (r + 1) / 7, so its length varies.
+        length.* = 0;
+        for (0..n_items) |item| {
+            if (rng.below(7) <= r) {
+                row[length.*] = @intCast(item);
+                length.* += 1;
+            }
+        }
+    }
+    const one: Rows = .{ .ptr = &.{ 0, 1 }, .index = &.{0}, .values = &.{1} };
+    const params: Params = .{
+        .k = 4,
+        .learning_rate = 0.1,
+        .lambda = 0,
+        .lambda_bias = 0,
+        .negatives = .uniform,
+        .verify = true,
+        .seed = 0,
+        .epoch = 0,
+        .samples = 0,
+    };
+    for (0..3) |round| {
+        for (&rows, lengths) |*row_store, length| {
+            const row = row_store[0..length];
+            marks.hold(row);
+            marks.hold(row); // holding the held row again changes nothing
+            for (0..n_items) |item| {
+                try testing.expectEqual(contains(row, @intCast(item)), marks.has(@intCast(item)));
+            }
+            var searched = rng_mod.Rng.stream(round, length);
+            var marked = searched;
+            for (0..50) |_| {
+                try testing.expectEqual(
+                    drawNegative(&searched, one, n_items, .{ .row = row }, params),
+                    drawNegative(&marked, one, n_items, .{ .row = row, .marks = &marks }, params),
+                );
+            }
+        }
+    }
+    marks.hold(&.{});
+    for (words) |word| try testing.expectEqual(@as(u64, 0), word);
 }
 
 test "a Shuffle is a bijection of 0..n, and seeds give different orders" {
@@ -630,6 +845,38 @@ test "a walk visits every positive once per pass, each user's in one run" {
     }
 }
 
+test "upcoming names the users a walk enters next in its pass" {
+    // 7 users, users 1 and 4 without positives.
+    const ptr = [_]u32{ 0, 2, 2, 5, 6, 6, 8, 9 };
+    const index = [_]u32{ 1, 4, 0, 2, 3, 5, 1, 7, 4 };
+    const values = [_]f32{1} ** 9;
+    const users: Rows = .{ .ptr = &ptr, .index = &index, .values = &values };
+    for (0..5) |seed| {
+        var walk = Walk.at(users, seed, 2, 0);
+        var entered: u32 = 0;
+        for (0..40) |_| {
+            const pass = walk.pass;
+            const user = walk.user;
+            const next = walk.upcoming(1);
+            const after_next = walk.upcoming(2);
+            try testing.expectEqual(walk.rank + 1 >= users.count(), next == null);
+            try testing.expectEqual(walk.rank + 2 >= users.count(), after_next == null);
+            walk.next();
+            if (walk.user == user) continue;
+            entered += 1;
+            if (walk.pass != pass) continue;
+            // The next user of the pass, unless it has no positives (then the walk skips it and
+            // the one after next, if not empty too, is entered).
+            if (ptr[next.?] < ptr[next.? + 1]) {
+                try testing.expectEqual(next.?, walk.user);
+            } else if (after_next != null and ptr[after_next.?] < ptr[after_next.? + 1]) {
+                try testing.expectEqual(after_next.?, walk.user);
+            }
+        }
+        try testing.expect(entered >= 15); // 5 runs a pass, 40 steps of 9-positive passes
+    }
+}
+
 test "over seeds, an epoch of fewer samples than positives visits each positive equally often" {
     // Users of 1, 5 and 2 positives; 3 samples per epoch: each positive 3/8 of the time.
     const ptr = [_]u32{ 0, 1, 6, 8 };
@@ -651,7 +898,7 @@ test "over seeds, an epoch of fewer samples than positives visits each positive 
     }
 }
 
-test "epochs raise the training AUC, reproducibly with one thread" {
+test "epochs raise the training AUC, reproducibly with one thread, with or without marks" {
     const allocator = testing.allocator;
     // 200 users, 100 items: user u likes items with (u + i) % 4 == 0 (a planted structure).
     var ptr: [201]u32 = undefined;
@@ -669,6 +916,9 @@ test "epochs raise the training AUC, reproducibly with one thread" {
     const k = 8;
     var runs: [2][100 * k]f32 = undefined;
     for (0..2) |run| {
+        // The second run gets no scratch: its checks are binary searches, with the same outcome.
+        var failing = std.testing.FailingAllocator.init(allocator, .{ .fail_index = 0 });
+        const scratch = if (run == 0) allocator else failing.allocator();
         const uf = try allocator.alloc(f32, 200 * k);
         defer allocator.free(uf);
         var rng = rng_mod.Rng.stream(3, 0);
@@ -689,7 +939,7 @@ test "epochs raise the training AUC, reproducibly with one thread" {
                 .epoch = @intCast(e),
                 .samples = index.items.len,
             };
-            const result = epoch(users, 100, uf, &runs[run], &bias, params, 1);
+            const result = epochWith(scratch, users, 100, uf, &runs[run], &bias, params, 1);
             try testing.expectEqual(@as(u64, 0), result.skipped);
             const correct: f64 = @floatFromInt(result.correct);
             const auc = correct / @as(f64, @floatFromInt(result.samples));
