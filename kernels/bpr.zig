@@ -6,7 +6,7 @@
 //! redrawn if u has it. One epoch makes `samples` steps (usually one per positive).
 //!
 //! The positives are walked, not drawn (`Walk`): pass after pass, each pass visiting the users in
-//! its own seeded order (`Shuffle`) and each user's positives in turn, from a seeded offset, so
+//! its own seeded order (`Shuffle`) and each user's positives in a seeded order, so
 //! every positive is visited samples / nnz times in expectation. x_u and u's positives stay in
 //! cache through the user's run, no search finds the owner of an entry, and the rows of the next
 //! `lookahead` steps (whose negatives are drawn ahead) are prefetched while a step runs: the
@@ -269,7 +269,10 @@ pub const Shuffle = struct {
 };
 
 /// The sequence an epoch's triples walk: pass after pass over the positives, each pass visiting
-/// the users in its own seeded `Shuffle` order and each user's positives in their sorted order.
+/// the users in its own seeded `Shuffle` order and each user's positives in a seeded order of the
+/// run (a stride coprime to the row's length from a seeded start: every positive once, and not in
+/// item order, which correlates successive steps and cost about 0.0025 NDCG@10 on
+/// ml-latest-small).
 /// An epoch takes `samples` consecutive entries from a seeded offset in `0..nnz`, so every
 /// positive is visited samples / nnz times in expectation (⌊·⌋ or ⌈·⌉ times), with x_u and u's
 /// positives hot in cache across the user's run and no search for the owner of an entry.
@@ -282,9 +285,12 @@ pub const Walk = struct {
     /// Position of `user` in the pass's order.
     rank: u32,
     user: u32,
-    /// The current positive: users.index[entry], entry in begin(user)..end.
+    /// How far the run has come: entry in begin(user)..end counts the user's steps.
     entry: u64,
     end: u64,
+    /// The current positive is users.index[slot]: slot in begin(user)..end, moved by `stride`.
+    slot: u64,
+    stride: u64,
 
     /// The seed of an epoch's offset and user orders, apart from the negatives' streams.
     pub fn keySeed(seed: u64) u64 {
@@ -314,6 +320,8 @@ pub const Walk = struct {
             .user = 0,
             .entry = 0,
             .end = 0,
+            .slot = 0,
+            .stride = 1,
         };
         walk.shuffle = walk.passOrder();
         const within = position % nnz;
@@ -324,6 +332,7 @@ pub const Walk = struct {
             if (within < before + length) {
                 walk.entry = users.begin(walk.user) + (within - before);
                 walk.end = users.end(walk.user);
+                walk.enterRun();
                 return walk;
             }
             before += length;
@@ -341,7 +350,11 @@ pub const Walk = struct {
     pub fn next(self: *Walk) void {
         assert(self.entry < self.end);
         self.entry += 1;
-        if (self.entry < self.end) return;
+        if (self.entry < self.end) {
+            self.slot += self.stride;
+            if (self.slot >= self.end) self.slot -= self.end - self.users.begin(self.user);
+            return;
+        }
         const n_users = self.users.count();
         // At most one full round of the users: some user has a positive.
         var moves: u64 = 0;
@@ -355,13 +368,44 @@ pub const Walk = struct {
             self.user = self.shuffle.at(self.rank);
             self.entry = self.users.begin(self.user);
             self.end = self.users.end(self.user);
-            if (self.entry < self.end) return;
+            if (self.entry < self.end) {
+                self.enterRun();
+                return;
+            }
         }
         unreachable;
     }
 
+    /// Sets the run's stride and the slot of its `entry`-th step: a stride in 1..length coprime
+    /// to the length and a start, both drawn from the seed, the epoch, the pass and the user.
+    fn enterRun(self: *Walk) void {
+        const begin: u64 = self.users.begin(self.user);
+        assert(begin <= self.entry);
+        assert(self.entry < self.end);
+        const length = self.end - begin;
+        var state = self.key_seed ^ 0x3C6EF372FE94F82B;
+        state ^= (@as(u64, self.epoch) *% 0x9E3779B97F4A7C15) ^ (self.pass *% 0xA54FF53A5F1D36F1);
+        state ^= @as(u64, self.user) *% 0x510E527FADE682D1;
+        const start = rng_mod.splitMix64(&state) % length;
+        var stride: u64 = 1;
+        if (length >= 2) {
+            stride = 1 + rng_mod.splitMix64(&state) % (length - 1);
+            // 1 is coprime to every length, so this ends within `length` steps.
+            var tries: u64 = 0;
+            while (std.math.gcd(stride, length) != 1 and tries < length) : (tries += 1) stride -= 1;
+        }
+        assert(stride >= 1);
+        assert(stride == 1 or stride < length);
+        assert(std.math.gcd(stride, length) == 1);
+        self.stride = stride;
+        const step_count = self.entry - begin;
+        self.slot = begin + (start + (step_count % length) * stride % length) % length;
+        assert(self.slot >= begin);
+        assert(self.slot < self.end);
+    }
+
     pub fn item(self: *const Walk) u32 {
-        return self.users.index[@intCast(self.entry)];
+        return self.users.index[@intCast(self.slot)];
     }
 
     /// The user `ahead` ranks after the current one in this pass, if the pass has one.
@@ -825,8 +869,10 @@ test "a walk visits every positive once per pass, each user's in one run" {
                 try testing.expectEqual(pass, walk.pass);
                 try testing.expect(walk.entry >= ptr[walk.user]);
                 try testing.expect(walk.entry < ptr[walk.user + 1]);
-                try testing.expectEqual(index[@intCast(walk.entry)], walk.item());
-                visits[@intCast(walk.entry)] += 1;
+                try testing.expect(walk.slot >= ptr[walk.user]);
+                try testing.expect(walk.slot < ptr[walk.user + 1]);
+                try testing.expectEqual(index[@intCast(walk.slot)], walk.item());
+                visits[@intCast(walk.slot)] += 1;
                 if (walk.user != last_user) runs += 1;
                 last_user = walk.user;
                 walk.next();
@@ -841,7 +887,42 @@ test "a walk visits every positive once per pass, each user's in one run" {
             const direct = Walk.at(users, seed, 3, position);
             try testing.expectEqual(from_start.pass, direct.pass);
             try testing.expectEqual(from_start.entry, direct.entry);
+            try testing.expectEqual(from_start.slot, direct.slot);
         }
+    }
+}
+
+test "a walk visits a user's positives in a seeded order, not in item order" {
+    // One user with 12 positives: over seeds and passes, the run is rarely ascending and its
+    // first positive is not always the smallest.
+    const ptr = [_]u32{ 0, 12 };
+    const index = [_]u32{ 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11 };
+    const values = [_]f32{1} ** 12;
+    const users: Rows = .{ .ptr = &ptr, .index = &index, .values = &values };
+    var ascending: u32 = 0;
+    var first_smallest: u32 = 0;
+    var strides = [_]u32{0} ** 12;
+    const runs = 200;
+    for (0..runs) |seed| {
+        var walk = Walk.at(users, seed, 1, 0);
+        var sorted = true;
+        var previous: ?u32 = null;
+        if (walk.item() == 0) first_smallest += 1;
+        strides[@intCast(walk.stride)] += 1;
+        for (0..12) |_| {
+            const item = walk.item();
+            if (previous) |p| sorted = sorted and p < item;
+            previous = item;
+            walk.next();
+        }
+        if (sorted) ascending += 1;
+    }
+    try testing.expect(ascending < runs / 10);
+    try testing.expect(first_smallest < runs / 4); // 1/12 expected
+    // Every stride coprime to 12 (1, 5, 7, 11) is drawn, and no other.
+    for (strides, 0..) |count, stride| {
+        const coprime = std.math.gcd(stride, 12) == 1;
+        try testing.expectEqual(coprime, count > 0);
     }
 }
 
@@ -888,7 +969,7 @@ test "over seeds, an epoch of fewer samples than positives visits each positive 
     for (0..epochs) |e| {
         var walk = Walk.at(users, 11, @intCast(e), Walk.offset(11, @intCast(e), 8));
         for (0..3) |_| {
-            visits[@intCast(walk.entry)] += 1;
+            visits[@intCast(walk.slot)] += 1;
             walk.next();
         }
     }
