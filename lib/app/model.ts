@@ -93,6 +93,43 @@ function belongs(model: Als | GenreAls, ds: Dataset): string {
 }
 
 /**
+ * The model saved at `path` when the file loads and belongs to `ds`, else undefined; logs which
+ * (`name` opens the line that reuses the file, `miss` ends the lines that refuse it).
+ */
+async function savedModel<M extends Als | GenreAls>(
+  path: string,
+  ds: Dataset,
+  load: (path: string) => Promise<M>,
+  log: (text: string) => void,
+  name: string,
+  miss: string,
+): Promise<M | undefined> {
+  const exists = await Deno.stat(path).then(() => true, () => false);
+  if (!exists) return undefined;
+  try {
+    const model = await load(path);
+    const why = belongs(model, ds);
+    if (why === "") {
+      log(`${name} ${path} (saved earlier; delete it to train again)`);
+      return model;
+    }
+    log(`${path} was fitted on other data (${why})${miss}`);
+  } catch (error) {
+    log(`${path} is unusable (${(error as Error).message})${miss}`);
+  }
+  return undefined;
+}
+
+/** The fit options every served model shares: the dataset's ids and the progress display. */
+function servedFitOptions(ds: Dataset, progress: "bar" | false) {
+  return {
+    progress: progress === false ? false : barReporter,
+    userIds: ds.userIds,
+    itemIds: ds.itemIds,
+  } as const;
+}
+
+/**
  * The page's ALS model of `ds`: the saved file when it exists and fits the dataset, else fitted
  * on every rating with {@linkcode SERVED_ALS} (progress bar) and saved for the next start.
  *
@@ -113,32 +150,16 @@ function belongs(model: Als | GenreAls, ds: Dataset): string {
  */
 export async function servedAls(ds: Dataset, options: ServedModelOptions = {}): Promise<Als> {
   const { path = servedModelPath(ds.name), log = console.log, progress = "bar" } = options;
-  const exists = await Deno.stat(path).then(() => true, () => false);
-  if (exists) {
-    try {
-      const model = await Als.load(path);
-      const why = belongs(model, ds);
-      if (why === "") {
-        log(`model ${path} (saved earlier; delete it to train again)`);
-        return model;
-      }
-      log(`${path} was fitted on other data (${why}); training a new one`);
-    } catch (error) {
-      log(`${path} is unusable (${(error as Error).message}); training a new one`);
-    }
-  }
+  const retrain = "; training a new one";
+  const saved = await savedModel(path, ds, (p) => Als.load(p), log, "model", retrain);
+  if (saved !== undefined) return saved;
   if (options.fit === false) throw new Error(`no usable ALS model at ${path}`);
   const { k, lambda, lambdaBias, epochs } = SERVED_ALS;
   log(
     `training ALS (K = ${k}, λ = ${lambda}, λ_b = ${lambdaBias}, ${epochs} epochs) on all ` +
       ratingsText(ds),
   );
-  const model = await Als.fit(ds.ratings, {
-    ...SERVED_ALS,
-    progress: progress === false ? false : barReporter,
-    userIds: ds.userIds,
-    itemIds: ds.itemIds,
-  });
+  const model = await Als.fit(ds.ratings, { ...SERVED_ALS, ...servedFitOptions(ds, progress) });
   await model.save(path);
   log(`saved ${path}`);
   return model;
@@ -172,20 +193,8 @@ export async function servedGenreAls(
 ): Promise<GenreAls | undefined> {
   const { path = servedModelPath(ds.name, "genre-als"), log = console.log, progress = "bar" } =
     options;
-  const exists = await Deno.stat(path).then(() => true, () => false);
-  if (exists) {
-    try {
-      const model = await GenreAls.load(path);
-      const why = belongs(model, ds);
-      if (why === "") {
-        log(`new-movie model ${path} (saved earlier; delete it to train again)`);
-        return model;
-      }
-      log(`${path} was fitted on other data (${why})`);
-    } catch (error) {
-      log(`${path} is unusable (${(error as Error).message})`);
-    }
-  }
+  const saved = await savedModel(path, ds, (p) => GenreAls.load(p), log, "new-movie model", "");
+  if (saved !== undefined) return saved;
   if (options.fit === false) return undefined;
   const movies = ds.movies.movieIds.length > 0 ? ds.movies : await readMovies(ds.dir);
   const { groups, ...fit } = SERVED_GENRE_ALS;
@@ -199,9 +208,7 @@ export async function servedGenreAls(
     ...fit,
     features,
     epochs,
-    progress: progress === false ? false : barReporter,
-    userIds: ds.userIds,
-    itemIds: ds.itemIds,
+    ...servedFitOptions(ds, progress),
   });
   await model.save(path);
   log(`saved ${path}`);
