@@ -144,6 +144,44 @@ function dayRange(times: ArrayLike<number>, caller: string): [number, number] {
 }
 
 /**
+ * Counts and means per calendar bucket, every bucket from the first to the last present:
+ * `ordinal` numbers the bucket of a day's year and month (consecutive buckets, consecutive
+ * numbers), `bucket` gives an ordinal's label and start instant.
+ */
+function calendarBuckets(
+  caller: string,
+  times: ArrayLike<number>,
+  values: ArrayLike<number> | undefined,
+  ordinal: (year: number, month: number) => number,
+  bucket: (ordinal: number) => { label: string; startMs: number },
+): CalendarBuckets {
+  checkValues(times, values, caller);
+  const [dayMin, dayMax] = dayRange(times, caller);
+  const [y0, m0] = civilFromDays(dayMin);
+  const first = ordinal(y0, m0);
+  const dayToBucket = new Uint32Array(dayMax - dayMin + 1);
+  for (let d = dayMin; d <= dayMax; d++) {
+    const [y, m] = civilFromDays(d);
+    dayToBucket[d - dayMin] = ordinal(y, m) - first;
+  }
+  const n = dayToBucket[dayToBucket.length - 1]! + 1;
+  const { counts, means } = accumulate(
+    n,
+    times.length,
+    (i) => dayToBucket[Math.floor(times[i]! / SECONDS_PER_DAY) - dayMin]!,
+    values,
+  );
+  const labels: string[] = [];
+  const startsMs = new Float64Array(n);
+  for (let k = 0; k < n; k++) {
+    const b = bucket(first + k);
+    labels.push(b.label);
+    startsMs[k] = b.startMs;
+  }
+  return { labels, counts, means, startsMs };
+}
+
+/**
  * Ratings per calendar month (UTC), every month from the first to the last present, with the mean
  * of `values` (e.g. the ratings) per month.
  *
@@ -158,31 +196,20 @@ function dayRange(times: ArrayLike<number>, caller: string): [number, number] {
  * ```
  */
 export function perMonth(times: ArrayLike<number>, values?: ArrayLike<number>): CalendarBuckets {
-  checkValues(times, values, "perMonth");
-  const [dayMin, dayMax] = dayRange(times, "perMonth");
-  const [y0, m0] = civilFromDays(dayMin);
-  const first = y0 * 12 + (m0 - 1);
-  const dayToBucket = new Uint32Array(dayMax - dayMin + 1);
-  for (let d = dayMin; d <= dayMax; d++) {
-    const [y, m] = civilFromDays(d);
-    dayToBucket[d - dayMin] = y * 12 + (m - 1) - first;
-  }
-  const n = dayToBucket[dayToBucket.length - 1]! + 1;
-  const { counts, means } = accumulate(
-    n,
-    times.length,
-    (i) => dayToBucket[Math.floor(times[i]! / SECONDS_PER_DAY) - dayMin]!,
+  return calendarBuckets(
+    "perMonth",
+    times,
     values,
+    (year, month) => year * 12 + (month - 1),
+    (o) => {
+      const year = Math.floor(o / 12);
+      const month = (o % 12) + 1;
+      return {
+        label: `${String(year).padStart(4, "0")}-${String(month).padStart(2, "0")}`,
+        startMs: Date.UTC(year, month - 1, 1),
+      };
+    },
   );
-  const labels: string[] = [];
-  const startsMs = new Float64Array(n);
-  for (let k = 0; k < n; k++) {
-    const year = Math.floor((first + k) / 12);
-    const month = ((first + k) % 12) + 1;
-    labels.push(`${String(year).padStart(4, "0")}-${String(month).padStart(2, "0")}`);
-    startsMs[k] = Date.UTC(year, month - 1, 1);
-  }
-  return { labels, counts, means, startsMs };
 }
 
 /**
@@ -198,25 +225,10 @@ export function perMonth(times: ArrayLike<number>, values?: ArrayLike<number>): 
  * ```
  */
 export function perYear(times: ArrayLike<number>, values?: ArrayLike<number>): CalendarBuckets {
-  checkValues(times, values, "perYear");
-  const [dayMin, dayMax] = dayRange(times, "perYear");
-  const first = civilFromDays(dayMin)[0];
-  const dayToBucket = new Uint32Array(dayMax - dayMin + 1);
-  for (let d = dayMin; d <= dayMax; d++) dayToBucket[d - dayMin] = civilFromDays(d)[0] - first;
-  const n = dayToBucket[dayToBucket.length - 1]! + 1;
-  const { counts, means } = accumulate(
-    n,
-    times.length,
-    (i) => dayToBucket[Math.floor(times[i]! / SECONDS_PER_DAY) - dayMin]!,
-    values,
-  );
-  const labels: string[] = [];
-  const startsMs = new Float64Array(n);
-  for (let k = 0; k < n; k++) {
-    labels.push(String(first + k));
-    startsMs[k] = Date.UTC(first + k, 0, 1);
-  }
-  return { labels, counts, means, startsMs };
+  return calendarBuckets("perYear", times, values, (year) => year, (year) => ({
+    label: String(year),
+    startMs: Date.UTC(year, 0, 1),
+  }));
 }
 
 /**
