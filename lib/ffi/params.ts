@@ -20,6 +20,29 @@
  * @module
  */
 
+/**
+ * Refuses a number of latent factors K that is not a whole number in 1..1024 (the kernels'
+ * bound), with a `RangeError` `"<fn>: <name> must be a whole number in 1..1024, got <value>"`.
+ *
+ * @param fn The entry point, as the message should name it (`"Als.fit"`, `"Bpr.fit"`).
+ * @param k The value passed.
+ * @param name The parameter as the message spells it. Default `"k"`.
+ *
+ * @example
+ * ```ts
+ * import { checkFactorCount } from "./params.ts";
+ * checkFactorCount("Als.fit", 64);
+ * let message = "";
+ * try { checkFactorCount("Als.fit", 0); } catch (e) { message = (e as Error).message; }
+ * if (message !== "Als.fit: k must be a whole number in 1..1024, got 0") throw new Error(message);
+ * ```
+ */
+export function checkFactorCount(fn: string, k: number, name = "k"): void {
+  if (!Number.isInteger(k) || k < 1 || k > 1024) {
+    throw new RangeError(`${fn}: ${name} must be a whole number in 1..1024, got ${k}`);
+  }
+}
+
 /** Options of {@linkcode checkLambda}. */
 export interface CheckLambdaOptions {
   /** Accept 0 (a penalty that may be switched off, e.g. λ_b). Default false: λ must be > 0. */

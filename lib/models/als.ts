@@ -9,7 +9,7 @@
  */
 import type { RatingMatrix } from "../data/types.ts";
 import { alsCgEpoch, alsEpoch, KernelError, Status } from "../ffi/kernels.ts";
-import { checkAlsPenalties } from "../ffi/params.ts";
+import { checkAlsPenalties, checkFactorCount } from "../ffi/params.ts";
 import { commonParts, loadParts, RankingModel, trainMean } from "./explicit_model.ts";
 import type { CommonFitOptions, ModelKind } from "./explicit_model.ts";
 import { fitLoop } from "./_fit_loop.ts";
@@ -203,9 +203,7 @@ export class Als extends RankingModel {
       solver = "cholesky",
       cgSteps = 3,
     } = options;
-    if (!Number.isInteger(k) || k < 1 || k > 1024) {
-      throw new RangeError(`Als.fit: k must be a whole number in 1..1024, got ${k}`);
-    }
+    checkFactorCount("Als.fit", k);
     checkAlsPenalties("Als.fit", { lambda, lambdaBias });
     const state = initAlsState(train.nUsers, train.nItems, k, {
       seed,

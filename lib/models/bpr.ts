@@ -13,17 +13,16 @@
  */
 import type { RatingMatrix } from "../data/types.ts";
 import { bprEpoch } from "../ffi/kernels.ts";
+import { checkFactorCount } from "../ffi/params.ts";
 import {
-  implicitFitLoop,
+  fitFactorModel,
   type ImplicitFitOptions,
   implicitIds,
   type ImplicitKind,
   type ImplicitLoopOptions,
   ImplicitModel,
   loadImplicitParts,
-  validationRanking,
 } from "./implicit_model.ts";
-import { initAlsState } from "./als_state.ts";
 
 /** Options of {@linkcode Bpr.fit}. */
 export interface BprOptions extends ImplicitFitOptions, ImplicitLoopOptions {
@@ -99,22 +98,19 @@ export class Bpr extends ImplicitModel {
       epochs = 30,
       threads,
     } = options;
-    if (!Number.isInteger(k) || k < 1 || k > 1024) {
-      throw new RangeError(`Bpr.fit: k must be a whole number in 1..1024, got ${k}`);
-    }
+    checkFactorCount("Bpr.fit", k);
     if (!(decay > 0 && decay <= 1)) {
       throw new RangeError(`Bpr.fit: decay must be in (0, 1], got ${decay}`);
     }
     if (!(samplesPerPositive > 0) || !Number.isFinite(samplesPerPositive)) {
       throw new RangeError(`Bpr.fit: samplesPerPositive must be > 0, got ${samplesPerPositive}`);
     }
-    const state = initAlsState(train.nUsers, train.nItems, k, { seed, scale: initScale, mu: 0 });
-    const arrays = { ...state, mu: 0 };
     const samples = Math.round(samplesPerPositive * train.nnz);
-    const history = await implicitFitLoop(
-      `BPR k=${k} η=${learningRate} λ=${lambda}`,
-      epochs,
-      async (epoch) => {
+    const label = `BPR k=${k} η=${learningRate} λ=${lambda}`;
+    const { state, history } = await fitFactorModel(
+      train,
+      { label, k, seed, initScale, epochs, threads },
+      async (arrays, epoch) => {
         const r = await bprEpoch(train, arrays, {
           learningRate: learningRate * decay ** epoch,
           lambda,
@@ -128,9 +124,6 @@ export class Bpr extends ImplicitModel {
         });
         return r.correct / Math.max(1, r.samples - r.skipped);
       },
-      options.validation
-        ? () => validationRanking(arrays, train, options.validation!, threads)
-        : undefined,
       options,
     );
     return new Bpr({

@@ -10,7 +10,7 @@
 import { encodeMovies, type FeatureGroup, type ItemFeatures } from "../data/item_features.ts";
 import type { Movies, RatingMatrix } from "../data/types.ts";
 import { genreAlsEpoch, KernelError, recommendTopN, Status } from "../ffi/kernels.ts";
-import { checkGenreAlsPenalties } from "../ffi/params.ts";
+import { checkFactorCount, checkGenreAlsPenalties } from "../ffi/params.ts";
 import { commonParts, partsFromFile, RankingModel, trainMean } from "./explicit_model.ts";
 import type {
   CommonFitOptions,
@@ -172,9 +172,7 @@ export class GenreAls extends RankingModel {
       threads,
     } = options;
     checkFeatures(fn, features, train.nItems);
-    if (!Number.isInteger(k) || k < 1 || k > 1024) {
-      throw new RangeError(`${fn}: k must be a whole number in 1..1024, got ${k}`);
-    }
+    checkFactorCount(fn, k);
     const params = { lambda, lambdaBias, tau, tauBias, lambdaFeatures, weighted };
     checkGenreAlsPenalties(fn, params);
     const state = {

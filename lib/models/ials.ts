@@ -9,17 +9,16 @@
  */
 import type { RatingMatrix } from "../data/types.ts";
 import { ialsEpoch } from "../ffi/kernels.ts";
+import { checkFactorCount } from "../ffi/params.ts";
 import {
-  implicitFitLoop,
+  fitFactorModel,
   type ImplicitFitOptions,
   implicitIds,
   type ImplicitKind,
   type ImplicitLoopOptions,
   ImplicitModel,
   loadImplicitParts,
-  validationRanking,
 } from "./implicit_model.ts";
-import { initAlsState } from "./als_state.ts";
 
 /** Options of {@linkcode Ials.fit}. */
 export interface IalsOptions extends ImplicitFitOptions, ImplicitLoopOptions {
@@ -93,9 +92,7 @@ export class Ials extends ImplicitModel {
       epochs = 15,
       threads,
     } = options;
-    if (!Number.isInteger(k) || k < 1 || k > 1024) {
-      throw new RangeError(`Ials.fit: k must be a whole number in 1..1024, got ${k}`);
-    }
+    checkFactorCount("Ials.fit", k);
     if (confidence !== "linear" && confidence !== "log") {
       throw new RangeError(`Ials.fit: confidence must be "linear" or "log", got ${confidence}`);
     }
@@ -104,18 +101,14 @@ export class Ials extends ImplicitModel {
     }
     // The kernel computes c = 1 + α·value; the log confidence stores log(1 + r/ε) as the value.
     const matrix = confidence === "linear" ? train : logValues(train, epsilon);
-    const state = initAlsState(train.nUsers, train.nItems, k, { seed, scale: initScale, mu: 0 });
-    const arrays = { ...state, mu: 0 };
-    const history = await implicitFitLoop(
-      `iALS k=${k} λ=${lambda} α=${alpha} ${solver}`,
-      epochs,
-      async () => {
+    const label = `iALS k=${k} λ=${lambda} α=${alpha} ${solver}`;
+    const { state, history } = await fitFactorModel(
+      train,
+      { label, k, seed, initScale, epochs, threads },
+      async (arrays) => {
         await ialsEpoch(matrix, arrays, { lambda, alpha, solver, cgSteps, threads });
         return undefined;
       },
-      options.validation
-        ? () => validationRanking(arrays, train, options.validation!, threads)
-        : undefined,
       options,
     );
     return new Ials({

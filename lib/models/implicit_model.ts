@@ -10,7 +10,7 @@
 import type { RatingMatrix } from "../data/types.ts";
 import { checkIdMaps } from "../data/id_maps.ts";
 import { recommendTopN } from "../ffi/kernels.ts";
-import type { AlsState } from "./als_state.ts";
+import { type AlsState, initAlsState } from "./als_state.ts";
 import { rankingMetrics } from "../metrics/ranking.ts";
 import { type ProgressOption, reporterFor } from "./reporter.ts";
 import type { Recommendation, RecommendationBatch, RecommendOptions } from "./explicit_model.ts";
@@ -157,6 +157,63 @@ export async function implicitFitLoop(
   }
   await report.done("");
   return history;
+}
+
+/** The seeded start and the loop of a latent-factor fit ({@linkcode fitFactorModel}). */
+export interface FactorFitSpec {
+  /** The progress label. */
+  label: string;
+  /** Latent factors K (checked by the caller). */
+  k: number;
+  /** Seed of the initial factors. */
+  seed: number;
+  /** Standard deviation of the initial factors. */
+  initScale: number;
+  /** Epochs. */
+  epochs: number;
+  /** Kernel threads of the validation ranking. */
+  threads?: number;
+}
+
+/**
+ * What the factor models (BPR, iALS) share after their own checks: factors seeded by
+ * `initAlsState` (μ = 0), then {@linkcode implicitFitLoop} over `epoch` (given the arrays the
+ * kernels update and the 0-based epoch) with validation NDCG@10 and recall@20 after each epoch
+ * when `options.validation` is given.
+ *
+ * @example
+ * ```ts
+ * import { fitFactorModel } from "./implicit_model.ts";
+ * import { fromTriplets } from "../data/coo.ts";
+ * const train = fromTriplets(2, 3, [0, 1, 1], [0, 0, 1], [1, 1, 1], [0, 0, 0]);
+ * const spec = { label: "demo", k: 2, seed: 1, initScale: 0.1, epochs: 3 };
+ * const seen: number[] = [];
+ * const { state, history } = await fitFactorModel(train, spec, async (arrays, epoch) => {
+ *   seen.push(epoch);
+ *   return arrays.k / 4; // a training AUC estimate
+ * }, { progress: false });
+ * if (seen.join() !== "0,1,2" || history[2]?.trainAuc !== 0.5) throw new Error("three epochs");
+ * if (state.userFactors.length !== 4 || state.mu !== 0) throw new Error("seeded 2 × 2, μ = 0");
+ * ```
+ */
+export async function fitFactorModel(
+  train: RatingMatrix,
+  spec: FactorFitSpec,
+  epoch: (arrays: AlsState, index: number) => Promise<number | undefined>,
+  options: ImplicitLoopOptions,
+): Promise<{ state: AlsState; history: ImplicitEpochRecord[] }> {
+  const { k, seed, initScale, threads } = spec;
+  const state = initAlsState(train.nUsers, train.nItems, k, { seed, scale: initScale, mu: 0 });
+  const arrays = { ...state, mu: 0 };
+  const validation = options.validation;
+  const history = await implicitFitLoop(
+    spec.label,
+    spec.epochs,
+    (index) => epoch(arrays, index),
+    validation ? () => validationRanking(arrays, train, validation, threads) : undefined,
+    options,
+  );
+  return { state, history };
 }
 
 /**

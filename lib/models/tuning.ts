@@ -19,7 +19,7 @@
  * @module
  */
 
-import { checkAlsPenalties } from "../ffi/params.ts";
+import { checkAlsPenalties, checkFactorCount } from "../ffi/params.ts";
 import type { RatingMatrix } from "../data/types.ts";
 import { Rng } from "../stats/rng.ts";
 import type { EpochRecord } from "./explicit_model.ts";
@@ -89,9 +89,7 @@ export interface SearchResult {
 
 /** K, and the penalties a trial fits with (λ_b defaults to the trial's λ, as in `fitTrial`). */
 function checkSetting(fn: string, k: number, lambda: number, lambdaBias = lambda): void {
-  if (!Number.isInteger(k) || k < 1 || k > 1024) {
-    throw new RangeError(`${fn}: K must be a whole number in 1..1024, got ${k}`);
-  }
+  checkFactorCount(fn, k, "K");
   checkAlsPenalties(fn, { lambda, lambdaBias });
 }
 
