@@ -38,59 +38,32 @@ export const CLASSIC_FILES: Readonly<Record<ClassicRelease, readonly [string, st
 };
 
 /**
+ * The 18 genres of the older releases, in the order of ML-100K's u.genre and of ML-1M's README
+ * (alphabetical, as `MOVIELENS_GENRES`): the vocabulary less IMAX (added later) and the no-genre
+ * marker.
+ */
+const CLASSIC_GENRES: readonly string[] = MOVIELENS_GENRES.filter((g) =>
+  g !== "IMAX" && g !== "(no genres listed)"
+);
+
+/**
  * ML-100K's 19 genre flags in u.genre order, as names of `MOVIELENS_GENRES` (the synthetic
- * ML-100K writer uses the same order).
+ * ML-100K writer uses the same order): "unknown" first, then the 18 genres.
  *
  * @example
  * ```ts
  * import { ML100K_GENRE_FLAGS } from "./load_classic.ts";
  * if (ML100K_GENRE_FLAGS.length !== 19 || ML100K_GENRE_FLAGS[15] !== "Sci-Fi") throw new Error("u.genre");
+ * if (ML100K_GENRE_FLAGS[0] !== "(no genres listed)" || ML100K_GENRE_FLAGS[4] !== "Children") {
+ *   throw new Error("unknown first; Children's is Children");
+ * }
  * ```
  */
-export const ML100K_GENRE_FLAGS: readonly string[] = [
-  "(no genres listed)",
-  "Action",
-  "Adventure",
-  "Animation",
-  "Children",
-  "Comedy",
-  "Crime",
-  "Documentary",
-  "Drama",
-  "Fantasy",
-  "Film-Noir",
-  "Horror",
-  "Musical",
-  "Mystery",
-  "Romance",
-  "Sci-Fi",
-  "Thriller",
-  "War",
-  "Western",
-];
+export const ML100K_GENRE_FLAGS: readonly string[] = ["(no genres listed)", ...CLASSIC_GENRES];
 
 /** ML-1M's 18 genre words (as movies.dat spells them) → `MOVIELENS_GENRES` names. */
 const ML1M_GENRES: ReadonlyMap<string, string> = new Map(
-  [
-    "Action",
-    "Adventure",
-    "Animation",
-    "Children's",
-    "Comedy",
-    "Crime",
-    "Documentary",
-    "Drama",
-    "Fantasy",
-    "Film-Noir",
-    "Horror",
-    "Musical",
-    "Mystery",
-    "Romance",
-    "Sci-Fi",
-    "Thriller",
-    "War",
-    "Western",
-  ].map((g) => [g, g === "Children's" ? "Children" : g]),
+  CLASSIC_GENRES.map((g) => [g === "Children" ? "Children's" : g, g]),
 );
 
 const U32_MAX = 0xffff_ffff;
