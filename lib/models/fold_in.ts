@@ -66,7 +66,22 @@ export interface Person {
   readonly cholesky: Float64Array;
 }
 
-function hyperNumber(model: FoldInModel, name: string): number | undefined {
+/**
+ * A numeric hyper-parameter a model was fitted with (`model.hyper[name]`), or undefined when the
+ * model records none or a value of another type: the default of every fold-in option.
+ *
+ * @example
+ * ```ts
+ * import { hyperNumber } from "./fold_in.ts";
+ * const model = { hyper: { lambda: 0.1, weighted: true } };
+ * if (hyperNumber(model, "lambda") !== 0.1) throw new Error("λ recorded");
+ * if (hyperNumber(model, "weighted") !== undefined) throw new Error("not a number");
+ * ```
+ */
+export function hyperNumber(
+  model: { readonly hyper: Readonly<Record<string, number | boolean | string>> },
+  name: string,
+): number | undefined {
   const v = model.hyper[name];
   return typeof v === "number" ? v : undefined;
 }

@@ -28,8 +28,10 @@
  * @module
  */
 import { foldInRecommend } from "../ffi/kernels.ts";
+import { checkLambda } from "../ffi/params.ts";
 import { Rng } from "../stats/rng.ts";
 import { choleskyFactor, choleskySolve } from "./als_row.ts";
+import { hyperNumber } from "./fold_in.ts";
 import type { TopNList } from "./top_n.ts";
 
 /** What implicit fold-in reads of a model (an `Ials` or `Bpr`). */
@@ -52,11 +54,6 @@ export interface ImplicitPerson {
   readonly factors: Float64Array;
   /** The liked dense items, in the order given. */
   readonly items: Uint32Array;
-}
-
-function hyperNumber(model: ImplicitFoldInModel, name: string): number | undefined {
-  const v = model.hyper[name];
-  return typeof v === "number" ? v : undefined;
 }
 
 function checkedLikes(
@@ -150,12 +147,8 @@ export function foldInIals(
   const { k, itemFactors } = model;
   const lambda = options.lambda ?? hyperNumber(model, "lambda");
   const alpha = options.alpha ?? hyperNumber(model, "alpha");
-  if (lambda === undefined || !(lambda > 0) || !Number.isFinite(lambda)) {
-    throw new RangeError(`${fn}: lambda must be a finite number > 0, got ${lambda}`);
-  }
-  if (alpha === undefined || !(alpha >= 0) || !Number.isFinite(alpha)) {
-    throw new RangeError(`${fn}: alpha must be a finite number ≥ 0, got ${alpha}`);
-  }
+  checkLambda(fn, "lambda", lambda);
+  checkLambda(fn, "alpha", alpha, { allowZero: true });
   const values = options.values;
   if (values && values.length !== dense.length) {
     throw new RangeError(`${fn}: ${dense.length} items but ${values.length} values`);
@@ -235,12 +228,8 @@ export function foldInBpr(
   if (!Number.isInteger(steps) || steps < 0) {
     throw new RangeError(`${fn}: steps must be a whole number ≥ 0, got ${steps}`);
   }
-  if (!(eta > 0) || !Number.isFinite(eta)) {
-    throw new RangeError(`${fn}: learningRate must be a finite number > 0, got ${eta}`);
-  }
-  if (!(lambda >= 0) || !Number.isFinite(lambda)) {
-    throw new RangeError(`${fn}: lambda must be a finite number ≥ 0, got ${lambda}`);
-  }
+  checkLambda(fn, "learningRate", eta);
+  checkLambda(fn, "lambda", lambda, { allowZero: true });
   const x = new Float64Array(k);
   if (n === 0 || n === nItems) return { k, factors: x, items: dense };
   const liked = new Set(dense);
