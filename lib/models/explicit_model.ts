@@ -235,6 +235,12 @@ export function toU32(values: ArrayLike<number>): Uint32Array {
   return out;
 }
 
+/** Options of `save`. */
+export interface SaveOptions {
+  /** The dataset folder the model was fitted on, recorded in the file for the tools. */
+  dataset?: string;
+}
+
 /**
  * The behaviour shared by all explicit models. Construct models with their `fit` or `load`.
  *
@@ -255,12 +261,6 @@ export function toU32(values: ArrayLike<number>): Uint32Array {
  * if (!(bias!.rmse < mean!.rmse)) throw new Error("bias-als beats the global mean on train");
  * ```
  */
-/** Options of `save`. */
-export interface SaveOptions {
-  /** The dataset folder the model was fitted on, recorded in the file for the tools. */
-  dataset?: string;
-}
-
 export abstract class ExplicitModel {
   /** The model kind, as written in saved files. */
   abstract readonly kind: ModelKind;
