@@ -335,6 +335,26 @@ export fn rs_rows_validate(view: ?*abi.RowsView, record: ?*ErrorRecord) i32 {
     return code(abi.validate(v, rec));
 }
 
+/// The matrix (arguments 1 and 2) and the model of its shape (argument 3) of an epoch export,
+/// checked in O(1); k is not checked (the caller refuses k = 0 where it needs factors).
+const FitInputs = struct {
+    matrix: abi.Matrix,
+    sides: abi.Sides,
+};
+
+fn fitInputs(
+    users: ?*const abi.RowsView,
+    items: ?*const abi.RowsView,
+    model: ?*const abi.ModelView,
+    rec: *ErrorRecord,
+) abi.Refused!FitInputs {
+    const matrix = try abi.matrixOf(users, items, 1, rec);
+    const sides = try abi.sidesOf(model, matrix.shape(), 3, rec);
+    assert(sides.user.bias.len == matrix.users.count());
+    assert(sides.item.bias.len == matrix.items.count());
+    return .{ .matrix = matrix, .sides = sides };
+}
+
 /// One epoch of bias-only ALS (users, then items) on the model's biases in place (its factors
 /// are not read). `lambda ≥ 0`; `weighted` = 1 multiplies λ by the row's rating count.
 export fn rs_bias_als_epoch(
@@ -347,8 +367,9 @@ export fn rs_bias_als_epoch(
     record: ?*ErrorRecord,
 ) i32 {
     const rec = record orelse return code(.invalid_argument);
-    const matrix = abi.matrixOf(users, items, 1, rec) catch |e| return refused(e);
-    const sides = abi.sidesOf(model, matrix.shape(), 3, rec) catch |e| return refused(e);
+    const fit = fitInputs(users, items, model, rec) catch |e| return refused(e);
+    const matrix = fit.matrix;
+    const sides = fit.sides;
     if (!(lambda >= 0) or !std.math.isFinite(lambda)) return refused(abi.refuse(rec, 4, 0, 0));
     if (weighted > 1) return refused(abi.refuse(rec, 5, 1, weighted));
     const params: bias_als.Params = .{
@@ -396,13 +417,12 @@ fn alsInputs(
     weighted: u32,
     rec: *ErrorRecord,
 ) abi.Refused!AlsInputs {
-    const matrix = try abi.matrixOf(users, items, 1, rec);
-    const sides = try abi.sidesOf(model, matrix.shape(), 3, rec);
+    const fit = try fitInputs(users, items, model, rec);
     if (weighted > 1) return abi.refuse(rec, 6, 1, weighted);
     const params = alsParams(model.?, lambda_factors, lambda_bias, weighted);
     if (params.k == 0) return abi.refuse(rec, 3, 1, 0);
     if (!params.valid()) return abi.refuse(rec, 4, 0, 0);
-    return .{ .matrix = matrix, .sides = sides, .params = params };
+    return .{ .matrix = fit.matrix, .sides = fit.sides, .params = params };
 }
 
 /// One epoch of ALS with biases (every user given the items, then every item given the users) on
@@ -619,8 +639,9 @@ export fn rs_ials_epoch(
     record: ?*ErrorRecord,
 ) i32 {
     const rec = record orelse return code(.invalid_argument);
-    const matrix = abi.matrixOf(users, items, 1, rec) catch |e| return refused(e);
-    const sides = abi.sidesOf(model, matrix.shape(), 3, rec) catch |e| return refused(e);
+    const fit = fitInputs(users, items, model, rec) catch |e| return refused(e);
+    const matrix = fit.matrix;
+    const sides = fit.sides;
     if (model.?.k == 0) return refused(abi.refuse(rec, 3, 1, 0));
     if (solver > 1) return refused(abi.refuse(rec, 6, 1, solver));
     const params: ials.Params = .{
