@@ -721,6 +721,19 @@ test "one BPR step moves every parameter by −η × the finite-difference gradi
     }
 }
 
+/// The parameters of the negative-draw tests: uniform, verified negatives (the draw reads them).
+const draw_test_params: Params = .{
+    .k = 4,
+    .learning_rate = 0.1,
+    .lambda = 0,
+    .lambda_bias = 0,
+    .negatives = .uniform,
+    .verify = true,
+    .seed = 0,
+    .epoch = 0,
+    .samples = 0,
+};
+
 test "verified negatives are never among the user's positives; popularity draws follow counts" {
     // User 0 has items 0..7 of 10, user 1 items {3}.
     const ptr = [_]u32{ 0, 8, 9 };
@@ -728,17 +741,7 @@ test "verified negatives are never among the user's positives; popularity draws 
     const values = [_]f32{1} ** 9;
     const users: Rows = .{ .ptr = &ptr, .index = &index, .values = &values };
     var rng = rng_mod.Rng.stream(1, 2);
-    var params: Params = .{
-        .k = 4,
-        .learning_rate = 0.1,
-        .lambda = 0,
-        .lambda_bias = 0,
-        .negatives = .uniform,
-        .verify = true,
-        .seed = 0,
-        .epoch = 0,
-        .samples = 0,
-    };
+    var params = draw_test_params;
     for (0..2000) |_| {
         const own = drawNegative(&rng, users, 10, .{ .row = index[0..8] }, params).?;
         try testing.expect(own == 8 or own == 9);
@@ -795,17 +798,7 @@ test "marks held row after row agree with contains, and draw the same negatives"
         }
     }
     const one: Rows = .{ .ptr = &.{ 0, 1 }, .index = &.{0}, .values = &.{1} };
-    const params: Params = .{
-        .k = 4,
-        .learning_rate = 0.1,
-        .lambda = 0,
-        .lambda_bias = 0,
-        .negatives = .uniform,
-        .verify = true,
-        .seed = 0,
-        .epoch = 0,
-        .samples = 0,
-    };
+    const params = draw_test_params;
     for (0..3) |round| {
         for (&rows, lengths) |*row_store, length| {
             const row = row_store[0..length];
